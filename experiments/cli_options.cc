@@ -1,0 +1,64 @@
+#include "cli_options.h"
+
+#include <iostream>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace po = boost::program_options;
+
+namespace depthstyle {
+
+CommandLine::CommandLine(std::string command, std::string description)
+    : command_(std::move(command)), description_(std::move(description)), options_("options"), hidden_("hidden") {
+  options_.add_options()("help,h", "show this help");
+}
+
+void CommandLine::positional(const std::string& name, int count, const std::string& help) {
+  if (count == 1) {
+    hidden_.add_options()(name.c_str(), po::value<std::string>(), help.c_str());
+  } else {
+    hidden_.add_options()(name.c_str(), po::value<std::vector<std::string>>(), help.c_str());
+  }
+  positionals_.add(name.c_str(), count);
+  positional_names_.emplace_back(name, count);
+}
+
+std::string CommandLine::usage() const {
+  std::ostringstream out;
+  out << "usage: " << command_;
+  for (const auto& [name, count] : positional_names_) {
+    std::string upper;
+    for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out << ' ' << (count == 1 ? upper : upper + "...");
+  }
+  out << " [options]";
+  return out.str();
+}
+
+bool CommandLine::parse(int argc, char** argv) {
+  po::options_description all;
+  all.add(options_).add(hidden_);
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positionals_).run(), values_);
+    if (values_.count("help")) {
+      std::cout << usage() << "\n\n" << description_ << "\n\n";
+      for (const auto& option : hidden_.options()) {
+        std::cout << "  " << option->long_name() << ": " << option->description() << "\n";
+      }
+      std::cout << (hidden_.options().empty() ? "" : "\n") << options_ << "\n";
+      return false;
+    }
+    po::notify(values_);
+  } catch (const po::error& error) {
+    throw UsageError(concat(command_, ": ", error.what(), "\n", usage(), "  (--help for details)"));
+  }
+  for (const auto& [name, count] : positional_names_) {
+    if (count == 1 && !values_.count(name)) {
+      throw UsageError(concat(command_, ": missing argument ", name, "\n", usage(), "  (--help for details)"));
+    }
+  }
+  return true;
+}
+
+}  // namespace depthstyle

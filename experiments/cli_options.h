@@ -1,0 +1,40 @@
+// A thin layer over Boost.program_options shared by every subcommand: --help, positional arguments listed in the
+// usage line, and parse errors turned into UsageError (exit code 2) with the command's usage attached.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+namespace depthstyle {
+
+class CommandLine {
+ public:
+  CommandLine(std::string command, std::string description);
+
+  boost::program_options::options_description_easy_init options() { return options_.add_options(); }
+  // A positional argument; `count` -1 takes all remaining ones.
+  void positional(const std::string& name, int count, const std::string& help);
+
+  // Returns false if --help was given (help has then been printed to stdout).
+  bool parse(int argc, char** argv);
+
+  bool has(const std::string& name) const { return values_.count(name) > 0; }
+  template <typename T>
+  T get(const std::string& name) const {
+    return values_[name].as<T>();
+  }
+
+  std::string usage() const;
+
+ private:
+  std::string command_;
+  std::string description_;
+  boost::program_options::options_description options_;
+  boost::program_options::options_description hidden_;
+  boost::program_options::positional_options_description positionals_;
+  std::vector<std::pair<std::string, int>> positional_names_;
+  boost::program_options::variables_map values_;
+};
+
+}  // namespace depthstyle

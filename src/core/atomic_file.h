@@ -1,0 +1,41 @@
+// Atomic file output: data goes to a temporary file in the destination's directory, is flushed to disk, and is then
+// renamed over the destination. A reader (or a resumed run) therefore sees either the previous file or the complete
+// new one, never a torn one, even if the process is killed mid-write.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+namespace depthstyle {
+
+// Creates missing parent directories of `path`.
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
+// Streams into a temporary file; commit() publishes it under the final name. Destroying an uncommitted AtomicFile
+// (e.g. during stack unwinding) removes the temporary file and leaves any existing destination untouched.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::filesystem::path path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  std::ostream& stream() { return stream_; }
+  void write(std::string_view bytes) { stream_.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); }
+  void commit();
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  std::filesystem::path temp_path_;
+  std::ofstream stream_;
+  bool committed_ = false;
+};
+
+// Reads a whole file; throws InputError naming the file if it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
+}  // namespace depthstyle

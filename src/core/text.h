@@ -1,0 +1,29 @@
+// Small text helpers shared by the config, CLI and report code.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace depthstyle {
+
+std::vector<std::string> split(std::string_view text, char separator);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+std::string trim(std::string_view text);
+bool starts_with(std::string_view text, std::string_view prefix);
+
+// Edit distance (insertions, deletions, substitutions), for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word` if it is close enough to be a plausible typo, else "".
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+// " (did you mean 'x'?)" or "" when nothing is close.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+// "1.5 s", "2 min 03 s", "1 h 02 min".
+std::string format_duration(double seconds);
+// Shortest round-trip decimal form of a double ("0.15", "20", "1e-05").
+std::string format_number(double value);
+// UTC time as ISO 8601 with seconds ("2026-11-24T02:30:00Z").
+std::string utc_timestamp();
+
+}  // namespace depthstyle

@@ -1,0 +1,48 @@
+// Shared test helpers: temporary folders, fixture paths, running the CLI, and checking error types and messages.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/process.h"
+
+namespace depthstyle::testing {
+
+// A fresh folder under the system temp dir, removed with its contents when the object goes away.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::filesystem::path fixture_path(const std::string& name);
+std::filesystem::path sample_cache_dir();
+
+// Runs the depthstyle binary with `arguments` in `working_directory`.
+ProcessResult run_cli(const std::vector<std::string>& arguments, const std::filesystem::path& working_directory = {});
+
+void write_text(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace depthstyle::testing
+
+// Expects `statement` to throw exactly `error_type` (or a subclass) whose message contains `substring`.
+#define EXPECT_THROW_MESSAGE(statement, error_type, substring)                                      \
+  do {                                                                                              \
+    try {                                                                                           \
+      statement;                                                                                    \
+      ADD_FAILURE() << "expected " #error_type " containing \"" << (substring) << "\", got nothing"; \
+    } catch (const error_type& error_) {                                                            \
+      EXPECT_NE(std::string(error_.what()).find(substring), std::string::npos)                      \
+          << "message: " << error_.what() << "\nexpected to contain: " << (substring);              \
+    }                                                                                               \
+  } while (false)

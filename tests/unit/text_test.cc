@@ -1,0 +1,40 @@
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+
+namespace depthstyle {
+namespace {
+
+TEST(Text, SplitKeepsEmptyParts) {
+  EXPECT_EQ(split("a,b,,c", ','), (std::vector<std::string>{"a", "b", "", "c"}));
+  EXPECT_EQ(split("", ','), (std::vector<std::string>{""}));
+}
+
+TEST(Text, EditDistanceCountsInsertDeleteSubstitute) {
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(edit_distance("beta", "beta"), 0u);
+  EXPECT_EQ(edit_distance("", "eps"), 3u);
+}
+
+TEST(Text, DidYouMeanSuggestsOnlyPlausibleTypos) {
+  const std::vector<std::string> keys = {"beta", "eps", "threads", "content_size"};
+  EXPECT_EQ(did_you_mean("betta", keys), " (did you mean 'beta'?)");
+  EXPECT_EQ(did_you_mean("thread", keys), " (did you mean 'threads'?)");
+  EXPECT_EQ(did_you_mean("contnet_size", keys), " (did you mean 'content_size'?)");
+  EXPECT_EQ(did_you_mean("resolution", keys), "");
+}
+
+TEST(Text, FormatsNumbersShortestRoundTrip) {
+  EXPECT_EQ(format_number(0.15), "0.15");
+  EXPECT_EQ(format_number(20), "20");
+  EXPECT_EQ(format_number(1e-5), "1e-05");
+}
+
+TEST(Text, FormatsDurations) {
+  EXPECT_EQ(format_duration(1.54), "1.5 s");
+  EXPECT_EQ(format_duration(123), "2 min 03 s");
+  EXPECT_EQ(format_duration(3720), "1 h 02 min");
+}
+
+}  // namespace
+}  // namespace depthstyle
