@@ -10,10 +10,11 @@ TEST(Text, SplitKeepsEmptyParts) {
   EXPECT_EQ(split("", ','), (std::vector<std::string>{""}));
 }
 
-TEST(Text, EditDistanceCountsInsertDeleteSubstitute) {
+TEST(Text, EditDistanceCountsInsertDeleteSubstituteSwap) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
   EXPECT_EQ(edit_distance("beta", "beta"), 0u);
   EXPECT_EQ(edit_distance("", "eps"), 3u);
+  EXPECT_EQ(edit_distance("adian", "adain"), 1u);  // adjacent swap counts once
 }
 
 TEST(Text, DidYouMeanSuggestsOnlyPlausibleTypos) {
