@@ -1,12 +1,42 @@
 #include "commands.h"
 
+#include <cstdio>
+#include <cstring>
+
+#include "core/error.h"
+#include "core/text.h"
+
 namespace depthstyle {
 
 const std::vector<Command>& command_table() {
   static const std::vector<Command> table = {
+      {"run", "run an experiment from a YAML config: run CONFIG.yaml [--set key=value] [--resume]", run_run_command},
+      {"weights", "inspect PyTorch checkpoints: weights inspect FILE", run_weights_command},
+      {"data", "sample data: data fetch-samples", run_data_command},
       {"version", "print the tool revision and library versions", run_version_command},
   };
   return table;
+}
+
+int run_verb_command(const std::string& command, int argc, char** argv, const std::vector<Command>& verbs) {
+  std::vector<std::string> names;
+  std::string listing;
+  for (const Command& verb : verbs) {
+    names.push_back(verb.name);
+    listing += concat("  ", verb.name, std::string(verb.name.size() < 16 ? 16 - verb.name.size() : 1, ' '),
+                      verb.summary, "\n");
+  }
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    const std::string usage = concat("usage: ", command, " <verb> [options]\n\nverbs:\n", listing);
+    if (argc < 2) throw UsageError(concat(command, ": missing verb\n", usage));
+    std::fputs(usage.c_str(), stdout);
+    return 0;
+  }
+  for (const Command& verb : verbs) {
+    if (verb.name == argv[1]) return verb.run(argc - 1, argv + 1);
+  }
+  throw UsageError(concat(command, ": unknown verb '", argv[1], "'", did_you_mean(argv[1], names), "\nverbs:\n",
+                          listing));
 }
 
 }  // namespace depthstyle

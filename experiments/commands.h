@@ -17,6 +17,12 @@ struct Command {
 
 const std::vector<Command>& command_table();
 
+// Dispatches "<command> <verb> ..." over `verbs` (for commands with sub-verbs, like `data fetch-samples`).
+int run_verb_command(const std::string& command, int argc, char** argv, const std::vector<Command>& verbs);
+
 int run_version_command(int argc, char** argv);
+int run_weights_command(int argc, char** argv);
+int run_data_command(int argc, char** argv);
+int run_run_command(int argc, char** argv);
 
 }  // namespace depthstyle

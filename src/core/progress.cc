@@ -39,8 +39,9 @@ void ProgressBar::advance(std::size_t steps) {
     if (since_draw >= 0.1 || done_ >= total_) draw(false);
     return;
   }
+  // The final line comes from finish(), with the elapsed time.
   const std::size_t tenth = total_ == 0 ? 10 : done_ * 10 / total_;
-  if (tenth > last_reported_tenth_ || since_draw >= 30) {
+  if (done_ < total_ && (tenth > last_reported_tenth_ || since_draw >= 30)) {
     last_reported_tenth_ = tenth;
     draw(false);
   }

@@ -1,6 +1,7 @@
 // Small text helpers shared by the config, CLI and report code.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,8 @@ std::vector<std::string> split(std::string_view text, char separator);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 std::string trim(std::string_view text);
 bool starts_with(std::string_view text, std::string_view prefix);
+// ".PNG" -> ".png"; "" if the path has no extension.
+std::string lowercase_extension(const std::filesystem::path& path);
 
 // Edit distance (insertions, deletions, substitutions), for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);

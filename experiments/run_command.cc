@@ -1,0 +1,46 @@
+#include <iostream>
+
+#include "cli_options.h"
+#include "commands.h"
+#include "core/log.h"
+#include "core/progress.h"
+#include "experiment_table.h"
+#include "run/run_experiment.h"
+
+namespace po = boost::program_options;
+
+namespace depthstyle {
+
+int run_run_command(int argc, char** argv) {
+  std::string kinds;
+  for (const ExperimentKind& kind : experiment_table()) kinds += "\n  " + kind.name + ": " + kind.summary;
+  CommandLine command_line(
+      "depthstyle run",
+      "Runs the experiment a YAML config describes (its 'experiment:' key selects the runner) into "
+      "<output_dir>/<experiment>/<name>/ with the resolved config, a manifest and a log.\n\nexperiments:" + kinds);
+  command_line.positional("config", 1, "YAML config file");
+  command_line.options()
+      ("set", po::value<std::vector<std::string>>()->composing(), "override a key: --set key.path=value (repeatable)")
+      ("resume", "continue a stopped run, skipping finished work (the config must be unchanged)")
+      ("threads", po::value<int>(), "LibTorch threads (0 = all cores; same as --set threads=N)")
+      ("print-config", "print the resolved config with every key's help and stop")
+      ("quiet,q", "no progress bars");
+  if (!command_line.parse(argc, argv)) return 0;
+  if (command_line.has("quiet")) set_progress_quiet(true);
+
+  RunRequest request;
+  request.config_path = command_line.get<std::string>("config");
+  if (command_line.has("set")) request.overrides = command_line.get<std::vector<std::string>>("set");
+  if (command_line.has("threads")) request.threads = command_line.get<int>("threads");
+  request.resume = command_line.has("resume");
+  request.print_config = command_line.has("print-config");
+  request.command_line = {"depthstyle"};
+  request.command_line.insert(request.command_line.end(), argv, argv + argc);
+  const RunOutcome outcome = run_experiment(request, experiment_table(), std::cout);
+  if (request.print_config) return 0;
+  std::cout << "run folder: " << outcome.run_dir.string() << "\n";
+  if (!outcome.report.empty()) std::cout << "report: " << outcome.report.string() << "\n";
+  return 0;
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,146 @@
+#include "io/depth_map.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgcodecs.hpp>
+#include <sstream>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "io/byte_order.h"
+#include "io/image.h"
+#include "io/npy.h"
+#include "io/zip_archive.h"
+
+namespace depthstyle {
+namespace {
+
+cv::Mat read_pfm(const std::filesystem::path& path) {
+  const std::string bytes = read_file(path);
+  const auto fail = [&](const std::string& what) { return InputError(concat(path.string(), ": ", what)); };
+  // Header: "Pf", width, height, scale, each followed by whitespace; exactly one whitespace byte precedes the data.
+  std::size_t position = 0;
+  const auto next_token = [&]() {
+    while (position < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[position]))) ++position;
+    const std::size_t start = position;
+    while (position < bytes.size() && !std::isspace(static_cast<unsigned char>(bytes[position]))) ++position;
+    return bytes.substr(start, position - start);
+  };
+  const std::string magic = next_token();
+  if (magic == "PF") throw fail("colour PFM (PF); expected a single-channel depth map (Pf)");
+  if (magic != "Pf") throw fail("not a PFM file (expected the header 'Pf')");
+  int width = 0, height = 0;
+  double scale = 0;
+  try {
+    width = std::stoi(next_token());
+    height = std::stoi(next_token());
+    scale = std::stod(next_token());
+  } catch (const std::exception&) {
+    throw fail("malformed PFM header; expected 'Pf', width, height and scale");
+  }
+  if (width <= 0 || height <= 0) throw fail(concat("PFM size ", width, "x", height, " is not positive"));
+  if (scale == 0 || !std::isfinite(scale)) throw fail("PFM scale must be a non-zero number (its sign is the byte order)");
+  ++position;  // the single whitespace byte after the scale
+  const std::size_t needed = static_cast<std::size_t>(width) * height * 4;
+  if (position > bytes.size() || bytes.size() - position < needed) {
+    throw fail(concat("truncated PFM data: ", width, "x", height, " needs ", needed, " bytes, ",
+                      position > bytes.size() ? 0 : bytes.size() - position, " present"));
+  }
+  cv::Mat map(height, width, CV_32FC1);
+  for (int row = 0; row < height; ++row) {
+    // PFM stores the bottom row first.
+    std::memcpy(map.ptr<float>(height - 1 - row), bytes.data() + position + static_cast<std::size_t>(row) * width * 4,
+                static_cast<std::size_t>(width) * 4);
+  }
+  to_host_order(map.data, map.total(), 4, scale < 0 ? ByteOrder::kLittle : ByteOrder::kBig);
+  return map;
+}
+
+std::string serialize_pfm(const cv::Mat& map) {
+  std::string bytes = concat("Pf\n", map.cols, " ", map.rows, "\n-1\n");  // negative scale: little-endian
+  for (int row = map.rows - 1; row >= 0; --row) {
+    std::string line(reinterpret_cast<const char*>(map.ptr<float>(row)), static_cast<std::size_t>(map.cols) * 4);
+    to_host_order(line.data(), static_cast<std::size_t>(map.cols), 4, ByteOrder::kLittle);
+    bytes += line;
+  }
+  return bytes;
+}
+
+cv::Mat read_png(const std::filesystem::path& path, double png_scale) {
+  const cv::Mat stored = decode_image_as_stored(read_file(path));
+  if (stored.empty()) throw InputError(concat(path.string(), ": not a PNG image OpenCV can decode"));
+  if (stored.channels() != 1 || (stored.depth() != CV_8U && stored.depth() != CV_16U)) {
+    throw InputError(concat(path.string(), ": a depth PNG must have one 8- or 16-bit channel, this one has ",
+                            stored.channels(), " channel(s) of OpenCV depth code ", stored.depth()));
+  }
+  cv::Mat map;
+  stored.convertTo(map, CV_32F, 1.0 / png_scale);
+  return map;
+}
+
+std::string serialize_png16(const std::filesystem::path& path, const cv::Mat& map, double png_scale) {
+  cv::Mat scaled = map * png_scale;
+  cv::patchNaNs(scaled, 0);
+  cv::Mat stored;
+  scaled.convertTo(stored, CV_16U);  // rounds and saturates to [0, 65535]
+  std::vector<unsigned char> encoded;
+  if (!cv::imencode(".png", stored, encoded)) throw Error(concat(path.string(), ": OpenCV could not encode the PNG"));
+  return std::string(reinterpret_cast<const char*>(encoded.data()), encoded.size());
+}
+
+cv::Mat read_npz(const std::filesystem::path& path, const std::string& key) {
+  ZipReader archive(path);
+  std::vector<std::string> keys;
+  for (const ZipEntry& entry : archive.entries()) {
+    const std::string name = entry.name;
+    keys.push_back(name.size() > 4 && name.substr(name.size() - 4) == ".npy" ? name.substr(0, name.size() - 4) : name);
+  }
+  std::string chosen = key;
+  if (chosen.empty()) {
+    if (keys.size() != 1) {
+      throw InputError(concat(path.string(), ": holds ", keys.size(), " arrays (", join(keys, ", "),
+                              "); name one with npz_key"));
+    }
+    chosen = keys.front();
+  }
+  const ZipEntry* entry = archive.find(chosen + ".npy");
+  if (!entry) {
+    throw InputError(concat(path.string(), ": no array '", chosen, "' (arrays: ", join(keys, ", "), ")",
+                            did_you_mean(chosen, keys)));
+  }
+  return parse_npy(archive.read(*entry), concat(path.string(), "[", chosen, "]"));
+}
+
+}  // namespace
+
+cv::Mat read_depth_map(const std::filesystem::path& path, const DepthMapReadOptions& options) {
+  const std::string extension = lowercase_extension(path);
+  if (extension == ".pfm") return read_pfm(path);
+  if (extension == ".png") return read_png(path, options.png_scale);
+  if (extension == ".npy") return parse_npy(read_file(path), path.string());
+  if (extension == ".npz") return read_npz(path, options.npz_key);
+  throw InputError(concat(path.string(), ": unknown depth map format '", extension,
+                          "'; expected .pfm, .png, .npy or .npz"));
+}
+
+void write_depth_map(const std::filesystem::path& path, const cv::Mat& map, const DepthMapWriteOptions& options) {
+  DEPTHSTYLE_ASSERT(map.type() == CV_32FC1);
+  const std::string extension = lowercase_extension(path);
+  if (extension == ".pfm") {
+    write_file_atomically(path, serialize_pfm(map));
+  } else if (extension == ".png") {
+    write_file_atomically(path, serialize_png16(path, map, options.png_scale));
+  } else if (extension == ".npy") {
+    write_file_atomically(path, serialize_npy(map));
+  } else if (extension == ".npz") {
+    ZipWriter archive(path);
+    archive.add(options.npz_key + ".npy", serialize_npy(map));
+    archive.finish();
+  } else {
+    throw UsageError(concat(path.string(), ": cannot write a depth map as '", extension,
+                            "'; use .pfm, .png, .npy or .npz"));
+  }
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,34 @@
+// Depth and disparity maps on disk: single-channel float32 (CV_32FC1) in memory, values exactly as stored in the
+// file. What a value means (depth or disparity, which value marks "unknown", e.g. Middlebury's 0 or inf) is the
+// caller's business; see data/disparity_truth.h for the sample ground truth.
+//
+// Formats, chosen by extension:
+//   .pfm  Pf (one channel), either byte order (sign of the scale line), rows stored bottom-to-top
+//   .png  8- or 16-bit, one channel; value = stored integer / png_scale
+//   .npy  NumPy, any numeric dtype, 2-D (see io/npy.h)
+//   .npz  NumPy archive (stored or deflated); the array `npz_key`, or the only array
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace depthstyle {
+
+struct DepthMapReadOptions {
+  std::string npz_key;    // empty: the archive must hold exactly one array
+  double png_scale = 1;   // stored integer = value * png_scale
+};
+
+struct DepthMapWriteOptions {
+  std::string npz_key = "arr_0";  // NumPy's name for the first positional array
+  double png_scale = 1;           // stored integer = round(value * png_scale), clamped to [0, 65535]; NaN -> 0
+};
+
+// Throws InputError naming the file and what was expected for every malformed input.
+cv::Mat read_depth_map(const std::filesystem::path& path, const DepthMapReadOptions& options = {});
+// `map` must be CV_32FC1. The file appears atomically.
+void write_depth_map(const std::filesystem::path& path, const cv::Mat& map, const DepthMapWriteOptions& options = {});
+
+}  // namespace depthstyle

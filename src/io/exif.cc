@@ -1,0 +1,54 @@
+#include "io/exif.h"
+
+#include <cstdint>
+
+#include "io/byte_order.h"
+
+namespace depthstyle {
+namespace {
+
+constexpr std::uint16_t kOrientationTag = 0x0112;
+
+int orientation_from_tiff(std::string_view tiff) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(tiff.data());
+  if (tiff.size() < 8) return 1;
+  ByteOrder order;
+  if (tiff.substr(0, 2) == "II") order = ByteOrder::kLittle;
+  else if (tiff.substr(0, 2) == "MM") order = ByteOrder::kBig;
+  else return 1;
+  if (read_unsigned(bytes + 2, 2, order) != 42) return 1;
+  const std::uint64_t ifd = read_unsigned(bytes + 4, 4, order);
+  if (ifd + 2 > tiff.size()) return 1;
+  const std::uint64_t entries = read_unsigned(bytes + ifd, 2, order);
+  for (std::uint64_t i = 0; i < entries; ++i) {
+    const std::uint64_t entry = ifd + 2 + 12 * i;
+    if (entry + 12 > tiff.size()) return 1;
+    if (read_unsigned(bytes + entry, 2, order) != kOrientationTag) continue;
+    // Type SHORT, count 1: the value sits in the first two bytes of the value field.
+    const std::uint64_t value = read_unsigned(bytes + entry + 8, 2, order);
+    return value >= 1 && value <= 8 ? static_cast<int>(value) : 1;
+  }
+  return 1;
+}
+
+}  // namespace
+
+int jpeg_exif_orientation(std::string_view file) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(file.data());
+  if (file.size() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8) return 1;
+  std::size_t position = 2;
+  while (position + 4 <= file.size() && bytes[position] == 0xFF) {
+    const unsigned char marker = bytes[position + 1];
+    if (marker == 0xDA || marker == 0xD9) break;  // image data starts: no metadata after this
+    const std::size_t length = read_unsigned(bytes + position + 2, 2, ByteOrder::kBig);
+    if (length < 2 || position + 2 + length > file.size()) break;
+    const std::string_view payload = file.substr(position + 4, length - 2);
+    if (marker == 0xE1 && payload.substr(0, 6) == std::string_view("Exif\0\0", 6)) {
+      return orientation_from_tiff(payload.substr(6));
+    }
+    position += 2 + length;
+  }
+  return 1;
+}
+
+}  // namespace depthstyle

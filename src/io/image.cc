@@ -1,0 +1,157 @@
+#include "io/image.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <string_view>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "io/exif.h"
+
+namespace depthstyle {
+namespace {
+
+bool is_jpeg(std::string_view bytes) { return bytes.size() >= 3 && bytes.substr(0, 3) == "\xFF\xD8\xFF"; }
+
+// libjpeg decodes a truncated JPEG with only a warning, filling the missing rows with grey; a complete file ends with
+// the end-of-image marker (possibly followed by padding), which entropy-coded data can never contain.
+bool jpeg_is_complete(std::string_view bytes) { return bytes.rfind("\xFF\xD9") != std::string_view::npos; }
+
+cv::Mat oriented(const cv::Mat& image, int orientation) {
+  cv::Mat out;
+  switch (orientation) {
+    case 2: cv::flip(image, out, 1); break;
+    case 3: cv::rotate(image, out, cv::ROTATE_180); break;
+    case 4: cv::flip(image, out, 0); break;
+    case 5: cv::transpose(image, out); break;
+    case 6: cv::rotate(image, out, cv::ROTATE_90_CLOCKWISE); break;
+    case 7: cv::transpose(image, out); cv::flip(out, out, -1); break;
+    case 8: cv::rotate(image, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+    default: out = image;
+  }
+  return out;
+}
+
+}  // namespace
+
+cv::Mat decode_image_as_stored(const std::string& bytes) {
+  if (bytes.empty()) return {};
+  try {
+    // imdecode only reads the buffer; the const_cast satisfies cv::Mat's constructor.
+    return cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data())),
+                        cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception&) {
+    return {};
+  }
+}
+
+Image load_image(const std::filesystem::path& path) {
+  const std::string bytes = read_file(path);
+  const auto fail = [&](const std::string& what) { return InputError(path.string() + ": " + what); };
+  if (bytes.empty()) throw fail("empty file, expected an image");
+  if (is_jpeg(bytes) && !jpeg_is_complete(bytes)) throw fail("truncated JPEG (no end-of-image marker)");
+
+  const cv::Mat decoded = decode_image_as_stored(bytes);
+  if (decoded.empty()) throw fail("not an image OpenCV can decode (corrupt, truncated, or another kind of file)");
+
+  double scale = 1.0;
+  switch (decoded.depth()) {
+    case CV_8U: scale = 1.0 / 255.0; break;
+    case CV_16U: scale = 1.0 / 65535.0; break;
+    case CV_32F: break;
+    default: throw fail(concat("unsupported pixel depth (OpenCV depth code ", decoded.depth(), ")"));
+  }
+  cv::Mat values;
+  decoded.convertTo(values, CV_32F, scale);
+
+  Image image;
+  switch (values.channels()) {
+    case 1: cv::cvtColor(values, image.rgb, cv::COLOR_GRAY2RGB); break;
+    case 2: {
+      cv::Mat planes[2];
+      cv::split(values, planes);
+      cv::cvtColor(planes[0], image.rgb, cv::COLOR_GRAY2RGB);
+      image.alpha = planes[1];
+      break;
+    }
+    case 3: cv::cvtColor(values, image.rgb, cv::COLOR_BGR2RGB); break;
+    case 4: {
+      cv::Mat bgr;
+      cv::cvtColor(values, bgr, cv::COLOR_BGRA2BGR);
+      cv::cvtColor(bgr, image.rgb, cv::COLOR_BGR2RGB);
+      cv::extractChannel(values, image.alpha, 3);
+      break;
+    }
+    default: throw fail(concat("unsupported channel count ", values.channels()));
+  }
+  if (!image.alpha.empty()) {
+    // Colours under transparent pixels are arbitrary (often black); compositing over white shows the image as a
+    // viewer on a white page does, instead of feeding those arbitrary colours to the networks.
+    cv::Mat alpha3;
+    cv::cvtColor(image.alpha, alpha3, cv::COLOR_GRAY2RGB);
+    image.rgb = image.rgb.mul(alpha3) + (cv::Scalar::all(1.0) - alpha3);
+  }
+  if (is_jpeg(bytes)) {
+    const int orientation = jpeg_exif_orientation(bytes);
+    image.rgb = oriented(image.rgb, orientation);
+    if (!image.alpha.empty()) image.alpha = oriented(image.alpha, orientation);
+  }
+  return image;
+}
+
+cv::Mat resize_to_smaller_side(const cv::Mat& image, int side) {
+  if (side < 0) throw UsageError(concat("resize: smaller side must be >= 0 (0 = keep), got ", side));
+  const int smaller = std::min(image.rows, image.cols);
+  if (side == 0 || side == smaller) return image;
+  const double scale = static_cast<double>(side) / smaller;
+  const cv::Size size(std::max(1, static_cast<int>(std::lround(image.cols * scale))),
+                      std::max(1, static_cast<int>(std::lround(image.rows * scale))));
+  cv::Mat resized;
+  cv::resize(image, resized, size, 0, 0, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return resized;
+}
+
+cv::Mat center_crop(const cv::Mat& image, int width, int height) {
+  if (width <= 0 || height <= 0 || width > image.cols || height > image.rows) {
+    throw UsageError(concat("center crop ", width, "x", height, " does not fit an image of ", image.cols, "x",
+                            image.rows));
+  }
+  return image(cv::Rect((image.cols - width) / 2, (image.rows - height) / 2, width, height)).clone();
+}
+
+void save_image(const std::filesystem::path& path, const cv::Mat& rgb, const ImageSaveOptions& options) {
+  const std::string extension = lowercase_extension(path);
+  const bool png = extension == ".png";
+  if (!png && extension != ".jpg" && extension != ".jpeg") {
+    throw UsageError(concat(path.string(), ": cannot save an image as '", extension, "'; use .png, .jpg or .jpeg"));
+  }
+  if (!png && (options.png_16bit || !options.alpha.empty())) {
+    throw UsageError(concat(path.string(), ": JPEG holds neither 16-bit values nor alpha; use .png"));
+  }
+  DEPTHSTYLE_ASSERT(rgb.depth() == CV_32F && (rgb.channels() == 3 || rgb.channels() == 1));
+
+  cv::Mat channels;
+  if (rgb.channels() == 3) {
+    cv::cvtColor(rgb, channels, options.alpha.empty() ? cv::COLOR_RGB2BGR : cv::COLOR_RGB2BGRA);
+    if (!options.alpha.empty()) cv::insertChannel(options.alpha, channels, 3);
+  } else {
+    channels = rgb;
+  }
+  cv::Mat clamped = cv::min(cv::max(channels, 0.0), 1.0);
+  const bool wide = png && options.png_16bit;
+  cv::Mat quantized;
+  clamped.convertTo(quantized, wide ? CV_16U : CV_8U, wide ? 65535.0 : 255.0);  // convertTo rounds to nearest
+
+  std::vector<int> parameters;
+  if (!png) parameters = {cv::IMWRITE_JPEG_QUALITY, std::clamp(options.jpeg_quality, 0, 100)};
+  std::vector<unsigned char> encoded;
+  if (!cv::imencode(png ? ".png" : ".jpg", quantized, encoded, parameters)) {
+    throw Error(concat(path.string(), ": OpenCV could not encode the image"));
+  }
+  write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(encoded.data()), encoded.size()));
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,42 @@
+// Images in depthstyle: RGB float32 in [0,1], HxWx3 (CV_32FC3), channels in R,G,B order. Every file format OpenCV
+// reads is accepted; grayscale, alpha, 16-bit and EXIF orientation are resolved here, at the boundary.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace depthstyle {
+
+struct Image {
+  cv::Mat rgb;    // CV_32FC3, RGB in [0,1]; transparent pixels composited over white
+  cv::Mat alpha;  // CV_32FC1 in [0,1], empty if the file has no alpha channel
+};
+
+// Grayscale becomes three equal channels; 8-bit values are divided by 255, 16-bit by 65535; a JPEG's EXIF
+// orientation is applied. Throws InputError naming the file if it is missing, empty, truncated or not an image.
+Image load_image(const std::filesystem::path& path);
+
+// Decodes image file bytes exactly as stored (any bit depth and channel count, BGR order, no orientation applied);
+// an empty Mat if OpenCV cannot decode them.
+cv::Mat decode_image_as_stored(const std::string& bytes);
+
+// Scales so that the smaller side is `side` pixels, keeping the aspect ratio; 0 keeps the size. Shrinking averages
+// the covered pixels (area interpolation, free of aliasing); enlarging is bilinear, which cannot overshoot [0,1].
+cv::Mat resize_to_smaller_side(const cv::Mat& image, int side);
+
+// The centred width x height window; throws UsageError if it does not fit.
+cv::Mat center_crop(const cv::Mat& image, int width, int height);
+
+struct ImageSaveOptions {
+  int jpeg_quality = 95;       // 0..100
+  bool png_16bit = false;      // PNG only
+  cv::Mat alpha;               // CV_32FC1 in [0,1]; PNG only; empty = opaque
+};
+
+// Writes an RGB float image (or a CV_32FC1 gray one) as PNG or JPEG, chosen by the extension (.png, .jpg, .jpeg).
+// Values are clamped to [0,1] and rounded. The file appears atomically.
+void save_image(const std::filesystem::path& path, const cv::Mat& rgb, const ImageSaveOptions& options = {});
+
+}  // namespace depthstyle

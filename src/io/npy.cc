@@ -1,0 +1,170 @@
+#include "io/npy.h"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <regex>
+#include <vector>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "io/byte_order.h"
+
+namespace depthstyle {
+namespace {
+
+constexpr std::string_view kMagic("\x93NUMPY", 6);
+
+struct NpyHeader {
+  char kind = 'f';  // f, i, u, b
+  int width = 4;    // bytes per element
+  ByteOrder order = ByteOrder::kLittle;
+  bool fortran_order = false;
+  std::vector<std::int64_t> shape;
+};
+
+// The header is a Python dict literal: {'descr': '<f4', 'fortran_order': False, 'shape': (500, 741), }
+NpyHeader parse_header(const std::string& text, const std::string& source) {
+  const auto fail = [&](const std::string& what) { return InputError(concat(source, ": ", what)); };
+  NpyHeader header;
+  std::smatch match;
+  if (!std::regex_search(text, match, std::regex(R"('descr'\s*:\s*'([<>|=])([a-zA-Z])(\d+)')"))) {
+    throw fail("NPY header has no readable 'descr' (dtype) entry: " + text);
+  }
+  const char order = match[1].str()[0];
+  header.order = order == '>' ? ByteOrder::kBig : order == '<' ? ByteOrder::kLittle : host_byte_order();
+  header.kind = match[2].str()[0];
+  header.width = std::stoi(match[3].str());
+  const bool supported = (header.kind == 'f' && (header.width == 2 || header.width == 4 || header.width == 8)) ||
+                         ((header.kind == 'i' || header.kind == 'u') &&
+                          (header.width == 1 || header.width == 2 || header.width == 4 || header.width == 8)) ||
+                         (header.kind == 'b' && header.width == 1);
+  if (!supported) {
+    throw fail(concat("unsupported NPY dtype '", match[1].str(), match[2].str(), match[3].str(),
+                      "'; expected float (f2/f4/f8), integer (i1-i8, u1-u8) or bool (b1)"));
+  }
+  if (!std::regex_search(text, match, std::regex(R"('fortran_order'\s*:\s*(True|False))"))) {
+    throw fail("NPY header has no 'fortran_order' entry");
+  }
+  header.fortran_order = match[1] == "True";
+  if (!std::regex_search(text, match, std::regex(R"('shape'\s*:\s*\(([^)]*)\))"))) {
+    throw fail("NPY header has no 'shape' entry");
+  }
+  for (const std::string& part : split(match[1].str(), ',')) {
+    const std::string dimension = trim(part);
+    if (dimension.empty()) continue;
+    try {
+      header.shape.push_back(std::stoll(dimension));
+    } catch (const std::exception&) {
+      throw fail("NPY shape is not a tuple of integers: (" + match[1].str() + ")");
+    }
+  }
+  return header;
+}
+
+// The half-precision bit pattern as a float (IEEE 754 binary16: 1 sign, 5 exponent, 10 mantissa bits).
+float half_to_float(std::uint16_t bits) {
+  const int sign = bits >> 15 ? -1 : 1;
+  const int exponent = (bits >> 10) & 0x1f;
+  const int mantissa = bits & 0x3ff;
+  if (exponent == 0) return sign * std::ldexp(static_cast<float>(mantissa), -24);
+  if (exponent == 31) return mantissa ? std::numeric_limits<float>::quiet_NaN() : sign * HUGE_VALF;
+  return sign * std::ldexp(static_cast<float>(mantissa + 1024), exponent - 25);
+}
+
+float element_value(const unsigned char* element, const NpyHeader& header) {
+  const std::uint64_t bits = read_unsigned(element, header.width, header.order);
+  switch (header.kind) {
+    case 'b':
+    case 'u': return static_cast<float>(bits);
+    case 'i': {
+      const int unused = 64 - 8 * header.width;  // sign-extend from the element's width
+      return static_cast<float>(static_cast<std::int64_t>(bits << unused) >> unused);
+    }
+    default:
+      if (header.width == 2) return half_to_float(static_cast<std::uint16_t>(bits));
+      if (header.width == 4) {
+        const auto narrow = static_cast<std::uint32_t>(bits);
+        float value;
+        std::memcpy(&value, &narrow, 4);
+        return value;
+      }
+      double value;
+      std::memcpy(&value, &bits, 8);
+      return static_cast<float>(value);
+  }
+}
+
+}  // namespace
+
+cv::Mat parse_npy(std::string_view bytes, const std::string& source) {
+  const auto fail = [&](const std::string& what) { return InputError(concat(source, ": ", what)); };
+  if (bytes.size() < 10 || bytes.substr(0, 6) != kMagic) throw fail("not an NPY file (bad magic bytes)");
+  const auto* raw = reinterpret_cast<const unsigned char*>(bytes.data());
+  const int major = raw[6];
+  if (major < 1 || major > 3) throw fail(concat("unsupported NPY version ", major, "; expected 1, 2 or 3"));
+  const std::size_t length_width = major == 1 ? 2 : 4;
+  const std::size_t header_length = read_unsigned(raw + 8, static_cast<int>(length_width), ByteOrder::kLittle);
+  const std::size_t data_offset = 8 + length_width + header_length;
+  if (data_offset > bytes.size()) throw fail("truncated NPY header");
+  const NpyHeader header =
+      parse_header(std::string(bytes.substr(8 + length_width, header_length)), source);
+
+  const std::vector<std::int64_t>& shape = header.shape;
+  std::int64_t rows = -1, cols = -1;
+  if (shape.size() == 2) {
+    rows = shape[0], cols = shape[1];
+  } else if (shape.size() == 3 && shape[0] == 1) {
+    rows = shape[1], cols = shape[2];
+  } else if (shape.size() == 3 && shape[2] == 1) {
+    rows = shape[0], cols = shape[1];
+  } else if (shape.size() == 4 && shape[0] == 1 && shape[1] == 1) {
+    rows = shape[2], cols = shape[3];
+  }
+  if (rows < 0 || cols < 0) {
+    std::vector<std::string> parts;
+    for (const std::int64_t dimension : shape) parts.push_back(std::to_string(dimension));
+    throw fail(concat("NPY array of shape (", join(parts, ", "),
+                      ") is not a 2-D map; expected (H,W), (H,W,1), (1,H,W) or (1,1,H,W)"));
+  }
+  const std::size_t count = static_cast<std::size_t>(rows * cols);
+  const std::size_t needed = count * static_cast<std::size_t>(header.width);
+  if (bytes.size() - data_offset < needed) {
+    throw fail(concat("truncated NPY data: shape needs ", needed, " bytes, ", bytes.size() - data_offset,
+                      " present"));
+  }
+
+  cv::Mat map(static_cast<int>(rows), static_cast<int>(cols), CV_32FC1);
+  const unsigned char* data = raw + data_offset;
+  for (int row = 0; row < map.rows; ++row) {
+    float* out = map.ptr<float>(row);
+    for (int col = 0; col < map.cols; ++col) {
+      const std::size_t index = header.fortran_order ? static_cast<std::size_t>(col) * map.rows + row
+                                                     : static_cast<std::size_t>(row) * map.cols + col;
+      out[col] = element_value(data + index * header.width, header);
+    }
+  }
+  return map;
+}
+
+std::string serialize_npy(const cv::Mat& map) {
+  DEPTHSTYLE_ASSERT(map.type() == CV_32FC1);
+  std::string header =
+      concat("{'descr': '<f4', 'fortran_order': False, 'shape': (", map.rows, ", ", map.cols, "), }");
+  // NumPy pads the header with spaces so that the data starts on a 64-byte boundary, ending it with a newline.
+  const std::size_t unpadded = kMagic.size() + 2 + 2 + header.size() + 1;
+  header.append((64 - unpadded % 64) % 64, ' ');
+  header += '\n';
+  std::string bytes(kMagic);
+  bytes += '\x01';
+  bytes += '\x00';
+  bytes += static_cast<char>(header.size() & 0xff);
+  bytes += static_cast<char>(header.size() >> 8);
+  bytes += header;
+  const cv::Mat contiguous = map.isContinuous() ? map : map.clone();
+  std::string data(reinterpret_cast<const char*>(contiguous.data), contiguous.total() * sizeof(float));
+  to_host_order(data.data(), contiguous.total(), 4, ByteOrder::kLittle);  // host -> little: the same swap
+  return bytes + data;
+}
+
+}  // namespace depthstyle

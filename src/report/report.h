@@ -1,0 +1,38 @@
+// A report written both as Markdown and as one HTML page from the same blocks (headings, paragraphs, tables,
+// figures), so the two never disagree. Reports read only stored results; they never compute anything.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "report/result_table.h"
+
+namespace depthstyle {
+
+class Report {
+ public:
+  explicit Report(std::string title);
+
+  void add_heading(const std::string& text);
+  // Plain text; HTML-escaped in the page.
+  void add_paragraph(const std::string& text);
+  // A "key: value" list, e.g. run provenance.
+  void add_facts(const std::vector<std::pair<std::string, std::string>>& facts);
+  void add_table(const ResultTable& table);
+
+  std::string to_markdown() const;
+  std::string to_html() const;
+  // Writes <dir>/<stem>.md and <dir>/<stem>.html atomically; returns the HTML path.
+  std::filesystem::path write(const std::filesystem::path& dir, const std::string& stem) const;
+
+ private:
+  struct Block {
+    std::string markdown;
+    std::string html;
+  };
+  std::string title_;
+  std::vector<Block> blocks_;
+};
+
+}  // namespace depthstyle

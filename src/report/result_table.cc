@@ -1,0 +1,144 @@
+#include "report/result_table.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace depthstyle {
+namespace {
+
+std::string full_precision_text(const Cell& cell) {
+  if (const auto* text = std::get_if<std::string>(&cell)) return *text;
+  if (const auto* integer = std::get_if<std::int64_t>(&cell)) return std::to_string(*integer);
+  if (const auto* number = std::get_if<double>(&cell)) return std::isfinite(*number) ? format_number(*number) : "";
+  return "";
+}
+
+std::string markdown_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+ResultTable::ResultTable(std::vector<Column> columns) : columns_(std::move(columns)) {}
+
+void ResultTable::add_row(std::vector<Cell> cells) {
+  DEPTHSTYLE_ASSERT(cells.size() == columns_.size());
+  rows_.push_back(std::move(cells));
+}
+
+std::string ResultTable::display_text(const Column& column, const Cell& cell) const {
+  if (const auto* number = std::get_if<double>(&cell)) {
+    if (!std::isfinite(*number)) return "–";
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", column.decimals, *number);
+    return text;
+  }
+  const std::string text = full_precision_text(cell);
+  return text.empty() ? "–" : text;
+}
+
+std::string ResultTable::to_csv() const {
+  std::vector<std::string> header;
+  for (const Column& column : columns_) header.push_back(csv_field(column.key));
+  std::string out = join(header, ",") + "\n";
+  for (const auto& row : rows_) {
+    std::vector<std::string> fields;
+    for (const Cell& cell : row) fields.push_back(csv_field(full_precision_text(cell)));
+    out += join(fields, ",") + "\n";
+  }
+  return out;
+}
+
+nlohmann::json ResultTable::to_json() const {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : rows_) {
+    nlohmann::json object = nlohmann::json::object();
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const Cell& cell = row[i];
+      nlohmann::json& value = object[columns_[i].key];
+      if (const auto* text = std::get_if<std::string>(&cell)) value = *text;
+      else if (const auto* integer = std::get_if<std::int64_t>(&cell)) value = *integer;
+      else if (const auto* number = std::get_if<double>(&cell)) value = std::isfinite(*number) ? nlohmann::json(*number) : nlohmann::json();
+      else value = nullptr;
+    }
+    rows.push_back(std::move(object));
+  }
+  return rows;
+}
+
+std::string ResultTable::to_markdown() const {
+  std::vector<std::string> header, rule;
+  for (const Column& column : columns_) {
+    header.push_back(markdown_escape(column.title));
+    rule.push_back(column.kind == ColumnKind::kInteger || column.kind == ColumnKind::kNumber ? "---:" : "---");
+  }
+  std::string out = "| " + join(header, " | ") + " |\n| " + join(rule, " | ") + " |\n";
+  for (const auto& row : rows_) {
+    std::vector<std::string> cells;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const std::string text = display_text(columns_[i], row[i]);
+      const bool picture = columns_[i].kind == ColumnKind::kImage && text != "–";
+      cells.push_back(picture ? "![" + markdown_escape(columns_[i].title) + "](" + text + ")" : markdown_escape(text));
+    }
+    out += "| " + join(cells, " | ") + " |\n";
+  }
+  return out;
+}
+
+std::string ResultTable::to_html() const {
+  std::string out = "<table>\n<thead><tr>";
+  for (const Column& column : columns_) out += "<th>" + html_escape(column.title) + "</th>";
+  out += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : rows_) {
+    out += "<tr>";
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const Column& column = columns_[i];
+      const std::string text = display_text(column, row[i]);
+      const bool numeric = column.kind == ColumnKind::kInteger || column.kind == ColumnKind::kNumber;
+      out += numeric ? "<td class=\"number\">" : "<td>";
+      if (column.kind == ColumnKind::kImage && text != "–") {
+        out += "<a href=\"" + html_escape(text) + "\"><img src=\"" + html_escape(text) + "\" alt=\"" +
+               html_escape(column.title) + "\" loading=\"lazy\"></a>";
+      } else {
+        out += html_escape(text);
+      }
+      out += "</td>";
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody>\n</table>\n";
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,55 @@
+// One schema for every output format: a result table declares its columns once, and the CSV, JSON, Markdown and
+// HTML writers all read that declaration, so the formats cannot drift apart.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace depthstyle {
+
+enum class ColumnKind {
+  kText,
+  kInteger,
+  kNumber,  // printed with `decimals` digits in Markdown/HTML, full precision in CSV/JSON
+  kImage,   // a path relative to the report; shown as a picture in Markdown/HTML
+};
+
+struct Column {
+  std::string key;    // CSV header and JSON field name
+  std::string title;  // human-readable header
+  ColumnKind kind = ColumnKind::kText;
+  int decimals = 3;
+};
+
+// An empty cell (std::monostate) is written as "" in CSV, null in JSON and "–" in Markdown/HTML.
+using Cell = std::variant<std::monostate, std::string, std::int64_t, double>;
+
+class ResultTable {
+ public:
+  explicit ResultTable(std::vector<Column> columns);
+  void add_row(std::vector<Cell> cells);
+
+  const std::vector<Column>& columns() const { return columns_; }
+  std::size_t row_count() const { return rows_.size(); }
+
+  std::string to_csv() const;
+  nlohmann::json to_json() const;
+  std::string to_markdown() const;
+  std::string to_html() const;
+
+ private:
+  std::string display_text(const Column& column, const Cell& cell) const;
+
+  std::vector<Column> columns_;
+  std::vector<std::vector<Cell>> rows_;
+};
+
+std::string html_escape(const std::string& text);
+// RFC 4180: quoted when the field holds a comma, quote or line break.
+std::string csv_field(const std::string& text);
+
+}  // namespace depthstyle

@@ -1,0 +1,155 @@
+#include "run/run_experiment.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "config/config_document.h"
+#include "core/error.h"
+#include "core/interrupt.h"
+#include "core/log.h"
+#include "core/runtime.h"
+#include "core/text.h"
+
+namespace depthstyle {
+namespace {
+
+const ExperimentKind& select_kind(const ConfigDocument& document, const std::vector<ExperimentKind>& kinds,
+                                  std::vector<std::string>& names) {
+  for (const ExperimentKind& kind : kinds) names.push_back(kind.name);
+  const YAML::Node node = document.root()["experiment"];
+  if (!node || !node.IsScalar()) {
+    throw ConfigError(concat(document.source_name(), ": missing required key 'experiment' (which runner to use; ",
+                             "one of ", join(names, ", "), ")"));
+  }
+  for (const ExperimentKind& kind : kinds) {
+    if (kind.name == node.Scalar()) return kind;
+  }
+  throw ConfigError(concat(document.location("experiment", node), ": 'experiment': '", node.Scalar(),
+                           "' is not one of ", join(names, ", "), did_you_mean(node.Scalar(), names)));
+}
+
+void check_run_name(const std::string& name) {
+  const bool safe = !name.empty() && name[0] != '.' && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+  if (!safe) {
+    throw ConfigError(concat("'name': '", name, "' cannot name a run folder; use letters, digits, '-', '_' and '.'"));
+  }
+}
+
+// "key: value" for every leaf of a YAML tree, for listing what differs between two configs.
+std::map<std::string, std::string> leaves_of(const YAML::Node& node, const std::string& prefix = "") {
+  std::map<std::string, std::string> leaves;
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      const std::string key = prefix.empty() ? entry.first.Scalar() : prefix + "." + entry.first.Scalar();
+      leaves.merge(leaves_of(entry.second, key));
+    }
+  } else {
+    YAML::Emitter text;
+    text << YAML::Flow << node;
+    leaves[prefix] = text.c_str();
+  }
+  return leaves;
+}
+
+// --resume continues the same experiment: any key that changes results must be as it was.
+void check_resume_matches(const std::filesystem::path& stored_config, const ExperimentKind& kind,
+                          const Schema& current, const std::vector<std::string>& names) {
+  if (!std::filesystem::exists(stored_config)) return;  // RunRecord reports the missing run
+  CommonOptions stored_common;
+  std::unique_ptr<Experiment> stored_experiment = kind.create();
+  Schema stored = experiment_schema(kind.name, stored_common, *stored_experiment, names);
+  stored.read(ConfigDocument::from_file(stored_config));
+  const auto before = leaves_of(stored.to_node(/*include_runtime_only=*/false));
+  const auto now = leaves_of(current.to_node(/*include_runtime_only=*/false));
+  std::vector<std::string> changes;
+  for (const auto& [key, value] : now) {
+    const auto old = before.find(key);
+    if (old == before.end() || old->second != value) {
+      changes.push_back(concat(key, ": ", old == before.end() ? "(absent)" : old->second, " -> ", value));
+    }
+  }
+  if (!changes.empty()) {
+    throw UsageError(concat("--resume: the config differs from the one ", stored_config.string(),
+                            " was started with:\n  ", join(changes, "\n  "),
+                            "\nresume with the same config, or start a new run with --set name=<other>"));
+  }
+}
+
+}  // namespace
+
+Schema experiment_schema(const std::string& kind_name, CommonOptions& common, Experiment& experiment,
+                         const std::vector<std::string>& kind_names) {
+  Schema schema(concat("experiment '", kind_name, "'"));
+  schema.add("experiment", &common.experiment, "which runner to use").one_of(kind_names).required();
+  schema.add("name", &common.name, "run folder name under output_dir/experiment (default: the config file's name)")
+      .non_empty();
+  schema.add("output_dir", &common.output_dir, "root folder of run folders").non_empty();
+  schema.add("seed", &common.seed, "base seed; each source of randomness derives its own from it").at_least(0);
+  schema.add("threads", &common.threads, "LibTorch intra-op threads, 0 = all cores (results depend on it only "
+                                         "through summation order)")
+      .range(0, 1024)
+      .runtime_only();
+  experiment.declare(schema);
+  return schema;
+}
+
+RunOutcome run_experiment(const RunRequest& request, const std::vector<ExperimentKind>& kinds,
+                                     std::ostream& out) {
+  ConfigDocument document = ConfigDocument::from_file(request.config_path);
+  for (const std::string& assignment : request.overrides) document.apply_override(assignment);
+  if (request.threads) document.apply_override(concat("threads=", *request.threads));
+
+  std::vector<std::string> names;
+  const ExperimentKind& kind = select_kind(document, kinds, names);
+  CommonOptions common;
+  common.name = request.config_path.stem().string();
+  std::unique_ptr<Experiment> experiment = kind.create();
+  Schema schema = experiment_schema(kind.name, common, *experiment, names);
+  schema.read(document);
+  check_run_name(common.name);
+  experiment->check();
+
+  if (request.print_config) {
+    out << schema.to_yaml(/*with_help=*/true);
+    return {};
+  }
+  if (request.resume) {
+    check_resume_matches(RunRecord::folder_of(common.output_dir, kind.name, common.name) / "config.yaml", kind,
+                         schema, names);
+  }
+
+  RunStart start;
+  start.output_root = common.output_dir;
+  start.experiment = kind.name;
+  start.name = common.name;
+  start.resolved_config = concat("# Resolved config of this run: every key, with defaults filled in.\n",
+                                 schema.to_yaml(/*with_help=*/true));
+  start.source_name = document.source_name();
+  start.source_text = document.source_text();
+  start.overrides = document.overrides();
+  start.command_line = request.command_line;
+  start.threads = set_thread_count(common.threads);
+  start.seed = common.seed;
+  start.resume = request.resume;
+
+  RunRecord record(start);
+  install_interrupt_handlers();
+  RunContext context{record, common, {}};
+  try {
+    experiment->run(context);
+  } catch (const Interrupted& error) {
+    record.finish("interrupted", error.what());
+    throw;
+  } catch (const std::exception& error) {
+    record.finish("failed", error.what());
+    throw;
+  }
+  if (!context.report.empty()) record.set_manifest_field("report", context.report.lexically_relative(record.dir()));
+  record.finish("succeeded");
+  return {record.dir(), context.report};
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,37 @@
+// `depthstyle run CONFIG`: config -> runner -> run folder. Selects the runner by the config's `experiment:` key,
+// reads and checks every key, opens (or resumes) the run folder, runs, and records the outcome in the manifest.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "run/experiment.h"
+
+namespace depthstyle {
+
+struct RunRequest {
+  std::filesystem::path config_path;
+  std::vector<std::string> overrides;  // "key.path=value"
+  std::optional<int> threads;          // --threads, same as --set threads=N
+  bool resume = false;
+  bool print_config = false;           // print the resolved config and stop
+  std::vector<std::string> command_line;
+};
+
+struct RunOutcome {
+  std::filesystem::path run_dir;  // empty with print_config
+  std::filesystem::path report;   // the main human-readable output, if the runner wrote one
+};
+
+// Errors propagate as exceptions after the manifest has recorded them.
+RunOutcome run_experiment(const RunRequest& request, const std::vector<ExperimentKind>& kinds,
+                                     std::ostream& out);
+
+// The schema of `kind` with the common keys bound to `common`, e.g. for documentation.
+Schema experiment_schema(const std::string& kind_name, CommonOptions& common, Experiment& experiment,
+                         const std::vector<std::string>& kind_names);
+
+}  // namespace depthstyle
