@@ -54,18 +54,20 @@ int inspect_command(int argc, char** argv) {
   const Checkpoint checkpoint = read_checkpoint(command_line.get<std::string>("file"));
   const bool stats = command_line.has("stats");
 
-  std::size_t name_width = 4, dtype_width = 5;
+  std::size_t name_width = 4, dtype_width = 5, shape_width = 5;
   for (const auto& [name, tensor] : checkpoint.tensors) {
     name_width = std::max(name_width, name.size());
     dtype_width = std::max(dtype_width, dtype_text(tensor).size());
+    shape_width = std::max(shape_width, shape_text(tensor).size());
   }
   std::printf("%s\nformat: %s\n\n", checkpoint.path.c_str(), to_string(checkpoint.format).c_str());
   std::printf("%-*s  %-*s  %s\n", static_cast<int>(name_width), "name", static_cast<int>(dtype_width), "dtype",
               "shape");
   std::int64_t elements = 0, bytes = 0;
   for (const auto& [name, tensor] : checkpoint.tensors) {
-    std::printf("%-*s  %-*s  %s%s\n", static_cast<int>(name_width), name.c_str(), static_cast<int>(dtype_width),
-                dtype_text(tensor).c_str(), shape_text(tensor).c_str(), stats ? stats_text(tensor).c_str() : "");
+    std::printf("%-*s  %-*s  %-*s%s\n", static_cast<int>(name_width), name.c_str(), static_cast<int>(dtype_width),
+                dtype_text(tensor).c_str(), static_cast<int>(stats ? shape_width : 0), shape_text(tensor).c_str(),
+                stats ? stats_text(tensor).c_str() : "");
     elements += tensor.numel();
     bytes += tensor.numel() * static_cast<std::int64_t>(tensor.element_size());
   }

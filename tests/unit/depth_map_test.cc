@@ -1,0 +1,191 @@
+// Depth maps in every format: NumPy files written by numpy itself (tests/fixtures/io/make_npy_fixtures.py), round
+// trips through our writers, hand-written PFM bytes, the real Middlebury ground truth, and every malformed input.
+#include "io/depth_map.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <opencv2/imgcodecs.hpp>
+#include <limits>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "test_support.h"
+
+namespace depthstyle {
+namespace {
+
+// The map every NPY fixture holds: value(r, c) = 10 r + c - 5, 3x4.
+cv::Mat fixture_map(double offset = 0) {
+  cv::Mat map(3, 4, CV_32FC1);
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 4; ++c) map.at<float>(r, c) = static_cast<float>(10 * r + c - 5 + offset);
+  }
+  return map;
+}
+
+void expect_equal_maps(const cv::Mat& actual, const cv::Mat& expected, double tolerance = 0) {
+  ASSERT_EQ(actual.type(), CV_32FC1);
+  ASSERT_EQ(actual.size(), expected.size());
+  for (int r = 0; r < actual.rows; ++r) {
+    for (int c = 0; c < actual.cols; ++c) {
+      const float a = actual.at<float>(r, c), e = expected.at<float>(r, c);
+      if (std::isnan(e)) {
+        EXPECT_TRUE(std::isnan(a)) << r << "," << c;
+      } else if (std::isinf(e)) {
+        EXPECT_EQ(a, e) << r << "," << c;
+      } else {
+        EXPECT_NEAR(a, e, tolerance) << "at row " << r << ", column " << c;
+      }
+    }
+  }
+}
+
+cv::Mat map_of(int rows, int cols, std::initializer_list<float> values) {
+  return cv::Mat(std::vector<float>(values), /*copyData=*/true).reshape(1, rows).clone();
+}
+
+std::filesystem::path io_fixture(const std::string& name) { return testing::fixture_path("io/" + name); }
+
+class NpyDtype : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(NpyDtype, ReadsWhatNumpyWrote) {
+  const std::string name = GetParam();
+  const bool unsigned_type = name.find("_u") != std::string::npos;
+  expect_equal_maps(read_depth_map(io_fixture(name)), fixture_map(unsigned_type ? 5 : 0));
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryDtypeAndByteOrder, NpyDtype,
+                         ::testing::Values("map_f2_little.npy", "map_f2_big.npy", "map_f4_little.npy",
+                                           "map_f4_big.npy", "map_f8_little.npy", "map_f8_big.npy",
+                                           "map_i1_little.npy", "map_i2_little.npy", "map_i2_big.npy",
+                                           "map_i4_little.npy", "map_i4_big.npy", "map_i8_little.npy",
+                                           "map_i8_big.npy", "map_u1_little.npy", "map_u2_little.npy",
+                                           "map_u2_big.npy", "map_u4_little.npy", "map_f4_fortran.npy",
+                                           "map_hw1.npy", "map_1hw.npy", "map_11hw_fortran.npy"),
+                         [](const auto& info) { return info.param.substr(0, info.param.size() - 4); });
+
+TEST(DepthMap, NpyBoolBecomesZeroAndOne) {
+  cv::Mat expected;
+  cv::Mat(fixture_map() > 0).convertTo(expected, CV_32F, 1.0 / 255);
+  expect_equal_maps(read_depth_map(io_fixture("map_bool.npy")), expected);
+}
+
+TEST(DepthMap, NpzReadsDeflatedSingleArrayAndNamedArrays) {
+  expect_equal_maps(read_depth_map(io_fixture("single_compressed.npz")), fixture_map());
+  DepthMapReadOptions options;
+  options.npz_key = "depth";
+  expect_equal_maps(read_depth_map(io_fixture("two_arrays.npz"), options), fixture_map());
+  EXPECT_THROW_MESSAGE(read_depth_map(io_fixture("two_arrays.npz")), InputError,
+                       "two_arrays.npz: holds 2 arrays (depth, mask); name one with npz_key");
+  options.npz_key = "dpeth";
+  EXPECT_THROW_MESSAGE(read_depth_map(io_fixture("two_arrays.npz"), options), InputError,
+                       "no array 'dpeth' (arrays: depth, mask) (did you mean 'depth'?)");
+}
+
+TEST(DepthMap, EveryFormatRoundTrips) {
+  testing::TempDir dir;
+  cv::Mat map = fixture_map() * 1.37f;
+  map.at<float>(0, 0) = std::numeric_limits<float>::infinity();
+  map.at<float>(1, 1) = std::numeric_limits<float>::quiet_NaN();
+  for (const char* name : {"map.pfm", "map.npy", "map.npz"}) {
+    write_depth_map(dir / name, map);
+    expect_equal_maps(read_depth_map(dir / name), map);
+  }
+}
+
+TEST(DepthMap, Png16RoundTripsWithinHalfAStep) {
+  testing::TempDir dir;
+  const cv::Mat map = fixture_map(5) * 0.731f;  // 0 .. 20.5
+  DepthMapWriteOptions write;
+  write.png_scale = 256;
+  write_depth_map(dir / "map.png", map, write);
+  DepthMapReadOptions read;
+  read.png_scale = 256;
+  expect_equal_maps(read_depth_map(dir / "map.png", read), map, 0.5 / 256);
+}
+
+TEST(DepthMap, Png16ClampsAndMapsNanToZero) {
+  testing::TempDir dir;
+  const cv::Mat map = map_of(1, 3, {-4.0f, std::numeric_limits<float>::quiet_NaN(), 1e9f});
+  write_depth_map(dir / "map.png", map);
+  expect_equal_maps(read_depth_map(dir / "map.png"), map_of(1, 3, {0.0f, 0.0f, 65535.0f}));
+}
+
+TEST(DepthMap, PfmStoresBottomRowFirstInEitherByteOrder) {
+  testing::TempDir dir;
+  // 2x2 map [[1, 2], [3, 4]] as PFM stores it: bottom row (3, 4) first. Big-endian: positive scale.
+  const std::string big = std::string("Pf\n2 2\n1.0\n") + std::string("\x40\x40\x00\x00\x40\x80\x00\x00", 8) +
+                          std::string("\x3f\x80\x00\x00\x40\x00\x00\x00", 8);
+  write_file_atomically(dir / "big.pfm", big);
+  expect_equal_maps(read_depth_map(dir / "big.pfm"), map_of(2, 2, {1, 2, 3, 4}));
+  // What we write: little-endian (negative scale), bottom row first.
+  write_depth_map(dir / "little.pfm", map_of(2, 2, {1, 2, 3, 4}));
+  EXPECT_EQ(read_file(dir / "little.pfm"), std::string("Pf\n2 2\n-1\n") +
+                                               std::string("\x00\x00\x40\x40\x00\x00\x80\x40", 8) +
+                                               std::string("\x00\x00\x80\x3f\x00\x00\x00\x40", 8));
+}
+
+TEST(DepthMap, MalformedFilesAreNamedWithWhatWasExpected) {
+  testing::TempDir dir;
+  const auto file = [&](const std::string& name, const std::string& bytes) {
+    write_file_atomically(dir / name, bytes);
+    return dir / name;
+  };
+  EXPECT_THROW_MESSAGE(read_depth_map(file("a.pfm", "P6\n2 2\n255\n")), InputError,
+                       "a.pfm: not a PFM file (expected the header 'Pf')");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("b.pfm", "PF\n2 2\n-1\n")), InputError, "colour PFM (PF)");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("c.pfm", "Pf\ntwo 2\n-1\n")), InputError, "malformed PFM header");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("d.pfm", "Pf\n2 2\n0\n" + std::string(16, '\0'))), InputError,
+                       "PFM scale must be a non-zero number");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("e.pfm", "Pf\n2 2\n-1\n" + std::string(15, '\0'))), InputError,
+                       "truncated PFM data: 2x2 needs 16 bytes, 15 present");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("f.npy", "NUMPY not really")), InputError, "f.npy: not an NPY file");
+  std::string truncated = read_file(io_fixture("map_f8_little.npy"));
+  truncated.resize(truncated.size() - 1);
+  EXPECT_THROW_MESSAGE(read_depth_map(file("g.npy", truncated)), InputError,
+                       "g.npy: truncated NPY data: shape needs 96 bytes, 95 present");
+  EXPECT_THROW_MESSAGE(read_depth_map(io_fixture("volume_2x3x4.npy")), InputError,
+                       "volume_2x3x4.npy: NPY array of shape (2, 3, 4) is not a 2-D map");
+  std::string complex_dtype = read_file(io_fixture("map_f8_little.npy"));
+  complex_dtype.replace(complex_dtype.find("<f8"), 3, "<c8");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("h.npy", complex_dtype)), InputError, "unsupported NPY dtype '<c8'");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("i.png", "not a png")), InputError, "i.png: not a PNG image");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("j.npz", "PK but not a zip")), InputError, "j.npz: not a ZIP archive");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("k.exr", "x")), InputError,
+                       "k.exr: unknown depth map format '.exr'; expected .pfm, .png, .npy or .npz");
+  EXPECT_THROW_MESSAGE(read_depth_map(dir / "absent.pfm"), InputError, "absent.pfm: cannot open");
+}
+
+TEST(DepthMap, ColourPngIsNotADepthMap) {
+  testing::TempDir dir;
+  cv::Mat colour(2, 2, CV_8UC3, cv::Scalar(1, 2, 3));
+  std::vector<unsigned char> png;
+  cv::imencode(".png", colour, png);
+  write_file_atomically(dir / "colour.png", std::string(png.begin(), png.end()));
+  EXPECT_THROW_MESSAGE(read_depth_map(dir / "colour.png"), InputError,
+                       "a depth PNG must have one 8- or 16-bit channel, this one has 3 channel(s)");
+}
+
+// The real Middlebury ground truth that scripts/test extracts from Debian packages (REFERENCE.md section 8).
+TEST(DepthMap, ReadsRealMiddleburyDisparity) {
+  const std::filesystem::path samples = testing::sample_cache_dir() / "samples";
+  ASSERT_TRUE(std::filesystem::exists(samples / "aloeGT.png")) << "run 'build/depthstyle data fetch-samples' first";
+  const cv::Mat aloe = read_depth_map(samples / "aloeGT.png");
+  EXPECT_EQ(aloe.cols, 1282);
+  EXPECT_EQ(aloe.rows, 1110);
+  const cv::Mat motorcycle = read_depth_map(samples / "motorcycle_disp.npz");
+  EXPECT_EQ(motorcycle.cols, 741);
+  EXPECT_EQ(motorcycle.rows, 500);
+  int unknown = 0;
+  double highest = 0;
+  for (float value : cv::Mat_<float>(motorcycle)) {
+    if (std::isinf(value)) ++unknown;
+    else highest = std::max(highest, static_cast<double>(value));
+  }
+  EXPECT_EQ(unknown, 27226);  // numpy: np.isinf(arr_0).sum()
+  EXPECT_NEAR(highest, 59.90896, 1e-4);
+}
+
+}  // namespace
+}  // namespace depthstyle

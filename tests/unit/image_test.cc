@@ -1,0 +1,208 @@
+// Image loading and saving: channel layouts, bit depths, EXIF orientation (JPEGs built here with a spliced-in EXIF
+// block), atomic saving, resizing, and every kind of bad file.
+#include "io/image.h"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "io/exif.h"
+#include "test_support.h"
+
+namespace depthstyle {
+namespace {
+
+std::string encode(const cv::Mat& image, const std::string& extension) {
+  std::vector<unsigned char> bytes;
+  EXPECT_TRUE(cv::imencode(extension, image, bytes));
+  return std::string(bytes.begin(), bytes.end());
+}
+
+// An APP1 segment holding a TIFF header and one IFD0 entry: orientation.
+std::string exif_segment(int orientation, bool big_endian) {
+  const auto u16 = [&](int value) {
+    return big_endian ? std::string{static_cast<char>(value >> 8), static_cast<char>(value & 0xff)}
+                      : std::string{static_cast<char>(value & 0xff), static_cast<char>(value >> 8)};
+  };
+  const auto u32 = [&](int value) { return big_endian ? u16(0) + u16(value) : u16(value) + u16(0); };
+  const std::string tiff = std::string(big_endian ? "MM" : "II") + u16(42) + u32(8) + u16(1) + u16(0x0112) +
+                           u16(3) + u32(1) + u16(orientation) + u16(0) + u32(0);
+  const std::string payload = std::string("Exif\0\0", 6) + tiff;
+  const int length = static_cast<int>(payload.size()) + 2;
+  return std::string("\xFF\xE1", 2) + static_cast<char>(length >> 8) + static_cast<char>(length & 0xff) + payload;
+}
+
+// A 32x16 JPEG, black but for a white 8x8 block in the stored top-left corner, with the given EXIF orientation.
+std::string marked_jpeg(int orientation, bool big_endian = false) {
+  cv::Mat stored(16, 32, CV_8UC3, cv::Scalar::all(0));
+  stored(cv::Rect(0, 0, 8, 8)).setTo(cv::Scalar::all(255));
+  const std::string jpeg = encode(stored, ".jpg");
+  return jpeg.substr(0, 2) + exif_segment(orientation, big_endian) + jpeg.substr(2);
+}
+
+struct OrientationCase {
+  int orientation;
+  cv::Size displayed_size;
+  cv::Point marked_corner;  // where the stored top-left block is displayed (its top-left pixel)
+};
+
+class ExifOrientation : public ::testing::TestWithParam<OrientationCase> {};
+
+TEST_P(ExifOrientation, IsAppliedOnLoad) {
+  const OrientationCase& expected = GetParam();
+  testing::TempDir dir;
+  for (const bool big_endian : {false, true}) {
+    write_file_atomically(dir / "photo.jpg", marked_jpeg(expected.orientation, big_endian));
+    EXPECT_EQ(jpeg_exif_orientation(read_file(dir / "photo.jpg")), expected.orientation);
+    const Image image = load_image(dir / "photo.jpg");
+    ASSERT_EQ(image.rgb.size(), expected.displayed_size);
+    const cv::Rect block(expected.marked_corner.x, expected.marked_corner.y, 8, 8);
+    EXPECT_GT(cv::mean(image.rgb(block))[0], 0.9) << "orientation " << expected.orientation;
+    EXPECT_LT(cv::mean(image.rgb)[0], 0.2);  // the rest stays black
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllEight, ExifOrientation,
+                         ::testing::Values(OrientationCase{1, {32, 16}, {0, 0}}, OrientationCase{2, {32, 16}, {24, 0}},
+                                           OrientationCase{3, {32, 16}, {24, 8}}, OrientationCase{4, {32, 16}, {0, 8}},
+                                           OrientationCase{5, {16, 32}, {0, 0}}, OrientationCase{6, {16, 32}, {8, 0}},
+                                           OrientationCase{7, {16, 32}, {8, 24}},
+                                           OrientationCase{8, {16, 32}, {0, 24}}),
+                         [](const auto& info) { return "orientation_" + std::to_string(info.param.orientation); });
+
+TEST(Exif, AbsentOrMalformedMeansUpright) {
+  cv::Mat image(4, 4, CV_8UC3, cv::Scalar::all(0));
+  EXPECT_EQ(jpeg_exif_orientation(encode(image, ".jpg")), 1);
+  EXPECT_EQ(jpeg_exif_orientation(encode(image, ".png")), 1);
+  std::string broken = marked_jpeg(6);
+  broken[2 + 4 + 6] = 'X';  // spoil the TIFF byte-order mark
+  EXPECT_EQ(jpeg_exif_orientation(broken), 1);
+}
+
+TEST(Image, ColourPngLoadsAsRgbInUnitRange) {
+  testing::TempDir dir;
+  cv::Mat bgr(2, 3, CV_8UC3, cv::Scalar(10, 20, 255));  // OpenCV order: blue 10, green 20, red 255
+  write_file_atomically(dir / "c.png", encode(bgr, ".png"));
+  const Image image = load_image(dir / "c.png");
+  ASSERT_EQ(image.rgb.type(), CV_32FC3);
+  EXPECT_TRUE(image.alpha.empty());
+  const cv::Vec3f pixel = image.rgb.at<cv::Vec3f>(1, 2);
+  EXPECT_FLOAT_EQ(pixel[0], 1.0f);
+  EXPECT_FLOAT_EQ(pixel[1], 20.0f / 255);
+  EXPECT_FLOAT_EQ(pixel[2], 10.0f / 255);
+}
+
+TEST(Image, GrayscaleBecomesThreeEqualChannels) {
+  testing::TempDir dir;
+  write_file_atomically(dir / "g.png", encode(cv::Mat(2, 2, CV_8UC1, cv::Scalar(51)), ".png"));
+  const cv::Vec3f pixel = load_image(dir / "g.png").rgb.at<cv::Vec3f>(0, 0);
+  EXPECT_FLOAT_EQ(pixel[0], 0.2f);
+  EXPECT_FLOAT_EQ(pixel[1], 0.2f);
+  EXPECT_FLOAT_EQ(pixel[2], 0.2f);
+}
+
+TEST(Image, SixteenBitKeepsItsPrecision) {
+  testing::TempDir dir;
+  write_file_atomically(dir / "w.png", encode(cv::Mat(1, 1, CV_16UC3, cv::Scalar::all(257)), ".png"));
+  EXPECT_FLOAT_EQ(load_image(dir / "w.png").rgb.at<cv::Vec3f>(0, 0)[0], 257.0f / 65535);
+}
+
+TEST(Image, AlphaIsReturnedAndCompositedOverWhite) {
+  testing::TempDir dir;
+  cv::Mat bgra(1, 2, CV_8UC4);
+  bgra.at<cv::Vec4b>(0, 0) = {0, 0, 0, 0};      // transparent black
+  bgra.at<cv::Vec4b>(0, 1) = {0, 0, 255, 102};  // red at 40% opacity
+  write_file_atomically(dir / "a.png", encode(bgra, ".png"));
+  const Image image = load_image(dir / "a.png");
+  ASSERT_EQ(image.alpha.type(), CV_32FC1);
+  EXPECT_FLOAT_EQ(image.alpha.at<float>(0, 0), 0.0f);
+  EXPECT_FLOAT_EQ(image.alpha.at<float>(0, 1), 0.4f);
+  EXPECT_EQ(image.rgb.at<cv::Vec3f>(0, 0), cv::Vec3f(1, 1, 1));
+  const cv::Vec3f red = image.rgb.at<cv::Vec3f>(0, 1);
+  EXPECT_NEAR(red[0], 1.0f, 1e-6);
+  EXPECT_NEAR(red[1], 0.6f, 1e-6);
+  EXPECT_NEAR(red[2], 0.6f, 1e-6);
+}
+
+TEST(Image, BadFilesAreNamedWithWhatWasWrong) {
+  testing::TempDir dir;
+  EXPECT_THROW_MESSAGE(load_image(dir / "absent.png"), InputError, "absent.png: cannot open");
+  write_file_atomically(dir / "empty.jpg", "");
+  EXPECT_THROW_MESSAGE(load_image(dir / "empty.jpg"), InputError, "empty.jpg: empty file, expected an image");
+  write_file_atomically(dir / "text.png", "just some text\n");
+  EXPECT_THROW_MESSAGE(load_image(dir / "text.png"), InputError, "text.png: not an image OpenCV can decode");
+  const std::string jpeg = marked_jpeg(1);
+  write_file_atomically(dir / "cut.jpg", jpeg.substr(0, jpeg.size() * 2 / 3));
+  EXPECT_THROW_MESSAGE(load_image(dir / "cut.jpg"), InputError, "cut.jpg: truncated JPEG (no end-of-image marker)");
+  const std::string png = encode(cv::Mat(64, 64, CV_8UC3, cv::Scalar(1, 2, 3)), ".png");
+  write_file_atomically(dir / "cut.png", png.substr(0, png.size() / 2));
+  EXPECT_THROW_MESSAGE(load_image(dir / "cut.png"), InputError, "cut.png: not an image OpenCV can decode");
+}
+
+TEST(Image, SavesPngExactlyAndJpegClosely) {
+  testing::TempDir dir;
+  cv::Mat rgb(8, 8, CV_32FC3);
+  cv::randu(rgb, -0.2, 1.2);  // out-of-range values are clamped
+  save_image(dir / "out.png", rgb);
+  const cv::Mat clamped = cv::min(cv::max(rgb, 0.0), 1.0);
+  const Image png = load_image(dir / "out.png");
+  EXPECT_LE(cv::norm(png.rgb, clamped, cv::NORM_INF), 0.5 / 255 + 1e-6);
+
+  ImageSaveOptions wide;
+  wide.png_16bit = true;
+  save_image(dir / "wide.png", rgb, wide);
+  EXPECT_LE(cv::norm(load_image(dir / "wide.png").rgb, clamped, cv::NORM_INF), 0.5 / 65535 + 1e-7);
+
+  const cv::Mat smooth(8, 8, CV_32FC3, cv::Scalar(0.25, 0.5, 0.75));
+  save_image(dir / "out.jpg", smooth);
+  EXPECT_LE(cv::norm(load_image(dir / "out.jpg").rgb, smooth, cv::NORM_INF), 3.0 / 255);
+}
+
+TEST(Image, SavesAlphaInPng) {
+  testing::TempDir dir;
+  ImageSaveOptions options;
+  options.alpha = cv::Mat(1, 1, CV_32FC1, cv::Scalar(0.4));
+  save_image(dir / "a.png", cv::Mat(1, 1, CV_32FC3, cv::Scalar(1, 0, 0)), options);
+  EXPECT_NEAR(load_image(dir / "a.png").alpha.at<float>(0, 0), 0.4f, 0.5 / 255);
+}
+
+TEST(Image, RefusesUnknownExtensionsAndJpegAlpha) {
+  testing::TempDir dir;
+  const cv::Mat rgb(2, 2, CV_32FC3, cv::Scalar::all(0.5));
+  EXPECT_THROW_MESSAGE(save_image(dir / "out.bmp", rgb), UsageError, "cannot save an image as '.bmp'");
+  ImageSaveOptions options;
+  options.png_16bit = true;
+  EXPECT_THROW_MESSAGE(save_image(dir / "out.jpg", rgb, options), UsageError, "JPEG holds neither 16-bit");
+  EXPECT_FALSE(std::filesystem::exists(dir / "out.jpg"));
+}
+
+TEST(Image, ResizesBySmallerSideKeepingAspect) {
+  const cv::Mat image(300, 500, CV_32FC3, cv::Scalar::all(0.5));
+  EXPECT_EQ(resize_to_smaller_side(image, 150).size(), cv::Size(250, 150));
+  EXPECT_EQ(resize_to_smaller_side(image, 600).size(), cv::Size(1000, 600));
+  EXPECT_EQ(resize_to_smaller_side(image, 0).size(), cv::Size(500, 300));
+  const cv::Mat enlarged = resize_to_smaller_side(image, 600);
+  EXPECT_NEAR(cv::mean(enlarged)[0], 0.5, 1e-6);
+  EXPECT_THROW(resize_to_smaller_side(image, -1), UsageError);
+}
+
+TEST(Image, CropsTheCentre) {
+  cv::Mat image(4, 6, CV_32FC1, cv::Scalar(0));
+  image.at<float>(1, 2) = 1;
+  const cv::Mat crop = center_crop(image, 2, 2);
+  EXPECT_EQ(crop.size(), cv::Size(2, 2));
+  EXPECT_EQ(crop.at<float>(0, 0), 1);
+  EXPECT_THROW_MESSAGE(center_crop(image, 7, 2), UsageError, "center crop 7x2 does not fit an image of 6x4");
+}
+
+TEST(Image, LoadsRealSamplePhotos) {
+  const std::filesystem::path samples = testing::sample_cache_dir() / "samples";
+  ASSERT_TRUE(std::filesystem::exists(samples / "aloeL.jpg")) << "run 'build/depthstyle data fetch-samples' first";
+  EXPECT_EQ(load_image(samples / "aloeL.jpg").rgb.size(), cv::Size(1282, 1110));
+  EXPECT_EQ(load_image(samples / "motorcycle_left.png").rgb.size(), cv::Size(741, 500));
+}
+
+}  // namespace
+}  // namespace depthstyle
