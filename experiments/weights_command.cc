@@ -16,24 +16,7 @@ std::string shape_text(const at::Tensor& tensor) {
   return "[" + join(sizes, ", ") + "]";
 }
 
-std::string dtype_text(const at::Tensor& tensor) {
-  // PyTorch's spelling ("float32"), not ATen's ("Float").
-  switch (tensor.scalar_type()) {
-    case at::kFloat: return "float32";
-    case at::kDouble: return "float64";
-    case at::kHalf: return "float16";
-    case at::kBFloat16: return "bfloat16";
-    case at::kLong: return "int64";
-    case at::kInt: return "int32";
-    case at::kShort: return "int16";
-    case at::kChar: return "int8";
-    case at::kByte: return "uint8";
-    case at::kBool: return "bool";
-    case at::kComplexFloat: return "complex64";
-    case at::kComplexDouble: return "complex128";
-    default: return c10::toString(tensor.scalar_type());
-  }
-}
+std::string dtype_text(const at::Tensor& tensor) { return pytorch_dtype_name(tensor.scalar_type()); }
 
 std::string stats_text(const at::Tensor& tensor) {
   if (tensor.numel() == 0 || tensor.is_complex()) return "";

@@ -411,6 +411,24 @@ std::string to_string(const CheckpointValue& value) {
   return "'" + std::get<std::string>(value) + "'";
 }
 
+std::string pytorch_dtype_name(at::ScalarType dtype) {
+  switch (dtype) {
+    case at::kFloat: return "float32";
+    case at::kDouble: return "float64";
+    case at::kHalf: return "float16";
+    case at::kBFloat16: return "bfloat16";
+    case at::kLong: return "int64";
+    case at::kInt: return "int32";
+    case at::kShort: return "int16";
+    case at::kChar: return "int8";
+    case at::kByte: return "uint8";
+    case at::kBool: return "bool";
+    case at::kComplexFloat: return "complex64";
+    case at::kComplexDouble: return "complex128";
+    default: return c10::toString(dtype);
+  }
+}
+
 const at::Tensor* Checkpoint::find(std::string_view name) const {
   for (const auto& [key, tensor] : tensors) {
     if (key == name) return &tensor;

@@ -29,6 +29,8 @@ std::string to_string(CheckpointFormat format);
 // A plain entry stored beside the tensors, e.g. monodepth2's height, width and use_stereo. monostate = None.
 using CheckpointValue = std::variant<std::monostate, bool, std::int64_t, double, std::string>;
 std::string to_string(const CheckpointValue& value);
+// PyTorch's name of a dtype ("float32", "int64", "bool"), as Python prints it without the "torch." prefix.
+std::string pytorch_dtype_name(at::ScalarType dtype);
 
 struct Checkpoint {
   std::filesystem::path path;

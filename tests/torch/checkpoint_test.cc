@@ -24,22 +24,6 @@ const nlohmann::json& expected_entries(const std::string& fixture) {
   return expected.at(fixture);
 }
 
-std::string dtype_name(const at::Tensor& tensor) {
-  switch (tensor.scalar_type()) {
-    case at::kFloat: return "float32";
-    case at::kDouble: return "float64";
-    case at::kHalf: return "float16";
-    case at::kBFloat16: return "bfloat16";
-    case at::kLong: return "int64";
-    case at::kInt: return "int32";
-    case at::kShort: return "int16";
-    case at::kChar: return "int8";
-    case at::kByte: return "uint8";
-    case at::kBool: return "bool";
-    default: return "other";
-  }
-}
-
 // Every entry python3-torch wrote, in order, with exact values (float16/bfloat16 values are exactly representable
 // as double, and so are the float32 values Python printed at full precision).
 void expect_matches_python(const Checkpoint& checkpoint, const std::string& fixture) {
@@ -62,7 +46,7 @@ void expect_matches_python(const Checkpoint& checkpoint, const std::string& fixt
     ASSERT_LT(tensor_index, checkpoint.tensors.size()) << name;
     const auto& [actual_name, tensor] = checkpoint.tensors[tensor_index++];
     EXPECT_EQ(actual_name, name);
-    EXPECT_EQ(dtype_name(tensor), description["dtype"].get<std::string>()) << name;
+    EXPECT_EQ(pytorch_dtype_name(tensor.scalar_type()), description["dtype"].get<std::string>()) << name;
     EXPECT_EQ(tensor.sizes().vec(), description["shape"].get<std::vector<std::int64_t>>()) << name;
     const at::Tensor values = tensor.to(at::kDouble).contiguous().flatten();
     const std::vector<double> expected = description["values"].get<std::vector<double>>();
