@@ -28,6 +28,15 @@ inline std::uint64_t read_unsigned(const unsigned char* bytes, int width, ByteOr
   return value;
 }
 
+// Reads a two's-complement signed integer of `width` bytes (1..8), sign-extended.
+inline std::int64_t read_signed(const unsigned char* bytes, int width, ByteOrder order) {
+  const int unused = 64 - 8 * width;
+  return static_cast<std::int64_t>(read_unsigned(bytes, width, order) << unused) >> unused;
+}
+
+// Reads an IEEE 754 float of `width` bytes: 2 (half), 4 or 8.
+double read_float(const unsigned char* bytes, int width, ByteOrder order);
+
 // Reverses each `width`-byte element of `data` in place when `order` is not the host's.
 inline void to_host_order(void* data, std::size_t count, int width, ByteOrder order) {
   if (order == host_byte_order() || width == 1) return;

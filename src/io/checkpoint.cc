@@ -120,26 +120,16 @@ class CheckpointPickles {
       fail("malformed numpy scalar");
     }
     const auto* raw = reinterpret_cast<const unsigned char*>(arguments[1]->text.data());
-    const std::uint64_t bits = read_unsigned(raw, dtype->width, ByteOrder::kLittle);
     switch (dtype->kind) {
       case 'f':
-        if (dtype->width == 8) {
-          double value;
-          std::memcpy(&value, &bits, 8);
-          return PickleValue::of_float(value);
-        } else if (dtype->width == 4) {
-          const auto narrow = static_cast<std::uint32_t>(bits);
-          float value;
-          std::memcpy(&value, &narrow, 4);
-          return PickleValue::of_float(value);
+        if (dtype->width == 2 || dtype->width == 4 || dtype->width == 8) {
+          return PickleValue::of_float(read_float(raw, dtype->width, ByteOrder::kLittle));
         }
         break;
-      case 'i': {
-        const int unused = 64 - 8 * dtype->width;
-        return PickleValue::of_int(static_cast<std::int64_t>(bits << unused) >> unused);
-      }
-      case 'u': return PickleValue::of_int(static_cast<std::int64_t>(bits));
-      case 'b': return PickleValue::of_bool(bits != 0);
+      case 'i': return PickleValue::of_int(read_signed(raw, dtype->width, ByteOrder::kLittle));
+      case 'u':
+        return PickleValue::of_int(static_cast<std::int64_t>(read_unsigned(raw, dtype->width, ByteOrder::kLittle)));
+      case 'b': return PickleValue::of_bool(raw[0] != 0);
     }
     fail(concat("unsupported numpy scalar type '", dtype->kind, dtype->width, "'"));
   }

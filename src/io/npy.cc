@@ -62,36 +62,12 @@ NpyHeader parse_header(const std::string& text, const std::string& source) {
   return header;
 }
 
-// The half-precision bit pattern as a float (IEEE 754 binary16: 1 sign, 5 exponent, 10 mantissa bits).
-float half_to_float(std::uint16_t bits) {
-  const int sign = bits >> 15 ? -1 : 1;
-  const int exponent = (bits >> 10) & 0x1f;
-  const int mantissa = bits & 0x3ff;
-  if (exponent == 0) return sign * std::ldexp(static_cast<float>(mantissa), -24);
-  if (exponent == 31) return mantissa ? std::numeric_limits<float>::quiet_NaN() : sign * HUGE_VALF;
-  return sign * std::ldexp(static_cast<float>(mantissa + 1024), exponent - 25);
-}
-
 float element_value(const unsigned char* element, const NpyHeader& header) {
-  const std::uint64_t bits = read_unsigned(element, header.width, header.order);
   switch (header.kind) {
     case 'b':
-    case 'u': return static_cast<float>(bits);
-    case 'i': {
-      const int unused = 64 - 8 * header.width;  // sign-extend from the element's width
-      return static_cast<float>(static_cast<std::int64_t>(bits << unused) >> unused);
-    }
-    default:
-      if (header.width == 2) return half_to_float(static_cast<std::uint16_t>(bits));
-      if (header.width == 4) {
-        const auto narrow = static_cast<std::uint32_t>(bits);
-        float value;
-        std::memcpy(&value, &narrow, 4);
-        return value;
-      }
-      double value;
-      std::memcpy(&value, &bits, 8);
-      return static_cast<float>(value);
+    case 'u': return static_cast<float>(read_unsigned(element, header.width, header.order));
+    case 'i': return static_cast<float>(read_signed(element, header.width, header.order));
+    default: return static_cast<float>(read_float(element, header.width, header.order));
   }
 }
 

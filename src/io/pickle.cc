@@ -107,10 +107,9 @@ class Interpreter {
   PickleRef integer_from_bytes(std::uint64_t count) {
     const std::string raw = take_text(count);
     if (count > 8) return PickleValue::of_string(raw, Kind::kBigInt);
-    std::uint64_t value = 0;
-    for (std::size_t i = 0; i < raw.size(); ++i) value |= std::uint64_t{static_cast<unsigned char>(raw[i])} << (8 * i);
-    if (count > 0 && count < 8 && (static_cast<unsigned char>(raw.back()) & 0x80)) value |= ~0ULL << (8 * count);
-    return PickleValue::of_int(static_cast<std::int64_t>(value));
+    if (count == 0) return PickleValue::of_int(0);
+    return PickleValue::of_int(
+        read_signed(reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(count), ByteOrder::kLittle));
   }
 
   std::string_view bytes_;
