@@ -1,9 +1,11 @@
 #include "io/depth_map.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <opencv2/imgcodecs.hpp>
-#include <sstream>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -16,10 +18,20 @@
 namespace depthstyle {
 namespace {
 
+// The whole token as a number: "2x" or "" is not one (std::stoi would read "2x" as 2). A leading '+', which
+// from_chars refuses, is allowed because printf("%+f") writes one.
+template <typename Number>
+bool parse_whole(const std::string& token, Number& value) {
+  const char* start = token.data() + (!token.empty() && token[0] == '+' ? 1 : 0);
+  const char* end = token.data() + token.size();
+  const auto [stop, error] = std::from_chars(start, end, value);
+  return error == std::errc() && stop == end;
+}
+
 cv::Mat read_pfm(const std::filesystem::path& path) {
   const std::string bytes = read_file(path);
   const auto fail = [&](const std::string& what) { return InputError(concat(path.string(), ": ", what)); };
-  // Header: "Pf", width, height, scale, each followed by whitespace; exactly one whitespace byte precedes the data.
+  // Header: "Pf", width, height, scale, separated by whitespace; exactly one whitespace byte precedes the data.
   std::size_t position = 0;
   const auto next_token = [&]() {
     while (position < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[position]))) ++position;
@@ -32,20 +44,20 @@ cv::Mat read_pfm(const std::filesystem::path& path) {
   if (magic != "Pf") throw fail("not a PFM file (expected the header 'Pf')");
   int width = 0, height = 0;
   double scale = 0;
-  try {
-    width = std::stoi(next_token());
-    height = std::stoi(next_token());
-    scale = std::stod(next_token());
-  } catch (const std::exception&) {
+  if (!parse_whole(next_token(), width) || !parse_whole(next_token(), height) || !parse_whole(next_token(), scale)) {
     throw fail("malformed PFM header; expected 'Pf', width, height and scale");
   }
   if (width <= 0 || height <= 0) throw fail(concat("PFM size ", width, "x", height, " is not positive"));
-  if (scale == 0 || !std::isfinite(scale)) throw fail("PFM scale must be a non-zero number (its sign is the byte order)");
+  if (scale == 0 || !std::isfinite(scale)) {
+    throw fail(concat("PFM scale is ", scale, "; expected a non-zero number (its sign is the byte order)"));
+  }
   ++position;  // the single whitespace byte after the scale
   const std::size_t needed = static_cast<std::size_t>(width) * height * 4;
-  if (position > bytes.size() || bytes.size() - position < needed) {
-    throw fail(concat("truncated PFM data: ", width, "x", height, " needs ", needed, " bytes, ",
-                      position > bytes.size() ? 0 : bytes.size() - position, " present"));
+  const std::size_t present = position > bytes.size() ? 0 : bytes.size() - position;
+  // Too many bytes is as wrong as too few: it means the header was misread (e.g. "\r\n" line ends).
+  if (present != needed) {
+    throw fail(concat(present < needed ? "truncated PFM data: " : "PFM data longer than its header says: ", width,
+                      "x", height, " needs ", needed, " bytes, ", present, " present"));
   }
   cv::Mat map(height, width, CV_32FC1);
   for (int row = 0; row < height; ++row) {
@@ -67,7 +79,14 @@ std::string serialize_pfm(const cv::Mat& map) {
   return bytes;
 }
 
+void check_png_scale(const std::filesystem::path& path, double png_scale) {
+  if (!(png_scale > 0) || !std::isfinite(png_scale)) {
+    throw UsageError(concat(path.string(), ": png_scale must be a positive number, got ", png_scale));
+  }
+}
+
 cv::Mat read_png(const std::filesystem::path& path, double png_scale) {
+  check_png_scale(path, png_scale);
   const cv::Mat stored = decode_image_as_stored(read_file(path));
   if (stored.empty()) throw InputError(concat(path.string(), ": not a PNG image OpenCV can decode"));
   if (stored.channels() != 1 || (stored.depth() != CV_8U && stored.depth() != CV_16U)) {
@@ -80,10 +99,13 @@ cv::Mat read_png(const std::filesystem::path& path, double png_scale) {
 }
 
 std::string serialize_png16(const std::filesystem::path& path, const cv::Mat& map, double png_scale) {
+  check_png_scale(path, png_scale);
   cv::Mat scaled = map * png_scale;
   cv::patchNaNs(scaled, 0);
+  // Clamp before converting: convertTo turns anything beyond the int range (1e10, inf) into 0, not 65535.
+  scaled = cv::min(cv::max(scaled, 0.0), 65535.0);
   cv::Mat stored;
-  scaled.convertTo(stored, CV_16U);  // rounds and saturates to [0, 65535]
+  scaled.convertTo(stored, CV_16U);  // rounds to nearest
   std::vector<unsigned char> encoded;
   if (!cv::imencode(".png", stored, encoded)) throw Error(concat(path.string(), ": OpenCV could not encode the PNG"));
   return std::string(reinterpret_cast<const char*>(encoded.data()), encoded.size());

@@ -3,10 +3,12 @@
 #include <cstdint>
 
 #include "io/byte_order.h"
+#include "io/jpeg_segments.h"
 
 namespace depthstyle {
 namespace {
 
+constexpr unsigned char kApp1Marker = 0xE1;
 constexpr std::uint16_t kOrientationTag = 0x0112;
 
 int orientation_from_tiff(std::string_view tiff) {
@@ -33,20 +35,11 @@ int orientation_from_tiff(std::string_view tiff) {
 
 }  // namespace
 
-int jpeg_exif_orientation(std::string_view file) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(file.data());
-  if (file.size() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8) return 1;
-  std::size_t position = 2;
-  while (position + 4 <= file.size() && bytes[position] == 0xFF) {
-    const unsigned char marker = bytes[position + 1];
-    if (marker == 0xDA || marker == 0xD9) break;  // image data starts: no metadata after this
-    const std::size_t length = read_unsigned(bytes + position + 2, 2, ByteOrder::kBig);
-    if (length < 2 || position + 2 + length > file.size()) break;
-    const std::string_view payload = file.substr(position + 4, length - 2);
-    if (marker == 0xE1 && payload.substr(0, 6) == std::string_view("Exif\0\0", 6)) {
-      return orientation_from_tiff(payload.substr(6));
+int jpeg_exif_orientation(std::string_view file_bytes) {
+  for (const JpegSegment& segment : parse_jpeg_layout(file_bytes).header_segments) {
+    if (segment.marker == kApp1Marker && segment.payload.substr(0, 6) == std::string_view("Exif\0\0", 6)) {
+      return orientation_from_tiff(segment.payload.substr(6));
     }
-    position += 2 + length;
   }
   return 1;
 }

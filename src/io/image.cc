@@ -10,15 +10,10 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "io/exif.h"
+#include "io/jpeg_segments.h"
 
 namespace depthstyle {
 namespace {
-
-bool is_jpeg(std::string_view bytes) { return bytes.size() >= 3 && bytes.substr(0, 3) == "\xFF\xD8\xFF"; }
-
-// libjpeg decodes a truncated JPEG with only a warning, filling the missing rows with grey; a complete file ends with
-// the end-of-image marker (possibly followed by padding), which entropy-coded data can never contain.
-bool jpeg_is_complete(std::string_view bytes) { return bytes.rfind("\xFF\xD9") != std::string_view::npos; }
 
 cv::Mat oriented(const cv::Mat& image, int orientation) {
   cv::Mat out;
@@ -52,7 +47,9 @@ Image load_image(const std::filesystem::path& path) {
   const std::string bytes = read_file(path);
   const auto fail = [&](const std::string& what) { return InputError(path.string() + ": " + what); };
   if (bytes.empty()) throw fail("empty file, expected an image");
-  if (is_jpeg(bytes) && !jpeg_is_complete(bytes)) throw fail("truncated JPEG (no end-of-image marker)");
+  if (is_jpeg(bytes) && !parse_jpeg_layout(bytes).complete) {
+    throw fail("truncated or corrupt JPEG (its segments do not run to an end-of-image marker)");
+  }
 
   const cv::Mat decoded = decode_image_as_stored(bytes);
   if (decoded.empty()) throw fail("not an image OpenCV can decode (corrupt, truncated, or another kind of file)");
@@ -66,6 +63,8 @@ Image load_image(const std::filesystem::path& path) {
   }
   cv::Mat values;
   decoded.convertTo(values, CV_32F, scale);
+  // Float files (PFM, EXR, HDR) may hold values above 1; everything after this boundary relies on [0,1].
+  if (decoded.depth() == CV_32F) values = cv::min(cv::max(values, 0.0), 1.0);
 
   Image image;
   switch (values.channels()) {
@@ -78,13 +77,10 @@ Image load_image(const std::filesystem::path& path) {
       break;
     }
     case 3: cv::cvtColor(values, image.rgb, cv::COLOR_BGR2RGB); break;
-    case 4: {
-      cv::Mat bgr;
-      cv::cvtColor(values, bgr, cv::COLOR_BGRA2BGR);
-      cv::cvtColor(bgr, image.rgb, cv::COLOR_BGR2RGB);
+    case 4:
+      cv::cvtColor(values, image.rgb, cv::COLOR_BGRA2RGB);
       cv::extractChannel(values, image.alpha, 3);
       break;
-    }
     default: throw fail(concat("unsupported channel count ", values.channels()));
   }
   if (!image.alpha.empty()) {
@@ -131,12 +127,18 @@ void save_image(const std::filesystem::path& path, const cv::Mat& rgb, const Ima
   if (!png && (options.png_16bit || !options.alpha.empty())) {
     throw UsageError(concat(path.string(), ": JPEG holds neither 16-bit values nor alpha; use .png"));
   }
+  if (options.jpeg_quality < 0 || options.jpeg_quality > 100) {
+    throw UsageError(concat(path.string(), ": JPEG quality must be in 0..100, got ", options.jpeg_quality));
+  }
   DEPTHSTYLE_ASSERT(rgb.depth() == CV_32F && (rgb.channels() == 3 || rgb.channels() == 1));
+  DEPTHSTYLE_ASSERT(options.alpha.empty() || (options.alpha.type() == CV_32FC1 && options.alpha.size() == rgb.size()));
 
-  cv::Mat channels;
-  if (rgb.channels() == 3) {
-    cv::cvtColor(rgb, channels, options.alpha.empty() ? cv::COLOR_RGB2BGR : cv::COLOR_RGB2BGRA);
-    if (!options.alpha.empty()) cv::insertChannel(options.alpha, channels, 3);
+  cv::Mat channels;  // in OpenCV's order: B,G,R[,A], or a single gray channel
+  if (!options.alpha.empty()) {
+    cv::cvtColor(rgb, channels, rgb.channels() == 3 ? cv::COLOR_RGB2BGRA : cv::COLOR_GRAY2BGRA);
+    cv::insertChannel(options.alpha, channels, 3);
+  } else if (rgb.channels() == 3) {
+    cv::cvtColor(rgb, channels, cv::COLOR_RGB2BGR);
   } else {
     channels = rgb;
   }
@@ -146,7 +148,7 @@ void save_image(const std::filesystem::path& path, const cv::Mat& rgb, const Ima
   clamped.convertTo(quantized, wide ? CV_16U : CV_8U, wide ? 65535.0 : 255.0);  // convertTo rounds to nearest
 
   std::vector<int> parameters;
-  if (!png) parameters = {cv::IMWRITE_JPEG_QUALITY, std::clamp(options.jpeg_quality, 0, 100)};
+  if (!png) parameters = {cv::IMWRITE_JPEG_QUALITY, options.jpeg_quality};
   std::vector<unsigned char> encoded;
   if (!cv::imencode(png ? ".png" : ".jpg", quantized, encoded, parameters)) {
     throw Error(concat(path.string(), ": OpenCV could not encode the image"));

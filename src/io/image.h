@@ -14,8 +14,9 @@ struct Image {
   cv::Mat alpha;  // CV_32FC1 in [0,1], empty if the file has no alpha channel
 };
 
-// Grayscale becomes three equal channels; 8-bit values are divided by 255, 16-bit by 65535; a JPEG's EXIF
-// orientation is applied. Throws InputError naming the file if it is missing, empty, truncated or not an image.
+// Grayscale becomes three equal channels; 8-bit values are divided by 255, 16-bit by 65535, float files (PFM, EXR)
+// are clipped to [0,1]; a JPEG's EXIF orientation is applied. Throws InputError naming the file if it is missing,
+// empty, truncated, corrupt or not an image.
 Image load_image(const std::filesystem::path& path);
 
 // Decodes image file bytes exactly as stored (any bit depth and channel count, BGR order, no orientation applied);
@@ -30,13 +31,14 @@ cv::Mat resize_to_smaller_side(const cv::Mat& image, int side);
 cv::Mat center_crop(const cv::Mat& image, int width, int height);
 
 struct ImageSaveOptions {
-  int jpeg_quality = 95;       // 0..100
-  bool png_16bit = false;      // PNG only
-  cv::Mat alpha;               // CV_32FC1 in [0,1]; PNG only; empty = opaque
+  int jpeg_quality = 95;   // 0..100 (libjpeg's scale); ignored for PNG
+  bool png_16bit = false;  // PNG only: 16 bits per channel instead of 8
+  cv::Mat alpha;           // CV_32FC1 in [0,1], the image's size; PNG only; empty = opaque
 };
 
-// Writes an RGB float image (or a CV_32FC1 gray one) as PNG or JPEG, chosen by the extension (.png, .jpg, .jpeg).
-// Values are clamped to [0,1] and rounded. The file appears atomically.
+// Writes an RGB float image (or a CV_32FC1 gray one) as PNG or JPEG, chosen by the extension (.png, .jpg, .jpeg;
+// anything else is a UsageError). Values are clamped to [0,1] and rounded to the nearest step. The file appears
+// atomically.
 void save_image(const std::filesystem::path& path, const cv::Mat& rgb, const ImageSaveOptions& options = {});
 
 }  // namespace depthstyle

@@ -80,6 +80,7 @@ cv::Mat parse_npy(std::string_view bytes, const std::string& source) {
   const int major = raw[6];
   if (major < 1 || major > 3) throw fail(concat("unsupported NPY version ", major, "; expected 1, 2 or 3"));
   const std::size_t length_width = major == 1 ? 2 : 4;
+  if (bytes.size() < 8 + length_width) throw fail("truncated NPY header");
   const std::size_t header_length = read_unsigned(raw + 8, static_cast<int>(length_width), ByteOrder::kLittle);
   const std::size_t data_offset = 8 + length_width + header_length;
   if (data_offset > bytes.size()) throw fail("truncated NPY header");
@@ -97,17 +98,18 @@ cv::Mat parse_npy(std::string_view bytes, const std::string& source) {
   } else if (shape.size() == 4 && shape[0] == 1 && shape[1] == 1) {
     rows = shape[2], cols = shape[3];
   }
-  if (rows < 0 || cols < 0) {
+  if (rows <= 0 || cols <= 0 || rows > std::numeric_limits<int>::max() || cols > std::numeric_limits<int>::max()) {
     std::vector<std::string> parts;
     for (const std::int64_t dimension : shape) parts.push_back(std::to_string(dimension));
     throw fail(concat("NPY array of shape (", join(parts, ", "),
-                      ") is not a 2-D map; expected (H,W), (H,W,1), (1,H,W) or (1,1,H,W)"));
+                      ") is not a 2-D map; expected (H,W), (H,W,1), (1,H,W) or (1,1,H,W) with H, W in 1..2^31-1"));
   }
-  const std::size_t count = static_cast<std::size_t>(rows * cols);
-  const std::size_t needed = count * static_cast<std::size_t>(header.width);
-  if (bytes.size() - data_offset < needed) {
-    throw fail(concat("truncated NPY data: shape needs ", needed, " bytes, ", bytes.size() - data_offset,
-                      " present"));
+  // Dimensions below 2^31 keep the count below 2^62; comparing counts, not bytes, cannot overflow.
+  const std::uint64_t count = static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols);
+  const std::uint64_t present = bytes.size() - data_offset;
+  if (count > present / header.width) {
+    throw fail(concat("truncated NPY data: ", count, " elements of ", header.width, " bytes expected, ", present,
+                      " bytes present"));
   }
 
   cv::Mat map(static_cast<int>(rows), static_cast<int>(cols), CV_32FC1);

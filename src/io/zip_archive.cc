@@ -19,6 +19,8 @@ constexpr std::uint32_t kZip64EndSignature = 0x06064b50;
 constexpr std::uint16_t kZip64ExtraFieldId = 0x0001;
 constexpr std::size_t kEndRecordSize = 22;
 constexpr std::size_t kMaxCommentSize = 0xffff;
+// Deflate codes at most 258 bytes in 2 bits, so no entry inflates to more than 1032 times its compressed size.
+constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
 // Little-endian field reader over a byte buffer, with bounds checked against the buffer.
 class FieldReader {
@@ -108,7 +110,7 @@ ZipReader::ZipReader(std::filesystem::path path) : path_(std::move(path)), file_
     directory_size = zip64.u64();
     directory_offset = zip64.u64();
   }
-  if (directory_offset + directory_size > file_size_) {
+  if (directory_size > file_size_ || directory_offset > file_size_ - directory_size) {
     fail(concat("truncated: the central directory should end at byte ", directory_offset + directory_size,
                 " but the file has ", file_size_, " bytes"));
   }
@@ -142,7 +144,8 @@ ZipReader::ZipReader(std::filesystem::path path) : path_(std::move(path)), file_
     while (fields.offset() + 4 <= extra_end) {
       const std::uint16_t id = fields.u16();
       const std::uint16_t size = fields.u16();
-      const std::size_t field_end = fields.offset() + size;
+      // A field may not claim more than the extra block holds: reading past it would leave the directory buffer.
+      const std::size_t field_end = std::min<std::size_t>(fields.offset() + size, extra_end);
       if (id == kZip64ExtraFieldId) {
         if (entry.size == 0xffffffff && fields.offset() + 8 <= field_end) entry.size = fields.u64();
         if (entry.compressed_size == 0xffffffff && fields.offset() + 8 <= field_end) {
@@ -180,9 +183,17 @@ std::uint64_t ZipReader::data_offset(const ZipEntry& entry) {
   const std::uint64_t name_size = fields.u16();
   const std::uint64_t extra_size = fields.u16();
   const std::uint64_t offset = entry.local_header_offset + 30 + name_size + extra_size;
-  if (offset + entry.compressed_size > file_size_) {
+  if (offset > file_size_ || entry.compressed_size > file_size_ - offset) {  // not offset + size: ZIP64 sizes overflow
     fail(concat("truncated: entry '", entry.name, "' needs bytes up to ", offset + entry.compressed_size,
                 " but the file has ", file_size_));
+  }
+  // Checked here, before read() allocates entry.size bytes, so that a forged size cannot become a huge allocation.
+  if (entry.method == 0 && entry.compressed_size != entry.size) {
+    fail(concat("entry '", entry.name, "' has inconsistent sizes"));
+  }
+  if (entry.method == 8 && entry.size / kMaxDeflateRatio > entry.compressed_size) {
+    fail(concat("entry '", entry.name, "' declares ", entry.size, " bytes, more than its ", entry.compressed_size,
+                " deflated bytes can hold"));
   }
   return offset;
 }
@@ -191,7 +202,6 @@ void ZipReader::read_into(const ZipEntry& entry, void* destination) {
   const std::uint64_t offset = data_offset(entry);
   file_.seekg(static_cast<std::streamoff>(offset));
   if (entry.method == 0) {
-    if (entry.compressed_size != entry.size) fail(concat("entry '", entry.name, "' has inconsistent sizes"));
     file_.read(static_cast<char*>(destination), static_cast<std::streamsize>(entry.size));
     if (static_cast<std::uint64_t>(file_.gcount()) != entry.size) fail(concat("short read of '", entry.name, "'"));
   } else if (entry.method == 8) {
@@ -217,6 +227,7 @@ void ZipReader::read_into(const ZipEntry& entry, void* destination) {
 }
 
 std::string ZipReader::read(const ZipEntry& entry) {
+  data_offset(entry);  // checks the declared sizes before they are allocated
   std::string bytes(entry.size, '\0');
   read_into(entry, bytes.data());
   return bytes;

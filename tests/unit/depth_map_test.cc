@@ -47,6 +47,13 @@ cv::Mat map_of(int rows, int cols, std::initializer_list<float> values) {
 
 std::filesystem::path io_fixture(const std::string& name) { return testing::fixture_path("io/" + name); }
 
+// A version 1.0 NPY file with the given header dictionary and data bytes, for headers numpy would not write.
+std::string npy_file(const std::string& header, const std::string& data) {
+  const std::string text = header + "\n";
+  return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(text.size() & 0xff) +
+         static_cast<char>(text.size() >> 8) + text + data;
+}
+
 class NpyDtype : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(NpyDtype, ReadsWhatNumpyWrote) {
@@ -62,7 +69,8 @@ INSTANTIATE_TEST_SUITE_P(EveryDtypeAndByteOrder, NpyDtype,
                                            "map_i4_little.npy", "map_i4_big.npy", "map_i8_little.npy",
                                            "map_i8_big.npy", "map_u1_little.npy", "map_u2_little.npy",
                                            "map_u2_big.npy", "map_u4_little.npy", "map_f4_fortran.npy",
-                                           "map_hw1.npy", "map_1hw.npy", "map_11hw_fortran.npy"),
+                                           "map_hw1.npy", "map_1hw.npy", "map_11hw_fortran.npy",
+                                           "map_f4_v2.npy", "map_f4_v3.npy"),
                          [](const auto& info) { return info.param.substr(0, info.param.size() - 4); });
 
 TEST(DepthMap, NpyBoolBecomesZeroAndOne) {
@@ -107,9 +115,42 @@ TEST(DepthMap, Png16RoundTripsWithinHalfAStep) {
 
 TEST(DepthMap, Png16ClampsAndMapsNanToZero) {
   testing::TempDir dir;
-  const cv::Mat map = map_of(1, 3, {-4.0f, std::numeric_limits<float>::quiet_NaN(), 1e9f});
+  const float inf = std::numeric_limits<float>::infinity();
+  const cv::Mat map = map_of(1, 7, {-4.0f, std::numeric_limits<float>::quiet_NaN(), 1e9f, 1e10f, inf, -inf, 7.5f});
   write_depth_map(dir / "map.png", map);
-  expect_equal_maps(read_depth_map(dir / "map.png"), map_of(1, 3, {0.0f, 0.0f, 65535.0f}));
+  expect_equal_maps(read_depth_map(dir / "map.png"), map_of(1, 7, {0, 0, 65535, 65535, 65535, 0, 8}));
+}
+
+TEST(DepthMap, Png8ReadsRawValuesDividedByTheScale) {
+  testing::TempDir dir;
+  std::vector<unsigned char> png;
+  ASSERT_TRUE(cv::imencode(".png", cv::Mat(2, 2, CV_8UC1, cv::Scalar(200)), png));
+  write_file_atomically(dir / "disparity.png", std::string(png.begin(), png.end()));
+  expect_equal_maps(read_depth_map(dir / "disparity.png"), map_of(2, 2, {200, 200, 200, 200}));
+  DepthMapReadOptions options;
+  options.png_scale = 4;
+  expect_equal_maps(read_depth_map(dir / "disparity.png", options), map_of(2, 2, {50, 50, 50, 50}));
+}
+
+TEST(DepthMap, PngScaleMustBePositive) {
+  testing::TempDir dir;
+  DepthMapWriteOptions write;
+  write.png_scale = 0;
+  EXPECT_THROW_MESSAGE(write_depth_map(dir / "map.png", fixture_map(), write), UsageError,
+                       "map.png: png_scale must be a positive number, got 0");
+  EXPECT_FALSE(std::filesystem::exists(dir / "map.png"));
+  write_depth_map(dir / "map.png", fixture_map(5));
+  DepthMapReadOptions read;
+  read.png_scale = -256;
+  EXPECT_THROW_MESSAGE(read_depth_map(dir / "map.png", read), UsageError,
+                       "map.png: png_scale must be a positive number, got -256");
+}
+
+TEST(DepthMap, WritingAnUnknownFormatIsAUsageError) {
+  testing::TempDir dir;
+  EXPECT_THROW_MESSAGE(write_depth_map(dir / "map.tiff", fixture_map()), UsageError,
+                       "map.tiff: cannot write a depth map as '.tiff'; use .pfm, .png, .npy or .npz");
+  EXPECT_FALSE(std::filesystem::exists(dir / "map.tiff"));
 }
 
 TEST(DepthMap, PfmStoresBottomRowFirstInEitherByteOrder) {
@@ -119,6 +160,8 @@ TEST(DepthMap, PfmStoresBottomRowFirstInEitherByteOrder) {
                           std::string("\x3f\x80\x00\x00\x40\x00\x00\x00", 8);
   write_file_atomically(dir / "big.pfm", big);
   expect_equal_maps(read_depth_map(dir / "big.pfm"), map_of(2, 2, {1, 2, 3, 4}));
+  write_file_atomically(dir / "plus.pfm", "Pf\n2 2\n+1.0\n" + big.substr(big.size() - 16));
+  expect_equal_maps(read_depth_map(dir / "plus.pfm"), map_of(2, 2, {1, 2, 3, 4}));
   // What we write: little-endian (negative scale), bottom row first.
   write_depth_map(dir / "little.pfm", map_of(2, 2, {1, 2, 3, 4}));
   EXPECT_EQ(read_file(dir / "little.pfm"), std::string("Pf\n2 2\n-1\n") +
@@ -136,17 +179,53 @@ TEST(DepthMap, MalformedFilesAreNamedWithWhatWasExpected) {
                        "a.pfm: not a PFM file (expected the header 'Pf')");
   EXPECT_THROW_MESSAGE(read_depth_map(file("b.pfm", "PF\n2 2\n-1\n")), InputError, "colour PFM (PF)");
   EXPECT_THROW_MESSAGE(read_depth_map(file("c.pfm", "Pf\ntwo 2\n-1\n")), InputError, "malformed PFM header");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("c2.pfm", "Pf\n2x 2\n-1\n" + std::string(16, '\0'))), InputError,
+                       "c2.pfm: malformed PFM header; expected 'Pf', width, height and scale");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("c3.pfm", "Pf\n2 2\n")), InputError, "c3.pfm: malformed PFM header");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("c4.pfm", "Pf\n0 2\n-1\n")), InputError,
+                       "c4.pfm: PFM size 0x2 is not positive");
   EXPECT_THROW_MESSAGE(read_depth_map(file("d.pfm", "Pf\n2 2\n0\n" + std::string(16, '\0'))), InputError,
-                       "PFM scale must be a non-zero number");
+                       "d.pfm: PFM scale is 0; expected a non-zero number (its sign is the byte order)");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("d2.pfm", "Pf\n2 2\nnan\n" + std::string(16, '\0'))), InputError,
+                       "d2.pfm: PFM scale is nan; expected a non-zero number");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("d3.pfm", "Pf\n2 2\n-inf\n" + std::string(16, '\0'))), InputError,
+                       "d3.pfm: PFM scale is -inf");
   EXPECT_THROW_MESSAGE(read_depth_map(file("e.pfm", "Pf\n2 2\n-1\n" + std::string(15, '\0'))), InputError,
-                       "truncated PFM data: 2x2 needs 16 bytes, 15 present");
+                       "e.pfm: truncated PFM data: 2x2 needs 16 bytes, 15 present");
+  // Windows line ends leave a '\n' that would shift every value by a byte.
+  EXPECT_THROW_MESSAGE(read_depth_map(file("e2.pfm", "Pf\r\n2 2\r\n-1\r\n" + std::string(16, '\0'))), InputError,
+                       "e2.pfm: PFM data longer than its header says: 2x2 needs 16 bytes, 17 present");
   EXPECT_THROW_MESSAGE(read_depth_map(file("f.npy", "NUMPY not really")), InputError, "f.npy: not an NPY file");
   std::string truncated = read_file(io_fixture("map_f8_little.npy"));
   truncated.resize(truncated.size() - 1);
   EXPECT_THROW_MESSAGE(read_depth_map(file("g.npy", truncated)), InputError,
-                       "g.npy: truncated NPY data: shape needs 96 bytes, 95 present");
-  EXPECT_THROW_MESSAGE(read_depth_map(io_fixture("volume_2x3x4.npy")), InputError,
-                       "volume_2x3x4.npy: NPY array of shape (2, 3, 4) is not a 2-D map");
+                       "g.npy: truncated NPY data: 12 elements of 8 bytes expected, 95 bytes present");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("g2.npy", truncated.substr(0, 100))), InputError,
+                       "g2.npy: truncated NPY header");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("g3.npy", std::string("\x93NUMPY\x02\x00\x10\x00", 10))), InputError,
+                       "g3.npy: truncated NPY header");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("g4.npy", std::string("\x93NUMPY\x04\x00\x10\x00", 10))), InputError,
+                       "g4.npy: unsupported NPY version 4; expected 1, 2 or 3");
+  const std::string data(48, '\0');
+  const auto npy_with_shape = [&](const std::string& shape) {
+    return npy_file("{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }", data);
+  };
+  EXPECT_THROW_MESSAGE(read_depth_map(file("g5.npy", npy_with_shape("(12,)"))), InputError,
+                       "g5.npy: NPY array of shape (12) is not a 2-D map");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("g6.npy", npy_with_shape("(0, 4)"))), InputError,
+                       "g6.npy: NPY array of shape (0, 4) is not a 2-D map");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("g7.npy", npy_with_shape("(3, x)"))), InputError,
+                       "g7.npy: NPY shape is not a tuple of integers");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("g8.npy", npy_with_shape("(4611686018427387904, 4)"))), InputError,
+                       "g8.npy: NPY array of shape (4611686018427387904, 4) is not a 2-D map");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("g9.npy", npy_file("{'descr': '<f4', 'shape': (3, 4), }", data))),
+                       InputError, "g9.npy: NPY header has no 'fortran_order' entry");
+  EXPECT_THROW_MESSAGE(
+      read_depth_map(file("g10.npy", npy_file("{'descr': [('x', '<f4')], 'fortran_order': False, 'shape': (3, 4), }",
+                                              data))),
+      InputError, "g10.npy: NPY header has no readable 'descr' (dtype) entry");
+  EXPECT_THROW_MESSAGE(read_depth_map(file("g11.npy", npy_file("{'descr': '<f4', 'fortran_order': False, }", data))),
+                       InputError, "g11.npy: NPY header has no 'shape' entry");
   std::string complex_dtype = read_file(io_fixture("map_f8_little.npy"));
   complex_dtype.replace(complex_dtype.find("<f8"), 3, "<c8");
   EXPECT_THROW_MESSAGE(read_depth_map(file("h.npy", complex_dtype)), InputError, "unsupported NPY dtype '<c8'");

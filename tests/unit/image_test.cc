@@ -1,5 +1,5 @@
 // Image loading and saving: channel layouts, bit depths, EXIF orientation (JPEGs built here with a spliced-in EXIF
-// block), atomic saving, resizing, and every kind of bad file.
+// block), truncated JPEGs of every layout, saving options, resizing, and every kind of bad file.
 #include "io/image.h"
 
 #include <gtest/gtest.h>
@@ -20,8 +20,9 @@ std::string encode(const cv::Mat& image, const std::string& extension) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-// An APP1 segment holding a TIFF header and one IFD0 entry: orientation.
-std::string exif_segment(int orientation, bool big_endian) {
+// An APP1 segment holding a TIFF header and one IFD0 entry: orientation; `trailer` follows the IFD inside the
+// segment, as a camera's thumbnail does.
+std::string exif_segment(int orientation, bool big_endian, const std::string& trailer = "") {
   const auto u16 = [&](int value) {
     return big_endian ? std::string{static_cast<char>(value >> 8), static_cast<char>(value & 0xff)}
                       : std::string{static_cast<char>(value & 0xff), static_cast<char>(value >> 8)};
@@ -29,7 +30,7 @@ std::string exif_segment(int orientation, bool big_endian) {
   const auto u32 = [&](int value) { return big_endian ? u16(0) + u16(value) : u16(value) + u16(0); };
   const std::string tiff = std::string(big_endian ? "MM" : "II") + u16(42) + u32(8) + u16(1) + u16(0x0112) +
                            u16(3) + u32(1) + u16(orientation) + u16(0) + u32(0);
-  const std::string payload = std::string("Exif\0\0", 6) + tiff;
+  const std::string payload = std::string("Exif\0\0", 6) + tiff + trailer;
   const int length = static_cast<int>(payload.size()) + 2;
   return std::string("\xFF\xE1", 2) + static_cast<char>(length >> 8) + static_cast<char>(length & 0xff) + payload;
 }
@@ -40,6 +41,15 @@ std::string marked_jpeg(int orientation, bool big_endian = false) {
   stored(cv::Rect(0, 0, 8, 8)).setTo(cv::Scalar::all(255));
   const std::string jpeg = encode(stored, ".jpg");
   return jpeg.substr(0, 2) + exif_segment(orientation, big_endian) + jpeg.substr(2);
+}
+
+// A noisy photo-sized JPEG (so that its compressed data is long), encoded with the given OpenCV parameters.
+std::string noisy_jpeg(const std::vector<int>& parameters = {}) {
+  cv::Mat noise(96, 128, CV_8UC3);
+  cv::randu(noise, 0, 256);
+  std::vector<unsigned char> bytes;
+  EXPECT_TRUE(cv::imencode(".jpg", noise, bytes, parameters));
+  return std::string(bytes.begin(), bytes.end());
 }
 
 struct OrientationCase {
@@ -135,10 +145,50 @@ TEST(Image, BadFilesAreNamedWithWhatWasWrong) {
   EXPECT_THROW_MESSAGE(load_image(dir / "text.png"), InputError, "text.png: not an image OpenCV can decode");
   const std::string jpeg = marked_jpeg(1);
   write_file_atomically(dir / "cut.jpg", jpeg.substr(0, jpeg.size() * 2 / 3));
-  EXPECT_THROW_MESSAGE(load_image(dir / "cut.jpg"), InputError, "cut.jpg: truncated JPEG (no end-of-image marker)");
+  EXPECT_THROW_MESSAGE(load_image(dir / "cut.jpg"), InputError, "cut.jpg: truncated or corrupt JPEG");
   const std::string png = encode(cv::Mat(64, 64, CV_8UC3, cv::Scalar(1, 2, 3)), ".png");
   write_file_atomically(dir / "cut.png", png.substr(0, png.size() / 2));
   EXPECT_THROW_MESSAGE(load_image(dir / "cut.png"), InputError, "cut.png: not an image OpenCV can decode");
+  std::string corrupt_png = png;
+  corrupt_png[corrupt_png.find("IDAT") + 10] ^= 0x55;  // the chunk's CRC no longer matches
+  write_file_atomically(dir / "corrupt.png", corrupt_png);
+  EXPECT_THROW_MESSAGE(load_image(dir / "corrupt.png"), InputError, "corrupt.png: not an image OpenCV can decode");
+  write_file_atomically(dir / "header_only.jpg", std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF", 11));
+  EXPECT_THROW_MESSAGE(load_image(dir / "header_only.jpg"), InputError, "header_only.jpg: truncated or corrupt JPEG");
+}
+
+// libjpeg decodes a cut-off JPEG with only a warning; each of these must still be refused.
+TEST(Image, TruncatedJpegsAreRefusedWhateverTheirLayout) {
+  testing::TempDir dir;
+  const std::string thumbnail = encode(cv::Mat(8, 8, CV_8UC3, cv::Scalar::all(128)), ".jpg");
+  const std::string baseline = noisy_jpeg();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"baseline", baseline},
+      {"progressive", noisy_jpeg({cv::IMWRITE_JPEG_PROGRESSIVE, 1})},
+      {"restart_markers", noisy_jpeg({cv::IMWRITE_JPEG_RST_INTERVAL, 2})},
+      // The thumbnail's own end-of-image marker must not pass for the photo's.
+      {"exif_thumbnail", baseline.substr(0, 2) + exif_segment(1, false, thumbnail) + baseline.substr(2)},
+  };
+  for (const auto& [name, jpeg] : cases) {
+    write_file_atomically(dir / (name + ".jpg"), jpeg);
+    EXPECT_EQ(load_image(dir / (name + ".jpg")).rgb.size(), cv::Size(128, 96)) << name;
+    write_file_atomically(dir / (name + "_cut.jpg"), jpeg.substr(0, jpeg.size() * 3 / 4));
+    EXPECT_THROW_MESSAGE(load_image(dir / (name + "_cut.jpg")), InputError,
+                         name + "_cut.jpg: truncated or corrupt JPEG (its segments do not run to an end-of-image");
+  }
+}
+
+TEST(Image, BytesAfterTheJpegEndAreIgnored) {
+  testing::TempDir dir;
+  write_file_atomically(dir / "padded.jpg", noisy_jpeg() + std::string(100, '\0') + "appended data");
+  EXPECT_EQ(load_image(dir / "padded.jpg").rgb.size(), cv::Size(128, 96));
+}
+
+TEST(Image, FloatFilesAreClippedToTheUnitRange) {
+  testing::TempDir dir;
+  write_file_atomically(dir / "hdr.pfm", encode(cv::Mat(2, 2, CV_32FC3, cv::Scalar(-1.0, 0.25, 4.0)), ".pfm"));
+  const Image image = load_image(dir / "hdr.pfm");
+  EXPECT_EQ(image.rgb.at<cv::Vec3f>(1, 1), cv::Vec3f(1.0f, 0.25f, 0.0f));  // stored B,G,R = -1, 0.25, 4
 }
 
 TEST(Image, SavesPngExactlyAndJpegClosely) {
@@ -165,13 +215,47 @@ TEST(Image, SavesAlphaInPng) {
   ImageSaveOptions options;
   options.alpha = cv::Mat(1, 1, CV_32FC1, cv::Scalar(0.4));
   save_image(dir / "a.png", cv::Mat(1, 1, CV_32FC3, cv::Scalar(1, 0, 0)), options);
-  EXPECT_NEAR(load_image(dir / "a.png").alpha.at<float>(0, 0), 0.4f, 0.5 / 255);
+  const Image image = load_image(dir / "a.png");
+  EXPECT_NEAR(image.alpha.at<float>(0, 0), 0.4f, 0.5 / 255);
+  EXPECT_NEAR(image.rgb.at<cv::Vec3f>(0, 0)[1], 0.6f, 0.5 / 255);  // red at 40% over white
+}
+
+TEST(Image, SavesGrayWithAndWithoutAlpha) {
+  testing::TempDir dir;
+  const float level = 51.0f / 255;  // an exact 8-bit step
+  const cv::Mat gray(2, 3, CV_32FC1, cv::Scalar(level));
+  save_image(dir / "g.png", gray);
+  EXPECT_LT(cv::norm(load_image(dir / "g.png").rgb.at<cv::Vec3f>(1, 2) - cv::Vec3f::all(level)), 1e-6);
+  ImageSaveOptions options;
+  options.alpha = cv::Mat(2, 3, CV_32FC1, cv::Scalar(1.0));
+  save_image(dir / "ga.png", gray, options);
+  const Image image = load_image(dir / "ga.png");
+  ASSERT_FALSE(image.alpha.empty());
+  EXPECT_LT(cv::norm(image.rgb.at<cv::Vec3f>(1, 2) - cv::Vec3f::all(level)), 1e-6);
+}
+
+TEST(Image, JpegQualityTradesSizeForFidelity) {
+  testing::TempDir dir;
+  cv::Mat rgb(64, 64, CV_32FC3);
+  cv::randu(rgb, 0.0, 1.0);
+  ImageSaveOptions low;
+  low.jpeg_quality = 10;
+  save_image(dir / "low.jpg", rgb, low);
+  save_image(dir / "default.jpg", rgb);
+  EXPECT_LT(std::filesystem::file_size(dir / "low.jpg") * 2, std::filesystem::file_size(dir / "default.jpg"));
+  EXPECT_GT(cv::norm(load_image(dir / "low.jpg").rgb, rgb, cv::NORM_L2),
+            cv::norm(load_image(dir / "default.jpg").rgb, rgb, cv::NORM_L2));
+  low.jpeg_quality = 101;
+  EXPECT_THROW_MESSAGE(save_image(dir / "bad.jpg", rgb, low), UsageError,
+                       "bad.jpg: JPEG quality must be in 0..100, got 101");
 }
 
 TEST(Image, RefusesUnknownExtensionsAndJpegAlpha) {
   testing::TempDir dir;
   const cv::Mat rgb(2, 2, CV_32FC3, cv::Scalar::all(0.5));
-  EXPECT_THROW_MESSAGE(save_image(dir / "out.bmp", rgb), UsageError, "cannot save an image as '.bmp'");
+  EXPECT_THROW_MESSAGE(save_image(dir / "out.bmp", rgb), UsageError,
+                       "out.bmp: cannot save an image as '.bmp'; use .png, .jpg or .jpeg");
+  EXPECT_THROW_MESSAGE(save_image(dir / "out", rgb), UsageError, "out: cannot save an image as ''");
   ImageSaveOptions options;
   options.png_16bit = true;
   EXPECT_THROW_MESSAGE(save_image(dir / "out.jpg", rgb, options), UsageError, "JPEG holds neither 16-bit");
