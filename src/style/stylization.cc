@@ -1,8 +1,11 @@
 #include "style/stylization.h"
 
 #include "core/error.h"
+#include "core/log.h"
+#include "core/text.h"
 #include "io/tensor_image.h"
 #include "style/color_preservation.h"
+#include "style/strength_map.h"
 
 namespace depthstyle {
 
@@ -41,6 +44,31 @@ cv::Mat prepare_style_image(const Image& style, const ImageSizing& sizing, const
   cv::Mat rgb = size_image(style, sizing).rgb;
   if (preserve_color) rgb = match_color_statistics(rgb, content_for_colors, name, "content");
   return rgb;
+}
+
+cv::Mat proximity_of_sized_content(const DepthPrediction& depth, const SizedImage& content) {
+  return size_map_like(proximity_with_unknowns(depth), content);
+}
+
+cv::Mat load_mask_for(const std::filesystem::path& mask, const SizedImage& content) {
+  const Image image = load_image(mask);
+  cv::Mat grey;
+  cv::transform(image.rgb, grey, cv::Matx13f(1.0f / 3, 1.0f / 3, 1.0f / 3));
+  return size_mask_like(grey, content);
+}
+
+void save_stylized_image(const std::filesystem::path& path, const at::Tensor& image, const SizedImage& content,
+                         int jpeg_quality) {
+  ImageSaveOptions options;
+  options.jpeg_quality = jpeg_quality;
+  if (!content.alpha.empty()) {
+    if (lowercase_extension(path) == ".png") {
+      options.alpha = content.alpha;
+    } else {
+      log_warning(path.string(), ": the content image has an alpha channel, which JPEG cannot keep; use .png to keep it");
+    }
+  }
+  save_image(path, image_from_tensor(image), options);
 }
 
 }  // namespace depthstyle
