@@ -21,10 +21,30 @@ at::Tensor opponent_colour_matrix() {
   return at::tensor({l, l, l, a, -a, 0.0, b, b, -2 * b}, at::kDouble).view({3, 3});
 }
 
-// Binomial [1 4 6 4 1]/16 in both directions, one copy per channel (depthwise: 3x1x5x5).
-at::Tensor binomial_kernel() {
-  const at::Tensor taps = at::tensor({1.0f, 4.0f, 6.0f, 4.0f, 1.0f}) / 16;
-  return at::outer(taps, taps).view({1, 1, 5, 5}).repeat({3, 1, 1, 1}).contiguous();
+// The binomial filter [1 4 6 4 1]/16 is separable, so both resamplings run one dimension (2 = rows, 3 = columns) at
+// a time, as weighted sums of strided slices: a few passes over memory, much cheaper than depthwise (transposed)
+// convolutions, which LibTorch runs through slow generic kernels.
+
+// Blur and keep every second sample: out[i] = (p[2i] + 4 p[2i+1] + 6 p[2i+2] + 4 p[2i+3] + p[2i+4]) / 16 with p the
+// input reflected by 2 samples at both ends; ceil(n/2) samples.
+at::Tensor down_along(const at::Tensor& x, int64_t dim) {
+  const int64_t count = (x.size(dim) + 1) / 2;
+  const at::Tensor padded = dim == 3 ? at::reflection_pad2d(x, {2, 2, 0, 0}) : at::reflection_pad2d(x, {0, 0, 2, 2});
+  const auto tap = [&](int64_t offset) { return padded.slice(dim, offset, offset + 2 * count - 1, 2); };
+  return (tap(0) + tap(4) + 4 * (tap(1) + tap(3)) + 6 * tap(2)) * (1.0 / 16);
+}
+
+// Zero insertion followed by the same blur (x2 per dimension), with the coarse samples replicated at both ends:
+// coarse sample j sits at fine position 2j, so fine[2j] = (c[j-1] + 6 c[j] + c[j+1]) / 8 and
+// fine[2j+1] = (c[j] + c[j+1]) / 2; `size` fine samples (2m - 1 or 2m for m coarse ones).
+at::Tensor up_along(const at::Tensor& coarse, int64_t dim, int64_t size) {
+  const int64_t count = coarse.size(dim);
+  const at::Tensor padded =
+      at::cat({coarse.narrow(dim, 0, 1), coarse, coarse.narrow(dim, count - 1, 1)}, dim);  // replicated ends
+  const auto tap = [&](int64_t offset) { return padded.narrow(dim, offset, count); };
+  const at::Tensor even = (tap(0) + tap(2) + 6 * tap(1)) * (1.0 / 8);
+  const at::Tensor odd = (tap(1) + tap(2)) * 0.5;
+  return at::stack({even, odd}, dim + 1).flatten(dim, dim + 1).narrow(dim, 0, size);
 }
 
 class PyramidBackbone : public Backbone {
@@ -32,9 +52,7 @@ class PyramidBackbone : public Backbone {
   explicit PyramidBackbone(int levels)
       : levels_(levels),
         to_opponent_((opponent_colour_matrix() * kFeatureScale).to(at::kFloat).view({3, 3, 1, 1})),
-        from_opponent_((opponent_colour_matrix().t() / kFeatureScale).to(at::kFloat).contiguous().view({3, 3, 1, 1})),
-        blur_(binomial_kernel()),
-        upsample_blur_(binomial_kernel() * 4) {}
+        from_opponent_((opponent_colour_matrix().t() / kFeatureScale).to(at::kFloat).contiguous().view({3, 3, 1, 1})) {}
 
   std::string name() const override { return "pyramid"; }
   std::string label() const override {
@@ -83,30 +101,18 @@ class PyramidBackbone : public Backbone {
             {"reproduces_paper", false},
             {"levels", levels_},
             {"colour_transform", "orthonormal opponent: (1,1,1)/sqrt3, (1,-1,0)/sqrt2, (1,1,-2)/sqrt6, x255"},
-            {"filter", "binomial 5x5 ([1 4 6 4 1]/16), reflection-padded down, edge-replicated up"}};
+            {"filter", "binomial [1 4 6 4 1]/16 per dimension; down: reflected ends, up: replicated ends"}};
   }
 
  private:
-  at::Tensor down(const at::Tensor& image) const {
-    return at::conv2d(at::reflection_pad2d(image, {2, 2, 2, 2}), blur_, /*bias=*/{}, /*stride=*/at::IntArrayRef{2, 2},
-                      /*padding=*/at::IntArrayRef{0, 0}, /*dilation=*/at::IntArrayRef{1, 1}, /*groups=*/3);
-  }
-
-  // Coarse sample j sits at fine position 2j. After edge replication by one sample, the transposed convolution puts
-  // it at output index 2j + 4, so the fine image is the window starting at 4.
-  at::Tensor up(const at::Tensor& coarse, int64_t height, int64_t width) const {
-    const at::Tensor spread =
-        at::conv_transpose2d(at::replication_pad2d(coarse, {1, 1, 1, 1}), upsample_blur_, /*bias=*/{},
-                             /*stride=*/at::IntArrayRef{2, 2}, /*padding=*/at::IntArrayRef{0, 0},
-                             /*output_padding=*/at::IntArrayRef{0, 0}, /*groups=*/3);
-    return spread.narrow(2, 4, height).narrow(3, 4, width);
+  static at::Tensor down(const at::Tensor& image) { return down_along(down_along(image, 3), 2); }
+  static at::Tensor up(const at::Tensor& coarse, int64_t height, int64_t width) {
+    return up_along(up_along(coarse, 3, width), 2, height);
   }
 
   int levels_;
   at::Tensor to_opponent_;
   at::Tensor from_opponent_;
-  at::Tensor blur_;
-  at::Tensor upsample_blur_;
 };
 
 }  // namespace
