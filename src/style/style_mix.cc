@@ -41,27 +41,6 @@ at::Tensor masked_adain(const at::Tensor& content, const at::Tensor& foreground_
 
 }  // namespace
 
-std::string to_string(StyleMixMode mode) {
-  switch (mode) {
-    case StyleMixMode::kSingle: return "single";
-    case StyleMixMode::kInterpolate: return "interpolate";
-    case StyleMixMode::kMask: return "mask";
-    case StyleMixMode::kNearFar: return "near_far";
-  }
-  return "?";
-}
-
-std::vector<std::string> style_mix_mode_names() { return {"single", "interpolate", "mask", "near_far"}; }
-
-StyleMixMode style_mix_mode_from_string(const std::string& name) {
-  for (const StyleMixMode mode :
-       {StyleMixMode::kSingle, StyleMixMode::kInterpolate, StyleMixMode::kMask, StyleMixMode::kNearFar}) {
-    if (to_string(mode) == name) return mode;
-  }
-  throw UsageError(concat("unknown style mode '", name, "'", did_you_mean(name, style_mix_mode_names()),
-                          "; expected one of ", join(style_mix_mode_names(), ", ")));
-}
-
 void check_style_mix(const StyleMix& mix, std::size_t style_count) {
   const std::string mode = to_string(mix.mode);
   switch (mix.mode) {

@@ -25,15 +25,9 @@
 #include <vector>
 
 #include "style/backbone.h"
+#include "style/style_names.h"
 
 namespace depthstyle {
-
-enum class StyleMixMode { kSingle, kInterpolate, kMask, kNearFar };
-
-std::string to_string(StyleMixMode mode);  // "single", "interpolate", "mask", "near_far"
-// Throws UsageError listing the modes for an unknown name.
-StyleMixMode style_mix_mode_from_string(const std::string& name);
-std::vector<std::string> style_mix_mode_names();
 
 struct StyleMix {
   StyleMixMode mode = StyleMixMode::kSingle;

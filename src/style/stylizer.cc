@@ -11,17 +11,6 @@
 
 namespace depthstyle {
 
-std::string to_string(StyleMethod method) { return method == StyleMethod::kAdain ? "adain" : "da-adain"; }
-
-std::vector<std::string> style_method_names() { return {"adain", "da-adain"}; }
-
-StyleMethod style_method_from_string(const std::string& name) {
-  if (name == "adain") return StyleMethod::kAdain;
-  if (name == "da-adain") return StyleMethod::kDepthAware;
-  throw UsageError(concat("unknown method '", name, "'", did_you_mean(name, style_method_names()),
-                          "; expected adain (paper eq. 4) or da-adain (eq. 5)"));
-}
-
 void check_blend_setting(const BlendSetting& setting, StyleMixMode mode) {
   if (!(setting.content_weight >= 0 && setting.content_weight <= 1)) {
     throw UsageError(concat("content_weight (the paper's alpha) must be in [0, 1], got ",

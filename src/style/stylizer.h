@@ -29,15 +29,9 @@
 #include "style/backbone.h"
 #include "style/strength_map.h"
 #include "style/style_mix.h"
+#include "style/style_names.h"
 
 namespace depthstyle {
-
-enum class StyleMethod { kAdain, kDepthAware };
-
-std::string to_string(StyleMethod method);  // "adain", "da-adain"
-// Throws UsageError listing the methods for an unknown name.
-StyleMethod style_method_from_string(const std::string& name);
-std::vector<std::string> style_method_names();
 
 struct BlendSetting {
   StyleMethod method = StyleMethod::kDepthAware;
