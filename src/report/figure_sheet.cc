@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace depthstyle {
 namespace {
@@ -71,7 +72,11 @@ cv::Mat draw_figure_sheet(const FigureSheet& sheet, int panel_height) {
   std::vector<std::vector<cv::Mat>> pictures(sheet.rows.size());
   for (std::size_t r = 0; r < sheet.rows.size(); ++r) {
     columns = std::max(columns, sheet.rows[r].panels.size());
-    if (!sheet.rows[r].label.empty()) label_width = std::max(label_width, text_width(sheet.rows[r].label, note) + gap);
+    if (!sheet.rows[r].label.empty()) {
+      for (const std::string& line : split(sheet.rows[r].label, '\n')) {
+        label_width = std::max(label_width, text_width(line, note) + gap);
+      }
+    }
     for (const FigurePanel& panel : sheet.rows[r].panels) {
       pictures[r].push_back(panel.image.empty() ? cv::Mat() : scaled_panel(panel.image, panel_height));
       caption_lines = std::max(caption_lines, panel.caption.size());
@@ -101,7 +106,9 @@ cv::Mat draw_figure_sheet(const FigureSheet& sheet, int panel_height) {
   for (std::size_t r = 0; r < sheet.rows.size(); ++r) {
     const int top = header_height + static_cast<int>(r) * row_height;
     if (!sheet.rows[r].label.empty()) {
-      draw_lines(canvas, {sheet.rows[r].label}, {gap, top + panel_height / 2 - note.line_height / 2}, note, kInk);
+      const std::vector<std::string> lines = split(sheet.rows[r].label, '\n');
+      const int label_height = static_cast<int>(lines.size()) * note.line_height;
+      draw_lines(canvas, lines, {gap, top + (panel_height - label_height) / 2}, note, kInk);
     }
     int x = gap + label_width;
     for (std::size_t c = 0; c < sheet.rows[r].panels.size(); ++c) {

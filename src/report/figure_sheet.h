@@ -17,7 +17,7 @@ struct FigurePanel {
 };
 
 struct FigureRow {
-  std::string label;  // at the left of the row; may be empty
+  std::string label;  // at the left of the row, '\n' between lines; may be empty
   std::vector<FigurePanel> panels;
 };
 
