@@ -1,9 +1,8 @@
 #include "depth/dark_channel.h"
 
-#include <opencv2/imgproc.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
 
@@ -28,7 +27,8 @@ cv::Mat patch_minimum(const cv::Mat& image, int patch) {
 
 cv::Vec3f atmospheric_light(const cv::Mat& rgb, const cv::Mat& dark) {
   std::vector<float> values(dark.begin<float>(), dark.end<float>());
-  const std::size_t count = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(kBrightestShare * values.size())));
+  const std::size_t count =
+      std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(kBrightestShare * values.size())));
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(count - 1), values.end(),
                    std::greater<float>());
   const float threshold = values[count - 1];
@@ -57,8 +57,9 @@ class DarkChannelEstimator : public DepthEstimator {
     return {{"type", "dark_channel"},
             {"patch", options_.patch},
             {"omega", options_.omega},
-            {"rule", "He et al. 2009: depth = -ln(max(1 - omega * dark(I / A), 1e-3)), A from the 0.1% haziest "
-                     "pixels, no soft matting"}};
+            {"rule",
+             "He et al. 2009: depth = -ln(max(1 - omega * dark(I / A), 1e-3)), A from the 0.1% haziest "
+             "pixels, no soft matting"}};
   }
 
  private:
@@ -78,17 +79,21 @@ cv::Mat dark_channel_depth(const cv::Mat& rgb, const DarkChannelOptions& options
   for (int row = 0; row < depth.rows; ++row) {
     const float* in = dark.ptr<float>(row);
     float* out = depth.ptr<float>(row);
-    for (int col = 0; col < depth.cols; ++col) out[col] = -std::log(std::max(1.0f - omega * in[col], kTransmissionFloor));
+    for (int col = 0; col < depth.cols; ++col)
+      out[col] = -std::log(std::max(1.0f - omega * in[col], kTransmissionFloor));
   }
   return depth;
 }
 
 std::unique_ptr<DepthEstimator> make_dark_channel_estimator(const DepthEstimatorConfig& config) {
   if (config.dark_channel_patch % 2 == 0) {
-    throw UsageError(concat(depth_estimator_context(config), ": dark_channel.patch must be odd (a window centred on "
-                            "its pixel), got ", config.dark_channel_patch));
+    throw UsageError(concat(depth_estimator_context(config),
+                            ": dark_channel.patch must be odd (a window centred on "
+                            "its pixel), got ",
+                            config.dark_channel_patch));
   }
-  return std::make_unique<DarkChannelEstimator>(DarkChannelOptions{config.dark_channel_patch, config.dark_channel_omega});
+  return std::make_unique<DarkChannelEstimator>(
+      DarkChannelOptions{config.dark_channel_patch, config.dark_channel_omega});
 }
 
 }  // namespace depthstyle

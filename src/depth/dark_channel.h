@@ -12,17 +12,17 @@
 // mostly tracks dark, saturated colours.
 #pragma once
 
-#include <memory>
-
 #include <opencv2/core.hpp>
+
+#include <memory>
 
 #include "depth/depth_estimator.h"
 
 namespace depthstyle {
 
 struct DarkChannelOptions {
-  int patch = 15;        // odd, >= 1, pixels
-  double omega = 0.95;   // in [0, 1]
+  int patch = 15;       // odd, >= 1, pixels
+  double omega = 0.95;  // in [0, 1]
 };
 
 // `rgb` CV_32FC3 in [0,1]; returns -ln t as CV_32FC1.

@@ -28,16 +28,26 @@ bool type_reads(const DepthEstimatorType& type, const std::string& key) {
 const std::vector<DepthEstimatorType>& depth_estimator_types() {
   static const std::vector<DepthEstimatorType> types = {
       {"vertical", "weight-free baseline: lower in the image = nearer", {}, make_vertical_estimator},
-      {"random", "weight-free baseline: seeded uniform noise per image (chance level)", {"seed"},
+      {"random",
+       "weight-free baseline: seeded uniform noise per image (chance level)",
+       {"seed"},
        make_random_estimator},
-      {"dark_channel", "classical cue: He et al.'s dark-channel haze prior, depth ~ -ln(transmission)",
-       {"dark_channel"}, make_dark_channel_estimator},
-      {"file", "precomputed maps (PFM, PNG, NPY, NPZ) in a folder mirroring the images",
-       {"path", "meaning", "images_root", "png_scale", "npz_key"}, make_file_estimator},
-      {"torchscript", "a TorchScript depth model with a declared preprocessing",
-       {"path", "meaning", "preset", "preprocessing"}, make_torchscript_estimator},
-      {"onnx", "an ONNX depth model run by OpenCV dnn with a declared preprocessing",
-       {"path", "meaning", "preset", "preprocessing"}, make_onnx_estimator},
+      {"dark_channel",
+       "classical cue: He et al.'s dark-channel haze prior, depth ~ -ln(transmission)",
+       {"dark_channel"},
+       make_dark_channel_estimator},
+      {"file",
+       "precomputed maps (PFM, PNG, NPY, NPZ) in a folder mirroring the images",
+       {"path", "meaning", "images_root", "png_scale", "npz_key"},
+       make_file_estimator},
+      {"torchscript",
+       "a TorchScript depth model with a declared preprocessing",
+       {"path", "meaning", "preset", "preprocessing"},
+       make_torchscript_estimator},
+      {"onnx",
+       "an ONNX depth model run by OpenCV dnn with a declared preprocessing",
+       {"path", "meaning", "preset", "preprocessing"},
+       make_onnx_estimator},
   };
   return types;
 }
@@ -53,8 +63,9 @@ void declare_depth_estimator(Schema& schema, DepthEstimatorConfig& config) {
   schema.add("type", &config.type, "estimator type").one_of(depth_estimator_type_names()).required();
   schema.add("path", &config.path, "model file (torchscript, onnx) or folder of precomputed maps (file)");
   schema.add("seed", &config.seed, "seed of the random baseline (-1 = the run's seed)").at_least(-1);
-  schema.add("meaning", &config.meaning,
-             "what the values mean: depth (bigger = farther) or proximity (bigger = nearer); '' = the preset's")
+  schema
+      .add("meaning", &config.meaning,
+           "what the values mean: depth (bigger = farther) or proximity (bigger = nearer); '' = the preset's")
       .one_of({"depth", "proximity", "inverse_depth", "disparity"});
   schema.add("preset", &config.preset, "named preprocessing of a model ('' = none)")
       .one_of(preprocessing_preset_names());
@@ -65,8 +76,9 @@ void declare_depth_estimator(Schema& schema, DepthEstimatorConfig& config) {
   schema.add("npz_key", &config.npz_key, "file: array name in .npz maps ('' = the only array)");
   schema.add("dark_channel.patch", &config.dark_channel_patch, "dark_channel: odd patch side of the min filter, pixels")
       .at_least(1);
-  schema.add("dark_channel.omega", &config.dark_channel_omega,
-             "dark_channel: share of the haze removed, t = 1 - omega * dark(I / A)")
+  schema
+      .add("dark_channel.omega", &config.dark_channel_omega,
+           "dark_channel: share of the haze removed, t = 1 - omega * dark(I / A)")
       .range(0, 1);
 }
 
@@ -91,8 +103,9 @@ std::vector<std::string> depth_estimator_keys_set(const DepthEstimatorConfig& co
 
 std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig& config, std::uint64_t run_seed) {
   const auto& types = depth_estimator_types();
-  const auto type = std::find_if(types.begin(), types.end(),
-                                 [&config](const DepthEstimatorType& candidate) { return candidate.name == config.type; });
+  const auto type = std::find_if(types.begin(), types.end(), [&config](const DepthEstimatorType& candidate) {
+    return candidate.name == config.type;
+  });
   if (type == types.end()) {
     throw UsageError(concat(depth_estimator_context(config), ": unknown type '", config.type, "'",
                             did_you_mean(config.type, depth_estimator_type_names()), "; expected one of ",
@@ -103,9 +116,10 @@ std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig&
     if (!type_reads(*type, key)) unused.push_back(key);
   }
   if (!unused.empty()) {
-    throw UsageError(concat(depth_estimator_context(config), ": type ", type->name, " does not use ",
-                            unused.size() == 1 ? "key " : "keys ", join(unused, ", "), "; it reads ",
-                            type->keys.empty() ? std::string("no keys besides name and type") : join(type->keys, ", ")));
+    throw UsageError(
+        concat(depth_estimator_context(config), ": type ", type->name, " does not use ",
+               unused.size() == 1 ? "key " : "keys ", join(unused, ", "), "; it reads ",
+               type->keys.empty() ? std::string("no keys besides name and type") : join(type->keys, ", ")));
   }
   DepthEstimatorConfig resolved = config;
   if (resolved.seed < 0) resolved.seed = static_cast<std::int64_t>(run_seed & 0x7fffffffffffffffULL);

@@ -9,13 +9,13 @@
 // the feature size). Estimators are not thread-safe; use one per thread.
 #pragma once
 
-#include <nlohmann/json.hpp>
-#include <opencv2/core.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+
 #include <string>
 #include <vector>
 

@@ -5,13 +5,12 @@
 
 namespace depthstyle {
 
-NetworkEstimator::NetworkEstimator(std::string type, std::filesystem::path model_path, std::string preset,
+NetworkEstimator::NetworkEstimator(std::string type, std::vector<std::filesystem::path> model_files, std::string preset,
                                    PreprocessingSpec spec)
-    : type_(std::move(type)),
-      model_path_(std::move(model_path)),
-      model_sha256_(sha256_hex_of_file(model_path_)),
-      preset_(std::move(preset)),
-      spec_(std::move(spec)) {}
+    : type_(std::move(type)), model_files_(std::move(model_files)), preset_(std::move(preset)), spec_(std::move(spec)) {
+  DEPTHSTYLE_ASSERT(!model_files_.empty());
+  for (const std::filesystem::path& file : model_files_) model_sha256s_.push_back(sha256_hex_of_file(file));
+}
 
 DepthPrediction NetworkEstimator::estimate(const DepthQuery& query) {
   if (query.rgb.empty()) {
@@ -25,20 +24,26 @@ DepthPrediction NetworkEstimator::estimate(const DepthQuery& query) {
 }
 
 nlohmann::json NetworkEstimator::describe() const {
-  return {{"type", type_},
-          {"file", model_path_.string()},
-          {"sha256", model_sha256_},
-          {"preset", preset_},
-          {"preprocessing", depthstyle::describe(spec_)}};
+  nlohmann::json files = nlohmann::json::array();
+  for (std::size_t i = 0; i < model_files_.size(); ++i) {
+    files.push_back({{"path", model_files_[i].string()}, {"sha256", model_sha256s_[i]}});
+  }
+  return {{"type", type_}, {"files", files}, {"preset", preset_}, {"preprocessing", depthstyle::describe(spec_)}};
 }
 
 PreprocessingSpec resolve_model_file_preprocessing(const DepthEstimatorConfig& config) {
   const std::string context = depth_estimator_context(config);
+  if (config.preset.empty() && config.meaning.empty()) {
+    throw UsageError(concat(context,
+                            ": set meaning (depth or proximity) or a preset that declares it: a model's "
+                            "output does not say which it is"));
+  }
   PreprocessingSpec spec = resolve_preprocessing(config.preset, config.preprocessing, config.meaning, context);
   if (spec.resize != ResizeMode::kNone && spec.target == ResizeTarget::kBox && (spec.width <= 0 || spec.height <= 0)) {
     throw UsageError(concat(context, ": set preprocessing.width and preprocessing.height to the model's feed size",
-                            config.preset.empty() ? std::string() : concat(" (preset ", config.preset,
-                                                                           " takes it from the model's own files)")));
+                            config.preset.empty()
+                                ? std::string()
+                                : concat(" (preset ", config.preset, " takes it from the model's own files)")));
   }
   return spec;
 }

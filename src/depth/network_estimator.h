@@ -1,5 +1,5 @@
 // What every network-based estimator shares (TorchScript, ONNX, and the native models of later work): the declared
-// preprocessing around one forward pass, the model file's checksum, and the manifest entry.
+// preprocessing around one forward pass, the model files' checksums, and the manifest entry.
 //
 //   image (RGB [0,1]) -> prepare_input (HxWx3 float32, model channel order) -> run_model -> HxW float32 map
 //   -> finish_output (meaning from the spec, resized back or not)
@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "depth/depth_estimator.h"
 #include "depth/preprocessing.h"
@@ -20,23 +21,26 @@ class NetworkEstimator : public DepthEstimator {
   const PreprocessingSpec& preprocessing() const { return spec_; }
 
  protected:
-  // Throws InputError if `model_path` does not name a readable file; hashes it for describe().
-  NetworkEstimator(std::string type, std::filesystem::path model_path, std::string preset, PreprocessingSpec spec);
+  // `model_files`: every file the weights come from (one for TorchScript/ONNX; monodepth2 has encoder.pth and
+  // depth.pth), the first named in error messages. Throws InputError if one cannot be read; hashes each for
+  // describe().
+  NetworkEstimator(std::string type, std::vector<std::filesystem::path> model_files, std::string preset,
+                   PreprocessingSpec spec);
   // `input`: CV_32FC3 at the feed size, already normalised. Returns the model's map as CV_32FC1. `source` names the
   // image for error messages.
   virtual cv::Mat run_model(const cv::Mat& input, const std::string& source) = 0;
-  const std::filesystem::path& model_path() const { return model_path_; }
+  const std::filesystem::path& model_path() const { return model_files_.front(); }
 
  private:
   std::string type_;
-  std::filesystem::path model_path_;
-  std::string model_sha256_;
+  std::vector<std::filesystem::path> model_files_;
+  std::vector<std::string> model_sha256s_;
   std::string preset_;
   PreprocessingSpec spec_;
 };
 
 // The entry's preprocessing (preset + overrides + meaning), for a model whose file cannot supply a feed size: a
-// box left at 0 (the monodepth2 preset) is a UsageError naming the entry.
+// box left at 0 (the monodepth2 preset), or neither a preset nor a meaning, is a UsageError naming the entry.
 PreprocessingSpec resolve_model_file_preprocessing(const DepthEstimatorConfig& config);
 
 // The model file of an entry: UsageError if `path` is empty, InputError if it does not exist.

@@ -19,7 +19,7 @@ std::string opencv_message(const cv::Exception& error) {
 class OnnxEstimator : public NetworkEstimator {
  public:
   OnnxEstimator(const std::filesystem::path& path, const std::string& preset, PreprocessingSpec spec)
-      : NetworkEstimator("onnx", path, preset, std::move(spec)) {
+      : NetworkEstimator("onnx", {path}, preset, std::move(spec)) {
     // The importer logs each node it fails on before it throws; the exception says the same, so keep stderr quiet.
     const cv::utils::logging::LogLevel log_level = cv::utils::logging::getLogLevel();
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
@@ -30,10 +30,11 @@ class OnnxEstimator : public NetworkEstimator {
       cv::utils::logging::setLogLevel(log_level);
       const std::string message = opencv_message(error);
       // OpenCV's Resize layer checks its mode with an empty message; say what it accepts.
-      const bool resize_node = message.find("[Resize@") != std::string::npos &&
-                               message.find("resize_layer.cpp") != std::string::npos;
+      const bool resize_node =
+          message.find("[Resize@") != std::string::npos && message.find("resize_layer.cpp") != std::string::npos;
       throw InputError(concat(path.string(), ": OpenCV ", CV_VERSION, " dnn cannot load this ONNX model: ", message,
-                              resize_node ? concat(" (OpenCV ", CV_VERSION, " imports ONNX Resize only with mode "
+                              resize_node ? concat(" (OpenCV ", CV_VERSION,
+                                                   " imports ONNX Resize only with mode "
                                                    "nearest or linear; the cubic mode PyTorch exports for "
                                                    "interpolate(mode='bicubic') is refused)")
                                           : std::string()));
@@ -50,8 +51,8 @@ class OnnxEstimator : public NetworkEstimator {
       net_.setInput(cv::dnn::blobFromImage(input));  // HxWx3 -> 1x3xHxW, no scaling, no channel swap
       output = net_.forward();
     } catch (const cv::Exception& error) {
-      throw InputError(concat(model_path().string(), ": OpenCV dnn failed on ", source, " (input 1x3x", input.rows,
-                              "x", input.cols, "): ", opencv_message(error)));
+      throw InputError(concat(model_path().string(), ": OpenCV dnn failed on ", source, " (input 1x3x", input.rows, "x",
+                              input.cols, "): ", opencv_message(error)));
     }
     std::vector<int> shape(output.size.p, output.size.p + output.dims);
     while (shape.size() > 2 && shape.front() == 1) shape.erase(shape.begin());

@@ -141,9 +141,8 @@ PreprocessingSpec preprocessing_preset(const std::string& name) {
   for (const Preset& preset : presets()) {
     if (preset.name == name) return preset.spec;
   }
-  throw UsageError(concat("unknown preprocessing preset '", name, "'",
-                          did_you_mean(name, preprocessing_preset_names()), "; expected one of ",
-                          join(preprocessing_preset_names(), ", ")));
+  throw UsageError(concat("unknown preprocessing preset '", name, "'", did_you_mean(name, preprocessing_preset_names()),
+                          "; expected one of ", join(preprocessing_preset_names(), ", ")));
 }
 
 cv::Size feed_size(const PreprocessingSpec& spec, cv::Size image_size, std::string_view source) {
@@ -151,10 +150,10 @@ cv::Size feed_size(const PreprocessingSpec& spec, cv::Size image_size, std::stri
   const double height = image_size.height;
   double scaled_width = width;
   double scaled_height = height;
-  if (spec.target == ResizeTarget::kBox && spec.resize != ResizeMode::kNone &&
-      (spec.width <= 0 || spec.height <= 0)) {
-    throw UsageError("the preprocessing box (preprocessing.width x preprocessing.height) is not set; presets such as "
-                     "monodepth2 take it from the model");
+  if (spec.target == ResizeTarget::kBox && spec.resize != ResizeMode::kNone && (spec.width <= 0 || spec.height <= 0)) {
+    throw UsageError(
+        "the preprocessing box (preprocessing.width x preprocessing.height) is not set; presets such as "
+        "monodepth2 take it from the model");
   }
   if (spec.resize == ResizeMode::kKeepAspect && spec.target != ResizeTarget::kBox) {
     const double reference = spec.target == ResizeTarget::kLonger ? std::max(width, height) : std::min(width, height);
@@ -264,33 +263,43 @@ std::vector<std::string> PreprocessingSettings::keys_set() const {
 
 void declare_preprocessing(Schema& schema, PreprocessingSettings& settings, const std::string& prefix) {
   const std::string from_preset = " ('' or 0 = the preset's)";
-  schema.add(prefix + "resize", &settings.resize,
-             "none (image size), keep_aspect (one scale), ignore_aspect (exactly width x height)" + from_preset)
+  schema
+      .add(prefix + "resize", &settings.resize,
+           "none (image size), keep_aspect (one scale), ignore_aspect (exactly width x height)" + from_preset)
       .one_of(kResizeNames);
-  schema.add(prefix + "target", &settings.target,
-             "what reaches the target: the longer or shorter side (to size) or the box width x height" + from_preset)
+  schema
+      .add(prefix + "target", &settings.target,
+           "what reaches the target: the longer or shorter side (to size) or the box width x height" + from_preset)
       .one_of(kTargetNames);
   schema.add(prefix + "size", &settings.size, "pixels of the longer/shorter side" + from_preset).at_least(0);
   schema.add(prefix + "width", &settings.width, "box width, pixels" + from_preset).at_least(0);
   schema.add(prefix + "height", &settings.height, "box height, pixels" + from_preset).at_least(0);
   schema.add(prefix + "multiple_of", &settings.multiple_of, "each side a multiple of this (1 = any)" + from_preset)
       .at_least(0);
-  schema.add(prefix + "rounding", &settings.rounding,
-             "to the multiple: up, down, nearest, or MiDaS' upper_bound/lower_bound against the box" + from_preset)
+  schema
+      .add(prefix + "rounding", &settings.rounding,
+           "to the multiple: up, down, nearest, or MiDaS' upper_bound/lower_bound against the box" + from_preset)
       .one_of(kRoundingNames);
-  schema.add(prefix + "interpolation", &settings.interpolation,
-             "input resize; lanczos = Pillow's (monodepth2), the others OpenCV's" + from_preset)
+  schema
+      .add(prefix + "interpolation", &settings.interpolation,
+           "input resize; lanczos = Pillow's (monodepth2), the others OpenCV's" + from_preset)
       .one_of(interpolation_names());
-  schema.add(prefix + "value_scale", &settings.value_scale, "RGB [0,1] times this (255 for 0..255 models)" + from_preset)
+  schema
+      .add(prefix + "value_scale", &settings.value_scale, "RGB [0,1] times this (255 for 0..255 models)" + from_preset)
       .at_least(0);
-  schema.add(prefix + "mean", &settings.mean, "subtracted after scaling; 1 or 3 values, model channel order" + from_preset);
-  schema.add(prefix + "std", &settings.std, "divides after the mean; 1 or 3 values > 0, model channel order" + from_preset);
-  schema.add(prefix + "channels", &settings.channels, "channel order the model takes" + from_preset).one_of(kChannelNames);
-  schema.add(prefix + "output_size", &settings.output_size,
-             "input: resize the map to the image's size; model: leave it at the model's" + from_preset)
+  schema.add(prefix + "mean", &settings.mean,
+             "subtracted after scaling; 1 or 3 values, model channel order" + from_preset);
+  schema.add(prefix + "std", &settings.std,
+             "divides after the mean; 1 or 3 values > 0, model channel order" + from_preset);
+  schema.add(prefix + "channels", &settings.channels, "channel order the model takes" + from_preset)
+      .one_of(kChannelNames);
+  schema
+      .add(prefix + "output_size", &settings.output_size,
+           "input: resize the map to the image's size; model: leave it at the model's" + from_preset)
       .one_of(kOutputSizeNames);
-  schema.add(prefix + "output_interpolation", &settings.output_interpolation,
-             "resize of the output map back to the image" + from_preset)
+  schema
+      .add(prefix + "output_interpolation", &settings.output_interpolation,
+           "resize of the output map back to the image" + from_preset)
       .one_of(interpolation_names());
 }
 
@@ -320,9 +329,7 @@ PreprocessingSpec resolve_preprocessing(const std::string& preset, const Preproc
     spec.output_interpolation = interpolation_from_string(settings.output_interpolation);
   }
 
-  const auto fail = [&context](const std::string& message) {
-    throw UsageError(concat(context, ": ", message));
-  };
+  const auto fail = [&context](const std::string& message) { throw UsageError(concat(context, ": ", message)); };
   const bool box = spec.target == ResizeTarget::kBox;
   if (spec.resize == ResizeMode::kKeepAspect && !box && spec.size <= 0) {
     fail(concat("preprocessing.size must be set (> 0) to bring the ", name_of(kTargetNames, spec.target),
@@ -339,7 +346,8 @@ PreprocessingSpec resolve_preprocessing(const std::string& preset, const Preproc
   }
   for (const auto& [key, values] : {std::pair{"mean", &spec.mean}, std::pair{"std", &spec.std}}) {
     if (values->size() != 1 && values->size() != 3) {
-      fail(concat("preprocessing.", key, " must have 1 or 3 values, got ", values->size(), " ", format_values(*values)));
+      fail(
+          concat("preprocessing.", key, " must have 1 or 3 values, got ", values->size(), " ", format_values(*values)));
     }
   }
   for (double value : spec.std) {

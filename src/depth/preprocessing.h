@@ -73,15 +73,15 @@ enum class OutputSize { kInput, kModel };
 struct PreprocessingSpec {
   ResizeMode resize = ResizeMode::kNone;
   ResizeTarget target = ResizeTarget::kLonger;
-  int size = 0;    // target of the longer/shorter side, pixels
-  int width = 0;   // box, pixels; 0 = not known yet (monodepth2: from the model)
+  int size = 0;   // target of the longer/shorter side, pixels
+  int width = 0;  // box, pixels; 0 = not known yet (monodepth2: from the model)
   int height = 0;
   int multiple_of = 1;  // >= 1
   SizeRounding rounding = SizeRounding::kNearest;
   Interpolation interpolation = Interpolation::kCubic;
-  double value_scale = 1.0;             // [0,1] input times this
-  std::vector<double> mean = {0.0};     // 1 or 3 values, model channel order
-  std::vector<double> std = {1.0};      // 1 or 3 values, each > 0
+  double value_scale = 1.0;          // [0,1] input times this
+  std::vector<double> mean = {0.0};  // 1 or 3 values, model channel order
+  std::vector<double> std = {1.0};   // 1 or 3 values, each > 0
   ChannelOrder channels = ChannelOrder::kRgb;
   DepthMeaning meaning = DepthMeaning::kProximity;
   OutputSize output_size = OutputSize::kInput;
@@ -108,8 +108,8 @@ nlohmann::json describe(const PreprocessingSpec& spec);
 // The YAML keys of an estimator entry that fill a spec. Empty / zero values mean "take the preset's" (or the default
 // above when there is no preset), so an entry names a preset and overrides only what differs.
 struct PreprocessingSettings {
-  std::string resize;         // none | keep_aspect | ignore_aspect
-  std::string target;         // longer | shorter | box
+  std::string resize;  // none | keep_aspect | ignore_aspect
+  std::string target;  // longer | shorter | box
   int size = 0;
   int width = 0;
   int height = 0;
@@ -119,8 +119,8 @@ struct PreprocessingSettings {
   double value_scale = 0;
   std::vector<double> mean;
   std::vector<double> std;
-  std::string channels;       // rgb | bgr
-  std::string output_size;    // input | model
+  std::string channels;     // rgb | bgr
+  std::string output_size;  // input | model
   std::string output_interpolation;
 
   // The keys (relative to the settings' prefix) set away from "take the preset's", in declaration order.

@@ -1,10 +1,9 @@
 #include "depth/resampling.h"
 
-#include <opencv2/imgproc.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -98,7 +97,8 @@ cv::Mat pillow_resample_vertical(const cv::Mat& image, int out_height) {
   for (int y = 0; y < out_height; ++y) {
     std::uint8_t* result = out.ptr<std::uint8_t>(y);
     for (int i = 0; i < values_per_row; ++i) {
-      result[i] = pillow_clip8(pillow_accumulate(taps[static_cast<std::size_t>(y)], image.ptr<std::uint8_t>() + i, stride));
+      result[i] =
+          pillow_clip8(pillow_accumulate(taps[static_cast<std::size_t>(y)], image.ptr<std::uint8_t>() + i, stride));
     }
   }
   return out;

@@ -14,13 +14,14 @@ std::string last_line(const std::string& text) {
   const std::size_t end = text.find_last_not_of("\n ");
   if (end == std::string::npos) return text;
   const std::size_t start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+  return text.substr(start == std::string::npos ? 0 : start + 1,
+                     end + 1 - (start == std::string::npos ? 0 : start + 1));
 }
 
 class TorchScriptEstimator : public NetworkEstimator {
  public:
   TorchScriptEstimator(const std::filesystem::path& path, const std::string& preset, PreprocessingSpec spec)
-      : NetworkEstimator("torchscript", path, preset, std::move(spec)) {
+      : NetworkEstimator("torchscript", {path}, preset, std::move(spec)) {
     try {
       module_ = torch::jit::load(path.string(), torch::kCPU);
     } catch (const c10::Error& error) {
@@ -34,11 +35,11 @@ class TorchScriptEstimator : public NetworkEstimator {
  protected:
   cv::Mat run_model(const cv::Mat& input, const std::string& source) override {
     const c10::InferenceMode inference;
-    const at::Tensor batch = torch::from_blob(const_cast<float*>(input.ptr<float>()), {input.rows, input.cols, 3},
-                                              torch::kFloat32)
-                                 .permute({2, 0, 1})
-                                 .unsqueeze(0)
-                                 .contiguous();
+    const at::Tensor batch =
+        torch::from_blob(const_cast<float*>(input.ptr<float>()), {input.rows, input.cols, 3}, torch::kFloat32)
+            .permute({2, 0, 1})
+            .unsqueeze(0)
+            .contiguous();
     torch::jit::IValue output;
     try {
       output = module_.forward({batch});

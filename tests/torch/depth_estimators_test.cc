@@ -60,8 +60,7 @@ TEST(DepthEstimatorRegistry, VerticalBaselineMakesLowerRowsNearer) {
   EXPECT_EQ(prediction.meaning, DepthMeaning::kProximity);
   EXPECT_FLOAT_EQ(prediction.values.at<float>(0, 2), 0.0f);
   EXPECT_FLOAT_EQ(prediction.values.at<float>(4, 0), 1.0f);
-  EXPECT_EQ(farther_order(prediction.meaning, prediction.values.at<float>(1, 1), prediction.values.at<float>(3, 1)),
-            1);
+  EXPECT_EQ(farther_order(prediction.meaning, prediction.values.at<float>(1, 1), prediction.values.at<float>(3, 1)), 1);
 }
 
 TEST(DepthEstimatorRegistry, UnknownTypeNamesTheEntryAndSuggests) {
@@ -102,12 +101,12 @@ TEST(DepthEstimatorRegistry, EntriesAreReadFromYamlWithPresetAndOverrides) {
   std::vector<DepthEstimatorConfig> entries;
   Schema schema("experiment 'diw_eval'");
   schema.add_list<DepthEstimatorConfig>("depth_estimators", &entries, declare_depth_estimator, "depth estimators");
-  schema.read(ConfigDocument::from_string(
-      "depth_estimators:\n"
-      "  - {name: midas, type: torchscript, path: m.pt, preset: midas_v21_large,\n"
-      "     preprocessing: {output_size: model, mean: [0.5], interpolation: area}}\n"
-      "  - {name: haze, type: dark_channel, dark_channel: {patch: 7}}\n",
-      "table1.yaml"));
+  schema.read(
+      ConfigDocument::from_string("depth_estimators:\n"
+                                  "  - {name: midas, type: torchscript, path: m.pt, preset: midas_v21_large,\n"
+                                  "     preprocessing: {output_size: model, mean: [0.5], interpolation: area}}\n"
+                                  "  - {name: haze, type: dark_channel, dark_channel: {patch: 7}}\n",
+                                  "table1.yaml"));
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].preset, "midas_v21_large");
   EXPECT_EQ(entries[0].preprocessing.output_size, "model");
@@ -120,10 +119,10 @@ TEST(DepthEstimatorRegistry, EntriesAreReadFromYamlWithPresetAndOverrides) {
       schema.read(ConfigDocument::from_string(
           "depth_estimators:\n  - {name: m, type: onnx, preset: midas_v21_smal_onnx}\n", "table1.yaml")),
       ConfigError, "table1.yaml:2:35: 'depth_estimators[0].preset': 'midas_v21_smal_onnx' is not one of");
-  EXPECT_THROW_MESSAGE(schema.read(ConfigDocument::from_string(
-                           "depth_estimators:\n  - {name: m, type: onnx, preprocessing: {rounding: uper_bound}}\n",
-                           "table1.yaml")),
-                       ConfigError, "(did you mean 'upper_bound'?)");
+  EXPECT_THROW_MESSAGE(
+      schema.read(ConfigDocument::from_string(
+          "depth_estimators:\n  - {name: m, type: onnx, preprocessing: {rounding: uper_bound}}\n", "table1.yaml")),
+      ConfigError, "(did you mean 'upper_bound'?)");
 }
 
 TEST(TorchScriptEstimator, EqualsPyTorchOnTheFixtureImage) {
@@ -149,7 +148,8 @@ TEST(TorchScriptEstimator, DescribeGivesTheFileChecksumPresetAndEffectivePreproc
   config.preset = "midas_v2";
   const nlohmann::json description = make_depth_estimator(config)->describe();
   EXPECT_EQ(description["type"], "torchscript");
-  EXPECT_EQ(description["sha256"], sha256_hex_of_file(config.path));
+  EXPECT_EQ(description["files"], nlohmann::json::parse("[{\"path\": \"" + config.path + "\", \"sha256\": \"" +
+                                                        sha256_hex_of_file(config.path) + "\"}]"));
   EXPECT_EQ(description["preset"], "midas_v2");
   EXPECT_EQ(description["preprocessing"]["rounding"], "upper_bound");
   EXPECT_EQ(description["preprocessing"]["channels"], "bgr");
@@ -163,16 +163,18 @@ TEST(TorchScriptEstimator, BadModelsAndEntriesGiveClearErrors) {
   config.path.clear();
   EXPECT_THROW_MESSAGE(make_depth_estimator(config), UsageError, "depth estimator 'tiny': set path to the model file");
   config = tiny_depth_entry("torchscript", "truncated.pt");
-  EXPECT_THROW_MESSAGE(make_depth_estimator(config), InputError,
-                       config.path + ": not a loadable TorchScript model");
+  EXPECT_THROW_MESSAGE(make_depth_estimator(config), InputError, config.path + ": not a loadable TorchScript model");
   config = tiny_depth_entry("torchscript", "returns_tuple.pt");
   EXPECT_THROW_MESSAGE(make_depth_estimator(config)->estimate(fixture_query()), InputError,
                        config.path + ": forward returned a Tuple; a depth model must return one tensor");
   config = tiny_depth_entry("torchscript", "wrong_channels.pt");
-  EXPECT_THROW_MESSAGE(make_depth_estimator(config)->estimate(fixture_query()), InputError,
-                       config.path + ": forward failed on " + fixture_path("depth/input.png").string() +
-                           " (input 1x3x24x32)");
+  EXPECT_THROW_MESSAGE(
+      make_depth_estimator(config)->estimate(fixture_query()), InputError,
+      config.path + ": forward failed on " + fixture_path("depth/input.png").string() + " (input 1x3x24x32)");
   config = tiny_depth_entry("torchscript", "tiny_depth.pt");
+  config.meaning.clear();
+  EXPECT_THROW_MESSAGE(make_depth_estimator(config), UsageError,
+                       "depth estimator 'tiny': set meaning (depth or proximity) or a preset that declares it");
   config.preset = "monodepth2";
   EXPECT_THROW_MESSAGE(make_depth_estimator(config), UsageError,
                        "depth estimator 'tiny': set preprocessing.width and preprocessing.height to the model's feed "
@@ -204,8 +206,7 @@ DepthEstimatorConfig resize_entry(const std::string& mode) {
 TEST(OnnxEstimator, OpenCvRunsTheResizeModesOfPyTorchsExportsLikePyTorch) {
   for (const std::string mode : {"nearest", "bilinear", "bilinear_align_corners"}) {
     const DepthPrediction prediction = make_depth_estimator(resize_entry(mode))->estimate(fixture_query());
-    expect_close(prediction.values, read_depth_map(fixture_path("depth/expected_resize_" + mode + ".npy")), 1e-5,
-                 mode);
+    expect_close(prediction.values, read_depth_map(fixture_path("depth/expected_resize_" + mode + ".npy")), 1e-5, mode);
   }
 }
 

@@ -170,8 +170,9 @@ TEST(DarkChannel, HazierPixelsAreFarther) {
 }
 
 // Measured once (deterministic: fixed pairs, fixed algorithm) and pinned, so a change to the cue shows up here. The
-// haze prior helps on aloe (0.629; the vertical baseline scores 0.5xx) and fails on the indoor motorcycle close-up,
-// where dark, saturated parts are near and pale ones far only by accident (0.421).
+// haze prior is above chance on aloe (0.629) and below it on the indoor motorcycle close-up (0.421), where dark,
+// saturated parts are near only by accident; the vertical baseline beats it on both (0.741 and 0.810 on the same
+// pairs): these scenes are not hazy.
 TEST(DarkChannel, GivesAFiniteDepthMapOfTheRealSamplePhotosScoredOnTheirGroundTruth) {
   const fs::path samples = testing::sample_cache_dir() / "samples";
   ASSERT_TRUE(fs::exists(samples / "aloeL.jpg")) << "run 'build/depthstyle data fetch-samples' first";
@@ -196,8 +197,8 @@ TEST(DarkChannel, GivesAFiniteDepthMapOfTheRealSamplePhotosScoredOnTheirGroundTr
     const DisparityStats stats = disparity_stats(truth.values);
     const auto min_gap = static_cast<float>(0.1 * (stats.max - stats.min));
     const double accuracy = ordinal_accuracy(prediction, truth, 5000, 5, min_gap);
-    const double vertical = ordinal_accuracy(make_vertical_estimator(entry("vertical"))->estimate(query), truth,
-                                             5000, 5, min_gap);
+    const double vertical =
+        ordinal_accuracy(make_vertical_estimator(entry("vertical"))->estimate(query), truth, 5000, 5, min_gap);
     std::cout << expectation.photo << ": ordinal accuracy on 5000 ground-truth pairs: dark channel " << accuracy
               << ", vertical " << vertical << "\n";
     EXPECT_GE(accuracy, expectation.low) << expectation.photo;
