@@ -48,6 +48,8 @@
 //                         the model: native models fill it in; a TorchScript/ONNX export needs preprocessing.width
 //                         and .height in its entry.
 // Every preset's output meaning is proximity (MiDaS: relative inverse depth; monodepth2: disparity).
+// The reference code resizes float64 arrays (cv2 on img / 255.0); here they are float32, so feeds differ from it by
+// float rounding (~1e-7 relative), never by a rule.
 #pragma once
 
 #include <nlohmann/json.hpp>
