@@ -51,13 +51,16 @@ int run_stylize_command(int argc, char** argv) {
       ("beta", po::value<double>()->default_value(20), "Algorithm 1 prominence beta >= 0 (da-adain, near_far)")
       ("eps", po::value<double>()->default_value(0.15), "Algorithm 1 offset eps in [0,1]: strength capped at 1 - eps")
       ("depth-map", po::value<std::string>(), "precomputed depth of the content: .pfm, .png, .npy, .npz")
-      ("depth-meaning", po::value<std::string>(), "what --depth-map holds: depth (bigger = farther) or proximity / "
-                                                  "disparity / inverse_depth (bigger = nearer)")
+      ("depth-meaning", po::value<std::string>(), "what --depth-map (or the estimator's model) gives: depth (bigger "
+                                                  "= farther) or proximity / disparity / inverse_depth (bigger = "
+                                                  "nearer)")
       ("depth-zero-unknown", "a stored 0 in --depth-map marks an unknown pixel (Middlebury disparity)")
       ("depth-npz-key", po::value<std::string>()->default_value(""), "array of an .npz depth map (default: its only one)")
       ("depth-png-scale", po::value<double>()->default_value(1), "PNG depth value = stored integer / scale")
       ("depth-estimator", po::value<std::string>(), "depth estimator type of the registry (e.g. vertical)")
       ("depth-model", po::value<std::string>()->default_value(""), "model file or folder of the depth estimator")
+      ("depth-preset", po::value<std::string>()->default_value(""), "preprocessing preset of the depth estimator "
+                                                                    "(e.g. midas_v21_large, monodepth2)")
       ("content-size", po::value<int>()->default_value(512), "smaller side of the content in px (0 = keep)")
       ("style-size", po::value<int>()->default_value(512), "smaller side of the style(s) in px (0 = keep)")
       ("crop", "centre-crop content and style(s) to squares after resizing")
@@ -111,15 +114,19 @@ int run_stylize_command(int argc, char** argv) {
     map.read.npz_key = command_line.get<std::string>("depth-npz-key");
     map.read.png_scale = command_line.get<double>("depth-png-scale");
     request.depth_map = map;
-  } else if (command_line.has("depth-meaning") || command_line.has("depth-zero-unknown")) {
-    throw UsageError("stylize: --depth-meaning and --depth-zero-unknown describe --depth-map, which is missing");
+  } else if (command_line.has("depth-zero-unknown")) {
+    throw UsageError("stylize: --depth-zero-unknown describes --depth-map, which is missing");
   }
   if (command_line.has("depth-estimator")) {
     DepthEstimatorConfig estimator;
     estimator.type = command_line.get<std::string>("depth-estimator");
     estimator.name = estimator.type;
     estimator.path = command_line.get<std::string>("depth-model");
+    estimator.preset = command_line.get<std::string>("depth-preset");
+    if (command_line.has("depth-meaning")) estimator.meaning = command_line.get<std::string>("depth-meaning");
     request.depth_estimator = estimator;
+  } else if (command_line.has("depth-meaning") && !command_line.has("depth-map")) {
+    throw UsageError("stylize: --depth-meaning describes --depth-map or --depth-estimator, and neither is given");
   }
   request.backbone.type = command_line.get<std::string>("backbone");
   request.backbone.pyramid_levels = command_line.get<int>("pyramid-levels");

@@ -67,9 +67,8 @@ class StyleGridRun {
     backbone["reproduces_paper"] = backbone_->reproduces_paper();
     record_.set_manifest_field("backbone", backbone);
     nlohmann::json estimators = nlohmann::json::object();
-    for (DepthEstimatorConfig config : options_.depth_estimators) {
-      if (config.seed < 0) config.seed = context_.common.seed;
-      estimators_[config.name] = make_depth_estimator(config);
+    for (const DepthEstimatorConfig& config : options_.depth_estimators) {
+      estimators_[config.name] = make_depth_estimator(config, static_cast<std::uint64_t>(context_.common.seed));
       estimators[config.name] = estimators_[config.name]->describe();
     }
     record_.set_manifest_field("depth_estimators", estimators);
