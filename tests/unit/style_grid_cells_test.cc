@@ -8,9 +8,34 @@
 namespace depthstyle {
 namespace {
 
+StyleGridContent content(const std::string& name, const std::string& depth_map) {
+  StyleGridContent content;
+  content.image = name + ".jpg";
+  content.name = name;
+  content.depth_map = depth_map;
+  content.depth_meaning = depth_map.empty() ? "none" : "depth";
+  return content;
+}
+
+GridSetting adain_setting(double content_weight) {
+  GridSetting setting;
+  setting.method = "adain";
+  setting.uses_content_weight = true;
+  setting.content_weight = content_weight;
+  return setting;
+}
+
+GridSetting strength_setting(GridSetting setting, const std::string& depth, double beta, double eps) {
+  setting.uses_strength = true;
+  setting.depth = depth;
+  setting.beta = beta;
+  setting.eps = eps;
+  return setting;
+}
+
 StyleGridOptions two_by_two() {
   StyleGridOptions options;
-  options.contents = {{"a.jpg", "a", "a_depth.png", "depth"}, {"b.jpg", "b"}};
+  options.contents = {content("a", "a_depth.png"), content("b", "")};
   options.styles = {{{"s.jpg"}, "s", "single", {}}, {{"s.jpg", "t.jpg"}, "s+t", "near_far", {}}};
   options.methods = {"adain", "da-adain"};
   options.content_weights = {0, 0.5};
@@ -18,20 +43,21 @@ StyleGridOptions two_by_two() {
   options.epsilons = {0.15};
   options.content_sizes = {256, 512};
   options.style_sizes = {300};
-  options.depth_estimators = {{"vertical", "vertical", "", -1}};
+  DepthEstimatorConfig vertical;
+  vertical.name = vertical.type = "vertical";
+  options.depth_estimators = {vertical};
   return options;
 }
 
 TEST(StyleGridCells, KeysNameEveryParameterThatAppliesToTheMethod) {
-  GridSetting adain{"adain", true, 0.5};
-  EXPECT_EQ(grid_cell_key("aloeL", "starry_night", adain, 512, 512),
+  EXPECT_EQ(grid_cell_key("aloeL", "starry_night", adain_setting(0.5), 512, 512),
             "content=aloeL,style=starry_night,method=adain,content_weight=0.5,content_size=512,style_size=512");
-  GridSetting da{"da-adain", false, 0, true, "map", 20, 0.15};
-  EXPECT_EQ(grid_cell_key("aloeL", "starry_night", da, 1000, 300),
+  GridSetting da;
+  da.method = "da-adain";
+  EXPECT_EQ(grid_cell_key("aloeL", "starry_night", strength_setting(da, "map", 20, 0.15), 1000, 300),
             "content=aloeL,style=starry_night,method=da-adain,depth=map,beta=20,eps=0.15,content_size=1000,"
             "style_size=300");
-  GridSetting near_far{"adain", true, 0, true, "vertical", 1e-05, 0};
-  EXPECT_EQ(grid_cell_key("c", "s+t", near_far, 0, 0),
+  EXPECT_EQ(grid_cell_key("c", "s+t", strength_setting(adain_setting(0), "vertical", 1e-05, 0), 0, 0),
             "content=c,style=s+t,method=adain,content_weight=0,depth=vertical,beta=1e-05,eps=0,content_size=0,"
             "style_size=0");
 }
