@@ -72,6 +72,7 @@ class StyleGridRun {
       estimators[config.name] = estimators_[config.name]->describe();
     }
     record_.set_manifest_field("depth_estimators", estimators);
+    record_.set_manifest_field("depth_sources", depth_sources());
     if (!backbone_->reproduces_paper()) log_warning("backbone: ", backbone_->label());
     log_info("style grid: ", cells_.size(), " cells, ", count_done(0, cells_.size()), " already done");
 
@@ -153,6 +154,38 @@ class StyleGridRun {
                    });
   }
 
+  // The depth map file of a content as the grid reads it.
+  static DepthMapFile depth_map_file(const StyleGridContent& entry) {
+    DepthMapFile file;
+    file.path = resolve_input_path(entry.depth_map);
+    file.meaning = depth_meaning_from_string(entry.depth_meaning);
+    file.zero_is_unknown = entry.depth_zero_unknown;
+    file.read = {entry.depth_npz_key, entry.depth_png_scale};
+    return file;
+  }
+
+  // Where each content's depth comes from, for the manifest: complete at every attempt, also for contents a
+  // resumed run no longer touches. A map that cannot be read is recorded with its error (its cells fail later).
+  nlohmann::json depth_sources() const {
+    nlohmann::json sources = nlohmann::json::object();
+    for (const StyleGridContent& entry : options_.contents) {
+      nlohmann::json content = nlohmann::json::object();
+      if (!entry.depth_map.empty()) {
+        try {
+          content["map"] = describe_depth_map_file(depth_map_file(entry));
+        } catch (const Error& error) {
+          content["map"] = {{"error", error.what()}};
+        }
+      }
+      for (const DepthEstimatorConfig& estimator : options_.depth_estimators) {
+        content[estimator.name] = {{"estimator", estimator.name},
+                                   {"cache", concat("depth/", entry.name, ".", estimator.name, ".npy")}};
+      }
+      sources[entry.name] = content;
+    }
+    return sources;
+  }
+
   ContentInput load_content(const StyleGridContent& entry, std::size_t begin, std::size_t end) {
     ContentInput content;
     content.path = resolve_input_path(entry.image);
@@ -162,16 +195,9 @@ class StyleGridRun {
     for (std::size_t i = begin; i < end; ++i) {
       if (cells_[i].setting.uses_strength) sources.insert(cells_[i].setting.depth);
     }
-    nlohmann::json provenance = nlohmann::json::object();
     for (const std::string& source : sources) {
       if (source == "map") {
-        DepthMapFile file;
-        file.path = resolve_input_path(entry.depth_map);
-        file.meaning = depth_meaning_from_string(entry.depth_meaning);
-        file.zero_is_unknown = entry.depth_zero_unknown;
-        file.read = {entry.depth_npz_key, entry.depth_png_scale};
-        content.depth[source] = read_depth_map_file(file);
-        provenance[source] = describe_depth_map_file(file);
+        content.depth[source] = read_depth_map_file(depth_map_file(entry));
         continue;
       }
       DepthEstimator& estimator = *estimators_.at(source);
@@ -179,11 +205,8 @@ class StyleGridRun {
       bool reused = false;
       content.depth[source] = depth_cache_.get_or_compute(
           entry.name, source, made_by, [&] { return estimate_depth(estimator, content.path, content.image); }, &reused);
-      provenance[source] = {{"estimator", source}, {"cache", concat("depth/", entry.name, ".", source, ".npy")},
-                            {"reused", reused}};
+      if (reused) log_info("content ", entry.name, ": depth from ", source, " reused from depth/");
     }
-    depth_provenance_[entry.name] = provenance;
-    record_.set_manifest_field("depth_sources", depth_provenance_);
     log_info("content ", entry.name, ": ", content.image.rgb.cols, "x", content.image.rgb.rows, " px",
              sources.empty() ? std::string() : ", depth from " + join({sources.begin(), sources.end()}, ", "));
     return content;
@@ -323,7 +346,6 @@ class StyleGridRun {
   std::map<std::string, std::unique_ptr<DepthEstimator>> estimators_;
   std::map<std::pair<std::size_t, int>, SizedStyles> style_cache_;
   std::map<std::string, nlohmann::json> failed_rows_;
-  nlohmann::json depth_provenance_ = nlohmann::json::object();
   ProgressBar* progress_ = nullptr;
 };
 

@@ -31,7 +31,8 @@ at::Tensor down_along(const at::Tensor& x, int64_t dim) {
   const int64_t count = (x.size(dim) + 1) / 2;
   const at::Tensor padded = dim == 3 ? at::reflection_pad2d(x, {2, 2, 0, 0}) : at::reflection_pad2d(x, {0, 0, 2, 2});
   const auto tap = [&](int64_t offset) { return padded.slice(dim, offset, offset + 2 * count - 1, 2); };
-  return (tap(0) + tap(4) + 4 * (tap(1) + tap(3)) + 6 * tap(2)) * (1.0 / 16);
+  at::Tensor sum = tap(0) + tap(4);  // accumulated in place: one full-size temporary instead of five
+  return sum.add_(tap(1), 4).add_(tap(3), 4).add_(tap(2), 6).mul_(1.0 / 16);
 }
 
 // Zero insertion followed by the same blur (x2 per dimension), with the coarse samples replicated at both ends:
@@ -42,8 +43,10 @@ at::Tensor up_along(const at::Tensor& coarse, int64_t dim, int64_t size) {
   const at::Tensor padded =
       at::cat({coarse.narrow(dim, 0, 1), coarse, coarse.narrow(dim, count - 1, 1)}, dim);  // replicated ends
   const auto tap = [&](int64_t offset) { return padded.narrow(dim, offset, count); };
-  const at::Tensor even = (tap(0) + tap(2) + 6 * tap(1)) * (1.0 / 8);
-  const at::Tensor odd = (tap(1) + tap(2)) * 0.5;
+  at::Tensor even = tap(0) + tap(2);
+  even.add_(tap(1), 6).mul_(1.0 / 8);
+  at::Tensor odd = tap(1) + tap(2);
+  odd.mul_(0.5);
   return at::stack({even, odd}, dim + 1).flatten(dim, dim + 1).narrow(dim, 0, size);
 }
 

@@ -164,12 +164,18 @@ threads: 1
   ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
   const std::size_t done_at_kill = line_count(killed_dir / "units.done");
   ASSERT_GE(done_at_kill, 5u);
-  ASSERT_LT(done_at_kill, total) << "the run finished before the kill; the test needs a larger grid";
+  // Killed within the first content (13 cells), so the resumed run must load it again and reuse its cached depth.
+  ASSERT_LT(done_at_kill, 13u) << "the kill came too late for this test";
 
   const ProcessResult resumed =
       run_cli({"run", "sweep.yaml", "--quiet", "--resume", "--set", "output_dir=killed"}, dir.path());
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
-  EXPECT_TRUE(contains(read_file(killed_dir / "log.txt"), concat("style grid: ", total, " cells, ")));
+  const std::string log = read_file(killed_dir / "log.txt");
+  EXPECT_TRUE(contains(log, concat("style grid: ", total, " cells, ", done_at_kill, " already done"))) << log;
+  EXPECT_TRUE(contains(log, "content aloeL: depth from vertical reused from depth/")) << log;
+  const nlohmann::json manifest = nlohmann::json::parse(read_file(killed_dir / "manifest.json"));
+  EXPECT_EQ(manifest["depth_sources"]["motorcycle_left"]["map"]["meaning"], "proximity");
+  EXPECT_EQ(manifest["depth_sources"]["aloeL"]["vertical"]["cache"], "depth/aloeL.vertical.npy");
 
   const std::map<std::string, std::string> expected = output_files(dir / "whole/style_grid/sweep");
   const std::map<std::string, std::string> got = output_files(killed_dir);
