@@ -111,7 +111,7 @@ void declare_style_grid(Schema& schema, StyleGridOptions& options) {
   schema.add("output.save_strength_maps", &options.output.save_strength_maps,
              "save a picture of every strength map used (finest feature level)");
   schema.add("figures.layout", &options.figures.layout,
-             "figure sheets: sweep (a sheet per content/style/depth, Fig. 4/5), compare (columns = pairs, Fig. 6), "
+             "figure sheets: sweep (a sheet per content/style pair and sizes, Fig. 4/5), compare (columns = pairs, Fig. 6), "
              "none")
       .one_of({"none", "sweep", "compare"});
   schema.add("figures.title", &options.figures.title, "title of the figure sheets (default: the run's name)");

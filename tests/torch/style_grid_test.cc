@@ -311,6 +311,27 @@ TEST(Stylize, KeepsTheContentsAlphaInAPngAndWritesItsRecord) {
   EXPECT_EQ(adain_record["port_alpha"], 0.75);
 }
 
+TEST(Stylize, AGrayscaleContentBecomesRgb) {
+  require_samples();
+  testing::TempDir dir;
+  cv::Mat gray;
+  cv::extractChannel(load_image(testing::sample_cache_dir() / "samples/aloeL.jpg").rgb, gray, 1);
+  save_image(dir / "gray.png", gray);
+  ASSERT_EQ(decode_image_as_stored(read_file(dir / "gray.png")).channels(), 1);
+  const ProcessResult result =
+      run_cli({"stylize", "gray.png", (testing::sample_cache_dir() / "samples/starry_night.jpg").string(), "-o",
+               "out.png", "--method", "adain", "--content-size", "80", "--style-size", "80", "--pyramid-levels", "3"},
+              dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const cv::Mat out = decode_image_as_stored(read_file(dir / "out.png"));
+  EXPECT_EQ(out.channels(), 3);
+  EXPECT_EQ(out.rows, 80);
+  // the style's colours arrive: the channels are no longer equal
+  std::vector<cv::Mat> channels;
+  cv::split(out, channels);
+  EXPECT_GT(cv::norm(channels[0], channels[2], cv::NORM_L1) / out.total(), 5.0);
+}
+
 TEST(Stylize, UsageErrorsSayWhatIsMissing) {
   const std::string style = (testing::sample_cache_dir() / "samples/brick.png").string();
   ProcessResult result = run_cli({"stylize", style, style, style, "-o", "x.png", "--style-mode", "single"});
