@@ -160,9 +160,9 @@ std::vector<std::string> style_grid_problems(const StyleGridOptions& options) {
   for (std::size_t i = 0; i < options.styles.size(); ++i) {
     const StyleGridStyle& style = options.styles[i];
     try {
-      StyleMix mix{style_mix_mode_from_string(style.mode), style.weights, {}};
-      if (mix.mode == StyleMixMode::kMask) mix.mask = cv::Mat::ones(1, 1, CV_32FC1);  // the contents' masks
-      check_style_mix(mix, style.images.size());
+      const StyleMixMode mode = style_mix_mode_from_string(style.mode);
+      // masks belong to the contents (checked below)
+      check_style_group(mode, style.weights, style.images.size(), mode == StyleMixMode::kMask);
     } catch (const UsageError& error) {
       problems.push_back(concat("styles[", i, "] (", style.name, "): ", error.what()));
     }

@@ -25,14 +25,10 @@ nlohmann::json file_entry(const std::filesystem::path& path) {
 
 void check_request(const SingleStylization& request) {
   if (request.styles.empty()) throw UsageError("stylize: at least one style image is needed");
-  StyleMix mix{request.mode, request.weights, {}};
-  if (request.mode == StyleMixMode::kMask) {
-    if (request.mask.empty()) throw UsageError("stylize: style mode mask needs --mask FILE");
-    mix.mask = cv::Mat::ones(1, 1, CV_32FC1);  // stands in for the file, read later
-  } else if (!request.mask.empty()) {
-    throw UsageError(concat("stylize: --mask is only used by style mode mask, not ", to_string(request.mode)));
+  if (request.mode == StyleMixMode::kMask && request.mask.empty()) {
+    throw UsageError("stylize: style mode mask needs --mask FILE");
   }
-  check_style_mix(mix, request.styles.size());
+  check_style_group(request.mode, request.weights, request.styles.size(), !request.mask.empty());
   check_blend_setting(request.setting, request.mode);
   if (request.depth_map && request.depth_estimator) {
     throw UsageError("stylize: give either a depth map or a depth estimator, not both");

@@ -41,9 +41,10 @@ at::Tensor masked_adain(const at::Tensor& content, const at::Tensor& foreground_
 
 }  // namespace
 
-void check_style_mix(const StyleMix& mix, std::size_t style_count) {
-  const std::string mode = to_string(mix.mode);
-  switch (mix.mode) {
+void check_style_group(StyleMixMode mode, const std::vector<double>& weights, std::size_t style_count,
+                       bool has_mask) {
+  const std::string name = to_string(mode);
+  switch (mode) {
     case StyleMixMode::kSingle:
       if (style_count != 1) throw UsageError(concat("style mode single takes 1 style image, got ", style_count));
       break;
@@ -51,12 +52,12 @@ void check_style_mix(const StyleMix& mix, std::size_t style_count) {
       if (style_count < 2) {
         throw UsageError(concat("style mode interpolate takes 2 or more style images, got ", style_count));
       }
-      if (mix.weights.size() != style_count) {
+      if (weights.size() != style_count) {
         throw UsageError(concat("style mode interpolate needs one weight per style image: ", style_count,
-                                " images, ", mix.weights.size(), " weights"));
+                                " images, ", weights.size(), " weights"));
       }
       double sum = 0;
-      for (const double weight : mix.weights) {
+      for (const double weight : weights) {
         if (!(weight >= 0) || !std::isfinite(weight)) {
           throw UsageError(concat("style interpolation weights must be finite and >= 0, got ", format_number(weight)));
         }
@@ -68,21 +69,26 @@ void check_style_mix(const StyleMix& mix, std::size_t style_count) {
     case StyleMixMode::kMask:
     case StyleMixMode::kNearFar:
       if (style_count != 2) {
-        throw UsageError(concat("style mode ", mode, " takes 2 style images (",
-                                mix.mode == StyleMixMode::kMask ? "foreground, background" : "near, far", "), got ",
+        throw UsageError(concat("style mode ", name, " takes 2 style images (",
+                                mode == StyleMixMode::kMask ? "foreground, background" : "near, far", "), got ",
                                 style_count));
       }
       break;
   }
-  if (mix.mode != StyleMixMode::kInterpolate && !mix.weights.empty()) {
-    throw UsageError(concat("style weights are only used by style mode interpolate, not ", mode));
+  if (mode != StyleMixMode::kInterpolate && !weights.empty()) {
+    throw UsageError(concat("style weights are only used by style mode interpolate, not ", name));
   }
-  if (mix.mode == StyleMixMode::kMask && (mix.mask.empty() || mix.mask.type() != CV_32FC1)) {
+  if (mode == StyleMixMode::kMask && !has_mask) {
     throw UsageError("style mode mask needs a mask image (foreground = white)");
   }
-  if (mix.mode != StyleMixMode::kMask && !mix.mask.empty()) {
-    throw UsageError(concat("a mask image is only used by style mode mask, not ", mode));
+  if (mode != StyleMixMode::kMask && has_mask) {
+    throw UsageError(concat("a mask image is only used by style mode mask, not ", name));
   }
+}
+
+void check_style_mix(const StyleMix& mix, std::size_t style_count) {
+  check_style_group(mix.mode, mix.weights, style_count, !mix.mask.empty());
+  DEPTHSTYLE_ASSERT(mix.mask.empty() || mix.mask.type() == CV_32FC1);
 }
 
 StyleTargets prepare_style_targets(const Features& content, const std::vector<const Features*>& styles,

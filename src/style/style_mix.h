@@ -37,7 +37,10 @@ struct StyleMix {
   cv::Mat mask;
 };
 
-// Throws UsageError naming the problem if `mix` cannot combine `style_count` styles (wrong count, weights, mask).
+// Throws UsageError naming the problem if `mode` cannot combine `style_count` styles with these weights, and a mask
+// given or not (for configs and command lines, before any image is read).
+void check_style_group(StyleMixMode mode, const std::vector<double>& weights, std::size_t style_count, bool has_mask);
+// The same for a StyleMix, whose mask must then be CV_32FC1.
 void check_style_mix(const StyleMix& mix, std::size_t style_count);
 
 // The AdaIN results of one content/style pair (or group). single, interpolate and mask: one Features;
