@@ -1,5 +1,8 @@
 #include "grid/style_grid_report.h"
 
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -33,20 +36,29 @@ std::string setting_label(const nlohmann::json& row, bool name_depth) {
   return label;
 }
 
-// A picture of the run folder as a panel; a grey placeholder with the reason if it is missing.
-FigurePanel picture_panel(const std::filesystem::path& dir, const std::string& path, std::vector<std::string> caption) {
+// A picture of the run folder as a panel, shrunk to `height` at once (a sheet of study stimuli holds dozens of
+// 1000 px pictures); a grey placeholder with the reason if it is missing.
+FigurePanel picture_panel(const std::filesystem::path& dir, const std::string& path, std::vector<std::string> caption,
+                          int height) {
   FigurePanel panel;
   panel.caption = std::move(caption);
   if (path.empty() || !std::filesystem::exists(dir / path)) {
     panel.caption.push_back("(missing)");
     return panel;
   }
-  panel.image = load_image(dir / path).rgb;
+  const cv::Mat image = load_image(dir / path).rgb;
+  if (image.rows <= height) {
+    panel.image = image;
+  } else {
+    const int width = std::max(1, static_cast<int>(std::lround(image.cols * static_cast<double>(height) / image.rows)));
+    cv::resize(image, panel.image, {width, height}, 0, 0, cv::INTER_AREA);
+  }
   return panel;
 }
 
-FigurePanel output_panel(const std::filesystem::path& dir, const nlohmann::json& row, std::vector<std::string> caption) {
-  if (is_ok(row)) return picture_panel(dir, text_of(row, "output"), std::move(caption));
+FigurePanel output_panel(const std::filesystem::path& dir, const nlohmann::json& row, std::vector<std::string> caption,
+                         int height) {
+  if (is_ok(row)) return picture_panel(dir, text_of(row, "output"), std::move(caption), height);
   caption.push_back("FAILED:");
   const std::string error = text_of(row, "error");
   caption.push_back(error.size() > 40 ? error.substr(0, 37) + "..." : error);
@@ -109,7 +121,7 @@ class SheetWriter {
       if (text_of(row, "content_size") != text_of(rows_.front(), "content_size")) continue;
       const std::string content = text_of(row, "content");
       if (!seen_contents.insert(content).second) continue;
-      contents.panels.push_back(picture_panel(dir_, content_picture(row), {content}));
+      contents.panels.push_back(panel(content_picture(row), {content}));
     }
     std::set<std::string> seen_maps;
     for (const nlohmann::json& row : rows_) {
@@ -117,7 +129,7 @@ class SheetWriter {
       if (map.empty() || text_of(row, "content_size") != text_of(rows_.front(), "content_size")) continue;
       if (!seen_maps.insert(map).second) continue;
       FigureRow& target = proximity_rows["proximity (" + text_of(row, "depth") + ")"];
-      target.panels.push_back(picture_panel(dir_, map, {text_of(row, "content")}));
+      target.panels.push_back(panel(map, {text_of(row, "content")}));
     }
     sheet.rows.push_back(contents);
     for (auto& [label, row] : proximity_rows) {
@@ -130,7 +142,7 @@ class SheetWriter {
       if (text_of(row, "style_size") != text_of(rows_.front(), "style_size")) continue;
       if (!seen_styles.insert(text_of(row, "style")).second) continue;
       for (const std::string& picture : style_pictures(options_, row)) {
-        styles.panels.push_back(picture_panel(dir_, picture, {text_of(row, "style")}));
+        styles.panels.push_back(panel(picture, {text_of(row, "style")}));
       }
     }
     sheet.rows.push_back(styles);
@@ -149,10 +161,10 @@ class SheetWriter {
     for (const std::string& group : groups) {
       const nlohmann::json& first = *members[group].front();
       FigureSheet sheet{concat(title_, ": ", text_of(first, "content"), " x ", text_of(first, "style")), notes_, {}};
-      FigureRow inputs{"inputs", {picture_panel(dir_, content_picture(first), {"content " + text_of(first, "content"),
+      FigureRow inputs{"inputs", {panel(content_picture(first), {"content " + text_of(first, "content"),
                                                                                text_of(first, "content_size") + " px"})}};
       for (const std::string& picture : style_pictures(options_, first)) {
-        inputs.panels.push_back(picture_panel(dir_, picture, {"style " + text_of(first, "style"),
+        inputs.panels.push_back(panel(picture, {"style " + text_of(first, "style"),
                                                               text_of(first, "style_size") + " px"}));
       }
       std::set<std::string> maps;
@@ -160,11 +172,11 @@ class SheetWriter {
       for (const nlohmann::json* row : members[group]) {
         const std::string map = text_of(*row, "proximity_map");
         if (!map.empty() && maps.insert(map).second) {
-          inputs.panels.push_back(picture_panel(dir_, map, {"proximity (" + text_of(*row, "depth") + ")"}));
+          inputs.panels.push_back(panel(map, {"proximity (" + text_of(*row, "depth") + ")"}));
         }
-        outputs.panels.push_back(output_panel(dir_, *row, caption_lines(*row)));
+        outputs.panels.push_back(output(*row, caption_lines(*row)));
         const std::string strength = text_of(*row, "strength_map");
-        strengths.panels.push_back(strength.empty() ? FigurePanel{} : picture_panel(dir_, strength, {}));
+        strengths.panels.push_back(strength.empty() ? FigurePanel{} : panel(strength, {}));
       }
       sheet.rows = {inputs, outputs, strengths};
       written.push_back(write(sheet, "figures/sweep," + group + ".png",
@@ -187,9 +199,9 @@ class SheetWriter {
     FigureRow contents{"content", {}}, styles{"style", {}};
     for (const std::string& group : groups) {
       const nlohmann::json& first = *cell[group].begin()->second;
-      contents.panels.push_back(picture_panel(dir_, content_picture(first), {text_of(first, "content")}));
+      contents.panels.push_back(panel(content_picture(first), {text_of(first, "content")}));
       const std::vector<std::string> pictures = style_pictures(options_, first);
-      styles.panels.push_back(picture_panel(dir_, pictures.empty() ? "" : pictures.front(), {text_of(first, "style")}));
+      styles.panels.push_back(panel(pictures.empty() ? "" : pictures.front(), {text_of(first, "style")}));
     }
     sheet.rows = {contents, styles};
     std::vector<FigureRow> map_rows;
@@ -207,12 +219,12 @@ class SheetWriter {
           strength.panels.emplace_back();
           continue;
         }
-        outputs.panels.push_back(output_panel(dir_, *found->second, {}));
+        outputs.panels.push_back(output(*found->second, {}));
         const std::string map = text_of(*found->second, "strength_map");
         has_strength = has_strength || !map.empty();
         proximity.panels.push_back(map.empty() ? FigurePanel{}
-                                               : picture_panel(dir_, text_of(*found->second, "proximity_map"), {}));
-        strength.panels.push_back(map.empty() ? FigurePanel{} : picture_panel(dir_, map, {}));
+                                               : panel(text_of(*found->second, "proximity_map"), {}));
+        strength.panels.push_back(map.empty() ? FigurePanel{} : panel(map, {}));
       }
       sheet.rows.push_back(outputs);
       if (has_strength) {
@@ -225,6 +237,13 @@ class SheetWriter {
   }
 
  private:
+  FigurePanel panel(const std::string& path, std::vector<std::string> caption) const {
+    return picture_panel(dir_, path, std::move(caption), options_.figures.panel_height);
+  }
+  FigurePanel output(const nlohmann::json& row, std::vector<std::string> caption) const {
+    return output_panel(dir_, row, std::move(caption), options_.figures.panel_height);
+  }
+
   std::vector<std::string> caption_lines(const nlohmann::json& row) const {
     const std::string label = setting_label(row, name_depth_);
     // "DA-AdaIN, beta 20, eps 0.15" -> two lines, so columns stay narrow
