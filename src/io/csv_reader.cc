@@ -56,14 +56,16 @@ CsvDocument parse_csv(std::string_view text, const std::string& source) {
                                   ": unexpected text after a closing quote (a quote inside a field must be doubled)"));
         }
       } else {
+        const std::size_t start = position;
         while (position < text.size() && text[position] != ',' && text[position] != '\n' &&
                !(text[position] == '\r' && position + 1 < text.size() && text[position + 1] == '\n')) {
           if (text[position] == '"') {
             throw InputError(concat(source, ":", line, ": field ", record.fields.size() + 1,
                                     ": a quote inside an unquoted field (quote the whole field and double the quote)"));
           }
-          field += text[position++];
+          ++position;
         }
+        field.assign(text.data() + start, position - start);
       }
       record.fields.push_back(std::move(field));
       field.clear();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_map>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -21,7 +22,7 @@ const std::vector<std::string> kOptionalColumns = {"sentinel_expected", "repeat_
 std::string study_answers_csv_header() { return join(kRequiredColumns, ",") + "," + join(kOptionalColumns, ","); }
 
 Study parse_study_answers_csv(std::string_view text, const std::string& source) {
-  const CsvDocument document = parse_csv(text, source);
+  CsvDocument document = parse_csv(text, source);
   std::vector<std::string> known = kRequiredColumns;
   known.insert(known.end(), kOptionalColumns.begin(), kOptionalColumns.end());
   for (const std::string& name : document.header) {
@@ -39,11 +40,15 @@ Study parse_study_answers_csv(std::string_view text, const std::string& source) 
   Study study;
   study.source = source;
   study.answers.reserve(document.records.size());
-  for (const CsvRecord& record : document.records) {
+  std::unordered_map<std::string, int> columns;
+  for (const std::string& name : known) columns[name] = document.column(name);
+  for (CsvRecord& record : document.records) {
     const auto field = [&](const std::string& name, bool required) -> std::string {
-      const int index = document.column(name);
+      const int index = columns.at(name);
       if (index < 0) return "";
-      std::string value = trim(record.fields[static_cast<std::size_t>(index)]);
+      std::string& raw = record.fields[static_cast<std::size_t>(index)];
+      const bool padded = !raw.empty() && (raw.front() == ' ' || raw.back() == ' ');
+      std::string value = padded ? trim(raw) : std::move(raw);
       if (required && value.empty()) {
         throw InputError(concat(document.location(record), ": column '", name, "' (", index + 1,
                                 "): expected a non-empty value"));

@@ -1,14 +1,18 @@
 #include "stats/study.h"
 
-#include <map>
-#include <utility>
+#include <unordered_map>
 
 #include "core/error.h"
 
 namespace depthstyle {
 
+std::string trial_key(const std::string& respondent, const std::string& trial) {
+  return respondent + '\x1f' + trial;
+}
+
 void check_study(const Study& study) {
-  std::map<std::pair<std::string, std::string>, const StudyAnswer*> by_trial;
+  std::unordered_map<std::string, const StudyAnswer*> by_trial;
+  by_trial.reserve(study.answers.size());
   for (const StudyAnswer& answer : study.answers) {
     if (answer.left_method == answer.right_method) {
       throw InputError(concat(answer.origin, ": trial '", answer.trial, "' shows method '", answer.left_method,
@@ -23,7 +27,7 @@ void check_study(const Study& study) {
       throw InputError(concat(answer.origin, ": sentinel's expected method '", answer.sentinel_expected,
                               "' is not shown in trial '", answer.trial, "'"));
     }
-    const auto [where, inserted] = by_trial.emplace(std::make_pair(answer.respondent, answer.trial), &answer);
+    const auto [where, inserted] = by_trial.emplace(trial_key(answer.respondent, answer.trial), &answer);
     if (!inserted) {
       throw InputError(concat(answer.origin, ": respondent '", answer.respondent, "' answers trial '", answer.trial,
                               "' a second time (first at ", where->second->origin, ")"));
@@ -31,7 +35,7 @@ void check_study(const Study& study) {
   }
   for (const StudyAnswer& answer : study.answers) {
     if (!answer.is_repeat()) continue;
-    const auto original = by_trial.find({answer.respondent, answer.repeat_of});
+    const auto original = by_trial.find(trial_key(answer.respondent, answer.repeat_of));
     if (original == by_trial.end()) {
       throw InputError(concat(answer.origin, ": repeat_of '", answer.repeat_of, "' names no trial of respondent '",
                               answer.respondent, "'"));

@@ -42,4 +42,7 @@ struct Study {
 // respondent with the same item and the two methods on swapped sides. Throws InputError naming the answer's origin.
 void check_study(const Study& study);
 
+// A map key for (respondent, trial): the two ids joined by the ASCII unit separator.
+std::string trial_key(const std::string& respondent, const std::string& trial);
+
 }  // namespace depthstyle

@@ -46,11 +46,25 @@ std::string percent_text(double fraction) {
 // Quality controls and exclusion of each respondent, in order of appearance.
 std::vector<RespondentSummary> summarize_respondents(const Study& study, const StudyAnalysisOptions& options,
                                                      NameIndex& respondents) {
-  std::map<std::pair<std::string, std::string>, const StudyAnswer*> by_trial;
+  // The originals of swapped repeats: per respondent with repeats, (trial id, its answer) of each original.
+  std::unordered_map<std::string, std::vector<std::pair<std::string, const StudyAnswer*>>> originals;
   for (const StudyAnswer& answer : study.answers) {
     respondents.add(answer.respondent);
-    by_trial.emplace(std::make_pair(answer.respondent, answer.trial), &answer);
+    if (answer.is_repeat()) originals[answer.respondent].emplace_back(answer.repeat_of, nullptr);
   }
+  for (const StudyAnswer& answer : study.answers) {
+    const auto list = originals.find(answer.respondent);
+    if (list == originals.end()) continue;
+    for (auto& [trial, original] : list->second) {
+      if (trial == answer.trial) original = &answer;
+    }
+  }
+  const auto original_of = [&](const StudyAnswer& repeat) {
+    for (const auto& [trial, original] : originals.at(repeat.respondent)) {
+      if (trial == repeat.repeat_of) return original;
+    }
+    DEPTHSTYLE_ASSERT(false);  // check_study guarantees every repeat's original
+  };
   std::vector<RespondentSummary> summaries(respondents.size());
   std::vector<std::vector<double>> times(respondents.size());
   for (std::size_t i = 0; i < respondents.size(); ++i) summaries[i].respondent = respondents.names()[i];
@@ -65,7 +79,7 @@ std::vector<RespondentSummary> summarize_respondents(const Study& study, const S
     if (answer.is_repeat()) {
       ++summary.repeats;
       summary.consistent_repeats +=
-          by_trial.at({answer.respondent, answer.repeat_of})->chosen_method == answer.chosen_method;
+          original_of(answer)->chosen_method == answer.chosen_method;
     }
   }
   for (std::size_t i = 0; i < summaries.size(); ++i) {
@@ -268,7 +282,7 @@ StudyAnalysis analyze_study(const Study& study, const StudyAnalysisOptions& opti
   // Table 2: the proposed method against the baseline.
   NameIndex items, table_respondents;
   ClusteredVotes clustered;
-  std::map<std::pair<std::size_t, std::size_t>, std::size_t> cell_of;
+  std::unordered_map<std::uint64_t, std::size_t> cell_of;  // (respondent << 32 | item) -> index in clustered.cells
   for (const StudyAnswer* answer : main_answers) {
     if (!compares(*answer, options.proposed, options.baseline)) continue;
     const bool vote = answer->chosen_method == options.proposed;
@@ -280,7 +294,8 @@ StudyAnalysis analyze_study(const Study& study, const StudyAnalysisOptions& opti
     RespondentSummary& summary = analysis.respondent_summaries[respondents.at(answer->respondent)];
     ++summary.responses;
     summary.votes += vote;
-    const auto [where, inserted] = cell_of.emplace(std::make_pair(respondent, item), clustered.cells.size());
+    const auto [where, inserted] =
+        cell_of.emplace(static_cast<std::uint64_t>(respondent) << 32 | item, clustered.cells.size());
     if (inserted) clustered.cells.push_back({static_cast<int>(respondent), static_cast<int>(item), 0, 0});
     clustered.cells[where->second].votes += vote;
     clustered.cells[where->second].responses += 1;
