@@ -56,6 +56,9 @@ TEST(StatsCli, EveryVerbHasHelp) {
     EXPECT_EQ(result.exit_code, 0) << verb << ": " << result.output;
     EXPECT_NE(result.output.find(std::string("usage: depthstyle stats ") + verb), std::string::npos) << result.output;
   }
+  const ProcessResult analyze = run_cli({"analyze", "--help"});
+  EXPECT_EQ(analyze.exit_code, 0) << analyze.output;
+  EXPECT_NE(analyze.output.find("usage: depthstyle analyze ANSWERS... [options]"), std::string::npos) << analyze.output;
 }
 
 TEST(StatsCli, McNemarAndPower) {
