@@ -160,7 +160,8 @@ int main(int argc, char** argv) {
   std::printf("  read and validate the CSV                     %8.3f %8.3f\n", read.wall, read.cpu);
   std::printf("  analysis (Table 2, bootstrap, BT, planning)   %8.3f %8.3f   (%lld responses counted, bootstrap SE "
               "%.5f)\n",
-              analyze.wall, analyze.cpu, static_cast<long long>(analysis.responses), analysis.bootstrap->standard_error);
+              analyze.wall, analyze.cpu, static_cast<long long>(analysis.responses),
+              analysis.bootstrap->standard_error);
   std::printf("  write the tables, analysis.json, report       %8.3f %8.3f\n", write.wall, write.cpu);
   std::printf("  total                                         %8.3f %8.3f   goal < 1 s: %s\n", total.wall, total.cpu,
               total.wall < 1 ? "met" : total.cpu < 1 ? "met in CPU time (the wall time waited for a busy core)"

@@ -67,9 +67,10 @@ std::string ResultTable::display_text(const Column& column, const Cell& cell) co
   if (const auto* number = std::get_if<double>(&cell)) {
     if (!std::isfinite(*number)) return "–";
     char text[64];
-    if (column.kind == ColumnKind::kPercent) std::snprintf(text, sizeof text, "%.*f%%", column.decimals, 100 * *number);
-    else if (column.kind == ColumnKind::kSignificant) std::snprintf(text, sizeof text, "%.*g", column.decimals, *number);
-    else std::snprintf(text, sizeof text, "%.*f", column.decimals, *number);
+    const int digits = column.decimals;
+    if (column.kind == ColumnKind::kPercent) std::snprintf(text, sizeof text, "%.*f%%", digits, 100 * *number);
+    else if (column.kind == ColumnKind::kSignificant) std::snprintf(text, sizeof text, "%.*g", digits, *number);
+    else std::snprintf(text, sizeof text, "%.*f", digits, *number);
     return text;
   }
   const std::string text = full_precision_text(cell);

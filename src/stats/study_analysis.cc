@@ -108,7 +108,8 @@ std::vector<RespondentSummary> summarize_respondents(const Study& study, const S
 
 void fill_table2(StudyAnalysis& analysis) {
   const StudyAnalysisOptions& options = analysis.options;
-  analysis.test = binomial_test(analysis.votes, analysis.responses, {options.p0, options.alternative, options.confidence});
+  analysis.test =
+      binomial_test(analysis.votes, analysis.responses, {options.p0, options.alternative, options.confidence});
   analysis.two_sided =
       binomial_test(analysis.votes, analysis.responses, {options.p0, Alternative::kTwoSided, options.confidence});
   analysis.null_standard_error = null_standard_error(options.p0, analysis.responses);
@@ -120,21 +121,23 @@ void fill_planning(StudyAnalysis& analysis, double design_effect) {
                            options.alternative};
   analysis.sample_size = minimum_sample_size(power);
   analysis.power_at_responses = binomial_test_power(analysis.responses, power);
-  const std::string plan = concat("an effect of ", format_number(options.power_effect), " (", to_string(options.alternative),
-                                  ", alpha ", format_number(options.power_alpha), ", power ",
+  const std::string plan = concat("an effect of ", format_number(options.power_effect), " (",
+                                  to_string(options.alternative), ", alpha ", format_number(options.power_alpha),
+                                  ", power ",
                                   format_number(options.power_target), ")");
   if (analysis.sample_size.exact == 0) {
     analysis.warnings.push_back(concat("no n up to 1000000 detects ", plan));
   } else if (analysis.responses < analysis.sample_size.exact) {
-    analysis.warnings.push_back(concat("n = ", analysis.responses, " responses is below the ", analysis.sample_size.exact,
-                                       " independent responses needed to detect ", plan, "; the power is only ",
+    analysis.warnings.push_back(concat("n = ", analysis.responses, " responses is below the ",
+                                       analysis.sample_size.exact, " independent responses needed to detect ", plan,
+                                       "; the power is only ",
                                        format_number(std::round(analysis.power_at_responses * 1000) / 1000)));
   } else if (design_effect > 1 && analysis.responses / design_effect < analysis.sample_size.exact) {
     analysis.warnings.push_back(concat("the ", analysis.responses, " responses are clustered (design effect ",
                                        format_number(std::round(design_effect * 100) / 100), "): they are worth about ",
                                        std::llround(analysis.responses / design_effect),
-                                       " independent ones, fewer than the ", analysis.sample_size.exact, " needed to detect ",
-                                       plan));
+                                       " independent ones, fewer than the ", analysis.sample_size.exact,
+                                       " needed to detect ", plan));
   }
 }
 

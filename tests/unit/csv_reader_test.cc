@@ -33,7 +33,8 @@ TEST(CsvReader, ReadsRfc4180QuotingLineEndingsAndLineNumbers) {
 TEST(CsvReader, MalformedFilesNameTheLine) {
   EXPECT_THROW_MESSAGE(parse_csv("a,b\n1,2\n3\n", "t.csv"), InputError,
                        "t.csv:3: expected 2 fields as in the header, found 1");
-  EXPECT_THROW_MESSAGE(parse_csv("a,b\n1,\"open\n2,3\n", "t.csv"), InputError, "t.csv:2: a quoted field is never closed");
+  EXPECT_THROW_MESSAGE(parse_csv("a,b\n1,\"open\n2,3\n", "t.csv"), InputError,
+                       "t.csv:2: a quoted field is never closed");
   EXPECT_THROW_MESSAGE(parse_csv("a,b\n1,\"x\"y\n", "t.csv"), InputError,
                        "t.csv:2: field 2: unexpected text after a closing quote");
   EXPECT_THROW_MESSAGE(parse_csv("a,b\n1,x\"y\n", "t.csv"), InputError, "t.csv:2: field 2: a quote inside an unquoted");
