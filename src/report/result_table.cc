@@ -16,6 +16,11 @@ std::string full_precision_text(const Cell& cell) {
   return "";
 }
 
+bool is_numeric(ColumnKind kind) {
+  return kind == ColumnKind::kInteger || kind == ColumnKind::kNumber || kind == ColumnKind::kPercent ||
+         kind == ColumnKind::kSignificant;
+}
+
 std::string markdown_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -81,7 +86,10 @@ std::string ResultTable::display_text(const Column& column, const Cell& cell) co
   if (const auto* number = std::get_if<double>(&cell)) {
     if (!std::isfinite(*number)) return "–";
     char text[64];
-    std::snprintf(text, sizeof text, "%.*f", column.decimals, *number);
+    const int digits = column.decimals;
+    if (column.kind == ColumnKind::kPercent) std::snprintf(text, sizeof text, "%.*f%%", digits, 100 * *number);
+    else if (column.kind == ColumnKind::kSignificant) std::snprintf(text, sizeof text, "%.*g", digits, *number);
+    else std::snprintf(text, sizeof text, "%.*f", digits, *number);
     return text;
   }
   const std::string text = full_precision_text(cell);
@@ -121,7 +129,7 @@ std::string ResultTable::to_markdown() const {
   std::vector<std::string> header, rule;
   for (const Column& column : columns_) {
     header.push_back(markdown_escape(column.title));
-    rule.push_back(column.kind == ColumnKind::kInteger || column.kind == ColumnKind::kNumber ? "---:" : "---");
+    rule.push_back(is_numeric(column.kind) ? "---:" : "---");
   }
   std::string out = "| " + join(header, " | ") + " |\n| " + join(rule, " | ") + " |\n";
   for (const auto& row : rows_) {
@@ -145,8 +153,7 @@ std::string ResultTable::to_html() const {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const Column& column = columns_[i];
       const std::string text = display_text(column, row[i]);
-      const bool numeric = column.kind == ColumnKind::kInteger || column.kind == ColumnKind::kNumber;
-      out += numeric ? "<td class=\"number\">" : "<td>";
+      out += is_numeric(column.kind) ? "<td class=\"number\">" : "<td>";
       if (column.kind == ColumnKind::kImage && text != "–") {
         out += "<a href=\"" + html_escape(text) + "\"><img src=\"" + html_escape(text) + "\" alt=\"" +
                html_escape(column.title) + "\" loading=\"lazy\"></a>";

@@ -16,6 +16,10 @@ enum class ColumnKind {
   kInteger,
   kNumber,  // printed with `decimals` digits in Markdown/HTML, full precision in CSV/JSON
   kImage,   // a path relative to the report; shown as a picture in Markdown/HTML
+  kPercent,      // a fraction shown as a percentage with `decimals` digits in Markdown/HTML ("57.5%"); the fraction
+                 // at full precision in CSV/JSON
+  kSignificant,  // a number shown with `decimals` significant digits in Markdown/HTML (p-values: "0.0026",
+                 // "3.1e-12"); full precision in CSV/JSON
 };
 
 struct Column {

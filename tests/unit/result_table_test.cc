@@ -53,6 +53,20 @@ TEST(ResultTable, HtmlEscapesTextAndShowsImages) {
   EXPECT_EQ(html.find("<b>"), std::string::npos);
 }
 
+TEST(ResultTable, PercentAndSignificantDigitsOnlyChangeTheDisplay) {
+  ResultTable table({{"proportion", "Proportion", ColumnKind::kPercent, 1},
+                     {"p_value", "p-value", ColumnKind::kSignificant, 2}});
+  table.add_row({0.575, 0.0025727756673129707});
+  table.add_row({0.02605416366810580, 3.14159e-12});
+  EXPECT_EQ(table.to_markdown(),
+            "| Proportion | p-value |\n"
+            "| ---: | ---: |\n"
+            "| 57.5% | 0.0026 |\n"
+            "| 2.6% | 3.1e-12 |\n");
+  EXPECT_EQ(table.to_csv(), "proportion,p_value\n0.575,0.0025727756673129707\n0.0260541636681058,3.14159e-12\n");
+  EXPECT_NE(table.to_html().find("<td class=\"number\">57.5%</td>"), std::string::npos);
+}
+
 TEST(Report, MarkdownAndHtmlCarryTheSameBlocks) {
   Report report("Demo <report>");
   report.add_heading("Results");
