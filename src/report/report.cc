@@ -14,8 +14,6 @@ th { background: #f4f4f4; } td.number { text-align: right; font-variant-numeric:
 td img { max-width: 16rem; max-height: 12rem; display: block; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
 dt { font-weight: 600; } dd { margin: 0; font-family: monospace; }
-figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
-figcaption { color: #555; font-size: 0.9rem; }
 )";
 
 }  // namespace
@@ -43,11 +41,14 @@ void Report::add_table(const ResultTable& table) {
   blocks_.push_back({table.to_markdown(), table.to_html()});
 }
 
+// Styled inline, so pages without figures (and their golden copies) keep the shared style sheet unchanged.
 void Report::add_figure(const std::string& image_path, const std::string& caption) {
+  const std::string path = html_escape(image_path);
   blocks_.push_back({"![" + caption + "](" + image_path + ")\n\n*" + caption + "*\n",
-                     "<figure><a href=\"" + html_escape(image_path) + "\"><img src=\"" + html_escape(image_path) +
-                         "\" alt=\"" + html_escape(caption) + "\"></a><figcaption>" + html_escape(caption) +
-                         "</figcaption></figure>\n"});
+                     "<figure style=\"margin: 1rem 0\"><a href=\"" + path + "\"><img src=\"" + path + "\" alt=\"" +
+                         html_escape(caption) +
+                         "\" style=\"max-width: 100%; height: auto; border: 1px solid #ddd\"></a>"
+                         "<figcaption style=\"color: #555\">" + html_escape(caption) + "</figcaption></figure>\n"});
 }
 
 std::string Report::to_markdown() const {
