@@ -41,6 +41,16 @@ void Report::add_table(const ResultTable& table) {
   blocks_.push_back({table.to_markdown(), table.to_html()});
 }
 
+// Styled inline, so pages without figures (and their golden copies) keep the shared style sheet unchanged.
+void Report::add_figure(const std::string& image_path, const std::string& caption) {
+  const std::string path = html_escape(image_path);
+  blocks_.push_back({"![" + caption + "](" + image_path + ")\n\n*" + caption + "*\n",
+                     "<figure style=\"margin: 1rem 0\"><a href=\"" + path + "\"><img src=\"" + path + "\" alt=\"" +
+                         html_escape(caption) +
+                         "\" style=\"max-width: 100%; height: auto; border: 1px solid #ddd\"></a>"
+                         "<figcaption style=\"color: #555\">" + html_escape(caption) + "</figcaption></figure>\n"});
+}
+
 std::string Report::to_markdown() const {
   std::string out = "# " + title_ + "\n";
   for (const Block& block : blocks_) out += "\n" + block.markdown;

@@ -63,6 +63,25 @@ void ResultTable::add_row(std::vector<Cell> cells) {
   rows_.push_back(std::move(cells));
 }
 
+void ResultTable::add_json_row(const nlohmann::json& row) {
+  std::vector<Cell> cells;
+  for (const Column& column : columns_) {
+    const auto field = row.find(column.key);
+    if (field == row.end() || field->is_null()) {
+      cells.emplace_back(std::monostate{});
+    } else if (field->is_number_integer()) {
+      cells.emplace_back(field->get<std::int64_t>());
+    } else if (field->is_number()) {
+      cells.emplace_back(field->get<double>());
+    } else if (field->is_boolean()) {
+      cells.emplace_back(std::string(field->get<bool>() ? "true" : "false"));
+    } else {
+      cells.emplace_back(field->get<std::string>());
+    }
+  }
+  rows_.push_back(std::move(cells));
+}
+
 std::string ResultTable::display_text(const Column& column, const Cell& cell) const {
   if (const auto* number = std::get_if<double>(&cell)) {
     if (!std::isfinite(*number)) return "–";

@@ -36,6 +36,9 @@ class ResultTable {
  public:
   explicit ResultTable(std::vector<Column> columns);
   void add_row(std::vector<Cell> cells);
+  // A row from a JSON object holding one field per column key (null, string, integer or number); a missing field is
+  // an empty cell.
+  void add_json_row(const nlohmann::json& row);
 
   const std::vector<Column>& columns() const { return columns_; }
   std::size_t row_count() const { return rows_.size(); }

@@ -193,5 +193,21 @@ TEST(Config, ListsOfMappingsUseTheirOwnSchema) {
                        ConfigError, "grid.yaml:4:5: unknown key 'estimators[1].scal'");
 }
 
+TEST(Config, AStoredDefaultOutsideTheChoicesReadsBack) {
+  // "" = "not set" is a common default of a key with choices; the resolved config stores it and --resume re-reads it.
+  struct Options {
+    std::string meaning;
+  } options;
+  Schema schema("experiment 'x'");
+  schema.add("meaning", &options.meaning, "what the map holds").one_of({"depth", "proximity"});
+  const YAML::Node stored = schema.to_node();
+  YAML::Emitter text;
+  text << stored;
+  EXPECT_NO_THROW(schema.read(document(text.c_str())));
+  EXPECT_EQ(options.meaning, "");
+  EXPECT_THROW_MESSAGE(schema.read(document("meaning: dpeth\n")), ConfigError,
+                       "grid.yaml:1:10: 'meaning': 'dpeth' is not one of depth, proximity (did you mean 'depth'?)");
+}
+
 }  // namespace
 }  // namespace depthstyle
