@@ -1,0 +1,92 @@
+// The reference implementations' networks are plain nn.Sequential stacks; this is one such stack in functional ATen.
+//
+// A LayerTable lists the reference modules in order, so a module's position IS the number in its weight keys
+// ("<index>.weight" [out, in, k, k], "<index>.bias" [out]). From the table come both the weight layout (every conv
+// of the table; only those before `used_count` are required) and the forward pass (modules [0, used_count)).
+//
+// Conventions, as in PyTorch: every conv has stride 1 and no padding of its own (3x3 convs follow a
+// ReflectionPad2d(1)); max pooling is 2x2, stride 2, ceil_mode=True; upsampling is nearest, x2.
+// Tensors: input and output 1xCxHxW float32, contiguous. Inside, activations use the precision's dtype:
+//   fp32   float32 throughout, equal to PyTorch eager up to oneDNN's summation order
+//   bf16   weights and activations in bfloat16, accumulation in float32 inside oneDNN; input and output converted
+//          at the boundaries. Fast only where oneDNN has bf16 kernels (AVX-512: see bf16_is_native()).
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nets/weight_layout.h"
+
+namespace depthstyle {
+
+enum class Precision { kFloat32, kBFloat16 };
+// "fp32", "bf16": the names configs and manifests use.
+std::string to_string(Precision precision);
+// Throws UsageError listing the accepted names.
+Precision precision_from_string(const std::string& name);
+at::ScalarType compute_dtype(Precision precision);
+// True if this CPU has the AVX-512 subsets (BW, VL, DQ) with which oneDNN runs bf16 convolutions in JIT kernels;
+// without them it falls back to reference loops, tens of times slower than fp32.
+bool bf16_is_native();
+
+enum class LayerKind { kConv, kReflectionPad, kReLU, kMaxPool, kUpsample };
+
+struct Layer {
+  LayerKind kind;
+  std::int64_t in_channels = 0;  // convs only
+  std::int64_t out_channels = 0;
+  std::int64_t kernel_size = 0;
+};
+
+// Index = module index in the reference nn.Sequential.
+using LayerTable = std::vector<Layer>;
+
+// Float32 weight and bias of every conv in `layers`; those at index >= required_count are optional.
+WeightLayout weight_layout_of(const std::string& model, const LayerTable& layers, std::size_t required_count);
+
+// Multiply-adds x 2 of the convs a forward pass of an input of height x width runs (for GFLOP/s figures).
+double conv_flops(const LayerTable& layers, std::size_t used_count, std::int64_t height, std::int64_t width);
+
+class LayerStack {
+ public:
+  // Runs layers [0, used_count). `weights` must have passed check_weight_layout against weight_layout_of(layers, ..)
+  // (an absent required tensor is a programming error here, and aborts).
+  // `name` starts error messages ("VGG encoder: ...").
+  LayerStack(std::string name, const LayerTable& layers, std::size_t used_count, const NamedTensors& weights,
+             Precision precision);
+
+  // 1xCxHxW float32 -> 1xC'xH'xW' float32. Taking the input by value lets each activation be freed as soon as the
+  // next layer has consumed it: pass an rvalue to free the input too. Throws Error for an input with the wrong
+  // channel count or smaller than minimum_input_side() (reflection padding needs 2 pixels at every layer).
+  at::Tensor forward(at::Tensor input) const;
+
+  Precision precision() const { return precision_; }
+  std::int64_t input_channels() const { return in_channels_; }
+  std::int64_t minimum_input_side() const { return minimum_input_side_; }
+
+ private:
+  // A conv with what surrounds it, fused where the order allows: [pad] conv [relu] [pool | upsample].
+  struct Step {
+    bool pad_before = false;
+    at::Tensor weight;  // in the compute dtype
+    at::Tensor bias;
+    bool relu_after = false;
+    bool pool_after = false;
+    bool upsample_after = false;
+  };
+  std::string name_;
+  Precision precision_;
+  std::int64_t in_channels_ = 0;
+  std::int64_t minimum_input_side_ = 1;
+  std::vector<Step> steps_;
+};
+
+// ReflectionPad2d(1) for any dtype (torch 1.13 has no bfloat16 kernel for it): one allocation, the interior copied
+// once, then the one-pixel border from the reflected rows and columns. Needs H, W >= 2 as PyTorch does.
+at::Tensor reflection_pad_1(const at::Tensor& input);
+
+}  // namespace depthstyle
