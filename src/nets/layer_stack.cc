@@ -108,7 +108,10 @@ LayerStack::LayerStack(std::string name, const LayerTable& layers, std::size_t u
         const at::Tensor* bias = find_tensor(weights, std::to_string(index) + ".bias");
         DEPTHSTYLE_ASSERT(weight != nullptr && bias != nullptr);
         if (steps_.empty()) in_channels_ = layer.in_channels;
-        steps_.push_back({pad_pending, weight->to(dtype).contiguous(), bias->to(dtype).contiguous()});
+        const bool touches_image = layer.in_channels <= 3 || layer.out_channels <= 3;
+        const at::ScalarType step_dtype = touches_image ? at::kFloat : dtype;
+        steps_.push_back(
+            {pad_pending, step_dtype, weight->to(step_dtype).contiguous(), bias->to(step_dtype).contiguous()});
         pad_pending = false;
         break;
       }
@@ -143,34 +146,109 @@ at::Tensor LayerStack::forward(at::Tensor input) const {
                        minimum_input_side_));
   }
   at::NoGradGuard no_grad;
-  at::Tensor x = std::move(input).to(compute_dtype(precision_)).contiguous();
-  for (const Step& step : steps_) {
-    if (step.pad_before) x = reflection_pad_1(x);
-    x = at::conv2d(x, step.weight, step.bias);
-    if (step.relu_after) x.relu_();
-    if (step.pool_after) x = at::max_pool2d(x, {2, 2}, {2, 2}, {0, 0}, {1, 1}, /*ceil_mode=*/true);
-    if (step.upsample_after) {
-      x = at::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)}, 2.0, 2.0);
-    }
+  const Step& first = steps_.front();
+  at::Tensor x = first.pad_before ? reflection_pad_1(input, first.dtype) : input.to(first.dtype).contiguous();
+  input.reset();
+  for (std::size_t index = 0; index < steps_.size(); ++index) {
+    const Step& step = steps_[index];
+    x = finish_step(at::conv2d(x.to(step.dtype), step.weight, step.bias), index);
   }
   return x.to(at::kFloat).contiguous();
 }
 
-at::Tensor reflection_pad_1(const at::Tensor& input) {
+at::Tensor LayerStack::finish_step(at::Tensor x, std::size_t index) const {
+  const Step& step = steps_[index];
+  const bool pad_next = index + 1 < steps_.size() && steps_[index + 1].pad_before;
+  // The padded input of the next conv is written in that conv's dtype.
+  const at::ScalarType next_dtype = index + 1 < steps_.size() ? steps_[index + 1].dtype : step.dtype;
+  // ReLU commutes with max pooling and with nearest upsampling, so it is applied where the tensor is smallest or
+  // where it costs no extra pass (inside the padding copy).
+  if (step.pool_after) x = max_pool_2x2(x);
+  if (step.upsample_after) {
+    if (step.relu_after) x.relu_();
+    return pad_next ? upsample_reflection_pad_1(x, next_dtype)
+                    : at::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)}, 2.0, 2.0);
+  }
+  if (pad_next) return step.relu_after ? relu_reflection_pad_1(x, next_dtype) : reflection_pad_1(x, next_dtype);
+  if (step.relu_after) x.relu_();
+  return x;
+}
+
+namespace {
+
+enum class BeforePadding { kNothing, kReLU, kUpsample };
+
+at::Tensor padded(const at::Tensor& input, BeforePadding before, std::optional<at::ScalarType> dtype) {
   DEPTHSTYLE_ASSERT(input.dim() == 4);
-  const std::int64_t height = input.size(2), width = input.size(3);
+  const std::int64_t batch = input.size(0), channels = input.size(1);
+  const std::int64_t factor = before == BeforePadding::kUpsample ? 2 : 1;
+  const std::int64_t height = factor * input.size(2), width = factor * input.size(3);
   DEPTHSTYLE_ASSERT(height >= 2 && width >= 2);
-  at::Tensor padded =
-      at::empty({input.size(0), input.size(1), height + 2, width + 2},
-                input.options().memory_format(input.suggest_memory_format()));
-  padded.narrow(2, 1, height).narrow(3, 1, width).copy_(input);
-  // Row 0 mirrors input row 1 (padded row 2); row H+1 mirrors input row H-2 (padded row H-1). The columns are
+  at::Tensor output = at::empty(
+      {batch, channels, height + 2, width + 2},
+      input.options().dtype(dtype.value_or(input.scalar_type())).memory_format(input.suggest_memory_format()));
+  at::Tensor interior = output.narrow(2, 1, height).narrow(3, 1, width);
+  switch (before) {
+    case BeforePadding::kNothing: interior.copy_(input); break;
+    case BeforePadding::kReLU:
+      if (interior.scalar_type() == input.scalar_type()) {
+        at::clamp_min_out(interior, input, 0);
+      } else {  // clamp_min_out cannot convert; rounding keeps signs and zero, so the order does not matter
+        interior.copy_(input);
+        interior.clamp_min_(0);
+      }
+      break;
+    case BeforePadding::kUpsample:
+      // Output pixel (y, x) = input pixel (y / 2, x / 2): a broadcast copy into the 2x2-split interior.
+      interior.view({batch, channels, input.size(2), 2, input.size(3), 2})
+          .copy_(input.view({batch, channels, input.size(2), 1, input.size(3), 1})
+                     .expand({batch, channels, input.size(2), 2, input.size(3), 2}));
+      break;
+  }
+  // Row 0 mirrors interior row 1 (output row 2); row H+1 mirrors interior row H-2 (output row H-1). The columns are
   // copied after the rows, whole height, so the corners mirror the diagonal neighbour as PyTorch's do.
-  padded.select(2, 0).copy_(padded.select(2, 2));
-  padded.select(2, height + 1).copy_(padded.select(2, height - 1));
-  padded.select(3, 0).copy_(padded.select(3, 2));
-  padded.select(3, width + 1).copy_(padded.select(3, width - 1));
-  return padded;
+  output.select(2, 0).copy_(output.select(2, 2));
+  output.select(2, height + 1).copy_(output.select(2, height - 1));
+  output.select(3, 0).copy_(output.select(3, 2));
+  output.select(3, width + 1).copy_(output.select(3, width - 1));
+  return output;
+}
+
+// out = max of input's rows (or columns: `dim` 3) taken in pairs; an odd last one is copied alone (ceil mode).
+void max_of_pairs(const at::Tensor& input, std::int64_t dim, at::Tensor& out) {
+  const std::int64_t pairs = input.size(dim) / 2;
+  std::vector<std::int64_t> split = input.sizes().vec();
+  split[dim] = pairs;
+  split.insert(split.begin() + dim + 1, 2);
+  const at::Tensor paired = input.narrow(dim, 0, 2 * pairs).view(split);
+  at::Tensor out_pairs = out.narrow(dim, 0, pairs);
+  at::maximum_out(out_pairs, paired.select(dim + 1, 0), paired.select(dim + 1, 1));
+  if (input.size(dim) % 2 == 1) out.select(dim, pairs).copy_(input.select(dim, input.size(dim) - 1));
+}
+
+}  // namespace
+
+at::Tensor reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype) {
+  return padded(input, BeforePadding::kNothing, dtype);
+}
+at::Tensor relu_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype) {
+  return padded(input, BeforePadding::kReLU, dtype);
+}
+at::Tensor upsample_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype) {
+  return padded(input, BeforePadding::kUpsample, dtype);
+}
+
+at::Tensor max_pool_2x2(const at::Tensor& input) {
+  // Two passes of pairwise maxima (rows, then columns) run several times faster than ATen's NCHW max_pool2d
+  // kernel here, and compare the same four values, so the result is identical.
+  DEPTHSTYLE_ASSERT(input.dim() == 4);
+  const auto pooled = [](std::int64_t side) { return (side + 1) / 2; };
+  const at::TensorOptions options = input.options().memory_format(input.suggest_memory_format());
+  at::Tensor rows = at::empty({input.size(0), input.size(1), pooled(input.size(2)), input.size(3)}, options);
+  max_of_pairs(input, 2, rows);
+  at::Tensor output = at::empty({input.size(0), input.size(1), rows.size(2), pooled(input.size(3))}, options);
+  max_of_pairs(rows, 3, output);
+  return output;
 }
 
 }  // namespace depthstyle

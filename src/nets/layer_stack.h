@@ -8,14 +8,17 @@
 // ReflectionPad2d(1)); max pooling is 2x2, stride 2, ceil_mode=True; upsampling is nearest, x2.
 // Tensors: input and output 1xCxHxW float32, contiguous. Inside, activations use the precision's dtype:
 //   fp32   float32 throughout, equal to PyTorch eager up to oneDNN's summation order
-//   bf16   weights and activations in bfloat16, accumulation in float32 inside oneDNN; input and output converted
-//          at the boundaries. Fast only where oneDNN has bf16 kernels (AVX-512: see bf16_is_native()).
+//   bf16   weights and activations in bfloat16, accumulation in float32 inside oneDNN, except the convs that touch
+//          the image (3 input or output channels: the encoder's preprocessing and first conv, the decoder's last),
+//          which stay float32: they are memory-bound, so bf16 would not speed them up, and they keep the input's
+//          and the output's full precision. Fast only where oneDNN has bf16 kernels (AVX-512: bf16_is_native()).
 #pragma once
 
 #include <ATen/core/Tensor.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,10 +72,11 @@ class LayerStack {
   std::int64_t minimum_input_side() const { return minimum_input_side_; }
 
  private:
-  // A conv with what surrounds it, fused where the order allows: [pad] conv [relu] [pool | upsample].
+  // A conv with what surrounds it: [pad] conv [relu] [pool | upsample].
   struct Step {
     bool pad_before = false;
-    at::Tensor weight;  // in the compute dtype
+    at::ScalarType dtype = at::kFloat;  // of the conv's input, weight, bias and output
+    at::Tensor weight;
     at::Tensor bias;
     bool relu_after = false;
     bool pool_after = false;
@@ -83,10 +87,22 @@ class LayerStack {
   std::int64_t in_channels_ = 0;
   std::int64_t minimum_input_side_ = 1;
   std::vector<Step> steps_;
+
+  // What follows step `index`'s conv, up to and including the next step's padding.
+  at::Tensor finish_step(at::Tensor conv_output, std::size_t index) const;
 };
 
-// ReflectionPad2d(1) for any dtype (torch 1.13 has no bfloat16 kernel for it): one allocation, the interior copied
-// once, then the one-pixel border from the reflected rows and columns. Needs H, W >= 2 as PyTorch does.
-at::Tensor reflection_pad_1(const at::Tensor& input);
+// The element-wise layers, exactly equal to PyTorch's (they only copy and compare values), fused into as few passes
+// over memory as the layer order allows: each writes the next conv's reflection-padded input directly. They work
+// for any dtype (torch 1.13 has no bfloat16 reflection padding) and either memory format; inputs are NxCxHxW.
+//   reflection_pad_1          ReflectionPad2d(1); needs H, W >= 2 as PyTorch does
+//   relu_reflection_pad_1     ReLU then ReflectionPad2d(1)
+//   upsample_reflection_pad_1 Upsample(scale_factor=2, nearest) then ReflectionPad2d(1)
+//   max_pool_2x2              MaxPool2d(2, 2, ceil_mode=True): a last odd row or column is its own window
+// The padded output has `input`'s dtype unless `dtype` says otherwise (converted in the same pass).
+at::Tensor reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
+at::Tensor relu_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
+at::Tensor upsample_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
+at::Tensor max_pool_2x2(const at::Tensor& input);
 
 }  // namespace depthstyle

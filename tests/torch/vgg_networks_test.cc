@@ -13,8 +13,10 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/sha256.h"
+#include "core/text.h"
 #include "io/checkpoint.h"
 #include "io/npy.h"
+#include "io/tensor_image.h"
 #include "nets/adain_decoder.h"
 #include "nets/vgg_encoder.h"
 #include "style/adain.h"
@@ -33,9 +35,8 @@ at::Tensor fixture_array(const std::string& name) {
   static const nlohmann::json shapes =
       nlohmann::json::parse(read_file(weights_fixture("expected.json")))["shapes"];
   const std::filesystem::path path = weights_fixture(name + ".npy");
-  cv::Mat flat = parse_npy(read_file(path), path.string());
-  const std::vector<std::int64_t> shape = shapes.at(name).get<std::vector<std::int64_t>>();
-  return at::from_blob(flat.ptr<float>(), {flat.rows, flat.cols}, at::kFloat).clone().reshape(shape);
+  return tensor_from_image(parse_npy(read_file(path), path.string()))
+      .reshape(shapes.at(name).get<std::vector<std::int64_t>>());
 }
 
 double relative_max_difference(const at::Tensor& actual, const at::Tensor& expected) {
@@ -250,16 +251,30 @@ TEST(LayerStack, ConvFlopsCountEveryConv) {
   EXPECT_EQ(conv_flops(adain_decoder_layers(), adain_decoder_layers().size(), 64, 64), 126533763072.0);
 }
 
-TEST(LayerStack, ReflectionPadMatchesPytorchForEveryDtypeAndLayout) {
-  const at::Tensor input = at::randn({2, 3, 4, 5});
-  const at::Tensor expected = at::reflection_pad2d(input, {1, 1, 1, 1});
-  EXPECT_TRUE(at::equal(reflection_pad_1(input), expected));
-  EXPECT_TRUE(at::equal(reflection_pad_1(input.contiguous(at::MemoryFormat::ChannelsLast)), expected));
-  EXPECT_TRUE(reflection_pad_1(input.contiguous(at::MemoryFormat::ChannelsLast))
-                  .is_contiguous(at::MemoryFormat::ChannelsLast));
-  EXPECT_TRUE(at::equal(reflection_pad_1(input.to(at::kBFloat16)), expected.to(at::kBFloat16)));
-  const at::Tensor smallest = at::randn({1, 1, 2, 2});
-  EXPECT_TRUE(at::equal(reflection_pad_1(smallest), at::reflection_pad2d(smallest, {1, 1, 1, 1})));
+// The fused element-wise layers against ATen's own kernels, bit for bit: odd and even sizes, both memory formats,
+// float32 and bfloat16 (compared after the same rounding), and the smallest size reflection padding accepts.
+TEST(LayerStack, FusedElementwiseLayersEqualPytorchExactly) {
+  const auto pytorch_pad = [](const at::Tensor& x) { return at::reflection_pad2d(x.to(at::kFloat), {1, 1, 1, 1}); };
+  for (const std::vector<std::int64_t>& shape : {std::vector<std::int64_t>{2, 3, 4, 5}, {1, 8, 7, 9}, {1, 2, 2, 2}}) {
+    for (const at::MemoryFormat format : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast}) {
+      for (const at::ScalarType dtype : {at::kFloat, at::kBFloat16}) {
+        SCOPED_TRACE(concat(shape_text(shape), format == at::MemoryFormat::ChannelsLast ? " channels-last " : " ",
+                            pytorch_dtype_name(dtype)));
+        const at::Tensor x = at::randn(shape).to(dtype).contiguous(format);
+        EXPECT_TRUE(at::equal(reflection_pad_1(x).to(at::kFloat), pytorch_pad(x)));
+        EXPECT_TRUE(at::equal(relu_reflection_pad_1(x).to(at::kFloat), pytorch_pad(at::relu(x))));
+        EXPECT_TRUE(at::equal(upsample_reflection_pad_1(x).to(at::kFloat),
+                              pytorch_pad(at::upsample_nearest2d(x.to(at::kFloat),
+                                                                 {2 * shape[2], 2 * shape[3]}, 2.0, 2.0))));
+        EXPECT_TRUE(at::equal(max_pool_2x2(x).to(at::kFloat),
+                              at::max_pool2d(x.to(at::kFloat), {2, 2}, {2, 2}, {0, 0}, {1, 1}, true)));
+        EXPECT_EQ(reflection_pad_1(x).scalar_type(), dtype);
+        EXPECT_TRUE(reflection_pad_1(x).is_contiguous(format));
+      }
+    }
+  }
+  const at::Tensor x = at::randn({1, 4, 5, 6});  // converting while padding rounds like a separate conversion
+  EXPECT_TRUE(at::equal(relu_reflection_pad_1(x, at::kBFloat16), pytorch_pad(at::relu(x)).to(at::kBFloat16)));
 }
 
 // --- The backbone ---
@@ -287,7 +302,10 @@ TEST(VggBackbone, EncodesAndDecodesLikeTheNetworksAndDescribesItsFiles) {
   EXPECT_EQ(description["feature_levels"], nlohmann::json::array({"relu4_1"}));
 }
 
-TEST(VggBackbone, Bfloat16StylizationIsWithin40DbOfFloat32) {
+// bf16 has no exact reference: PyTorch eager with the same precision policy (make_vgg_fixtures.py run_in_bfloat16)
+// must agree within bf16's resolution (one rounding step is 2^-8 relative; here they agree exactly), and the distance to float32 must stay at what these random weights give
+// (29.5 dB measured in PyTorch and here; trained weights cannot be tested on this machine).
+TEST(VggBackbone, Bfloat16StylizationFollowsPytorchAndStaysNearFloat32) {
   const VggBackboneConfig fp32{weights_fixture("vgg_normalised_zip.pth"), weights_fixture("decoder_zip.pth")};
   VggBackboneConfig bf16 = fp32;
   bf16.precision = Precision::kBFloat16;
@@ -296,15 +314,17 @@ TEST(VggBackbone, Bfloat16StylizationIsWithin40DbOfFloat32) {
     const std::unique_ptr<Backbone> backbone = make_vgg_backbone(config);
     const at::Tensor content_features = backbone->encode(content).levels[0];
     const at::Tensor style_features = backbone->encode(style).levels[0];
-    return backbone->decode({{adain(content_features, style_features)}}).clamp(0, 1);
+    return backbone->decode({{adain(content_features, style_features)}});
   };
   const at::Tensor reference = stylize(fp32);
   const at::Tensor reduced = stylize(bf16);
   EXPECT_EQ(reduced.scalar_type(), at::kFloat);
-  const double decibels = psnr(reduced, reference);
-  std::printf("bf16 vs fp32 stylization: PSNR %.1f dB\n", decibels);
-  EXPECT_GE(decibels, 40.0);
-  EXPECT_FALSE(at::equal(reduced, reference));  // it did run in bfloat16
+  const double pytorch_difference = relative_max_difference(reduced, fixture_array("stylized_bf16"));
+  const double decibels = psnr(reduced.clamp(0, 1), reference.clamp(0, 1));
+  std::printf("bf16: relative difference to PyTorch bf16 %.3g; PSNR vs fp32 %.1f dB\n", pytorch_difference, decibels);
+  EXPECT_LE(pytorch_difference, 1e-2);
+  EXPECT_GE(decibels, 28.0);
+  EXPECT_LT(decibels, 60.0);  // it did run in bfloat16
 }
 
 }  // namespace
