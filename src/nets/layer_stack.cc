@@ -151,7 +151,9 @@ at::Tensor LayerStack::forward(at::Tensor input) const {
   input.reset();
   for (std::size_t index = 0; index < steps_.size(); ++index) {
     const Step& step = steps_[index];
-    x = finish_step(at::conv2d(x.to(step.dtype), step.weight, step.bias), index);
+    at::Tensor conv_output = at::conv2d(x.to(step.dtype), step.weight, step.bias);
+    x.reset();  // the conv's input goes before the next layer's input is allocated: one full-size buffer less
+    x = finish_step(std::move(conv_output), index);
   }
   return x.to(at::kFloat).contiguous();
 }
