@@ -22,15 +22,6 @@ LayerTable make_adain_decoder_layers() {
   return layers;
 }
 
-const NamedTensors& checked(const NamedTensors& weights, const std::string& source) {
-  // The encoder's layout also matches a file cut after relu4_1.
-  const bool swapped = layout_differences(vgg_encoder_weight_layout(), weights).empty();
-  check_weight_layout(adain_decoder_weight_layout(), weights, source,
-                      swapped ? "these are the VGG encoder's weights: were the encoder and decoder files swapped?"
-                              : "");
-  return weights;
-}
-
 }  // namespace
 
 const LayerTable& adain_decoder_layers() {
@@ -44,8 +35,10 @@ const WeightLayout& adain_decoder_weight_layout() {
   return layout;
 }
 
-AdainDecoder::AdainDecoder(const NamedTensors& weights, const std::string& source, Precision precision)
-    : stack_("AdaIN decoder", adain_decoder_layers(), adain_decoder_layers().size(), checked(weights, source),
-             precision) {}
+LayerStack adain_decoder_from_weights(const NamedTensors& weights, const std::string& source, Precision precision) {
+  // The encoder's layout also matches a file cut after relu4_1.
+  check_weight_layout(adain_decoder_weight_layout(), weights, source, {&vgg_encoder_weight_layout()});
+  return LayerStack("AdaIN decoder", adain_decoder_layers(), adain_decoder_layers().size(), weights, precision);
+}
 
 }  // namespace depthstyle

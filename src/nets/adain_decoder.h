@@ -22,15 +22,9 @@ namespace depthstyle {
 const LayerTable& adain_decoder_layers();
 const WeightLayout& adain_decoder_weight_layout();
 
-class AdainDecoder {
- public:
-  // Throws InputError starting with `source` (the file) listing every difference from the layout.
-  AdainDecoder(const NamedTensors& weights, const std::string& source, Precision precision = Precision::kFloat32);
-  at::Tensor decode(at::Tensor features) const { return stack_.forward(std::move(features)); }
-  const LayerStack& stack() const { return stack_; }
-
- private:
-  LayerStack stack_;
-};
+// The decoder as a LayerStack: forward(features) -> image (see above for layouts).
+// Throws InputError starting with `source` (the file) and listing every difference from the layout.
+LayerStack adain_decoder_from_weights(const NamedTensors& weights, const std::string& source,
+                                      Precision precision = Precision::kFloat32);
 
 }  // namespace depthstyle

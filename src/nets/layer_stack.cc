@@ -136,7 +136,7 @@ LayerStack::LayerStack(std::string name, const LayerTable& layers, std::size_t u
   }
 }
 
-at::Tensor LayerStack::forward(at::Tensor input) const {
+at::Tensor LayerStack::forward(at::Tensor input, std::size_t stripe_bytes) const {
   if (input.dim() != 4 || input.size(1) != in_channels_) {
     throw Error(concat(name_, ": expected an Nx", in_channels_, "xHxW input, got ", shape_text(input.sizes())));
   }
@@ -149,70 +149,58 @@ at::Tensor LayerStack::forward(at::Tensor input) const {
   const Step& first = steps_.front();
   at::Tensor x = first.pad_before ? reflection_pad_1(input, first.dtype) : input.to(first.dtype).contiguous();
   input.reset();
-  for (std::size_t index = 0; index < steps_.size(); ++index) {
-    const Step& step = steps_[index];
-    at::Tensor conv_output = at::conv2d(x.to(step.dtype), step.weight, step.bias);
-    x.reset();  // the conv's input goes before the next layer's input is allocated: one full-size buffer less
-    x = finish_step(std::move(conv_output), index);
-  }
+  for (std::size_t index = 0; index < steps_.size(); ++index) x = run_step(x, index, stripe_bytes);
   return x.to(at::kFloat).contiguous();
-}
-
-at::Tensor LayerStack::finish_step(at::Tensor x, std::size_t index) const {
-  const Step& step = steps_[index];
-  const bool pad_next = index + 1 < steps_.size() && steps_[index + 1].pad_before;
-  // The padded input of the next conv is written in that conv's dtype.
-  const at::ScalarType next_dtype = index + 1 < steps_.size() ? steps_[index + 1].dtype : step.dtype;
-  // ReLU commutes with max pooling and with nearest upsampling, so it is applied where the tensor is smallest or
-  // where it costs no extra pass (inside the padding copy).
-  if (step.pool_after) x = max_pool_2x2(x);
-  if (step.upsample_after) {
-    if (step.relu_after) x.relu_();
-    return pad_next ? upsample_reflection_pad_1(x, next_dtype)
-                    : at::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)}, 2.0, 2.0);
-  }
-  if (pad_next) return step.relu_after ? relu_reflection_pad_1(x, next_dtype) : reflection_pad_1(x, next_dtype);
-  if (step.relu_after) x.relu_();
-  return x;
 }
 
 namespace {
 
 enum class BeforePadding { kNothing, kReLU, kUpsample };
 
+// Writes `source` (ReLU'd or upsampled x2 first, if asked) into `destination`, converting the dtype.
+void write_transformed(const at::Tensor& source, BeforePadding before, at::Tensor destination) {
+  switch (before) {
+    case BeforePadding::kNothing: destination.copy_(source); break;
+    case BeforePadding::kReLU:
+      if (destination.scalar_type() == source.scalar_type()) {
+        at::clamp_min_out(destination, source, 0);
+      } else {  // clamp_min_out cannot convert; rounding keeps signs and zero, so the order does not matter
+        destination.copy_(source);
+        destination.clamp_min_(0);
+      }
+      break;
+    case BeforePadding::kUpsample: {
+      // Output pixel (y, x) = input pixel (y / 2, x / 2): a broadcast copy into the 2x2-split destination.
+      const std::int64_t batch = source.size(0), channels = source.size(1);
+      const std::int64_t height = source.size(2), width = source.size(3);
+      destination.view({batch, channels, height, 2, width, 2})
+          .copy_(source.view({batch, channels, height, 1, width, 1}).expand({batch, channels, height, 2, width, 2}));
+      break;
+    }
+  }
+}
+
+// Fills the one-pixel border of `padded` from its interior, as ReflectionPad2d(1). Row 0 mirrors interior row 1
+// (row 2); row H+1 mirrors interior row H-2 (row H-1). The columns are copied after the rows, whole height, so the
+// corners mirror the diagonal neighbour as PyTorch's do.
+void reflect_border(at::Tensor& padded) {
+  const std::int64_t height = padded.size(2) - 2, width = padded.size(3) - 2;
+  padded.select(2, 0).copy_(padded.select(2, 2));
+  padded.select(2, height + 1).copy_(padded.select(2, height - 1));
+  padded.select(3, 0).copy_(padded.select(3, 2));
+  padded.select(3, width + 1).copy_(padded.select(3, width - 1));
+}
+
 at::Tensor padded(const at::Tensor& input, BeforePadding before, std::optional<at::ScalarType> dtype) {
   DEPTHSTYLE_ASSERT(input.dim() == 4);
-  const std::int64_t batch = input.size(0), channels = input.size(1);
   const std::int64_t factor = before == BeforePadding::kUpsample ? 2 : 1;
   const std::int64_t height = factor * input.size(2), width = factor * input.size(3);
   DEPTHSTYLE_ASSERT(height >= 2 && width >= 2);
   at::Tensor output = at::empty(
-      {batch, channels, height + 2, width + 2},
+      {input.size(0), input.size(1), height + 2, width + 2},
       input.options().dtype(dtype.value_or(input.scalar_type())).memory_format(input.suggest_memory_format()));
-  at::Tensor interior = output.narrow(2, 1, height).narrow(3, 1, width);
-  switch (before) {
-    case BeforePadding::kNothing: interior.copy_(input); break;
-    case BeforePadding::kReLU:
-      if (interior.scalar_type() == input.scalar_type()) {
-        at::clamp_min_out(interior, input, 0);
-      } else {  // clamp_min_out cannot convert; rounding keeps signs and zero, so the order does not matter
-        interior.copy_(input);
-        interior.clamp_min_(0);
-      }
-      break;
-    case BeforePadding::kUpsample:
-      // Output pixel (y, x) = input pixel (y / 2, x / 2): a broadcast copy into the 2x2-split interior.
-      interior.view({batch, channels, input.size(2), 2, input.size(3), 2})
-          .copy_(input.view({batch, channels, input.size(2), 1, input.size(3), 1})
-                     .expand({batch, channels, input.size(2), 2, input.size(3), 2}));
-      break;
-  }
-  // Row 0 mirrors interior row 1 (output row 2); row H+1 mirrors interior row H-2 (output row H-1). The columns are
-  // copied after the rows, whole height, so the corners mirror the diagonal neighbour as PyTorch's do.
-  output.select(2, 0).copy_(output.select(2, 2));
-  output.select(2, height + 1).copy_(output.select(2, height - 1));
-  output.select(3, 0).copy_(output.select(3, 2));
-  output.select(3, width + 1).copy_(output.select(3, width - 1));
+  write_transformed(input, before, output.narrow(2, 1, height).narrow(3, 1, width));
+  reflect_border(output);
   return output;
 }
 
@@ -229,6 +217,50 @@ void max_of_pairs(const at::Tensor& input, std::int64_t dim, at::Tensor& out) {
 }
 
 }  // namespace
+
+at::Tensor LayerStack::run_step(const at::Tensor& input, std::size_t index, std::size_t stripe_bytes) const {
+  const Step& step = steps_[index];
+  const bool pad_next = index + 1 < steps_.size() && steps_[index + 1].pad_before;
+  // The padded input of the next conv is written in that conv's dtype.
+  const at::ScalarType next_dtype = index + 1 < steps_.size() ? steps_[index + 1].dtype : step.dtype;
+  const std::int64_t kernel = step.weight.size(2);
+  const std::int64_t conv_height = input.size(2) - kernel + 1, conv_width = input.size(3) - kernel + 1;
+  const std::int64_t channels = step.weight.size(0);
+
+  // Rows of the destination per conv output row: 1/2 after pooling (ceil), 2 after upsampling.
+  const auto destination_rows = [&](std::int64_t conv_rows) {
+    return step.pool_after ? (conv_rows + 1) / 2 : step.upsample_after ? 2 * conv_rows : conv_rows;
+  };
+  const std::int64_t height = destination_rows(conv_height);
+  const std::int64_t width =
+      step.pool_after ? (conv_width + 1) / 2 : step.upsample_after ? 2 * conv_width : conv_width;
+  const std::int64_t border = pad_next ? 1 : 0;
+  DEPTHSTYLE_ASSERT(!pad_next || (height >= 2 && width >= 2));  // forward() checked the input size
+  at::Tensor destination = at::empty({input.size(0), channels, height + 2 * border, width + 2 * border},
+                                     input.options().dtype(next_dtype));
+  at::Tensor interior = destination.narrow(2, border, height).narrow(3, border, width);
+
+  // ReLU commutes with max pooling and with nearest upsampling, so it is applied where the tensor is smallest or
+  // where it costs no extra pass (inside the copy into the destination).
+  const std::int64_t row_bytes =
+      input.size(0) * channels * conv_width * static_cast<std::int64_t>(at::elementSize(step.dtype));
+  std::int64_t stripe_rows = std::max<std::int64_t>(2, static_cast<std::int64_t>(stripe_bytes) / row_bytes);
+  stripe_rows -= stripe_rows % 2;  // pooling pairs rows: stripes start on even rows
+  for (std::int64_t row = 0; row < conv_height; row += stripe_rows) {
+    const std::int64_t rows = std::min(stripe_rows, conv_height - row);
+    at::Tensor stripe = at::conv2d(input.narrow(2, row, rows + kernel - 1).to(step.dtype), step.weight, step.bias);
+    at::Tensor target = interior.narrow(2, destination_rows(row), destination_rows(rows));
+    if (step.pool_after) stripe = max_pool_2x2(stripe);
+    if (step.upsample_after) {
+      if (step.relu_after) stripe.relu_();
+      write_transformed(stripe, BeforePadding::kUpsample, target);
+    } else {
+      write_transformed(stripe, step.relu_after ? BeforePadding::kReLU : BeforePadding::kNothing, target);
+    }
+  }
+  if (pad_next) reflect_border(destination);
+  return destination;
+}
 
 at::Tensor reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype) {
   return padded(input, BeforePadding::kNothing, dtype);

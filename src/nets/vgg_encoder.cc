@@ -34,19 +34,9 @@ const WeightLayout& vgg_encoder_weight_layout() {
   return layout;
 }
 
-namespace {
-
-const NamedTensors& checked(const NamedTensors& weights, const std::string& source) {
-  const bool swapped = layout_differences(adain_decoder_weight_layout(), weights).empty();
-  check_weight_layout(vgg_encoder_weight_layout(), weights, source,
-                      swapped ? "these are the AdaIN decoder's weights: were the encoder and decoder files swapped?"
-                              : "");
-  return weights;
+LayerStack vgg_encoder_from_weights(const NamedTensors& weights, const std::string& source, Precision precision) {
+  check_weight_layout(vgg_encoder_weight_layout(), weights, source, {&adain_decoder_weight_layout()});
+  return LayerStack("VGG encoder", vgg_encoder_layers(), kVggEncoderUsedLayers, weights, precision);
 }
-
-}  // namespace
-
-VggEncoder::VggEncoder(const NamedTensors& weights, const std::string& source, Precision precision)
-    : stack_("VGG encoder", vgg_encoder_layers(), kVggEncoderUsedLayers, checked(weights, source), precision) {}
 
 }  // namespace depthstyle

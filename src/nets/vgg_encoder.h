@@ -26,16 +26,9 @@ const LayerTable& vgg_encoder_layers();
 constexpr std::size_t kVggEncoderUsedLayers = 31;
 const WeightLayout& vgg_encoder_weight_layout();
 
-class VggEncoder {
- public:
-  // Throws InputError starting with `source` (the file) listing every difference from the layout.
-  VggEncoder(const NamedTensors& weights, const std::string& source, Precision precision = Precision::kFloat32);
-  // Image -> relu4_1; see the header comment for layouts. Throws Error for an image smaller than 9 pixels a side.
-  at::Tensor encode(at::Tensor image) const { return stack_.forward(std::move(image)); }
-  const LayerStack& stack() const { return stack_; }
-
- private:
-  LayerStack stack_;
-};
+// The encoder as a LayerStack: forward(image) -> relu4_1 (see above for layouts; an image needs 9 pixels a side).
+// Throws InputError starting with `source` (the file) and listing every difference from the layout.
+LayerStack vgg_encoder_from_weights(const NamedTensors& weights, const std::string& source,
+                                    Precision precision = Precision::kFloat32);
 
 }  // namespace depthstyle

@@ -71,13 +71,17 @@ std::string describe(const LayoutDifference& difference) {
 }  // namespace
 
 void check_weight_layout(const WeightLayout& layout, const NamedTensors& tensors, const std::string& source,
-                         const std::string& hint) {
+                         const std::vector<const WeightLayout*>& look_alikes) {
   const std::vector<LayoutDifference> differences = layout_differences(layout, tensors);
   if (differences.empty()) return;
   std::string message = concat(source, ": does not hold the ", layout.model, " weights (", differences.size(),
                                differences.size() == 1 ? " difference):" : " differences):");
   for (const LayoutDifference& difference : differences) message += "\n  " + describe(difference);
-  if (!hint.empty()) message += "\n  " + hint;
+  for (const WeightLayout* look_alike : look_alikes) {
+    if (layout_differences(*look_alike, tensors).empty()) {
+      message += concat("\n  these are the ", look_alike->model, " weights: wrong file, or two files swapped?");
+    }
+  }
   throw InputError(message);
 }
 

@@ -51,9 +51,10 @@ std::vector<LayoutDifference> layout_differences(const WeightLayout& layout, con
 //     unexpected tensor '99.weight': found float32 [3]
 //     wrong shape of '2.weight': expected [64, 3, 3, 3], found [64, 4, 3, 3]
 //     wrong dtype of '2.bias': expected float32, found float16
-// `hint`, if not empty, is appended as a last line (e.g. "this looks like the AdaIN decoder's weights").
+//     these are the <other model> weights: wrong file, or two files swapped?
+// The last line appears when the tensors match one of `look_alikes` (layouts of related files) exactly.
 void check_weight_layout(const WeightLayout& layout, const NamedTensors& tensors, const std::string& source,
-                         const std::string& hint = "");
+                         const std::vector<const WeightLayout*>& look_alikes = {});
 
 // The tensor named `name`; it must exist (check the layout first). Returns nullptr for an absent optional tensor.
 const at::Tensor* find_tensor(const NamedTensors& tensors, const std::string& name);

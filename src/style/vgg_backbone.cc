@@ -14,8 +14,10 @@ class VggBackbone : public Backbone {
  public:
   explicit VggBackbone(const VggBackboneConfig& config)
       : config_(config),
-        encoder_(read_checkpoint(config.encoder_path).tensors, config.encoder_path.string(), config.precision),
-        decoder_(read_checkpoint(config.decoder_path).tensors, config.decoder_path.string(), config.precision),
+        encoder_(vgg_encoder_from_weights(read_checkpoint(config.encoder_path).tensors,
+                                          config.encoder_path.string(), config.precision)),
+        decoder_(adain_decoder_from_weights(read_checkpoint(config.decoder_path).tensors,
+                                            config.decoder_path.string(), config.precision)),
         encoder_sha256_(sha256_hex_of_file(config.encoder_path)),
         decoder_sha256_(sha256_hex_of_file(config.decoder_path)) {}
 
@@ -26,13 +28,13 @@ class VggBackbone : public Backbone {
   }
   bool reproduces_paper() const override { return true; }
 
-  Features encode(const at::Tensor& image) override { return {{encoder_.encode(image)}}; }
+  Features encode(const at::Tensor& image) override { return {{encoder_.forward(image)}}; }
 
   at::Tensor decode(const Features& features) override {
     if (features.levels.size() != 1) {
       throw Error(concat("vgg backbone: expected one feature level (relu4_1), got ", features.levels.size()));
     }
-    return decoder_.decode(features.levels.front());
+    return decoder_.forward(features.levels.front());
   }
 
   nlohmann::json describe() const override {
@@ -47,8 +49,8 @@ class VggBackbone : public Backbone {
 
  private:
   VggBackboneConfig config_;
-  VggEncoder encoder_;
-  AdainDecoder decoder_;
+  LayerStack encoder_;
+  LayerStack decoder_;
   std::string encoder_sha256_;
   std::string decoder_sha256_;
 };
