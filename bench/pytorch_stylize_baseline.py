@@ -18,7 +18,6 @@ import argparse
 import importlib.util
 import json
 import os
-import resource
 import time
 
 import numpy as np
@@ -52,6 +51,15 @@ class Float32ReflectionPad(nn.Module):
 def to_bfloat16(sequential):
     modules = [Float32ReflectionPad() if isinstance(m, nn.ReflectionPad2d) else m for m in sequential]
     return nn.Sequential(*modules).bfloat16()
+
+
+def peak_rss_kib():
+    """VmHWM, this process's own peak (ru_maxrss would include the spawning parent's, which Linux carries over)."""
+    with open('/proc/self/status') as status:
+        for line in status:
+            if line.startswith('VmHWM:'):
+                return int(line.split()[1])
+    raise RuntimeError('no VmHWM in /proc/self/status')
 
 
 def save_image(path, tensor):
@@ -97,7 +105,7 @@ def main():
             seconds.append(time.perf_counter() - start)
             cpu_seconds.append(time.process_time() - cpu_start)
     save_image(os.path.join(args.work_dir, 'output.npy'), output)
-    print(json.dumps({'seconds': seconds, 'cpu_seconds': cpu_seconds, 'max_rss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    print(json.dumps({'seconds': seconds, 'cpu_seconds': cpu_seconds, 'max_rss_kib': peak_rss_kib(),
                       'threads': torch.get_num_threads()}))
 
 

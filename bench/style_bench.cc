@@ -6,13 +6,12 @@
 //
 // Prints (a) one stylization (content and style side x side) depthstyle fp32 vs PyTorch eager fp32: wall-clock
 // median and minimum, process CPU time, their ratios, and the largest output difference; (c) GFLOP/s on the conv
-// stack (every conv's FLOPs counted) and peak RSS (ru_maxrss of a child process doing one stylization) at
+// stack (every conv's FLOPs counted) and peak RSS (VmHWM of a child process doing one stylization) at
 // side x side and at --large (0 = skip); (d) bf16 vs PyTorch eager fp32 with PSNR against depthstyle fp32 (at
 // 128 px where the CPU lacks fast bf16 kernels, see bf16_is_native()). Timings alternate between the two programs
 // for --rounds rounds, so a machine busy with other work slows both alike; CPU time is the steadier figure there.
 // (b), the grid of betas with feature reuse, belongs to the stylizer's benchmark.
 #include <ATen/ATen.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,6 +21,7 @@
 #include <ctime>
 #include <memory>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -117,10 +117,14 @@ double median(std::vector<double> values) {
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 double minimum(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
+// VmHWM, this process's own peak: ru_maxrss would start at the parent's peak in a posix_spawn'ed child (Linux
+// carries the maximum across execve).
 long peak_rss_kib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  throw depthstyle::Error("no VmHWM in /proc/self/status");
 }
 
 std::unique_ptr<depthstyle::Backbone> make_backbone(const Options& options, depthstyle::Precision precision) {

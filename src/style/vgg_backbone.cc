@@ -60,7 +60,7 @@ class VggBackbone : public Backbone {
 std::unique_ptr<Backbone> make_vgg_backbone(const VggBackboneConfig& config) {
   if (config.precision == Precision::kBFloat16 && !bf16_is_native()) {
     log_warning("vgg backbone: precision bf16 on a CPU without AVX-512 (BW, VL, DQ): oneDNN runs bfloat16 ",
-                "convolutions with reference loops here, tens of times slower than fp32; results are correct");
+                "convolutions in reference loops here, several times slower than fp32 (use fp32); results are correct");
   }
   return std::make_unique<VggBackbone>(config);
 }
