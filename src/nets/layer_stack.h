@@ -73,7 +73,9 @@ class LayerStack {
   // value is computed by the same kernel from the same inputs as without stripes. Taking the input by value lets it
   // be freed once the first layer has consumed it: pass an rvalue.
   at::Tensor forward(at::Tensor input, std::size_t stripe_bytes = kDefaultStripeBytes) const;
-  static constexpr std::size_t kDefaultStripeBytes = std::size_t{16} << 20;  // fits this machine's L3 cache
+  // 16 MiB: measured against whole layers (64 MiB) on 2 cores, the same speed at 512 px (1.11x vs 1.12x PyTorch)
+  // and a lower peak at 3000x2000 (5.1 vs 6.5 GiB).
+  static constexpr std::size_t kDefaultStripeBytes = std::size_t{16} << 20;
 
   Precision precision() const { return precision_; }
   std::int64_t input_channels() const { return in_channels_; }
