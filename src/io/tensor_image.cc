@@ -11,7 +11,9 @@ at::Tensor tensor_from_image(const cv::Mat& image) {
   const cv::Mat dense = image.isContinuous() ? image : image.clone();
   const at::Tensor hwc = at::from_blob(const_cast<float*>(dense.ptr<float>()), {dense.rows, dense.cols, dense.channels()},
                                        at::TensorOptions().dtype(at::kFloat));
-  return hwc.permute({2, 0, 1}).unsqueeze(0).contiguous();
+  // clone, not contiguous(): for one channel the permuted view already counts as contiguous, and contiguous()
+  // would return a tensor aliasing the Mat's memory.
+  return hwc.permute({2, 0, 1}).unsqueeze(0).clone(at::MemoryFormat::Contiguous);
 }
 
 cv::Mat image_from_tensor(const at::Tensor& tensor) {

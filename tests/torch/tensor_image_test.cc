@@ -34,6 +34,17 @@ TEST(TensorImage, PaddedRoiAndSingleChannelAreCopiedDensely) {
   EXPECT_FLOAT_EQ(tensor[0][0][0][0].item<float>(), 5.0f);
 }
 
+TEST(TensorImage, SingleChannelTensorOwnsItsMemory) {
+  at::Tensor tensor;
+  {
+    cv::Mat map(3, 5, CV_32FC1, cv::Scalar(7.0f));
+    tensor = tensor_from_image(map);
+    map.setTo(-1.0f);  // the tensor must not see this: it is a copy
+  }
+  EXPECT_EQ(tensor.min().item<float>(), 7.0f);
+  EXPECT_EQ(tensor.max().item<float>(), 7.0f);
+}
+
 TEST(TensorImage, WrongChannelCountIsAnError) {
   EXPECT_THROW_MESSAGE(image_from_tensor(at::zeros({1, 2, 4, 4})), Error, "C = 1 or 3");
 }

@@ -1,0 +1,317 @@
+// Speed and memory of the vgg backbone against the PyTorch eager baseline a user would otherwise run (the public
+// AdaIN port's stylization, bench/pytorch_stylize_baseline.py, with malloc tuned the same way and the same threads).
+// Both load the same seeded random weights in the published layout and stylize the same pixels.
+//
+//   build/bench/style_bench [--side 512] [--repeats 3] [--rounds 2] [--threads 0] [--large 3000x2000]
+//
+// Prints (a) one stylization (content and style side x side) depthstyle fp32 vs PyTorch eager fp32: wall-clock
+// median and minimum, process CPU time, their ratios, and the largest output difference; (c) GFLOP/s on the conv
+// stack (every conv's FLOPs counted) and peak RSS (VmHWM of a child process doing one stylization) at
+// side x side and at --large (0 = skip); (d) bf16 vs PyTorch eager fp32 with PSNR against depthstyle fp32 (at
+// 128 px where the CPU lacks fast bf16 kernels, see bf16_is_native()). Timings alternate between the two programs
+// for --rounds rounds, so a machine busy with other work slows both alike; CPU time is the steadier figure there.
+// (b), the grid of betas with feature reuse, belongs to the stylizer's benchmark.
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/process.h"
+#include "core/runtime.h"
+#include "io/npy.h"
+#include "io/tensor_image.h"
+#include "nets/adain_decoder.h"
+#include "nets/vgg_encoder.h"
+#include "style/adain.h"
+#include "style/vgg_backbone.h"
+
+namespace {
+
+using depthstyle::concat;
+namespace fs = std::filesystem;
+
+struct ImageSize {
+  std::int64_t height = 0, width = 0;
+};
+
+ImageSize parse_size(const std::string& text) {
+  if (text == "0") return {};
+  const std::size_t x = text.find('x');
+  if (x == std::string::npos) throw depthstyle::UsageError("expected a size as HEIGHTxWIDTH or 0, got " + text);
+  return {std::stoll(text.substr(0, x)), std::stoll(text.substr(x + 1))};
+}
+std::string size_text(const ImageSize& size) { return concat(size.height, "x", size.width); }
+
+struct Options {
+  int side = 512;
+  int repeats = 3;
+  int rounds = 2;
+  int threads = 0;
+  ImageSize large{3000, 2000};
+  fs::path weights_dir;  // default: vgg_weights beside this binary
+  // Child mode: one stylization of `content` (style side x side) in `precision`; prints seconds and peak RSS.
+  bool child_rss = false;
+  ImageSize content;
+  std::string precision = "fp32";
+};
+
+Options parse(int argc, char** argv) {
+  Options options;
+  options.weights_dir = fs::absolute(fs::path(argv[0]).parent_path() / "vgg_weights");
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    const auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw depthstyle::UsageError(flag + " needs a value");
+      return argv[++i];
+    };
+    if (flag == "--side") options.side = std::stoi(value());
+    else if (flag == "--repeats") options.repeats = std::stoi(value());
+    else if (flag == "--rounds") options.rounds = std::stoi(value());
+    else if (flag == "--threads") options.threads = std::stoi(value());
+    else if (flag == "--large") options.large = parse_size(value());
+    else if (flag == "--weights-dir") options.weights_dir = fs::absolute(value());
+    else if (flag == "--child-rss") options.child_rss = true;
+    else if (flag == "--content") options.content = parse_size(value());
+    else if (flag == "--precision") options.precision = value();
+    else throw depthstyle::UsageError("unknown option " + flag);
+  }
+  if (options.side < 16 || options.repeats < 1 || options.rounds < 1) {
+    throw depthstyle::UsageError("need --side >= 16, --repeats >= 1, --rounds >= 1");
+  }
+  return options;
+}
+
+// Wall-clock and process CPU seconds of one run.
+struct Timing {
+  std::vector<double> wall, cpu;
+  void append(const Timing& other) {
+    wall.insert(wall.end(), other.wall.begin(), other.wall.end());
+    cpu.insert(cpu.end(), other.cpu.begin(), other.cpu.end());
+  }
+};
+
+double cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+double minimum(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
+// VmHWM, this process's own peak: ru_maxrss would start at the parent's peak in a posix_spawn'ed child (Linux
+// carries the maximum across execve).
+long peak_rss_kib() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  throw depthstyle::Error("no VmHWM in /proc/self/status");
+}
+
+std::unique_ptr<depthstyle::Backbone> make_backbone(const Options& options, depthstyle::Precision precision) {
+  return depthstyle::make_vgg_backbone({options.weights_dir / "vgg_normalised_zip.pth",
+                                        options.weights_dir / "decoder_zip.pth", precision});
+}
+
+// The port's stylization with its default alpha = 1: decoder(AdaIN(f(c), f(s))), clamped as it is when saved.
+at::Tensor stylize(depthstyle::Backbone& backbone, const at::Tensor& content, const at::Tensor& style) {
+  const at::Tensor content_features = backbone.encode(content).levels.at(0);
+  const at::Tensor style_features = backbone.encode(style).levels.at(0);
+  return backbone.decode({{depthstyle::adain(content_features, style_features)}}).clamp(0, 1);
+}
+
+Timing time_stylize(depthstyle::Backbone& backbone, const at::Tensor& content, const at::Tensor& style, int repeats,
+                    at::Tensor* output) {
+  Timing timing;
+  for (int i = 0; i < repeats; ++i) {
+    const double wall_start = wall_seconds(), cpu_start = cpu_seconds();
+    *output = stylize(backbone, content, style);
+    timing.cpu.push_back(cpu_seconds() - cpu_start);
+    timing.wall.push_back(wall_seconds() - wall_start);
+  }
+  return timing;
+}
+
+// A 1x3xHxW image the baseline wrote as a (3H, W) float32 .npy.
+at::Tensor read_image_npy(const fs::path& path) {
+  const at::Tensor flat = depthstyle::tensor_from_image(depthstyle::parse_npy(depthstyle::read_file(path), path));
+  return flat.reshape({1, 3, flat.size(2) / 3, flat.size(3)});
+}
+
+struct BaselineRun {
+  Timing timing;
+  long peak_rss_kib = 0;
+};
+
+// Runs the PyTorch baseline (`repeats` timed runs after a warm-up); it writes content.npy, style.npy and output.npy
+// into `work_dir`.
+BaselineRun run_baseline(const Options& options, const fs::path& work_dir, const ImageSize& content, int style_side,
+                         int repeats, int threads) {
+  const depthstyle::ProcessResult result = depthstyle::run_process(
+      {"env", "GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184", "/usr/bin/python3",
+       std::string(DEPTHSTYLE_SOURCE_DIR) + "/bench/pytorch_stylize_baseline.py", "--weights-dir",
+       options.weights_dir.string(), "--work-dir", work_dir.string(), "--content", size_text(content), "--style",
+       concat(style_side, "x", style_side), "--repeats", std::to_string(repeats), "--threads",
+       std::to_string(threads)});
+  const std::size_t json_start = result.output.rfind('{');
+  if (result.exit_code != 0 || json_start == std::string::npos) {
+    throw depthstyle::Error("PyTorch baseline failed:\n" + result.output);
+  }
+  const nlohmann::json report = nlohmann::json::parse(result.output.substr(json_start));
+  return {{report["seconds"].get<std::vector<double>>(), report["cpu_seconds"].get<std::vector<double>>()},
+          report["max_rss_kib"].get<long>()};
+}
+
+double psnr(const at::Tensor& actual, const at::Tensor& reference) {
+  return 10 * std::log10(1.0 / (actual - reference).pow(2).mean().item<double>());
+}
+
+double stylization_flops(const ImageSize& content, std::int64_t style_side) {
+  using namespace depthstyle;
+  const auto encoder = [](std::int64_t height, std::int64_t width) {
+    return conv_flops(vgg_encoder_layers(), kVggEncoderUsedLayers, height, width);
+  };
+  const auto feature_side = [](std::int64_t side) { return (((side + 1) / 2 + 1) / 2 + 1) / 2; };
+  return encoder(content.height, content.width) + encoder(style_side, style_side) +
+         conv_flops(adain_decoder_layers(), adain_decoder_layers().size(), feature_side(content.height),
+                    feature_side(content.width));
+}
+
+int child_rss(const Options& options) {
+  at::manual_seed(0);
+  const at::Tensor content = at::rand({1, 3, options.content.height, options.content.width});
+  const at::Tensor style = at::rand({1, 3, options.side, options.side});
+  const std::unique_ptr<depthstyle::Backbone> backbone =
+      make_backbone(options, depthstyle::precision_from_string(options.precision));
+  const long loaded_kib = peak_rss_kib();
+  at::Tensor output;
+  const Timing timing = time_stylize(*backbone, content, style, 1, &output);
+  std::printf("%.3f %.3f %ld %ld\n", timing.wall[0], timing.cpu[0], loaded_kib, peak_rss_kib());
+  return 0;
+}
+
+void print_memory(const char* self, const Options& options, const ImageSize& content, const std::string& precision) {
+  const depthstyle::ProcessResult result = depthstyle::run_process(
+      {self, "--child-rss", "--content", size_text(content), "--side", std::to_string(options.side), "--precision",
+       precision, "--threads", std::to_string(options.threads), "--weights-dir", options.weights_dir.string()});
+  double wall = 0, cpu = 0;
+  long loaded_kib = 0, peak_kib = 0;
+  const std::size_t last_line = result.output.rfind('\n', result.output.size() - 2);
+  if (result.exit_code != 0 ||
+      std::sscanf(result.output.c_str() + (last_line == std::string::npos ? 0 : last_line + 1), "%lf %lf %ld %ld",
+                  &wall, &cpu, &loaded_kib, &peak_kib) != 4) {
+    throw depthstyle::Error("memory measurement failed:\n" + result.output);
+  }
+  std::printf("  %s content %s, style %dx%d: peak RSS %.0f MiB (%.0f MiB before stylizing), %.2f s, %.1f GFLOP/s\n",
+              precision.c_str(), size_text(content).c_str(), options.side, options.side, peak_kib / 1024.0,
+              loaded_kib / 1024.0, wall, stylization_flops(content, options.side) / wall / 1e9);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // results appear as they are measured, also when redirected
+  depthstyle::tune_malloc_for_large_tensors();
+  const Options options = parse(argc, argv);
+  const int threads = depthstyle::set_thread_count(options.threads);
+  if (options.child_rss) return child_rss(options);
+
+  const depthstyle::ProcessResult fixtures = depthstyle::run_process(
+      {"/usr/bin/python3", std::string(DEPTHSTYLE_SOURCE_DIR) + "/tests/fixtures/style/make_vgg_fixtures.py",
+       options.weights_dir.string()});
+  if (fixtures.exit_code != 0) throw depthstyle::Error("writing the random weight files failed:\n" + fixtures.output);
+  const fs::path work_dir = options.weights_dir.parent_path() / "style_bench_work";
+  const int side = options.side;
+  const bool bf16_native = depthstyle::bf16_is_native();
+  std::printf("style_bench: %d threads; bf16 kernels %s; seeded random weights in %s\n", threads,
+              bf16_native ? "native (AVX-512)" : "NOT native (no AVX-512: oneDNN reference loops)",
+              options.weights_dir.c_str());
+
+  // (a) one stylization, fp32, alternating between the programs.
+  const std::unique_ptr<depthstyle::Backbone> fp32 = make_backbone(options, depthstyle::Precision::kFloat32);
+  Timing baseline, ours;
+  at::Tensor output, content, style;
+  for (int round = 0; round < options.rounds; ++round) {
+    baseline.append(run_baseline(options, work_dir, {side, side}, side, options.repeats, threads).timing);
+    if (round == 0) {
+      content = read_image_npy(work_dir / "content.npy");
+      style = read_image_npy(work_dir / "style.npy");
+      stylize(*fp32, content, style);  // warm-up, as the baseline has
+    }
+    ours.append(time_stylize(*fp32, content, style, options.repeats, &output));
+  }
+  const double difference = (output - read_image_npy(work_dir / "output.npy").clamp(0, 1)).abs().max().item<double>();
+  std::printf("\n(a) one stylization, content and style %dx%d, fp32, %zu runs each after a warm-up\n", side, side,
+              ours.wall.size());
+  std::printf("                    wall median   wall min   CPU median\n");
+  std::printf("  PyTorch eager       %7.3f s  %7.3f s    %7.3f s\n", median(baseline.wall), minimum(baseline.wall),
+              median(baseline.cpu));
+  std::printf("  depthstyle          %7.3f s  %7.3f s    %7.3f s\n", median(ours.wall), minimum(ours.wall),
+              median(ours.cpu));
+  std::printf("  speed-up            %7.2fx   %7.2fx     %7.2fx   (goal >= 1.2x)\n",
+              median(baseline.wall) / median(ours.wall), minimum(baseline.wall) / minimum(ours.wall),
+              median(baseline.cpu) / median(ours.cpu));
+  std::printf("  largest |depthstyle - PyTorch| over the clamped output: %.3g (goal <= 1e-4)\n", difference);
+
+  // (c) conv throughput and memory.
+  const double flops = stylization_flops({side, side}, side);
+  std::printf("\n(c) conv stack: %.1f GFLOP per stylization (every conv of both encoder passes and the decoder)\n",
+              flops / 1e9);
+  std::printf("  depthstyle fp32 %.1f GFLOP/s, PyTorch eager %.1f GFLOP/s (wall minimum; the whole stylization)\n",
+              flops / minimum(ours.wall) / 1e9, flops / minimum(baseline.wall) / 1e9);
+  std::vector<std::pair<ImageSize, std::string>> memory_runs = {{{side, side}, "fp32"}};
+  if (options.large.height > 0) memory_runs.push_back({options.large, "fp32"});
+  if (bf16_native) {
+    memory_runs.push_back({{side, side}, "bf16"});
+    if (options.large.height > 0) memory_runs.push_back({options.large, "bf16"});
+  }
+  for (const auto& [content_size, precision] : memory_runs) print_memory(argv[0], options, content_size, precision);
+  if (options.large.height > 0) {
+    const BaselineRun large = run_baseline(options, work_dir / "large", options.large, side, 0, threads);
+    std::printf("  PyTorch eager fp32 content %s, style %dx%d: peak RSS %.0f MiB\n", size_text(options.large).c_str(),
+                side, side, large.peak_rss_kib / 1024.0);
+  }
+  if (!bf16_native) std::printf("  bf16 not measured here: no fast bf16 kernels on this CPU\n");
+
+  // (d) bf16 against PyTorch eager fp32, at a reduced size where bf16 runs in reference loops.
+  const int bf16_side = bf16_native ? side : 128;
+  const fs::path bf16_work_dir = work_dir / "bf16";
+  const Timing bf16_baseline =
+      run_baseline(options, bf16_work_dir, {bf16_side, bf16_side}, bf16_side, options.repeats, threads).timing;
+  const at::Tensor bf16_content = read_image_npy(bf16_work_dir / "content.npy");
+  const at::Tensor bf16_style = read_image_npy(bf16_work_dir / "style.npy");
+  const std::unique_ptr<depthstyle::Backbone> bf16 = make_backbone(options, depthstyle::Precision::kBFloat16);
+  at::Tensor bf16_output, fp32_output;
+  stylize(*bf16, bf16_content, bf16_style);  // warm-up
+  const Timing bf16_timing = time_stylize(*bf16, bf16_content, bf16_style, options.repeats, &bf16_output);
+  time_stylize(*fp32, bf16_content, bf16_style, 1, &fp32_output);
+  std::printf("\n(d) bf16, content and style %dx%d%s\n", bf16_side, bf16_side,
+              bf16_native ? "" : " (not --side: bf16 convolutions run in reference loops on this CPU)");
+  std::printf("  PyTorch eager fp32 wall median %7.3f s\n", median(bf16_baseline.wall));
+  std::printf("  depthstyle bf16    wall median %7.3f s\n", median(bf16_timing.wall));
+  std::printf("  speed-up %.2fx (goal >= 2x); PSNR vs depthstyle fp32 %.1f dB (goal >= 40 dB)\n",
+              median(bf16_baseline.wall) / median(bf16_timing.wall), psnr(bf16_output, fp32_output));
+  return 0;
+} catch (const std::exception& error) {
+  std::fprintf(stderr, "style_bench: %s\n", error.what());
+  return 1;
+}

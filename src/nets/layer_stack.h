@@ -1,0 +1,118 @@
+// The reference implementations' networks are plain nn.Sequential stacks; this is one such stack in functional ATen.
+//
+// A LayerTable lists the reference modules in order, so a module's position IS the number in its weight keys
+// ("<index>.weight" [out, in, k, k], "<index>.bias" [out]). From the table come both the weight layout (every conv
+// of the table; only those before `used_count` are required) and the forward pass (modules [0, used_count)).
+//
+// Conventions, as in PyTorch: every conv has stride 1 and no padding of its own (3x3 convs follow a
+// ReflectionPad2d(1)); max pooling is 2x2, stride 2, ceil_mode=True; upsampling is nearest, x2.
+// Tensors: input and output 1xCxHxW float32, contiguous. Inside, activations use the precision's dtype:
+//   fp32   float32 throughout, equal to PyTorch eager up to oneDNN's summation order
+//   bf16   weights and activations in bfloat16, accumulation in float32 inside oneDNN, except the convs that touch
+//          the image (3 input or output channels: the encoder's preprocessing and first conv, the decoder's last),
+//          which stay float32: they are memory-bound, so bf16 would not speed them up, and they keep the input's
+//          and the output's full precision. Fast only where oneDNN has bf16 kernels (AVX-512: bf16_is_native()).
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nets/weight_layout.h"
+
+namespace depthstyle {
+
+enum class Precision { kFloat32, kBFloat16 };
+// "fp32", "bf16": the names configs and manifests use.
+std::string to_string(Precision precision);
+// Throws UsageError listing the accepted names.
+Precision precision_from_string(const std::string& name);
+at::ScalarType compute_dtype(Precision precision);
+// True if this CPU has the AVX-512 subsets (BW, VL, DQ) with which oneDNN runs bf16 convolutions in JIT kernels;
+// without them it falls back to reference loops (measured on an AVX2-only CPU: one 128x128x256 conv ~50x slower
+// than fp32, a whole 128 px stylization 4-9x).
+bool bf16_is_native();
+
+enum class LayerKind { kConv, kReflectionPad, kReLU, kMaxPool, kUpsample };
+
+struct Layer {
+  LayerKind kind;
+  std::int64_t in_channels = 0;  // convs only
+  std::int64_t out_channels = 0;
+  std::int64_t kernel_size = 0;
+};
+
+// Index = module index in the reference nn.Sequential.
+using LayerTable = std::vector<Layer>;
+
+// Float32 weight and bias of every conv in `layers`; those at index >= required_count are optional.
+WeightLayout weight_layout_of(const std::string& model, const LayerTable& layers, std::size_t required_count);
+
+// Multiply-adds x 2 of the convs a forward pass of an input of height x width runs (for GFLOP/s figures).
+double conv_flops(const LayerTable& layers, std::size_t used_count, std::int64_t height, std::int64_t width);
+
+class LayerStack {
+ public:
+  // Runs layers [0, used_count). `weights` must have passed check_weight_layout against weight_layout_of(layers, ..)
+  // (an absent required tensor is a programming error here, and aborts).
+  // `name` starts error messages ("VGG encoder: ...").
+  LayerStack(std::string name, const LayerTable& layers, std::size_t used_count, const NamedTensors& weights,
+             Precision precision);
+
+  // 1xCxHxW float32 -> 1xC'xH'xW' float32. Throws Error for an input with the wrong channel count or smaller than
+  // minimum_input_side() (reflection padding needs 2 pixels at every layer).
+  //
+  // Memory: each conv runs over stripes of output rows, each stripe's output at most `stripe_bytes`, and each
+  // stripe goes straight through the following ReLU/pooling/upsampling into the next conv's padded input. So a
+  // layer holds its input, the next layer's input and one stripe, never a whole conv output (nor oneDNN's blocked
+  // copies of whole tensors): a 3000x2000 stylization peaks at about half the memory of PyTorch eager. Every output
+  // value is computed by the same kernel from the same inputs as without stripes. Taking the input by value lets it
+  // be freed once the first layer has consumed it: pass an rvalue.
+  at::Tensor forward(at::Tensor input, std::size_t stripe_bytes = kDefaultStripeBytes) const;
+  // 16 MiB: measured against whole layers (64 MiB) on 2 cores, the same speed at 512 px (1.11x vs 1.12x PyTorch)
+  // and a lower peak at 3000x2000 (5.1 vs 6.5 GiB).
+  static constexpr std::size_t kDefaultStripeBytes = std::size_t{16} << 20;
+
+  Precision precision() const { return precision_; }
+  std::int64_t input_channels() const { return in_channels_; }
+  std::int64_t minimum_input_side() const { return minimum_input_side_; }
+
+ private:
+  // A conv with what surrounds it: [pad] conv [relu] [pool | upsample].
+  struct Step {
+    bool pad_before = false;
+    at::ScalarType dtype = at::kFloat;  // of the conv's input, weight, bias and output
+    at::Tensor weight;
+    at::Tensor bias;
+    bool relu_after = false;
+    bool pool_after = false;
+    bool upsample_after = false;
+  };
+  std::string name_;
+  Precision precision_;
+  std::int64_t in_channels_ = 0;
+  std::int64_t minimum_input_side_ = 1;
+  std::vector<Step> steps_;
+
+  // Step `index` on its (padded) input: conv, then what follows it up to and including the next step's padding.
+  at::Tensor run_step(const at::Tensor& input, std::size_t index, std::size_t stripe_bytes) const;
+};
+
+// The element-wise layers, exactly equal to PyTorch's (they only copy and compare values), fused into as few passes
+// over memory as the layer order allows: each writes the next conv's reflection-padded input directly. They work
+// for any dtype (torch 1.13 has no bfloat16 reflection padding) and either memory format; inputs are NxCxHxW.
+//   reflection_pad_1          ReflectionPad2d(1); needs H, W >= 2 as PyTorch does
+//   relu_reflection_pad_1     ReLU then ReflectionPad2d(1)
+//   upsample_reflection_pad_1 Upsample(scale_factor=2, nearest) then ReflectionPad2d(1)
+//   max_pool_2x2              MaxPool2d(2, 2, ceil_mode=True): a last odd row or column is its own window
+// The padded output has `input`'s dtype unless `dtype` says otherwise (converted in the same pass).
+at::Tensor reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
+at::Tensor relu_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
+at::Tensor upsample_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
+at::Tensor max_pool_2x2(const at::Tensor& input);
+
+}  // namespace depthstyle
