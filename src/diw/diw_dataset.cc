@@ -1,6 +1,9 @@
 #include "diw/diw_dataset.h"
 
+#include <algorithm>
 #include <charconv>
+#include <map>
+#include <tuple>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -174,6 +177,65 @@ DiwDataset read_diw_dataset(const std::filesystem::path& csv_path, const DiwRead
     }
   }
   return dataset;
+}
+
+std::vector<std::vector<std::size_t>> diw_image_groups(const std::vector<DiwEntry>& entries) {
+  std::vector<std::vector<std::size_t>> groups;
+  std::map<std::tuple<std::string_view, int, int>, std::size_t> group_of;
+  for (std::size_t index = 0; index < entries.size(); ++index) {
+    const DiwEntry& entry = entries[index];
+    const auto [found, inserted] =
+        group_of.emplace(std::make_tuple(std::string_view(entry.image), entry.pair.width, entry.pair.height),
+                         groups.size());
+    if (inserted) groups.emplace_back();
+    groups[found->second].push_back(index);
+  }
+  return groups;
+}
+
+std::string DiwShard::to_string() const { return concat(index, "/", count); }
+
+DiwShard parse_diw_shard(const std::string& text) {
+  const std::vector<std::string> parts = split(text, '/');
+  DiwShard shard;
+  const bool numbers = parts.size() == 2 && parse_integer(trim(parts[0]), shard.index) &&
+                       parse_integer(trim(parts[1]), shard.count);
+  if (!numbers || shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
+    throw UsageError(concat("shard '", text, "' is not of the form k/N with 1 <= k <= N (e.g. 3/8: the third of ",
+                            "eight slices)"));
+  }
+  return shard;
+}
+
+DiwDataset shard_of(const DiwDataset& dataset, DiwShard shard) {
+  // The whole file in order, each entry marked with where it came from.
+  std::vector<DiwEntry> all;
+  std::vector<bool> skipped;
+  all.reserve(dataset.entry_count());
+  std::size_t kept = 0, left_out = 0;
+  while (kept < dataset.entries.size() || left_out < dataset.skipped.size()) {
+    const bool take_skipped = kept == dataset.entries.size() ||
+                              (left_out < dataset.skipped.size() &&
+                               dataset.skipped[left_out].line < dataset.entries[kept].line);
+    all.push_back(take_skipped ? dataset.skipped[left_out++] : dataset.entries[kept++]);
+    skipped.push_back(take_skipped);
+  }
+  const std::vector<std::vector<std::size_t>> groups = diw_image_groups(all);
+  DiwDataset slice = dataset;
+  slice.entries.clear();
+  slice.skipped.clear();
+  std::vector<bool> in_slice(all.size(), false);
+  for (std::size_t group = 0; group < groups.size(); ++group) {
+    const auto owner = static_cast<int>(static_cast<std::uint64_t>(group) * static_cast<std::uint64_t>(shard.count) /
+                                        groups.size()) + 1;
+    if (owner != shard.index) continue;
+    for (std::size_t index : groups[group]) in_slice[index] = true;
+  }
+  for (std::size_t index = 0; index < all.size(); ++index) {
+    if (!in_slice[index]) continue;
+    (skipped[index] ? slice.skipped : slice.entries).push_back(all[index]);
+  }
+  return slice;
 }
 
 }  // namespace depthstyle

@@ -82,4 +82,24 @@ struct DiwDataset {
 // Reads and checks the whole file, including that every image exists. Throws InputError.
 DiwDataset read_diw_dataset(const std::filesystem::path& csv_path, const DiwReadOptions& options = {});
 
+// Entries that share an image (same path line and original size) form a group: the unit of prediction. Groups are in
+// order of their first entry; each lists its entries' indices in file order.
+std::vector<std::vector<std::size_t>> diw_image_groups(const std::vector<DiwEntry>& entries);
+
+// A deterministic slice of a DIW file for distributed runs: shard k of N (1 <= k <= N).
+struct DiwShard {
+  int index = 1;
+  int count = 1;
+  std::string to_string() const;  // "k/N"
+  bool is_whole() const { return count == 1; }
+};
+
+// Parses "k/N"; throws UsageError saying what was expected.
+DiwShard parse_diw_shard(const std::string& text);
+
+// The shard's part of `dataset`: the image groups of the whole file (missing images included, so the slices depend
+// on the CSV alone) are cut into N contiguous runs of nearly equal size (group g goes to shard floor(g * N / G) + 1),
+// and shard k keeps the entries and skipped entries of its groups. Every entry is in exactly one shard.
+DiwDataset shard_of(const DiwDataset& dataset, DiwShard shard);
+
 }  // namespace depthstyle
