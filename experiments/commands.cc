@@ -13,6 +13,7 @@ const std::vector<Command>& command_table() {
       {"run", "run an experiment from a YAML config: run CONFIG.yaml [--set key=value] [--resume]", run_run_command},
       {"weights", "inspect PyTorch checkpoints: weights inspect FILE", run_weights_command},
       {"data", "sample data: data fetch-samples", run_data_command},
+      {"diw", "DIW evaluation: diw merge SHARD... -o DIR, diw report STORE -o DIR", run_diw_command},
       {"version", "print the tool revision and library versions", run_version_command},
   };
   return table;

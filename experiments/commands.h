@@ -24,5 +24,6 @@ int run_version_command(int argc, char** argv);
 int run_weights_command(int argc, char** argv);
 int run_data_command(int argc, char** argv);
 int run_run_command(int argc, char** argv);
+int run_diw_command(int argc, char** argv);
 
 }  // namespace depthstyle

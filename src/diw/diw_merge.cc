@@ -109,23 +109,19 @@ DiwMergeSummary merge_prediction_stores(const std::vector<std::filesystem::path>
                             first.identity.dataset_entries));
   }
 
-  // Estimators: the same model in every shard; a shard where one did not run keeps its reason.
+  // Estimators: the same model in every shard. A status every shard agrees on is kept as it is (a model whose weights
+  // are missing everywhere reads exactly as in a single run); otherwise the first shard where it did not finish
+  // gives the status, its reason prefixed with the shard.
   struct MergedEstimator {
     StoredEstimator estimator;
     const ShardStore* described_by = nullptr;
+    std::vector<std::pair<const ShardStore*, StoredEstimator>> per_shard;
   };
   std::vector<MergedEstimator> estimators;
   for (const auto& [index, shard] : by_index) {
     const std::vector<StoredEstimator> listed = shard->store->estimators();
     if (estimators.empty()) {
-      for (const StoredEstimator& estimator : listed) estimators.push_back({estimator, nullptr});
-      for (MergedEstimator& merged : estimators) {
-        if (!merged.estimator.description.is_null()) merged.described_by = shard;
-        if (merged.estimator.status != EstimatorStatus::kOk) {
-          merged.estimator.detail = concat("shard ", shard->identity.shard.to_string(), ": ", merged.estimator.detail);
-        }
-      }
-      continue;
+      for (const StoredEstimator& estimator : listed) estimators.push_back({estimator, nullptr, {}});
     }
     if (listed.size() != estimators.size()) {
       throw UsageError(concat("cannot merge ", first.path.string(), " and ", shard->path.string(),
@@ -149,10 +145,23 @@ DiwMergeSummary merge_prediction_stores(const std::vector<std::filesystem::path>
                                   ", ", shard->path.string(), " ran ", other.description.dump()));
         }
       }
-      if (merged.estimator.status == EstimatorStatus::kOk && other.status != EstimatorStatus::kOk) {
-        merged.estimator.status = other.status;
-        merged.estimator.detail = concat("shard ", shard->identity.shard.to_string(), ": ", other.detail);
-      }
+      merged.per_shard.emplace_back(shard, other);
+    }
+  }
+  for (MergedEstimator& merged : estimators) {
+    const StoredEstimator& reference = merged.per_shard.front().second;
+    bool agree = true;
+    for (const auto& [shard, estimator] : merged.per_shard) {
+      agree = agree && estimator.status == reference.status && estimator.detail == reference.detail;
+    }
+    merged.estimator.status = reference.status;
+    merged.estimator.detail = reference.detail;
+    if (agree) continue;
+    for (const auto& [shard, estimator] : merged.per_shard) {
+      if (estimator.status == EstimatorStatus::kOk) continue;
+      merged.estimator.status = estimator.status;
+      merged.estimator.detail = concat("shard ", shard->identity.shard.to_string(), ": ", estimator.detail);
+      break;
     }
   }
 
