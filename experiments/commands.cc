@@ -14,6 +14,7 @@ const std::vector<Command>& command_table() {
       {"weights", "inspect PyTorch checkpoints: weights inspect FILE", run_weights_command},
       {"data", "sample data: data fetch-samples", run_data_command},
       {"diw", "DIW evaluation: diw merge SHARD... -o DIR, diw report STORE -o DIR", run_diw_command},
+      {"stats", "statistical tests: stats binom K N, stats mcnemar B C, stats power --effect P", run_stats_command},
       {"version", "print the tool revision and library versions", run_version_command},
   };
   return table;

@@ -1,5 +1,7 @@
 #include "depth/baselines.h"
 
+#include "core/error.h"
+
 namespace depthstyle {
 namespace {
 
@@ -17,10 +19,61 @@ class VerticalEstimator : public DepthEstimator {
   }
 };
 
+// SplitMix64 (Steele, Lea, Flood 2014): a tiny generator whose whole state is one word, so a stream per image costs
+// nothing to set up.
+std::uint64_t splitmix64_next(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+class RandomEstimator : public DepthEstimator {
+ public:
+  explicit RandomEstimator(std::uint64_t seed) : seed_(seed) {}
+  DepthPrediction estimate(const DepthQuery& query) override {
+    if (query.image_path.empty()) {
+      throw UsageError("the random depth baseline needs each image's path: it is the key of the image's noise");
+    }
+    std::uint64_t state = random_baseline_image_seed(seed_, query.image_path.generic_string());
+    cv::Mat depth(query.size, CV_32FC1);
+    constexpr float kUnit = 1.0f / static_cast<float>(1 << 24);
+    for (int row = 0; row < depth.rows; ++row) {
+      float* values = depth.ptr<float>(row);
+      for (int col = 0; col < depth.cols; ++col) values[col] = static_cast<float>(splitmix64_next(state) >> 40) * kUnit;
+    }
+    return {depth, DepthMeaning::kDepth};
+  }
+  bool needs_pixels() const override { return false; }
+  nlohmann::json describe() const override {
+    return {{"type", "random"},
+            {"seed", seed_},
+            {"rule", "uniform [0,1) depth; SplitMix64 seeded with mix(seed, FNV-1a-64(image path)), row-major"}};
+  }
+
+ private:
+  std::uint64_t seed_;
+};
+
 }  // namespace
+
+std::uint64_t random_baseline_image_seed(std::uint64_t seed, std::string_view image_key) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64
+  for (const char byte : image_key) {
+    hash ^= static_cast<unsigned char>(byte);
+    hash *= 0x100000001b3ULL;
+  }
+  std::uint64_t state = seed;
+  return splitmix64_next(state) ^ hash;
+}
 
 std::unique_ptr<DepthEstimator> make_vertical_estimator(const DepthEstimatorConfig&) {
   return std::make_unique<VerticalEstimator>();
+}
+
+std::unique_ptr<DepthEstimator> make_random_estimator(const DepthEstimatorConfig& config) {
+  DEPTHSTYLE_ASSERT(config.seed >= 0);
+  return std::make_unique<RandomEstimator>(static_cast<std::uint64_t>(config.seed));
 }
 
 }  // namespace depthstyle

@@ -9,17 +9,18 @@
 // the feature size). Estimators are not thread-safe; use one per thread.
 #pragma once
 
-#include <nlohmann/json.hpp>
-#include <opencv2/core.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+
 #include <string>
 #include <vector>
 
 #include "depth/depth_prediction.h"
+#include "depth/preprocessing.h"
 
 namespace depthstyle {
 
@@ -46,17 +47,43 @@ class DepthEstimator {
   virtual nlohmann::json describe() const = 0;
 };
 
-// One entry of a `depth_estimators:` list. Which keys apply depends on `type`; the registry rejects keys a type does
-// not use when they are set away from their defaults.
+// One entry of a `depth_estimators:` list. Which keys apply depends on `type` (see depth_estimator_types()); the
+// registry rejects, naming the entry, any key a type does not use that is set away from its default.
+//
+//   - name: midas                 # every type
+//     type: torchscript
+//     path: weights/midas_v21.pt  # torchscript, onnx: the model file; file: the folder of maps
+//     preset: midas_v21_large     # torchscript, onnx: fills `preprocessing` (depth/preprocessing.h)
+//     preprocessing: {output_size: model}   # torchscript, onnx: overrides of single preset fields
+//     meaning: proximity          # torchscript, onnx (default: the preset's), file (required)
+//   - {name: chance, type: random, seed: 7}
+//   - {name: maps, type: file, path: maps/, images_root: datasets/DIW, meaning: depth}
+//   - {name: haze, type: dark_channel, dark_channel: {patch: 15, omega: 0.95}}
 struct DepthEstimatorConfig {
   // Label in results and reports; unique within a run.
   std::string name;
   // One of depth_estimator_types().
   std::string type;
-  // Model file (torchscript, onnx, native models) or folder/file of precomputed maps (file); "" for baselines.
+  // Model file (torchscript, onnx) or folder of precomputed maps (file); "" for baselines.
   std::string path;
-  // Seed of randomised baselines; -1 = derive from the run's seed.
+  // Seed of the random baseline; -1 = the run's seed (make_depth_estimator's run_seed).
   std::int64_t seed = -1;
+  // depth | proximity (synonyms inverse_depth, disparity); "" = the preset's (models), required for file.
+  std::string meaning;
+  // A named preprocessing (preprocessing_preset_names()); "" = none (the spec's defaults).
+  std::string preset;
+  // Single fields of the preprocessing spec that differ from the preset.
+  PreprocessingSettings preprocessing;
+  // file: image paths are made relative to this folder to find their maps; "" = the image path as given (relative),
+  // or only its file name (absolute).
+  std::string images_root;
+  // file: PNG maps hold value * png_scale (KITTI depth: 256).
+  double png_scale = 1;
+  // file: the array of .npz maps; "" = the archive's only array.
+  std::string npz_key;
+  // dark_channel: the haze cue's parameters (depth/dark_channel.h).
+  int dark_channel_patch = 15;
+  double dark_channel_omega = 0.95;
 };
 
 // Binds the keys of one estimator entry to `config` (used with Schema::add_list).
@@ -65,6 +92,9 @@ void declare_depth_estimator(Schema& schema, DepthEstimatorConfig& config);
 struct DepthEstimatorType {
   std::string name;
   std::string summary;
+  // The entry keys the type reads besides name and type; "preprocessing" stands for every preprocessing.* key.
+  std::vector<std::string> keys;
+  // Receives the config with `seed` resolved (>= 0).
   std::function<std::unique_ptr<DepthEstimator>(const DepthEstimatorConfig&)> create;
 };
 
@@ -72,8 +102,18 @@ struct DepthEstimatorType {
 const std::vector<DepthEstimatorType>& depth_estimator_types();
 std::vector<std::string> depth_estimator_type_names();
 
+// The keys of `config` set away from their defaults, as YAML keys ("path", "preprocessing.width", ...).
+std::vector<std::string> depth_estimator_keys_set(const DepthEstimatorConfig& config);
+
 // Throws UsageError naming the entry (`config.name`) for an unknown type or settings the type cannot use, and
-// InputError for unreadable model files.
-std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig& config);
+// InputError for missing or unreadable model files. A seed of -1 becomes `run_seed`.
+std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig& config, std::uint64_t run_seed = 0);
+
+// "depth estimator 'name'": how messages name an entry. Inline, so that estimators built without the registry do
+// not link it (make_depth_estimator links the TorchScript estimator, and with it LibTorch: a test binary that
+// calls it loads LibTorch).
+inline std::string depth_estimator_context(const DepthEstimatorConfig& config) {
+  return "depth estimator '" + config.name + "'";
+}
 
 }  // namespace depthstyle

@@ -1,0 +1,148 @@
+#include "depth/resampling.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace depthstyle {
+namespace {
+
+// Pillow's fixed point: 32-bit accumulators, 8-bit samples, 2 bits of headroom.
+constexpr int kPillowPrecisionBits = 32 - 8 - 2;
+constexpr double kPillowLanczosSupport = 3.0;
+
+double pillow_sinc(double x) {
+  if (x == 0.0) return 1.0;
+  x *= M_PI;
+  return std::sin(x) / x;
+}
+
+double pillow_lanczos(double x) {
+  return (-kPillowLanczosSupport <= x && x < kPillowLanczosSupport) ? pillow_sinc(x) * pillow_sinc(x / 3.0) : 0.0;
+}
+
+// The taps of one output position: the first source index and the fixed-point weights.
+struct PillowTaps {
+  int first = 0;
+  std::vector<int> weights;
+};
+
+// precompute_coeffs + normalize_coeffs_8bpc for the whole input range (Pillow's box = [0, in_size)).
+std::vector<PillowTaps> pillow_lanczos_taps(int in_size, int out_size) {
+  const double scale = static_cast<double>(in_size) / out_size;
+  const double filter_scale = std::max(scale, 1.0);
+  const double support = kPillowLanczosSupport * filter_scale;
+  std::vector<PillowTaps> taps(static_cast<std::size_t>(out_size));
+  for (int out = 0; out < out_size; ++out) {
+    const double center = (out + 0.5) * scale;
+    // Pillow rounds with a cast that truncates toward zero; both bounds are then clamped to the image.
+    const int first = std::max(static_cast<int>(center - support + 0.5), 0);
+    const int end = std::min(static_cast<int>(center + support + 0.5), in_size);
+    std::vector<double> weights;
+    double total = 0.0;
+    for (int x = first; x < end; ++x) {
+      const double weight = pillow_lanczos((x - center + 0.5) / filter_scale);
+      weights.push_back(weight);
+      total += weight;
+    }
+    PillowTaps& tap = taps[static_cast<std::size_t>(out)];
+    tap.first = first;
+    for (double weight : weights) {
+      if (total != 0.0) weight /= total;
+      const double fixed = weight * (1 << kPillowPrecisionBits);
+      tap.weights.push_back(static_cast<int>(weight < 0 ? fixed - 0.5 : fixed + 0.5));
+    }
+  }
+  return taps;
+}
+
+std::uint8_t pillow_clip8(std::int32_t accumulator) {
+  return static_cast<std::uint8_t>(std::clamp(accumulator >> kPillowPrecisionBits, 0, 255));
+}
+
+std::int32_t pillow_accumulate(const PillowTaps& tap, const std::uint8_t* samples, std::ptrdiff_t stride) {
+  std::int32_t sum = 1 << (kPillowPrecisionBits - 1);
+  for (std::size_t i = 0; i < tap.weights.size(); ++i) {
+    sum += static_cast<std::int32_t>(samples[(tap.first + static_cast<std::ptrdiff_t>(i)) * stride]) * tap.weights[i];
+  }
+  return sum;
+}
+
+// `image` is CV_8UC(n); one pass along rows (horizontal) or columns (vertical).
+cv::Mat pillow_resample_horizontal(const cv::Mat& image, int out_width) {
+  const std::vector<PillowTaps> taps = pillow_lanczos_taps(image.cols, out_width);
+  const int channels = image.channels();
+  cv::Mat out(image.rows, out_width, image.type());
+  for (int row = 0; row < image.rows; ++row) {
+    const std::uint8_t* in = image.ptr<std::uint8_t>(row);
+    std::uint8_t* result = out.ptr<std::uint8_t>(row);
+    for (int x = 0; x < out_width; ++x) {
+      for (int c = 0; c < channels; ++c) {
+        result[x * channels + c] = pillow_clip8(pillow_accumulate(taps[static_cast<std::size_t>(x)], in + c, channels));
+      }
+    }
+  }
+  return out;
+}
+
+cv::Mat pillow_resample_vertical(const cv::Mat& image, int out_height) {
+  const std::vector<PillowTaps> taps = pillow_lanczos_taps(image.rows, out_height);
+  const int values_per_row = image.cols * image.channels();
+  const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(image.step1());
+  cv::Mat out(out_height, image.cols, image.type());
+  for (int y = 0; y < out_height; ++y) {
+    std::uint8_t* result = out.ptr<std::uint8_t>(y);
+    for (int i = 0; i < values_per_row; ++i) {
+      result[i] =
+          pillow_clip8(pillow_accumulate(taps[static_cast<std::size_t>(y)], image.ptr<std::uint8_t>() + i, stride));
+    }
+  }
+  return out;
+}
+
+cv::Mat pillow_lanczos_resize(const cv::Mat& image, cv::Size size) {
+  cv::Mat bytes;
+  image.convertTo(bytes, CV_8U, 255.0);  // saturating, round to nearest: the 8-bit values a decoded file held
+  if (size.width != bytes.cols) bytes = pillow_resample_horizontal(bytes, size.width);
+  if (size.height != bytes.rows) bytes = pillow_resample_vertical(bytes, size.height);
+  cv::Mat out;
+  bytes.convertTo(out, CV_32F, 1.0 / 255.0);
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& interpolation_names() {
+  static const std::vector<std::string> names = {"nearest", "linear", "cubic", "area", "lanczos"};
+  return names;
+}
+
+std::string to_string(Interpolation interpolation) {
+  return interpolation_names()[static_cast<std::size_t>(interpolation)];
+}
+
+Interpolation interpolation_from_string(const std::string& name) {
+  const std::vector<std::string>& names = interpolation_names();
+  const auto found = std::find(names.begin(), names.end(), name);
+  if (found == names.end()) {
+    throw UsageError(concat("unknown interpolation '", name, "'", did_you_mean(name, names), "; expected one of ",
+                            join(names, ", ")));
+  }
+  return static_cast<Interpolation>(found - names.begin());
+}
+
+cv::Mat resample(const cv::Mat& image, cv::Size size, Interpolation interpolation) {
+  DEPTHSTYLE_ASSERT(image.depth() == CV_32F && size.width > 0 && size.height > 0);
+  if (image.size() == size) return image.clone();
+  if (interpolation == Interpolation::kLanczos) return pillow_lanczos_resize(image, size);
+  static const int kOpenCvFlags[] = {cv::INTER_NEAREST, cv::INTER_LINEAR, cv::INTER_CUBIC, cv::INTER_AREA};
+  cv::Mat out;
+  cv::resize(image, out, size, 0, 0, kOpenCvFlags[static_cast<int>(interpolation)]);
+  return out;
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,104 @@
+#include "stats/cluster_bootstrap.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+
+namespace depthstyle {
+namespace {
+
+// Draws `count` indices in [0, count) with replacement and returns how often each was drawn.
+void draw_multiplicities(std::mt19937_64& generator, std::vector<double>& multiplicity) {
+  std::fill(multiplicity.begin(), multiplicity.end(), 0.0);
+  for (std::size_t draw = 0; draw < multiplicity.size(); ++draw) {
+    multiplicity[uniform_index(generator, multiplicity.size())] += 1;
+  }
+}
+
+}  // namespace
+
+std::uint64_t uniform_index(std::mt19937_64& generator, std::uint64_t count) {
+  DEPTHSTYLE_ASSERT(count > 0);
+  const std::uint64_t largest = std::numeric_limits<std::uint64_t>::max();
+  // The largest multiple of count that fits, so every residue is equally likely.
+  const std::uint64_t limit = largest - (largest % count + 1) % count;
+  std::uint64_t value;
+  do {
+    value = generator();
+  } while (value > limit);
+  return value % count;
+}
+
+double quantile_of_sorted(const std::vector<double>& sorted, double probability) {
+  DEPTHSTYLE_ASSERT(!sorted.empty());
+  const double position = probability * static_cast<double>(sorted.size() - 1);
+  const std::size_t below = static_cast<std::size_t>(std::floor(position));
+  if (below + 1 >= sorted.size()) return sorted.back();
+  const double fraction = position - static_cast<double>(below);
+  return sorted[below] + fraction * (sorted[below + 1] - sorted[below]);
+}
+
+ClusterBootstrapEstimate cluster_bootstrap_proportion(const ClusteredVotes& votes,
+                                                      const ClusterBootstrapOptions& options) {
+  if (votes.respondents < 1 || votes.items < 1 || votes.cells.empty()) {
+    throw UsageError("cluster bootstrap: the study has no responses");
+  }
+  if (options.replicates < 2) {
+    throw UsageError(concat("cluster bootstrap: replicates = ", options.replicates, ", expected >= 2"));
+  }
+  if (!(options.confidence > 0 && options.confidence < 1)) {
+    throw UsageError(concat("cluster bootstrap: confidence = ", options.confidence, ", expected a value in (0, 1)"));
+  }
+  double all_votes = 0, all_responses = 0;
+  for (std::size_t i = 0; i < votes.cells.size(); ++i) {
+    const ClusteredVotes::Cell& cell = votes.cells[i];
+    if (cell.respondent < 0 || cell.respondent >= votes.respondents || cell.item < 0 || cell.item >= votes.items ||
+        !(cell.votes >= 0) || !(cell.responses >= cell.votes)) {
+      throw UsageError(concat("cluster bootstrap: cell ", i, " (respondent ", cell.respondent, ", item ", cell.item,
+                              ", votes ", cell.votes, ", responses ", cell.responses, ") is out of range"));
+    }
+    all_votes += cell.votes;
+    all_responses += cell.responses;
+  }
+  if (all_responses == 0) throw UsageError("cluster bootstrap: the study has no responses");
+
+  ClusterBootstrapEstimate result;
+  result.estimate = all_votes / all_responses;
+  std::mt19937_64 respondent_generator(options.respondent_seed), item_generator(options.item_seed);
+  std::vector<double> respondent_weight(static_cast<std::size_t>(votes.respondents), 1.0);
+  std::vector<double> item_weight(static_cast<std::size_t>(votes.items), 1.0);
+  std::vector<double> proportions;
+  proportions.reserve(static_cast<std::size_t>(options.replicates));
+  for (int replicate = 0; replicate < options.replicates; ++replicate) {
+    if (options.resample_respondents) draw_multiplicities(respondent_generator, respondent_weight);
+    if (options.resample_items) draw_multiplicities(item_generator, item_weight);
+    double numerator = 0, denominator = 0;
+    for (const ClusteredVotes::Cell& cell : votes.cells) {
+      const double weight = respondent_weight[static_cast<std::size_t>(cell.respondent)] *
+                            item_weight[static_cast<std::size_t>(cell.item)];
+      numerator += weight * cell.votes;
+      denominator += weight * cell.responses;
+    }
+    if (denominator > 0) proportions.push_back(numerator / denominator);
+    else ++result.empty_replicates;
+  }
+  result.replicates = static_cast<int>(proportions.size());
+  if (proportions.size() < 2) {
+    throw Error(concat("cluster bootstrap: only ", proportions.size(), " of ", options.replicates,
+                       " replicates drew any response; the study is too sparse to bootstrap"));
+  }
+  double mean = 0;
+  for (const double value : proportions) mean += value;
+  mean /= static_cast<double>(proportions.size());
+  double sum_squares = 0;
+  for (const double value : proportions) sum_squares += (value - mean) * (value - mean);
+  result.standard_error = std::sqrt(sum_squares / static_cast<double>(proportions.size() - 1));
+  std::sort(proportions.begin(), proportions.end());
+  const double tail = (1 - options.confidence) / 2;
+  result.interval = {quantile_of_sorted(proportions, tail), quantile_of_sorted(proportions, 1 - tail)};
+  return result;
+}
+
+}  // namespace depthstyle
