@@ -193,7 +193,9 @@ Field& Schema::add_scalar(const std::string& key, T* target, const std::string& 
     if (!parse_value(node, value)) return problem(concat("expected ", field.expectation(), ", got ", describe(node)));
     std::string message;
     if constexpr (std::is_same_v<T, std::string>) {
-      message = field.check_text(value);
+      // The default is always accepted (e.g. "" = "the preset's" beside a list of choices), so a resolved config,
+      // which writes every default out, reads back.
+      message = value == field.default_text_ ? "" : field.check_text(value);
       if (message.empty() && field.non_empty_ && value.empty()) message = "must not be empty";
     } else if constexpr (!std::is_same_v<T, bool>) {
       message = field.check_number(static_cast<double>(value));

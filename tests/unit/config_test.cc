@@ -2,6 +2,7 @@
 
 #include "config/config_document.h"
 #include "config/schema.h"
+#include "config/yaml_json.h"
 #include "core/error.h"
 #include "test_support.h"
 
@@ -191,6 +192,25 @@ TEST(Config, ListsOfMappingsUseTheirOwnSchema) {
                        ConfigError, "grid.yaml:3:11: 'estimators[1].type': 'vertcal' is not one of file, vertical");
   EXPECT_THROW_MESSAGE(schema.read(document("estimators:\n  - type: file\n  - type: vertical\n    scal: 2\n")),
                        ConfigError, "grid.yaml:4:5: unknown key 'estimators[1].scal'");
+}
+
+// A choice whose default lies outside its choices ("" = "the preset's") must read back from a resolved config,
+// which writes every default out; other values outside the choices are still refused.
+TEST(Config, AChoiceAcceptsItsOwnDefault) {
+  std::string interpolation;
+  Schema schema("depth estimator");
+  schema.add("interpolation", &interpolation, "resize ('' = the preset's)").one_of({"linear", "cubic"});
+  schema.read(document(schema.to_yaml(/*with_help=*/true)));
+  EXPECT_EQ(interpolation, "");
+  EXPECT_THROW_MESSAGE(schema.read(document("interpolation: lanczos\n")), ConfigError,
+                       "'interpolation': 'lanczos' is not one of linear, cubic");
+}
+
+TEST(Config, YamlFragmentsBecomeTypedJson) {
+  const YAML::Node node = YAML::Load("{name: a, seed: -1, scale: 0.5, on: true, tag: '007x', list: [1, b], none: ~}");
+  const nlohmann::json json = json_from_yaml(node);
+  EXPECT_EQ(json, nlohmann::json::parse(R"({"name": "a", "seed": -1, "scale": 0.5, "on": true, "tag": "007x",
+                                            "list": [1, "b"], "none": null})"));
 }
 
 }  // namespace
