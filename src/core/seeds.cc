@@ -6,32 +6,39 @@
 
 namespace depthstyle {
 
-std::uint64_t splitmix64(std::uint64_t value) {
-  value += 0x9e3779b97f4a7c15ULL;
-  value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
-  return value ^ (value >> 31);
+std::uint64_t splitmix64_next(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t fnv1a_64(std::string_view bytes) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char byte : bytes) {
+    hash ^= static_cast<unsigned char>(byte);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
 }
 
 std::int64_t derive_seed(std::int64_t base_seed, std::string_view source) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a, 64 bit
-  for (unsigned char c : source) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return static_cast<std::int64_t>(splitmix64(static_cast<std::uint64_t>(base_seed) ^ hash) >> 1);
+  std::uint64_t state = static_cast<std::uint64_t>(base_seed) ^ fnv1a_64(source);
+  return static_cast<std::int64_t>(splitmix64_next(state) >> 1);
 }
 
-std::uint64_t uniform_below(std::mt19937_64& random, std::uint64_t n) {
-  DEPTHSTYLE_ASSERT(n > 0);
-  const std::uint64_t top = std::numeric_limits<std::uint64_t>::max();
-  const std::uint64_t limit = top - (top % n + 1) % n;  // draws above `limit` would favour small results
-  for (;;) {
-    const std::uint64_t value = random();
-    if (value <= limit) return value % n;
-  }
+std::uint64_t uniform_index(std::mt19937_64& generator, std::uint64_t count) {
+  DEPTHSTYLE_ASSERT(count > 0);
+  const std::uint64_t largest = std::numeric_limits<std::uint64_t>::max();
+  // The largest multiple of count that fits, so every residue is equally likely.
+  const std::uint64_t limit = largest - (largest % count + 1) % count;
+  std::uint64_t value;
+  do {
+    value = generator();
+  } while (value > limit);
+  return value % count;
 }
 
-double uniform_unit(std::mt19937_64& random) { return static_cast<double>(random() >> 11) * 0x1.0p-53; }
+double uniform_unit(std::mt19937_64& generator) { return static_cast<double>(generator() >> 11) * 0x1.0p-53; }
 
 }  // namespace depthstyle

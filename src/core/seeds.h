@@ -1,5 +1,12 @@
-// One seed per source of randomness (STYLE.md 8), derived from a run's base seed and a name for the source, so adding
-// a source never shifts the numbers another source draws, and the same (base, name) gives the same seed everywhere.
+// Reproducible randomness, in one place: seeds per source of randomness and draws that give the same numbers on
+// every platform and standard library.
+//   - derive_seed: one seed per source (STYLE.md 8), from a run's base seed and a name for the source, so adding a
+//     source never shifts the numbers another source draws;
+//   - SplitMix64 (Steele, Lea, Flood 2014): a generator whose whole state is one word, so a stream per item (image,
+//     scene) costs nothing to set up;
+//   - uniform_index / uniform_unit: draws from std::mt19937_64 (whose output the C++ standard fixes) by explicit
+//     arithmetic, unlike std::uniform_int_distribution / uniform_real_distribution, whose algorithms the standard
+//     leaves to the library.
 #pragma once
 
 #include <cstdint>
@@ -8,18 +15,19 @@
 
 namespace depthstyle {
 
-// A non-negative 63-bit seed: SplitMix64 of the base seed mixed with the FNV-1a hash of `source`.
+// One SplitMix64 step: advances `state` and returns the next output.
+std::uint64_t splitmix64_next(std::uint64_t& state);
+
+// FNV-1a, 64 bit, of the bytes.
+std::uint64_t fnv1a_64(std::string_view bytes);
+
+// A non-negative 63-bit seed for the source named `source`: SplitMix64 of the base seed xor FNV-1a of the name.
 std::int64_t derive_seed(std::int64_t base_seed, std::string_view source);
 
-// A uniform integer in [0, n), n > 0, by rejection: the same numbers from the same engine on every platform (unlike
-// std::uniform_int_distribution, whose algorithm the standard leaves to the library).
-std::uint64_t uniform_below(std::mt19937_64& random, std::uint64_t n);
+// A uniform index in [0, count), count > 0, by rejection.
+std::uint64_t uniform_index(std::mt19937_64& generator, std::uint64_t count);
 
-// A uniform double in [0, 1) from the top 53 bits of one draw (platform-independent, unlike
-// std::uniform_real_distribution).
-double uniform_unit(std::mt19937_64& random);
-
-// SplitMix64's output function (Steele et al. 2014): a fast, well-mixed 64-bit hash of one integer.
-std::uint64_t splitmix64(std::uint64_t value);
+// A uniform double in [0, 1) from the top 53 bits of one draw.
+double uniform_unit(std::mt19937_64& generator);
 
 }  // namespace depthstyle

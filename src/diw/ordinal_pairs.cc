@@ -27,8 +27,8 @@ std::vector<DiwPair> sample_ordinal_pairs(const DepthPrediction& truth, const Or
   std::vector<DiwPair> pairs;
   pairs.reserve(static_cast<std::size_t>(options.count));
   for (std::int64_t draw = 0; draw < max_draws && static_cast<int>(pairs.size()) < options.count; ++draw) {
-    const std::uint32_t a = known[uniform_below(random, known.size())];
-    const std::uint32_t b = known[uniform_below(random, known.size())];
+    const std::uint32_t a = known[uniform_index(random, known.size())];
+    const std::uint32_t b = known[uniform_index(random, known.size())];
     if (a == b) continue;
     const float value_a = value_at(a), value_b = value_at(b);
     if (std::max(value_a, value_b) < options.min_ratio * std::min(value_a, value_b)) continue;

@@ -55,7 +55,7 @@ SyntheticScene render_synthetic_scene(std::uint64_t seed, const SyntheticSceneOp
   double ground_colour[3], wall_colour[3];
   for (double& c : ground_colour) c = uniform(0.25, 0.8);
   for (double& c : wall_colour) c = uniform(0.25, 0.8);
-  std::vector<Box> boxes(1 + uniform_below(random, 4));
+  std::vector<Box> boxes(1 + uniform_index(random, 4));
   for (Box& box : boxes) {
     box.depth = uniform(3, 0.8 * wall_depth);
     const double half_field = 0.5 * width * box.depth / focal;  // metres visible left or right at that depth
@@ -129,9 +129,9 @@ SyntheticDiwSummary make_diw_synthetic(const std::filesystem::path& output, cons
   const std::int64_t pair_seed = derive_seed(options.seed, "diw_synthetic:pair");
   ProgressBar progress("synthetic DIW scenes", static_cast<std::size_t>(options.count));
   for (int n = 1; n <= options.count; ++n) {
-    const SyntheticScene scene =
-        render_synthetic_scene(splitmix64(static_cast<std::uint64_t>(scene_seed) + static_cast<std::uint64_t>(n)),
-                               options.scene);
+    // Scene n and pair n each from their own stream: the n-th SplitMix64 output after the derived seed.
+    std::uint64_t scene_state = static_cast<std::uint64_t>(scene_seed) + static_cast<std::uint64_t>(n);
+    const SyntheticScene scene = render_synthetic_scene(splitmix64_next(scene_state), options.scene);
     const std::string image = numbered_path("images", n, ".png");
     folder.write(image, encode_image(image, scene.rgb));
     cv::Mat map = scene.depth;
@@ -139,7 +139,8 @@ SyntheticDiwSummary make_diw_synthetic(const std::filesystem::path& output, cons
     const std::string map_path = "depth/" + numbered_path("images", n, ".pfm");
     folder.write(map_path, encode_depth_map(map_path, map));
 
-    std::mt19937_64 random(splitmix64(static_cast<std::uint64_t>(pair_seed) + static_cast<std::uint64_t>(n)));
+    std::uint64_t pair_state = static_cast<std::uint64_t>(pair_seed) + static_cast<std::uint64_t>(n);
+    std::mt19937_64 random(splitmix64_next(pair_state));
     OrdinalPairOptions pair_options;
     pair_options.min_ratio = options.min_ratio;
     DiwEntry& entry = entries.emplace_back();
