@@ -7,7 +7,6 @@
 
 #include "config/yaml_json.h"
 #include "core/log.h"
-#include "core/seeds.h"
 #include "core/text.h"
 #include "depth/depth_estimator.h"
 #include "diw/diw_predict.h"
@@ -107,6 +106,13 @@ class DiwEval : public Experiment {
     if (options_.estimators.empty()) throw ConfigError("'depth_estimators': list at least one estimator");
     std::set<std::string> names;
     std::vector<std::string> name_list;
+    for (std::size_t i = 0; i < options_.estimators.size(); ++i) {
+      try {
+        check_depth_estimator_config(options_.estimators[i]);
+      } catch (const UsageError& error) {
+        throw ConfigError(concat("'depth_estimators[", i, "]': ", error.what()));
+      }
+    }
     for (const DepthEstimatorConfig& estimator : options_.estimators) {
       if (!names.insert(estimator.name).second) {
         throw ConfigError(concat("'depth_estimators': the name '", estimator.name, "' is used twice; names label ",
@@ -151,12 +157,14 @@ class DiwEval : public Experiment {
       if (!config.path.empty() && !options_.weights_dir.empty() && std::filesystem::path(config.path).is_relative()) {
         config.path = (std::filesystem::path(options_.weights_dir) / config.path).string();
       }
-      if (config.seed == -1) config.seed = derive_seed(context.common.seed, "depth_estimator:" + config.name);
       DiwEstimatorPlan& plan = plans.emplace_back();
       plan.name = config.name;
       plan.config = estimator_json(configured);
       plan.model_path = config.path;
-      plan.build = [config] { return make_depth_estimator(config); };
+      // A seed of -1 (random baselines) becomes the run's seed.
+      plan.build = [config, seed = static_cast<std::uint64_t>(context.common.seed)] {
+        return make_depth_estimator(config, seed);
+      };
     }
     DiwPredictOptions predict;
     predict.decode_workers = options_.decode_workers;

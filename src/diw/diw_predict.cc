@@ -168,7 +168,9 @@ DiwPredictSummary predict_diw_entries(const DiwDataset& dataset, const std::vect
       throw_if_interrupted();
       const DiwEntry& first = *group->entries.front();
       DepthQuery query;
-      query.image_path = dataset.image_path(first);
+      // The path as the CSV gives it (relative to the image root): the key of precomputed maps and of the random
+      // baseline's noise, the same on every machine whatever the image root.
+      query.image_path = std::filesystem::path(first.image).lexically_normal();
       query.size = cv::Size(first.pair.width, first.pair.height);
       query.rgb = images.next();
       for (ActiveEstimator& estimator : active) {

@@ -15,6 +15,10 @@
 // and the others go on. An image that cannot be decoded, or whose size differs from the annotation's, stops the run
 // with an error naming the CSV line (the official script takes the original size from the decoded image; for DIW
 // the two agree, and a disagreement means the wrong file).
+//
+// Estimators see DepthQuery::image_path = the image's path as the CSV writes it, made normal ("./DIW_test/a.thumb"
+// -> "DIW_test/a.thumb"): relative to the image root, so precomputed maps are found by it (a `file` estimator needs
+// no images_root) and seeded baselines give the same values on every machine.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -4,6 +4,8 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "stats/binomial.h"
+#include "stats/paired_tests.h"
 
 namespace depthstyle {
 namespace {
@@ -18,6 +20,12 @@ void add_statistics(DiwResults& results, const std::vector<Correctness>& correct
     model.interval_low = kNan;
     model.interval_high = kNan;
     model.mcnemar_p = kNan;
+    const std::int64_t counted = model.score.counted(results.ties);
+    if (counted > 0) {
+      const ProportionInterval interval = clopper_pearson_interval(model.score.correct, counted, 0.95);
+      model.interval_low = interval.lower;
+      model.interval_high = interval.upper;
+    }
   }
   if (results.best < 0) return;
   const Correctness& best = correctness[static_cast<std::size_t>(results.best)];
@@ -29,6 +37,9 @@ void add_statistics(DiwResults& results, const std::vector<Correctness>& correct
       ++model.shared_pairs;
       model.only_best_correct += best[i] == 1 && correctness[m][i] == 0;
       model.only_this_correct += best[i] == 0 && correctness[m][i] == 1;
+    }
+    if (model.shared_pairs > 0) {
+      model.mcnemar_p = mcnemar_exact_test(model.only_best_correct, model.only_this_correct).p_value;
     }
   }
 }

@@ -22,11 +22,12 @@ struct DiwModelResult {
   std::int64_t expected_pairs = 0;
   bool complete() const { return status == EstimatorStatus::kOk && score.pairs == expected_pairs; }
 
-  // 95% Clopper-Pearson interval of the accuracy (under the tie policy); NaN when no pair counts.
+  // 95% Clopper-Pearson interval of the accuracy (under the tie policy; stats/binomial.h); NaN when no pair counts.
   double interval_low = 0;
   double interval_high = 0;
-  // Exact McNemar test against the best model, on the pairs both predicted; "correct" is the official rule (a tie
-  // is not correct). NaN p-value for the best model itself and for models without predictions.
+  // Exact McNemar test against the best model (stats/paired_tests.h: two-sided binomial test of the discordant
+  // pairs at p = 1/2), on the pairs both predicted; "correct" is the official rule (a tie is not correct). NaN p-value
+  // for the best model itself and for models sharing no pair with it.
   std::int64_t shared_pairs = 0;
   std::int64_t only_best_correct = 0;
   std::int64_t only_this_correct = 0;

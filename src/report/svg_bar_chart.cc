@@ -100,9 +100,17 @@ std::string svg_horizontal_bar_chart(const std::vector<SvgBar>& bars, const SvgB
     }
     std::string text = std::isnan(bar.value) ? "" : fixed(bar.value, options.value_decimals);
     if (!bar.note.empty()) text += (text.empty() ? "" : "  ") + bar.note;
+    // Cut what would run past the right edge (the whole text stays in a tooltip), at a UTF-8 character boundary.
+    const auto room = static_cast<std::size_t>(std::max(0.0, (options.width - text_x - 4) / kCharWidth));
+    std::string shown = text;
+    if (shown.size() > room && room > 1) {
+      std::size_t cut = room - 1;
+      while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+      shown = shown.substr(0, cut) + "\u2026";
+    }
     const char* style = std::isnan(bar.value) ? " fill=\"#888\" font-style=\"italic\"" : "";
-    svg += concat("<text x=\"", px(text_x), "\" y=\"", px(middle + 4), "\"", style, ">", html_escape(text),
-                  "</text>\n");
+    svg += concat("<text x=\"", px(text_x), "\" y=\"", px(middle + 4), "\"", style, ">", html_escape(shown),
+                  shown == text ? "" : "<title>" + html_escape(text) + "</title>", "</text>\n");
   }
 
   for (const auto& [value, label] : options.guides) {

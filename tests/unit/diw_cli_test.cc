@@ -37,7 +37,7 @@ class DiwCli : public ::testing::Test {
                         "diw:\n  csv: mb/diw_middlebury.csv\n"
                         "depth_estimators:\n"
                         "  - {name: vertical, type: vertical}\n"
-                        "  - {name: midas, type: vertical, path: weights/midas/model.pt}\n"
+                        "  - {name: midas, type: torchscript, path: weights/midas/model.pt, preset: midas_v21_large}\n"
                         "report:\n  paper_rows:\n    - {estimator: midas, row: MiDaS}\n");
   }
 
@@ -72,17 +72,20 @@ TEST_F(DiwCli, EvaluatesTheMiddleburySetAndReportsModelsThatDidNotRun) {
   EXPECT_TRUE(contains(markdown, "![Accuracy per model")) << markdown;
   const std::string svg = read_file(dir_ / "runs/diw_eval/mb/table1.svg");
   EXPECT_TRUE(contains(svg, ">midas</text>")) << svg;
-  EXPECT_TRUE(contains(svg, "not run: weights missing at weights/midas/model.pt</text>")) << svg;
+  // Cut to the chart's width, whole in its tooltip.
+  EXPECT_TRUE(contains(svg, "<title>not run: weights missing at weights/midas/model.pt</title>")) << svg;
   const nlohmann::json manifest = nlohmann::json::parse(read_file(dir_ / "runs/diw_eval/mb/manifest.json"));
   EXPECT_EQ(manifest["diw"]["estimators"]["midas"], "weights_missing");
 
-  // The weights appear: --resume runs only the missing model (config unchanged; weights are looked up again).
-  testing::write_text(dir_ / "weights/midas/model.pt", "a vertical baseline ignores its path");
+  // A file appears that is no model: --resume looks again, and the loader's error becomes the model's status.
+  testing::write_text(dir_ / "weights/midas/model.pt", "not a TorchScript archive");
   const ProcessResult resumed = run({"run", "mb.yaml", "--resume"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   const nlohmann::json after = nlohmann::json::parse(read_file(dir_ / "runs/diw_eval/mb/results.json"));
-  EXPECT_EQ(after[1]["status"], "ok");
-  EXPECT_EQ(after[1]["accuracy"], after[0]["accuracy"]);
+  EXPECT_EQ(after[0], rows[0]);  // vertical was not run again
+  EXPECT_TRUE(contains(after[1]["status"].get<std::string>(),
+                       "not run: weights/midas/model.pt: not a loadable TorchScript model"))
+      << after[1]["status"];
 }
 
 TEST_F(DiwCli, ShardRunsMergedEqualOneRunAndMergeRefusesBadSets) {

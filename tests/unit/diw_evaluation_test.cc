@@ -345,6 +345,63 @@ TEST_F(DiwEvaluation, MergeRefusesShardsThatRanDifferentModels) {
                            " ran {\"type\":\"truth\",\"variant\":2}");
 }
 
+TEST_F(DiwEvaluation, AModelMissingInOneShardKeepsThatShardsReasonAfterTheMerge) {
+  DiwEstimatorPlan present = truth_plan("truth", TruthEstimator::Variant::kDisparity);
+  DiwEstimatorPlan absent = present;
+  absent.model_path = dir_ / "not/there.pt";
+  run_store(dir_ / "a.sqlite", shard_of(dataset_, {1, 2}), {1, 2}, {present});
+  run_store(dir_ / "b.sqlite", shard_of(dataset_, {2, 2}), {2, 2}, {absent});
+  merge_prediction_stores({dir_ / "a.sqlite", dir_ / "b.sqlite"}, dir_ / "m.sqlite");
+  PredictionStore merged(dir_ / "m.sqlite");
+  const DiwResults results = score_prediction_store(merged, TiePolicy::kWrong);
+  EXPECT_EQ(results.models[0].status, EstimatorStatus::kWeightsMissing);
+  EXPECT_EQ(results.models[0].detail, "shard 2/2: not run: weights missing at " + (dir_ / "not/there.pt").string());
+  EXPECT_EQ(results.models[0].score.pairs, 150);  // shard 1's predictions are kept
+  EXPECT_EQ(results.best, -1);                    // nothing complete: no comparisons
+}
+
+// Hand-made store: ten '>' pairs; "best" right on 9 (wrong on pair 10), "other" right on 6 (wrong on 1, 2, 3, 4).
+// Discordant pairs: best only on 1-4, other only on 10: b = 4, c = 1, exact McNemar p = 2 * P(X <= 1 | 5, 1/2)
+// = 2 * 6 / 32 = 0.375. Clopper-Pearson 95% for 9 of 10: lower solves 10 L^9 (1 - L) + L^10 = 0.025 (bisection:
+// 0.5549838829718046), upper = 0.975^(1/10) = 0.9974714214555382.
+TEST(DiwResults, IntervalAndMcNemarAgainstHandValues) {
+  testing::TempDir dir;
+  PredictionStore store(dir / "store.sqlite");
+  std::vector<DiwEntry> entries(10);
+  for (int i = 0; i < 10; ++i) {
+    entries[i].image = concat(i, ".png");
+    entries[i].line = 2 * i + 1;
+    entries[i].pair = {1, 1, 2, 2, DiwRelation::kAFarther, 4, 4};
+  }
+  SqliteTransaction transaction(store.database());
+  store.add_entries(entries);
+  const std::int64_t best = store.register_estimator("best", 0, {{"type", "x"}});
+  const std::int64_t other = store.register_estimator("other", 1, {{"type", "x"}});
+  for (int i = 0; i < 10; ++i) {
+    const int line = entries[i].line;
+    // Depth maps: '>' (A farther) is right when value_a > value_b.
+    store.add_prediction(best, {line, i == 9 ? 1.0 : 2.0, 1.5, DepthMeaning::kDepth});
+    store.add_prediction(other, {line, i < 4 ? 1.0 : 2.0, 1.5, DepthMeaning::kDepth});
+  }
+  store.set_estimator_status(best, EstimatorStatus::kOk, "");
+  store.set_estimator_status(other, EstimatorStatus::kOk, "");
+  transaction.commit();
+
+  const DiwResults results = score_prediction_store(store, TiePolicy::kWrong);
+  ASSERT_EQ(results.best, 0);
+  const DiwModelResult& top = results.models[0];
+  EXPECT_EQ(top.score.correct, 9);
+  EXPECT_NEAR(top.interval_low, 0.5549838829718046, 1e-12);
+  EXPECT_NEAR(top.interval_high, 0.9974714214555382, 1e-12);
+  EXPECT_TRUE(std::isnan(top.mcnemar_p));
+  const DiwModelResult& second = results.models[1];
+  EXPECT_EQ(second.score.correct, 6);
+  EXPECT_EQ(second.shared_pairs, 10);
+  EXPECT_EQ(second.only_best_correct, 4);
+  EXPECT_EQ(second.only_this_correct, 1);
+  EXPECT_NEAR(second.mcnemar_p, 0.375, 1e-14);
+}
+
 TEST(DiwMiddleburySet, IsDeterministicAndItsPairsAgreeWithTheTruth) {
   ASSERT_TRUE(std::filesystem::exists(testing::sample_cache_dir() / "samples/manifest.json"))
       << "run 'build/depthstyle data fetch-samples' first (scripts/test does)";
