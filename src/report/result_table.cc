@@ -62,7 +62,8 @@ std::string ResultTable::display_text(const Column& column, const Cell& cell) co
   if (const auto* number = std::get_if<double>(&cell)) {
     if (!std::isfinite(*number)) return "–";
     char text[64];
-    std::snprintf(text, sizeof text, "%.*f", column.decimals, *number);
+    std::snprintf(text, sizeof text, column.kind == ColumnKind::kSignificant ? "%.*g" : "%.*f", column.decimals,
+                  *number);
     return text;
   }
   const std::string text = full_precision_text(cell);
@@ -102,7 +103,10 @@ std::string ResultTable::to_markdown() const {
   std::vector<std::string> header, rule;
   for (const Column& column : columns_) {
     header.push_back(markdown_escape(column.title));
-    rule.push_back(column.kind == ColumnKind::kInteger || column.kind == ColumnKind::kNumber ? "---:" : "---");
+    rule.push_back(column.kind == ColumnKind::kInteger || column.kind == ColumnKind::kNumber ||
+                           column.kind == ColumnKind::kSignificant
+                       ? "---:"
+                       : "---");
   }
   std::string out = "| " + join(header, " | ") + " |\n| " + join(rule, " | ") + " |\n";
   for (const auto& row : rows_) {
@@ -126,7 +130,8 @@ std::string ResultTable::to_html() const {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const Column& column = columns_[i];
       const std::string text = display_text(column, row[i]);
-      const bool numeric = column.kind == ColumnKind::kInteger || column.kind == ColumnKind::kNumber;
+      const bool numeric = column.kind == ColumnKind::kInteger || column.kind == ColumnKind::kNumber ||
+                           column.kind == ColumnKind::kSignificant;
       out += numeric ? "<td class=\"number\">" : "<td>";
       if (column.kind == ColumnKind::kImage && text != "–") {
         out += "<a href=\"" + html_escape(text) + "\"><img src=\"" + html_escape(text) + "\" alt=\"" +

@@ -15,6 +15,7 @@ enum class ColumnKind {
   kText,
   kInteger,
   kNumber,  // printed with `decimals` digits in Markdown/HTML, full precision in CSV/JSON
+  kSignificant,  // printed with `decimals` significant digits in Markdown/HTML (p-values: 0.38, 2.3e-131)
   kImage,   // a path relative to the report; shown as a picture in Markdown/HTML
 };
 

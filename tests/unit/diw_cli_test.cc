@@ -88,6 +88,56 @@ TEST_F(DiwCli, EvaluatesTheMiddleburySetAndReportsModelsThatDidNotRun) {
       << after[1]["status"];
 }
 
+// configs/diw_middlebury.yaml as shipped, from a working directory laid out as the repository's: the real ground
+// truth through the `file` estimator scores 1.0, the same maps declared with the wrong meaning 0.0.
+TEST_F(DiwCli, ShippedMiddleburyConfigScoresTheTruthOneAndItsWrongSignZero) {
+  const ProcessResult made = run_cli({"data", "make-diw-middlebury", "--cache", testing::sample_cache_dir().string(),
+                                      "--output", "datasets/cache/diw_middlebury"},
+                                     dir_.path());
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const ProcessResult result =
+      run({"run", (std::filesystem::path(DEPTHSTYLE_SOURCE_DIR) / "configs/diw_middlebury.yaml").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json rows = nlohmann::json::parse(read_file(dir_ / "runs/diw_eval/diw_middlebury/results.json"));
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0]["model"], "ground_truth");
+  EXPECT_EQ(rows[0]["pairs"], 2000);
+  EXPECT_EQ(rows[0]["accuracy"], 1.0);
+  EXPECT_EQ(rows[0]["status"], "ok (best)");
+  EXPECT_EQ(rows[1]["model"], "ground_truth_as_depth");
+  EXPECT_EQ(rows[1]["accuracy"], 0.0);
+  EXPECT_EQ(rows[1]["only_best_correct"], 2000);
+  for (std::size_t i = 2; i < 5; ++i) {
+    EXPECT_EQ(rows[i]["status"], "ok") << rows[i]["model"];
+    EXPECT_LT(rows[i]["accuracy"].get<double>(), 1.0) << rows[i]["model"];
+  }
+}
+
+// configs/table1.yaml on the Middlebury set of a fresh machine: every model of the paper is listed with its paper
+// number and "not run: weights missing", the baselines run.
+TEST_F(DiwCli, ShippedTable1ConfigListsEveryPaperModel) {
+  const ProcessResult result =
+      run({"run", (std::filesystem::path(DEPTHSTYLE_SOURCE_DIR) / "configs/table1.yaml").string(), "--set",
+           "diw.csv=mb/diw_middlebury.csv"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json rows = nlohmann::json::parse(read_file(dir_ / "runs/diw_eval/table1/results.json"));
+  ASSERT_EQ(rows.size(), 13u);
+  int with_paper = 0;
+  for (const nlohmann::json& row : rows) {
+    if (row["paper_accuracy"].is_null()) {
+      EXPECT_EQ(row["status"].get<std::string>().rfind("ok", 0), 0u) << row;
+      continue;
+    }
+    ++with_paper;
+    EXPECT_EQ(row["status"].get<std::string>().rfind("not run: weights missing at weights/", 0), 0u) << row;
+  }
+  EXPECT_EQ(with_paper, 10);
+  EXPECT_EQ(rows[0]["paper_model"], "MiDaS");
+  EXPECT_EQ(rows[0]["paper_accuracy"], 0.87);
+  EXPECT_EQ(rows[5]["paper_model"], "monodepth2 mono_640x192");
+  EXPECT_EQ(rows[5]["paper_accuracy"], 0.71);
+}
+
 TEST_F(DiwCli, ShardRunsMergedEqualOneRunAndMergeRefusesBadSets) {
   ASSERT_EQ(run({"run", "mb.yaml"}).exit_code, 0);
   for (const char* shard : {"1/2", "2/2"}) {

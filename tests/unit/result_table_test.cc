@@ -53,6 +53,13 @@ TEST(ResultTable, HtmlEscapesTextAndShowsImages) {
   EXPECT_EQ(html.find("<b>"), std::string::npos);
 }
 
+TEST(ResultTable, SignificantDigitsKeepTinyPValuesReadable) {
+  ResultTable table({{"p", "p", ColumnKind::kSignificant, 2}});
+  for (double p : {0.375, 0.0025727756673129707, 2.2541451703578159e-131, 1.0}) table.add_row({p});
+  EXPECT_EQ(table.to_markdown(), "| p |\n| ---: |\n| 0.38 |\n| 0.0026 |\n| 2.3e-131 |\n| 1 |\n");
+  EXPECT_EQ(table.to_csv(), "p\n0.375\n0.0025727756673129707\n2.2541451703578159e-131\n1\n");
+}
+
 TEST(Report, MarkdownAndHtmlCarryTheSameBlocks) {
   Report report("Demo <report>");
   report.add_heading("Results");
@@ -67,6 +74,16 @@ TEST(Report, MarkdownAndHtmlCarryTheSameBlocks) {
   EXPECT_NE(html.find("<title>Demo &lt;report&gt;</title>"), std::string::npos);
   EXPECT_NE(html.find("<p>Accuracy &amp; more.</p>"), std::string::npos);
   EXPECT_NE(html.find("<dt>git revision</dt><dd>abc123</dd>"), std::string::npos);
+}
+
+TEST(Report, FiguresAreLinkedFromBothFormats) {
+  Report report("Figures");
+  report.add_figure("chart <1>.svg", "Accuracy & intervals");
+  EXPECT_NE(report.to_markdown().find("![Accuracy & intervals](chart <1>.svg)\n\n*Accuracy & intervals*\n"),
+            std::string::npos);
+  EXPECT_NE(report.to_html().find("<figure><img src=\"chart &lt;1&gt;.svg\" alt=\"Accuracy &amp; intervals\">"
+                                  "<figcaption>Accuracy &amp; intervals</figcaption></figure>"),
+            std::string::npos);
 }
 
 }  // namespace
