@@ -78,19 +78,7 @@ class SamplesOverview : public Experiment {
                        {"truth_max", "Disparity max", ColumnKind::kNumber, 2},
                        {"package", "Debian package"},
                        {"sha256", "sha256 (first 12)"}});
-    for (const SampleFile* sample : samples) {
-      const nlohmann::json row = record.unit_result("file=" + sample->file_name);
-      const auto cell = [&](const char* key) -> Cell {
-        const nlohmann::json& value = row.at(key);
-        if (value.is_null()) return std::monostate{};
-        if (value.is_number_integer()) return value.get<std::int64_t>();
-        if (value.is_number()) return value.get<double>();
-        return value.get<std::string>();
-      };
-      std::vector<Cell> cells;
-      for (const Column& column : table.columns()) cells.push_back(cell(column.key.c_str()));
-      table.add_row(std::move(cells));
-    }
+    for (const SampleFile* sample : samples) table.add_json_row(record.unit_result("file=" + sample->file_name));
     write_file_atomically(record.dir() / "results.csv", table.to_csv());
     write_file_atomically(record.dir() / "results.json", table.to_json().dump(2) + "\n");
 

@@ -184,8 +184,10 @@ Field& Schema::add_scalar(const std::string& key, T* target, const std::string& 
   field.type_name_ = type_name_of<T>();
   field.default_text_ = to_yaml_node(*target).Scalar();
   field.current_value_ = [target]() { return to_yaml_node(*target); };
-  field.assign_ = [target, &field](const ConfigDocument& document, const std::string& key_path,
-                                   const YAML::Node& node) {
+  // The declared default is always valid, even outside the choices (e.g. "" = "not set"): a resolved config that
+  // stored it must read back (--resume re-reads config.yaml).
+  field.assign_ = [target, &field, declared_default = *target](const ConfigDocument& document,
+                                                                const std::string& key_path, const YAML::Node& node) {
     const auto problem = [&](const std::string& message) {
       return std::vector<std::string>{concat(document.location(key_path, node), ": '", key_path, "': ", message)};
     };
@@ -193,9 +195,7 @@ Field& Schema::add_scalar(const std::string& key, T* target, const std::string& 
     if (!parse_value(node, value)) return problem(concat("expected ", field.expectation(), ", got ", describe(node)));
     std::string message;
     if constexpr (std::is_same_v<T, std::string>) {
-      // The default is always accepted (e.g. "" = "the preset's" beside a list of choices), so a resolved config,
-      // which writes every default out, reads back.
-      message = value == field.default_text_ ? "" : field.check_text(value);
+      if (value != declared_default) message = field.check_text(value);
       if (message.empty() && field.non_empty_ && value.empty()) message = "must not be empty";
     } else if constexpr (!std::is_same_v<T, bool>) {
       message = field.check_number(static_cast<double>(value));

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -13,11 +14,26 @@
 namespace depthstyle {
 namespace {
 
+constexpr const char* kTempMarker = ".tmp.";
+
+// ".<name>.tmp.<pid>.<salt>.<counter>"
 std::filesystem::path unique_temp_path(const std::filesystem::path& path) {
   static std::atomic<unsigned> counter{0};
   static const unsigned process_salt = std::random_device{}();
   return path.parent_path() /
-         concat(".", path.filename().string(), ".tmp.", getpid(), ".", process_salt, ".", counter++);
+         concat(".", path.filename().string(), kTempMarker, getpid(), ".", process_salt, ".", counter++);
+}
+
+bool is_temp_name(const std::string& name) {
+  const std::size_t marker = name.rfind(kTempMarker);
+  if (name.empty() || name[0] != '.' || marker == std::string::npos) return false;
+  const std::string suffix = name.substr(marker + std::string(kTempMarker).size());  // <pid>.<salt>.<counter>
+  int dots = 0;
+  for (char c : suffix) {
+    if (c == '.') ++dots;
+    else if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return dots == 2;
 }
 
 // fsync by path: std::ofstream exposes no descriptor, so reopen the file (or directory) read-only.
@@ -71,6 +87,19 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   AtomicFile file(path);
   file.write(bytes);
   file.commit();
+}
+
+std::size_t remove_stale_temporary_files(const std::filesystem::path& dir) {
+  std::size_t removed = 0;
+  std::error_code error;
+  for (auto entry = std::filesystem::recursive_directory_iterator(dir, error);
+       !error && entry != std::filesystem::recursive_directory_iterator(); entry.increment(error)) {
+    if (entry->is_regular_file() && is_temp_name(entry->path().filename().string())) {
+      std::error_code ignored;
+      if (std::filesystem::remove(entry->path(), ignored)) ++removed;
+    }
+  }
+  return removed;
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -35,6 +35,11 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+// Removes the temporary files AtomicFile leaves behind when a process is killed mid-write (SIGKILL skips every
+// destructor), anywhere under `dir`. Only for a folder no other process is writing to (a locked run folder).
+// Returns how many were removed.
+std::size_t remove_stale_temporary_files(const std::filesystem::path& dir);
+
 // Reads a whole file; throws InputError naming the file if it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 

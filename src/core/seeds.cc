@@ -22,9 +22,13 @@ std::uint64_t fnv1a_64(std::string_view bytes) {
   return hash;
 }
 
-std::int64_t derive_seed(std::int64_t base_seed, std::string_view source) {
+std::uint64_t derive_seed(std::int64_t base_seed, std::string_view source) {
   std::uint64_t state = static_cast<std::uint64_t>(base_seed) ^ fnv1a_64(source);
-  return static_cast<std::int64_t>(splitmix64_next(state) >> 1);
+  return splitmix64_next(state) >> 1;
+}
+
+std::uint64_t resolve_seed(std::int64_t explicit_seed, std::int64_t base_seed, std::string_view source) {
+  return explicit_seed >= 0 ? static_cast<std::uint64_t>(explicit_seed) : derive_seed(base_seed, source);
 }
 
 std::uint64_t uniform_index(std::mt19937_64& generator, std::uint64_t count) {

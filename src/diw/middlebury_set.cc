@@ -70,7 +70,7 @@ MiddleburyDiwSummary make_diw_middlebury(const std::filesystem::path& cache_dir,
     OrdinalPairOptions pair_options;
     pair_options.count = options.pairs_per_image;
     pair_options.min_ratio = options.min_ratio;
-    std::mt19937_64 random(static_cast<std::uint64_t>(derive_seed(options.seed, "diw_middlebury:" + photo->file_name)));
+    std::mt19937_64 random(derive_seed(options.seed, "diw_middlebury:" + photo->file_name));
     for (const DiwPair& pair : sample_ordinal_pairs({disparity, DepthMeaning::kProximity}, pair_options, random)) {
       DiwEntry& entry = entries.emplace_back();
       entry.image = "./" + image.generic_string();

@@ -125,12 +125,12 @@ SyntheticDiwSummary make_diw_synthetic(const std::filesystem::path& output, cons
   StagedFolder folder(output);
   std::vector<DiwEntry> entries;
   entries.reserve(static_cast<std::size_t>(options.count));
-  const std::int64_t scene_seed = derive_seed(options.seed, "diw_synthetic:scene");
-  const std::int64_t pair_seed = derive_seed(options.seed, "diw_synthetic:pair");
+  const std::uint64_t scene_seed = derive_seed(options.seed, "diw_synthetic:scene");
+  const std::uint64_t pair_seed = derive_seed(options.seed, "diw_synthetic:pair");
   ProgressBar progress("synthetic DIW scenes", static_cast<std::size_t>(options.count));
   for (int n = 1; n <= options.count; ++n) {
     // Scene n and pair n each from their own stream: the n-th SplitMix64 output after the derived seed.
-    std::uint64_t scene_state = static_cast<std::uint64_t>(scene_seed) + static_cast<std::uint64_t>(n);
+    std::uint64_t scene_state = scene_seed + static_cast<std::uint64_t>(n);
     const SyntheticScene scene = render_synthetic_scene(splitmix64_next(scene_state), options.scene);
     const std::string image = numbered_path("images", n, ".png");
     folder.write(image, encode_image(image, scene.rgb));
@@ -139,7 +139,7 @@ SyntheticDiwSummary make_diw_synthetic(const std::filesystem::path& output, cons
     const std::string map_path = "depth/" + numbered_path("images", n, ".pfm");
     folder.write(map_path, encode_depth_map(map_path, map));
 
-    std::uint64_t pair_state = static_cast<std::uint64_t>(pair_seed) + static_cast<std::uint64_t>(n);
+    std::uint64_t pair_state = pair_seed + static_cast<std::uint64_t>(n);
     std::mt19937_64 random(splitmix64_next(pair_state));
     OrdinalPairOptions pair_options;
     pair_options.min_ratio = options.min_ratio;

@@ -12,7 +12,6 @@ table { border-collapse: collapse; margin: 1rem 0; }
 th, td { border: 1px solid #ddd; padding: 0.3rem 0.5rem; vertical-align: top; }
 th { background: #f4f4f4; } td.number { text-align: right; font-variant-numeric: tabular-nums; }
 td img { max-width: 16rem; max-height: 12rem; display: block; }
-figure { margin: 1rem 0; } figure img { max-width: 100%; } figcaption { color: #555; font-size: 0.9rem; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
 dt { font-weight: 600; } dd { margin: 0; font-family: monospace; }
 )";
@@ -42,10 +41,14 @@ void Report::add_table(const ResultTable& table) {
   blocks_.push_back({table.to_markdown(), table.to_html()});
 }
 
-void Report::add_figure(const std::string& relative_path, const std::string& caption) {
-  blocks_.push_back({"![" + caption + "](" + relative_path + ")\n\n*" + caption + "*\n",
-                     "<figure><img src=\"" + html_escape(relative_path) + "\" alt=\"" + html_escape(caption) +
-                         "\"><figcaption>" + html_escape(caption) + "</figcaption></figure>\n"});
+// Styled inline, so pages without figures (and their golden copies) keep the shared style sheet unchanged.
+void Report::add_figure(const std::string& image_path, const std::string& caption) {
+  const std::string path = html_escape(image_path);
+  blocks_.push_back({"![" + caption + "](" + image_path + ")\n\n*" + caption + "*\n",
+                     "<figure style=\"margin: 1rem 0\"><a href=\"" + path + "\"><img src=\"" + path + "\" alt=\"" +
+                         html_escape(caption) +
+                         "\" style=\"max-width: 100%; height: auto; border: 1px solid #ddd\"></a>"
+                         "<figcaption style=\"color: #555\">" + html_escape(caption) + "</figcaption></figure>\n"});
 }
 
 std::string Report::to_markdown() const {

@@ -20,8 +20,8 @@ class Report {
   // A "key: value" list, e.g. run provenance.
   void add_facts(const std::vector<std::pair<std::string, std::string>>& facts);
   void add_table(const ResultTable& table);
-  // A picture file (PNG, JPEG, SVG) at `relative_path` from the report's folder, with a caption.
-  void add_figure(const std::string& relative_path, const std::string& caption);
+  // A picture (path relative to the report's folder) with a caption below it.
+  void add_figure(const std::string& image_path, const std::string& caption);
 
   std::string to_markdown() const;
   std::string to_html() const;

@@ -16,6 +16,11 @@ std::string full_precision_text(const Cell& cell) {
   return "";
 }
 
+bool is_numeric(ColumnKind kind) {
+  return kind == ColumnKind::kInteger || kind == ColumnKind::kNumber || kind == ColumnKind::kPercent ||
+         kind == ColumnKind::kSignificant;
+}
+
 std::string markdown_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -58,12 +63,33 @@ void ResultTable::add_row(std::vector<Cell> cells) {
   rows_.push_back(std::move(cells));
 }
 
+void ResultTable::add_json_row(const nlohmann::json& row) {
+  std::vector<Cell> cells;
+  for (const Column& column : columns_) {
+    const auto field = row.find(column.key);
+    if (field == row.end() || field->is_null()) {
+      cells.emplace_back(std::monostate{});
+    } else if (field->is_number_integer()) {
+      cells.emplace_back(field->get<std::int64_t>());
+    } else if (field->is_number()) {
+      cells.emplace_back(field->get<double>());
+    } else if (field->is_boolean()) {
+      cells.emplace_back(std::string(field->get<bool>() ? "true" : "false"));
+    } else {
+      cells.emplace_back(field->get<std::string>());
+    }
+  }
+  rows_.push_back(std::move(cells));
+}
+
 std::string ResultTable::display_text(const Column& column, const Cell& cell) const {
   if (const auto* number = std::get_if<double>(&cell)) {
     if (!std::isfinite(*number)) return "–";
     char text[64];
-    std::snprintf(text, sizeof text, column.kind == ColumnKind::kSignificant ? "%.*g" : "%.*f", column.decimals,
-                  *number);
+    const int digits = column.decimals;
+    if (column.kind == ColumnKind::kPercent) std::snprintf(text, sizeof text, "%.*f%%", digits, 100 * *number);
+    else if (column.kind == ColumnKind::kSignificant) std::snprintf(text, sizeof text, "%.*g", digits, *number);
+    else std::snprintf(text, sizeof text, "%.*f", digits, *number);
     return text;
   }
   const std::string text = full_precision_text(cell);
@@ -103,10 +129,7 @@ std::string ResultTable::to_markdown() const {
   std::vector<std::string> header, rule;
   for (const Column& column : columns_) {
     header.push_back(markdown_escape(column.title));
-    rule.push_back(column.kind == ColumnKind::kInteger || column.kind == ColumnKind::kNumber ||
-                           column.kind == ColumnKind::kSignificant
-                       ? "---:"
-                       : "---");
+    rule.push_back(is_numeric(column.kind) ? "---:" : "---");
   }
   std::string out = "| " + join(header, " | ") + " |\n| " + join(rule, " | ") + " |\n";
   for (const auto& row : rows_) {
@@ -130,9 +153,7 @@ std::string ResultTable::to_html() const {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const Column& column = columns_[i];
       const std::string text = display_text(column, row[i]);
-      const bool numeric = column.kind == ColumnKind::kInteger || column.kind == ColumnKind::kNumber ||
-                           column.kind == ColumnKind::kSignificant;
-      out += numeric ? "<td class=\"number\">" : "<td>";
+      out += is_numeric(column.kind) ? "<td class=\"number\">" : "<td>";
       if (column.kind == ColumnKind::kImage && text != "–") {
         out += "<a href=\"" + html_escape(text) + "\"><img src=\"" + html_escape(text) + "\" alt=\"" +
                html_escape(column.title) + "\" loading=\"lazy\"></a>";

@@ -15,8 +15,11 @@ enum class ColumnKind {
   kText,
   kInteger,
   kNumber,  // printed with `decimals` digits in Markdown/HTML, full precision in CSV/JSON
-  kSignificant,  // printed with `decimals` significant digits in Markdown/HTML (p-values: 0.38, 2.3e-131)
   kImage,   // a path relative to the report; shown as a picture in Markdown/HTML
+  kPercent,      // a fraction shown as a percentage with `decimals` digits in Markdown/HTML ("57.5%"); the fraction
+                 // at full precision in CSV/JSON
+  kSignificant,  // a number shown with `decimals` significant digits in Markdown/HTML (p-values: "0.0026",
+                 // "3.1e-12"); full precision in CSV/JSON
 };
 
 struct Column {
@@ -33,6 +36,9 @@ class ResultTable {
  public:
   explicit ResultTable(std::vector<Column> columns);
   void add_row(std::vector<Cell> cells);
+  // A row from a JSON object holding one field per column key (null, string, integer or number); a missing field is
+  // an empty cell.
+  void add_json_row(const nlohmann::json& row);
 
   const std::vector<Column>& columns() const { return columns_; }
   std::size_t row_count() const { return rows_.size(); }

@@ -107,6 +107,10 @@ RunRecord::RunRecord(const RunStart& start) : dir_(folder_of(start.output_root, 
   set_log_file(dir_ / "log.txt");
   if (resumed_) {
     log_info("resuming run ", dir_.string(), " (", done_units_.size(), " units already done)");
+    // A killed attempt may have left half-written temporary files; the lock says no one else writes here.
+    if (const std::size_t stale = remove_stale_temporary_files(dir_)) {
+      log_info("removed ", stale, " temporary file(s) a killed attempt left behind");
+    }
   } else {
     log_info("starting run ", dir_.string());
   }

@@ -64,7 +64,9 @@ BradleyTerryFit fit_bradley_terry(const std::vector<std::vector<double>>& wins, 
                             count, " rows and ", names.size(), " names"));
   }
   for (std::size_t i = 0; i < count; ++i) {
-    if (wins[i].size() != count) throw UsageError(concat("Bradley-Terry: win matrix row ", i, " is not ", count, " long"));
+    if (wins[i].size() != count) {
+      throw UsageError(concat("Bradley-Terry: win matrix row ", i, " is not ", count, " long"));
+    }
     for (std::size_t j = 0; j < count; ++j) {
       if (!(wins[i][j] >= 0) || (i == j && wins[i][j] != 0)) {
         throw UsageError(concat("Bradley-Terry: wins[", i, "][", j, "] = ", wins[i][j],

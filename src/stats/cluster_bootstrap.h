@@ -48,7 +48,8 @@ struct ClusterBootstrapEstimate {
   double standard_error = 0;    // standard deviation of the replicate proportions
   ProportionInterval interval;  // percentile interval at options.confidence
   int replicates = 0;           // replicates that had at least one response
-  int empty_replicates = 0;     // replicates whose drawn cells held no response (skipped); possible when cells are missing
+  // Replicates whose drawn cells held no response (skipped); possible only when cells are missing.
+  int empty_replicates = 0;
 };
 
 // Throws UsageError for an empty study, a cell index out of range, negative counts or bad options.

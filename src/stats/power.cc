@@ -8,9 +8,8 @@
 #include "core/error.h"
 
 namespace depthstyle {
-namespace {
 
-void check_options(const PowerOptions& options) {
+void check_power_options(const PowerOptions& options) {
   const auto inside = [](double value) { return value > 0 && value < 1; };
   if (!inside(options.p0) || !inside(options.effect) || !inside(options.alpha) || !inside(options.power)) {
     throw UsageError(concat("power: p0 = ", options.p0, ", effect = ", options.effect, ", alpha = ", options.alpha,
@@ -23,6 +22,8 @@ void check_options(const PowerOptions& options) {
                             " side of p0 = ", options.p0));
   }
 }
+
+namespace {
 
 // Binary search over [low, high] for the boundary of a region where `inside` holds at one end; `inside` is monotone.
 // Returns the first index where `inside` holds (searching upwards) or the last (searching downwards).
@@ -49,7 +50,7 @@ std::int64_t last_inside(std::int64_t low, std::int64_t high, const Predicate& i
 }  // namespace
 
 double binomial_test_power(std::int64_t n, const PowerOptions& options) {
-  check_options(options);
+  check_power_options(options);
   if (n < 1) throw UsageError(concat("power: n = ", n, ", expected >= 1"));
   const double log_alpha = std::log(options.alpha);
   const double p0 = options.p0, p1 = options.effect;
@@ -77,7 +78,7 @@ double binomial_test_power(std::int64_t n, const PowerOptions& options) {
 }
 
 SampleSize minimum_sample_size(const PowerOptions& options, std::int64_t search_limit) {
-  check_options(options);
+  check_power_options(options);
   const boost::math::normal_distribution<double> normal;
   const double tail = options.alternative == Alternative::kTwoSided ? options.alpha / 2 : options.alpha;
   const double z_alpha = boost::math::quantile(boost::math::complement(normal, tail));

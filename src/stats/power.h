@@ -24,6 +24,9 @@ struct PowerOptions {
   Alternative alternative = Alternative::kGreater;
 };
 
+// Throws UsageError for a probability outside (0, 1), or an effect on the side the alternative does not test.
+void check_power_options(const PowerOptions& options);
+
 // Exact power of the test with n responses. Throws UsageError for bad options.
 double binomial_test_power(std::int64_t n, const PowerOptions& options);
 
@@ -33,7 +36,7 @@ struct SampleSize {
   double normal_approximation = 0;
 };
 
-// Throws UsageError for bad options, and when the effect lies on the side the alternative does not test.
+// Throws UsageError for bad options (check_power_options).
 SampleSize minimum_sample_size(const PowerOptions& options, std::int64_t search_limit = 1000000);
 
 }  // namespace depthstyle

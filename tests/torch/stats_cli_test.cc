@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "test_support.h"
 
 namespace depthstyle {
@@ -55,6 +56,9 @@ TEST(StatsCli, EveryVerbHasHelp) {
     EXPECT_EQ(result.exit_code, 0) << verb << ": " << result.output;
     EXPECT_NE(result.output.find(std::string("usage: depthstyle stats ") + verb), std::string::npos) << result.output;
   }
+  const ProcessResult analyze = run_cli({"analyze", "--help"});
+  EXPECT_EQ(analyze.exit_code, 0) << analyze.output;
+  EXPECT_NE(analyze.output.find("usage: depthstyle analyze ANSWERS... [options]"), std::string::npos) << analyze.output;
 }
 
 TEST(StatsCli, McNemarAndPower) {
@@ -64,6 +68,67 @@ TEST(StatsCli, McNemarAndPower) {
   const ProcessResult power = run_cli({"stats", "power", "--effect", "0.6"});
   ASSERT_EQ(power.exit_code, 0) << power.output;
   EXPECT_NE(power.output.find("minimum n (exact)           158 (power 0.8057"), std::string::npos) << power.output;
+}
+
+TEST(AnalyzeCli, CountsPrintTable2AsThePaperDoes) {
+  const ProcessResult result = run_cli({"analyze", "--counts", "207/360", "--pairs", "20", "--respondents", "18"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("| 20 | 18 | 360 | 207 | 57.5% | 2.6% | 0.0026 | greater | 52.2% | 62.7% | 0.0051 |"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("| p-value | exact binomial, one-sided greater: P(X >= 207 \\| n = 360, p0 = 0.5) | "
+                               "0.00257278 | 0.0026 |"),
+            std::string::npos)
+      << result.output;
+}
+
+TEST(AnalyzeCli, AnswersCsvGivesTheSameTablesAsTheLibrary) {
+  testing::TempDir dir;
+  const ProcessResult result = run_cli(
+      {"analyze", testing::fixture_path("stats/study_small/answers.csv").string(), "--max-sentinel-failures", "0",
+       "--min-repeat-consistency", "0.5", "--min-median-response-ms", "500", "--bootstrap", "200", "--seed", "7",
+       "--out", dir.path().string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("report: " + (dir.path() / "report.html").string()), std::string::npos);
+  for (const char* file : {"table2.csv", "respondents.csv", "clustered.csv", "bradley_terry.csv", "items.csv"}) {
+    EXPECT_EQ(read_file(dir / file), read_file(testing::fixture_path("stats/study_small/expected") / file)) << file;
+  }
+}
+
+TEST(AnalyzeCli, BadInputAndMissingArgumentsAreReported) {
+  const ProcessResult none = run_cli({"analyze"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.output.find("expected one answers CSV (or --counts), got 0"), std::string::npos) << none.output;
+  const ProcessResult counts = run_cli({"analyze", "--counts", "207:360"});
+  EXPECT_EQ(counts.exit_code, 2);
+  EXPECT_NE(counts.output.find("--counts '207:360': expected VOTES/RESPONSES"), std::string::npos) << counts.output;
+  testing::TempDir dir;
+  testing::write_text(dir / "bad.csv", "respondent,trial,pair,left_method,right_method,chosen_method,response_ms,time\n"
+                                       "r1,t1,p1,adain,da-adain,da-adain,fast,\n");
+  const ProcessResult bad = run_cli({"analyze", (dir / "bad.csv").string()});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("bad.csv:2: column 'response_ms' (7): expected whole milliseconds >= 0 or nothing, "
+                            "found 'fast'"),
+            std::string::npos)
+      << bad.output;
+}
+
+TEST(AnalyzeCli, Table2PaperConfigRunsAndMatchesThePaper) {
+  testing::TempDir dir;
+  const ProcessResult result =
+      run_cli({"run", (std::filesystem::path(DEPTHSTYLE_SOURCE_DIR) / "configs/table2_paper.yaml").string()},
+              dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const std::filesystem::path run = dir / "runs/study_analysis/table2_paper";
+  EXPECT_EQ(read_file(run / "table2.csv"),
+            "image_pairs,respondents,responses,votes,proportion,std_deviation,p_value,alternative,interval_lower,"
+            "interval_upper,p_two_sided\n"
+            "20,18,360,207,0.575,0.026054163668105805,0.002572775667312971,greater,0.5221043285915754,"
+            "0.6266518936847902,0.005145551334625943\n");
+  const std::string conventions = read_file(run / "conventions.csv");
+  EXPECT_NE(conventions.find("0.002572775667312971,0.0026,0.0026,yes"), std::string::npos) << conventions;
+  EXPECT_NE(conventions.find("0.005145551334625943,0.0051,0.0026,no"), std::string::npos) << conventions;
+  EXPECT_NE(result.output.find("| 20 | 18 | 360 | 207 | 57.5% | 2.6% | 0.0026 |"), std::string::npos) << result.output;
 }
 
 }  // namespace

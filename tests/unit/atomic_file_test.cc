@@ -51,6 +51,22 @@ TEST(AtomicFile, UnwritableDestinationNamesThePath) {
   EXPECT_THROW_MESSAGE(write_file_atomically(dir / "blocker/out.txt", "x"), Error, "blocker/out.txt");
 }
 
+TEST(AtomicFile, StaleTemporaryFilesOfAKilledWriterAreRemoved) {
+  testing::TempDir dir;
+  write_file_atomically(dir / "images/keep.png", "done");
+  testing::write_text(dir / ".lock", "");
+  testing::write_text(dir / "maps/a.tmp.12.34.5", "a real file named like one");
+  testing::write_text(dir / "maps/.a.png.tmp.12.34.5x", "not the pattern");
+  AtomicFile unfinished(dir / "images/out.png");  // as a killed process leaves it: never committed
+  unfinished.write("half");
+  unfinished.stream().flush();
+  EXPECT_EQ(file_names(dir / "images").size(), 2u);
+  EXPECT_EQ(remove_stale_temporary_files(dir.path()), 1u);
+  EXPECT_EQ(file_names(dir / "images"), std::vector<std::string>{"keep.png"});
+  EXPECT_EQ(file_names(dir / "maps"), (std::vector<std::string>{".a.png.tmp.12.34.5x", "a.tmp.12.34.5"}));
+  EXPECT_TRUE(std::filesystem::exists(dir / ".lock"));
+}
+
 TEST(ReadFile, MissingFileIsAnInputErrorNamingIt) {
   EXPECT_THROW_MESSAGE(read_file("/nonexistent/depthstyle/file.txt"), InputError, "/nonexistent/depthstyle/file.txt");
 }

@@ -48,7 +48,8 @@ TEST(Power, MinimumSampleSizeIsTheFirstNThatReachesTheTarget) {
 TEST(Power, EffectsOnTheUntestedSideAreUsageErrors) {
   PowerOptions options;
   options.effect = 0.4;
-  EXPECT_THROW_MESSAGE(minimum_sample_size(options), UsageError, "the effect 0.4 is not on the greater side of p0 = 0.5");
+  EXPECT_THROW_MESSAGE(minimum_sample_size(options), UsageError,
+                       "the effect 0.4 is not on the greater side of p0 = 0.5");
   options.effect = 1.2;
   EXPECT_THROW_MESSAGE(binomial_test_power(10, options), UsageError, "effect = 1.2");
 }

@@ -1,13 +1,30 @@
-// Reproducible randomness: SplitMix64 and FNV-1a against their published reference values, seeds per source that do
-// not collide, and draws that are uniform and identical on every standard library.
+// Reproducible randomness: derived seeds pinned, SplitMix64 and FNV-1a against their published reference values, and
+// draws that are uniform and identical on every standard library.
+#include "core/seeds.h"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
-
-#include "core/seeds.h"
 
 namespace depthstyle {
 namespace {
+
+TEST(Seeds, DerivedSeedsArePinnedDistinctAndFitAnInt64) {
+  // Pinned (values from an independent Python transcription of the formula): a change here changes every bootstrap
+  // and sampling result derived from a run's seed.
+  EXPECT_EQ(derive_seed(0, "bootstrap.respondents"), 7948137439742169733u);
+  EXPECT_EQ(derive_seed(0, "bootstrap.items"), 3677646553304710994u);
+  EXPECT_NE(derive_seed(0, "bootstrap.respondents"), derive_seed(1, "bootstrap.respondents"));
+  EXPECT_NE(derive_seed(0, "a"), derive_seed(0, "b"));
+  for (std::int64_t base = -3; base < 100; ++base) EXPECT_LT(derive_seed(base, "x"), 1ull << 63);
+}
+
+TEST(Seeds, ExplicitSeedsWinOverDerivedOnes) {
+  EXPECT_EQ(resolve_seed(42, 7, "bootstrap.items"), 42u);
+  EXPECT_EQ(resolve_seed(0, 7, "bootstrap.items"), 0u);
+  EXPECT_EQ(resolve_seed(-1, 7, "bootstrap.items"), derive_seed(7, "bootstrap.items"));
+}
 
 TEST(Seeds, SplitMix64AndFnv1aMatchTheirReferenceValues) {
   // SplitMix64 seeded with 1234567 (the first outputs listed with Vigna's reference splitmix64.c).
@@ -17,13 +34,6 @@ TEST(Seeds, SplitMix64AndFnv1aMatchTheirReferenceValues) {
   // FNV-1a 64 of "" is the offset basis; of "a" the published test vector.
   EXPECT_EQ(fnv1a_64(""), 0xcbf29ce484222325ULL);
   EXPECT_EQ(fnv1a_64("a"), 0xaf63dc4c8601ec8cULL);
-}
-
-TEST(Seeds, DerivedSeedsAreStableNonNegativeAndDistinctPerSource) {
-  EXPECT_EQ(derive_seed(0, "pairs"), derive_seed(0, "pairs"));
-  EXPECT_NE(derive_seed(0, "pairs"), derive_seed(0, "scenes"));
-  EXPECT_NE(derive_seed(0, "pairs"), derive_seed(1, "pairs"));
-  for (std::int64_t base : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1} << 62}) EXPECT_GE(derive_seed(base, "x"), 0);
 }
 
 TEST(Seeds, DrawsAreUniformAndInRange) {

@@ -1,0 +1,188 @@
+// What feature reuse buys a parameter sweep: DA-AdaIN with 6 values of beta computed as one grid (content and style
+// encoded once, AdaIN once, Algorithm 1 steps 3-5 once; per beta only steps 6-7, the blend and the decoder) vs six
+// independent stylizations, each doing everything. Both start from decoded images in memory (no file I/O), use the
+// same library calls (style/stylization.h) and must give identical pictures. Then, in a child process, the peak
+// resident memory of one DA-AdaIN stylization of a large content.
+//
+//   build/bench/style_grid_bench [--side 512] [--repeats 5] [--threads 0] [--large 3000x2000]
+//                                [--backbone pyramid] [--pyramid-levels 5] [--encoder F --decoder F --precision fp32]
+//
+// Inputs: the sample photo aloeL.jpg with its real disparity aloeGT.png, and starry_night.jpg (depthstyle data
+// fetch-samples; $DEPTHSTYLE_CACHE or datasets/cache).
+#include <ATen/ATen.h>
+#include <opencv2/imgproc.hpp>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/process.h"
+#include "core/runtime.h"
+#include "core/text.h"
+#include "data/sample_fetch.h"
+#include "style/backbone_factory.h"
+#include "style/depth_source.h"
+#include "style/stylization.h"
+
+namespace depthstyle {
+namespace {
+
+constexpr std::size_t kBetaCount = 6;
+const double kBetas[kBetaCount] = {0, 1, 5, 10, 20, 50};
+
+struct Options {
+  int side = 512;
+  int repeats = 5;
+  int threads = 0;
+  cv::Size large{3000, 2000};
+  BackboneConfig backbone;
+  bool child_large = false;  // internal: measure one large stylization in this process
+};
+
+Options parse(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--child-large") {
+      options.child_large = true;
+      continue;
+    }
+    if (i + 1 >= argc) throw UsageError(concat("style_grid_bench: ", flag, " needs a value"));
+    const std::string value = argv[++i];
+    if (flag == "--side") options.side = std::stoi(value);
+    else if (flag == "--repeats") options.repeats = std::stoi(value);
+    else if (flag == "--threads") options.threads = std::stoi(value);
+    else if (flag == "--large") {
+      const std::vector<std::string> parts = split(value, 'x');
+      if (parts.size() != 2) throw UsageError("style_grid_bench: --large takes WIDTHxHEIGHT, e.g. 3000x2000");
+      options.large = {std::stoi(parts[0]), std::stoi(parts[1])};
+    } else if (flag == "--backbone") options.backbone.type = value;
+    else if (flag == "--pyramid-levels") options.backbone.pyramid_levels = std::stoi(value);
+    else if (flag == "--encoder") options.backbone.encoder = value;
+    else if (flag == "--decoder") options.backbone.decoder = value;
+    else if (flag == "--precision") options.backbone.precision = value;
+    else throw UsageError(concat("style_grid_bench: unknown option ", flag));
+  }
+  return options;
+}
+
+std::vector<std::string> forwarded_arguments(const Options& options) {
+  return {"--threads", std::to_string(options.threads), "--backbone", options.backbone.type, "--pyramid-levels",
+          std::to_string(options.backbone.pyramid_levels), "--encoder", options.backbone.encoder, "--decoder",
+          options.backbone.decoder, "--precision", options.backbone.precision};
+}
+
+// The content (and its proximity map) stretched to `size`, the style at a smaller side of `style_side`.
+StylizationInput sample_input(cv::Size size, int style_side) {
+  const std::filesystem::path cache = default_cache_dir();
+  const Image content = load_image(sample_path(cache, "aloeL.jpg"));
+  DepthMapFile truth;
+  truth.path = sample_path(cache, "aloeGT.png");
+  truth.zero_is_unknown = true;
+  SizedImage sized;
+  cv::resize(content.rgb, sized.rgb, size, 0, 0, cv::INTER_AREA);
+  sized.original_size = content.rgb.size();
+  sized.resized_size = size;
+  sized.window = cv::Rect({0, 0}, size);
+  StylizationInput input;
+  input.content = sized.rgb;
+  input.styles = {size_image(load_image(sample_path(cache, "starry_night.jpg")), {style_side, false}).rgb};
+  input.proximity = proximity_of_sized_content(read_depth_map_file(truth), sized);
+  return input;
+}
+
+double seconds(const std::function<void()>& work) {
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+long peak_rss_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+int measure_large(const Options& options) {
+  const std::unique_ptr<Backbone> backbone = make_backbone(options.backbone);
+  const StylizationInput input = sample_input(options.large, 512);
+  const long before = peak_rss_kib();
+  BlendSetting setting;
+  setting.strength = {20, 0.15};
+  const double elapsed = seconds([&] { stylize(*backbone, input, {setting}); });
+  std::printf("%ld %ld %.3f\n", before, peak_rss_kib(), elapsed);
+  return 0;
+}
+
+int run(int argc, char** argv) {
+  tune_malloc_for_large_tensors();
+  const Options options = parse(argc, argv);
+  const int threads = set_thread_count(options.threads);
+  if (options.child_large) return measure_large(options);
+
+  const std::unique_ptr<Backbone> backbone = make_backbone(options.backbone);
+  const cv::Mat photo = load_image(sample_path(default_cache_dir(), "aloeL.jpg")).rgb;
+  const double scale = static_cast<double>(options.side) / std::min(photo.cols, photo.rows);
+  const StylizationInput input =
+      sample_input({static_cast<int>(std::lround(photo.cols * scale)), options.side}, options.side);
+  std::vector<BlendSetting> settings;
+  for (const double beta : kBetas) settings.push_back({StyleMethod::kDepthAware, 0, {beta, 0}});
+
+  std::printf("backbone: %s\n", backbone->label().c_str());
+  std::printf("content %dx%d, style %dx%d, %zu betas at eps 0, %d threads, median of %d\n", input.content.cols,
+              input.content.rows, input.styles[0].cols, input.styles[0].rows, kBetaCount, threads, options.repeats);
+  std::vector<Rendering> grid_out, independent_out;
+  stylize(*backbone, input, {settings[0]});  // warm-up (allocator, oneDNN primitives)
+  std::vector<double> grid_times, independent_times;
+  for (int repeat = 0; repeat < options.repeats; ++repeat) {
+    grid_times.push_back(seconds([&] { grid_out = stylize(*backbone, input, settings); }));
+    independent_times.push_back(seconds([&] {
+      independent_out.clear();
+      for (const BlendSetting& setting : settings) independent_out.push_back(stylize(*backbone, input, {setting})[0]);
+    }));
+  }
+  bool identical = true;
+  for (std::size_t i = 0; i < kBetaCount; ++i) identical = identical && at::equal(grid_out[i].image, independent_out[i].image);
+  const double grid = median(grid_times), independent = median(independent_times);
+  std::printf("grid (shared encodings)   %8.3f s\n", grid);
+  std::printf("6 independent             %8.3f s\n", independent);
+  std::printf("speed-up                  %8.2fx (goal >= 2.5x); outputs identical: %s\n", independent / grid,
+              identical ? "yes" : "NO");
+
+  std::vector<std::string> child = {argv[0], "--child-large", "--large",
+                                    concat(options.large.width, "x", options.large.height)};
+  for (const std::string& argument : forwarded_arguments(options)) child.push_back(argument);
+  const ProcessResult large = run_process(child);
+  long before = 0, after = 0;
+  double elapsed = 0;
+  if (large.exit_code != 0 || std::sscanf(large.output.c_str(), "%ld %ld %lf", &before, &after, &elapsed) != 3) {
+    std::printf("large content: the child process failed (exit %d):\n%s\n", large.exit_code, large.output.c_str());
+    return 1;
+  }
+  std::printf("one DA-AdaIN stylization of a %dx%d content (style 512 px): %.2f s, peak RSS %.0f MiB "
+              "(%.0f MiB before stylizing: LibTorch, inputs)\n",
+              options.large.width, options.large.height, elapsed, after / 1024.0, before / 1024.0);
+  return identical ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace depthstyle
+
+int main(int argc, char** argv) {
+  try {
+    return depthstyle::run(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    return 2;
+  }
+}

@@ -1,0 +1,105 @@
+// depthstyle analyze: the analysis of a pairwise user study from its long answers CSV (io/study_answers_csv.h), or
+// Table 2 from its counts alone (--counts 207/360). Prints the Markdown report; --out also writes the CSV/JSON tables
+// and the HTML page. The analysis lives in stats/study_analysis.h, the tables in report/study_report.h.
+#include <iostream>
+
+#include "cli_options.h"
+#include "commands.h"
+#include "core/error.h"
+#include "core/seeds.h"
+#include "io/study_answers_csv.h"
+#include "report/study_report.h"
+#include "stats/study_analysis.h"
+
+namespace po = boost::program_options;
+
+namespace depthstyle {
+int run_analyze_command(int argc, char** argv) {
+  const StudyAnalysisOptions defaults;
+  CommandLine command_line(
+      "depthstyle analyze",
+      "Analyses a pairwise user study: Table 2 as the paper lays it out (image pairs, respondents, responses, votes "
+      "for the proposed method, proportion, std. deviation, p-value) with the conventions that produce each number, "
+      "the two-sided p and interval, a per-respondent view with a sign test, a two-way cluster bootstrap, per-pair "
+      "and per-respondent tables with quality controls, Holm-adjusted method pairs and Bradley-Terry scores. "
+      "ANSWERS is the long CSV of `survey export` (columns respondent, trial, pair, left_method, right_method, "
+      "chosen_method, response_ms, time, and optionally sentinel_expected, repeat_of). With --counts only Table 2 "
+      "and the planning are computed.");
+  command_line.positional("answers", -1, "the answers CSV (omit with --counts)");
+  command_line.options()
+      ("counts", po::value<std::string>(), "Table 2 from its counts alone: VOTES/RESPONSES, e.g. 207/360")
+      ("pairs", po::value<std::int64_t>()->default_value(0), "with --counts: image pairs (0 = unknown)")
+      ("respondents", po::value<std::int64_t>()->default_value(0), "with --counts: respondents (0 = unknown)")
+      ("proposed", po::value<std::string>()->default_value(defaults.proposed), "the method whose votes are counted")
+      ("baseline", po::value<std::string>()->default_value(defaults.baseline), "the method it is compared with")
+      ("alternative", po::value<std::string>()->default_value(to_string(defaults.alternative)),
+       "alternative of Table 2's p-value: greater (the paper's), less or two-sided")
+      ("p0", po::value<double>()->default_value(defaults.p0), "null proportion of the votes")
+      ("conf", po::value<double>()->default_value(defaults.confidence), "confidence level of the intervals")
+      ("max-sentinel-failures", po::value<int>()->default_value(defaults.max_sentinel_failures),
+       "exclude respondents who failed more sentinel trials (-1 = no rule)")
+      ("min-repeat-consistency", po::value<double>()->default_value(defaults.min_repeat_consistency),
+       "exclude respondents answering a smaller share of swapped repeats consistently (0 = no rule)")
+      ("min-median-response-ms", po::value<std::int64_t>()->default_value(defaults.min_median_response_ms),
+       "exclude respondents whose median response time is shorter (0 = no rule)")
+      ("bootstrap", po::value<int>()->default_value(defaults.bootstrap_replicates),
+       "cluster bootstrap replicates (0 = none)")
+      ("seed", po::value<std::int64_t>()->default_value(0), "base seed the bootstrap seeds derive from")
+      ("respondent-seed", po::value<std::int64_t>()->default_value(-1),
+       "seed of the respondent draws (-1 = derived from --seed)")
+      ("item-seed", po::value<std::int64_t>()->default_value(-1), "seed of the item draws (-1 = derived from --seed)")
+      ("effect", po::value<double>()->default_value(defaults.power_effect),
+       "planning: true proportion of votes the study should detect")
+      ("alpha", po::value<double>()->default_value(defaults.power_alpha), "planning: significance level")
+      ("power", po::value<double>()->default_value(defaults.power_target), "planning: target power")
+      ("out", po::value<std::string>(), "also write every table (CSV), analysis.json and report.md/.html here");
+  if (!command_line.parse(argc, argv)) return 0;
+
+  StudyAnalysisOptions options;
+  options.proposed = command_line.get<std::string>("proposed");
+  options.baseline = command_line.get<std::string>("baseline");
+  options.alternative = alternative_from_string(command_line.get<std::string>("alternative"));
+  options.p0 = command_line.get<double>("p0");
+  options.confidence = command_line.get<double>("conf");
+  options.max_sentinel_failures = command_line.get<int>("max-sentinel-failures");
+  options.min_repeat_consistency = command_line.get<double>("min-repeat-consistency");
+  options.min_median_response_ms = command_line.get<std::int64_t>("min-median-response-ms");
+  options.bootstrap_replicates = command_line.get<int>("bootstrap");
+  const std::int64_t seed = command_line.get<std::int64_t>("seed");
+  options.respondent_seed = resolve_seed(command_line.get<std::int64_t>("respondent-seed"), seed,
+                                         "bootstrap.respondents");
+  options.item_seed = resolve_seed(command_line.get<std::int64_t>("item-seed"), seed, "bootstrap.items");
+  options.power_effect = command_line.get<double>("effect");
+  options.power_alpha = command_line.get<double>("alpha");
+  options.power_target = command_line.get<double>("power");
+
+  const std::vector<std::string> answers =
+      command_line.has("answers") ? command_line.get<std::vector<std::string>>("answers") : std::vector<std::string>{};
+  StudyAnalysis analysis;
+  if (command_line.has("counts")) {
+    if (!answers.empty()) throw UsageError("depthstyle analyze: give either an answers CSV or --counts, not both");
+    VoteCounts counts;
+    try {
+      counts = parse_vote_counts(command_line.get<std::string>("counts"));
+    } catch (const UsageError& error) {
+      throw UsageError(concat("depthstyle analyze: --counts ", error.what()));
+    }
+    analysis = analyze_counts(counts.votes, counts.responses, command_line.get<std::int64_t>("pairs"),
+                              command_line.get<std::int64_t>("respondents"), options);
+  } else {
+    if (answers.size() != 1) {
+      throw UsageError(concat("depthstyle analyze: expected one answers CSV (or --counts), got ", answers.size(),
+                              "\n", command_line.usage()));
+    }
+    analysis = analyze_study(read_study_answers_csv(answers[0]), options);
+  }
+  const std::vector<NamedTable> tables = study_tables(analysis);
+  std::cout << study_report(analysis, tables).to_markdown();
+  if (command_line.has("out")) {
+    const std::filesystem::path report = write_study_outputs(analysis, command_line.get<std::string>("out"));
+    std::cout << "\nreport: " << report.string() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,339 @@
+#include "grid/style_grid_report.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "core/atomic_file.h"
+#include "core/build_info.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "io/image.h"
+#include "report/figure_sheet.h"
+#include "report/report.h"
+
+namespace depthstyle {
+namespace {
+
+std::string text_of(const nlohmann::json& row, const char* key) {
+  const auto field = row.find(key);
+  if (field == row.end() || field->is_null()) return "";
+  return field->is_string() ? field->get<std::string>() : format_number(field->get<double>());
+}
+
+bool is_ok(const nlohmann::json& row) { return text_of(row, "status") == "ok"; }
+
+// "AdaIN, content weight 0" / "DA-AdaIN, beta 20, eps 0.15" (+ the depth source when the grid has several).
+std::string setting_label(const nlohmann::json& row, bool name_depth) {
+  const bool adain = text_of(row, "method") == "adain";
+  std::string label = adain ? "AdaIN" : "DA-AdaIN";
+  if (text_of(row, "style_mode") == "near_far") label += " near/far";
+  if (adain) label += ", content weight " + text_of(row, "content_weight");
+  if (!text_of(row, "beta").empty()) label += ", beta " + text_of(row, "beta") + ", eps " + text_of(row, "eps");
+  if (name_depth && !text_of(row, "depth").empty()) label += ", depth " + text_of(row, "depth");
+  return label;
+}
+
+// A picture of the run folder as a panel, shrunk to `height` at once (a sheet of study stimuli holds dozens of
+// 1000 px pictures); a grey placeholder with the reason if it is missing.
+FigurePanel picture_panel(const std::filesystem::path& dir, const std::string& path, std::vector<std::string> caption,
+                          int height) {
+  FigurePanel panel;
+  panel.caption = std::move(caption);
+  if (path.empty() || !std::filesystem::exists(dir / path)) {
+    panel.caption.push_back("(missing)");
+    return panel;
+  }
+  const cv::Mat image = load_image(dir / path).rgb;
+  if (image.rows <= height) {
+    panel.image = image;
+  } else {
+    const int width = std::max(1, static_cast<int>(std::lround(image.cols * static_cast<double>(height) / image.rows)));
+    cv::resize(image, panel.image, {width, height}, 0, 0, cv::INTER_AREA);
+  }
+  return panel;
+}
+
+FigurePanel output_panel(const std::filesystem::path& dir, const nlohmann::json& row, std::vector<std::string> caption,
+                         int height) {
+  if (is_ok(row)) return picture_panel(dir, text_of(row, "output"), std::move(caption), height);
+  caption.push_back("FAILED:");
+  const std::string error = text_of(row, "error");
+  caption.push_back(error.size() > 40 ? error.substr(0, 37) + "..." : error);
+  return {cv::Mat(), caption};
+}
+
+std::string content_picture(const nlohmann::json& row) {
+  return concat("inputs/content=", text_of(row, "content"), ",content_size=", text_of(row, "content_size"), ".png");
+}
+
+std::vector<std::string> style_pictures(const StyleGridOptions& options, const nlohmann::json& row) {
+  std::vector<std::string> pictures;
+  for (const StyleGridStyle& style : options.styles) {
+    if (style.name != text_of(row, "style")) continue;
+    for (std::size_t i = 0; i < style.images.size(); ++i) {
+      pictures.push_back(concat("inputs/style=", style.name, ",style_size=", text_of(row, "style_size"), ",image=",
+                                i + 1, ".png"));
+    }
+  }
+  return pictures;
+}
+
+std::string group_of(const nlohmann::json& row) {
+  return concat("content=", text_of(row, "content"), ",style=", text_of(row, "style"), ",content_size=",
+                text_of(row, "content_size"), ",style_size=", text_of(row, "style_size"));
+}
+
+class SheetWriter {
+ public:
+  SheetWriter(const StyleGridOptions& options, const std::vector<nlohmann::json>& rows, const nlohmann::json& backbone,
+              const CommonOptions& common, const std::filesystem::path& dir)
+      : options_(options), rows_(rows), dir_(dir) {
+    title_ = options.figures.title.empty() ? common.name : options.figures.title;
+    notes_.push_back("backbone: " + backbone.value("label", std::string("?")));
+    notes_.push_back("AdaIN = paper eq. 4 (content weight = the paper's alpha); DA-AdaIN = eq. 5 with the strength "
+                     "map of Algorithm 1 (beta, eps)");
+    std::set<std::string> depths;
+    for (const nlohmann::json& row : rows) {
+      if (!text_of(row, "depth").empty()) depths.insert(text_of(row, "depth"));
+    }
+    name_depth_ = depths.size() > 1;
+    if (!depths.empty()) {
+      std::vector<std::string> described;
+      for (const std::string& depth : depths) {
+        described.push_back(depth == "map" ? "map = each content's precomputed depth map" : depth + " = estimator");
+      }
+      notes_.push_back("depth: " + join(described, "; "));
+    }
+    notes_.push_back(concat("run ", common.name, ", tool revision ", build_info().git_revision.substr(0, 12),
+                            build_info().git_dirty ? " (modified)" : ""));
+  }
+
+  // Fig. 3: contents (first size) with their proximity maps, styles (first size).
+  std::pair<std::string, std::string> inputs_sheet() {
+    FigureSheet sheet{title_ + ": inputs", notes_, {}};
+    FigureRow contents{"content", {}};
+    std::map<std::string, FigureRow> proximity_rows;
+    std::set<std::string> seen_contents;
+    for (const nlohmann::json& row : rows_) {
+      if (text_of(row, "content_size") != text_of(rows_.front(), "content_size")) continue;
+      const std::string content = text_of(row, "content");
+      if (!seen_contents.insert(content).second) continue;
+      contents.panels.push_back(panel(content_picture(row), {content}));
+    }
+    std::set<std::string> seen_maps;
+    for (const nlohmann::json& row : rows_) {
+      const std::string map = text_of(row, "proximity_map");
+      if (map.empty() || text_of(row, "content_size") != text_of(rows_.front(), "content_size")) continue;
+      if (!seen_maps.insert(map).second) continue;
+      FigureRow& target = proximity_rows["proximity (" + text_of(row, "depth") + ")"];
+      target.panels.push_back(panel(map, {text_of(row, "content")}));
+    }
+    sheet.rows.push_back(contents);
+    for (auto& [label, row] : proximity_rows) {
+      row.label = label;
+      sheet.rows.push_back(row);
+    }
+    FigureRow styles{"style", {}};
+    std::set<std::string> seen_styles;
+    for (const nlohmann::json& row : rows_) {
+      if (text_of(row, "style_size") != text_of(rows_.front(), "style_size")) continue;
+      if (!seen_styles.insert(text_of(row, "style")).second) continue;
+      for (const std::string& picture : style_pictures(options_, row)) {
+        styles.panels.push_back(panel(picture, {text_of(row, "style")}));
+      }
+    }
+    sheet.rows.push_back(styles);
+    return write(sheet, "figures/inputs.png", "Inputs (Fig. 3): contents, their proximity maps, styles");
+  }
+
+  // Fig. 4 / 5: one sheet per content/style pair and sizes, a column per cell.
+  std::vector<std::pair<std::string, std::string>> sweep_sheets() {
+    std::vector<std::pair<std::string, std::string>> written;
+    std::vector<std::string> groups;
+    std::map<std::string, std::vector<const nlohmann::json*>> members;
+    for (const nlohmann::json& row : rows_) {
+      if (members[group_of(row)].empty()) groups.push_back(group_of(row));
+      members[group_of(row)].push_back(&row);
+    }
+    for (const std::string& group : groups) {
+      const nlohmann::json& first = *members[group].front();
+      FigureSheet sheet{concat(title_, ": ", text_of(first, "content"), " x ", text_of(first, "style")), notes_, {}};
+      FigureRow inputs{"inputs", {panel(content_picture(first), {"content " + text_of(first, "content"),
+                                                                               text_of(first, "content_size") + " px"})}};
+      for (const std::string& picture : style_pictures(options_, first)) {
+        inputs.panels.push_back(panel(picture, {"style " + text_of(first, "style"),
+                                                              text_of(first, "style_size") + " px"}));
+      }
+      std::set<std::string> maps;
+      FigureRow outputs{"output", {}}, strengths{"strength", {}};
+      for (const nlohmann::json* row : members[group]) {
+        const std::string map = text_of(*row, "proximity_map");
+        if (!map.empty() && maps.insert(map).second) {
+          inputs.panels.push_back(panel(map, {"proximity (" + text_of(*row, "depth") + ")"}));
+        }
+        outputs.panels.push_back(output(*row, caption_lines(*row)));
+        const std::string strength = text_of(*row, "strength_map");
+        strengths.panels.push_back(strength.empty() ? FigurePanel{} : panel(strength, {}));
+      }
+      sheet.rows = {inputs, outputs, strengths};
+      written.push_back(write(sheet, "figures/sweep," + group + ".png",
+                              concat("Sweep: ", text_of(first, "content"), " x ", text_of(first, "style"))));
+    }
+    return written;
+  }
+
+  // Fig. 6: a column per content/style pair; a row per setting, then the maps.
+  std::pair<std::string, std::string> compare_sheet() {
+    std::vector<std::string> groups, settings, strength_settings;
+    std::map<std::string, std::map<std::string, const nlohmann::json*>> cell;  // group -> setting -> row
+    for (const nlohmann::json& row : rows_) {
+      const std::string group = group_of(row), setting = setting_label(row, name_depth_);
+      if (cell[group].empty()) groups.push_back(group);
+      if (std::find(settings.begin(), settings.end(), setting) == settings.end()) settings.push_back(setting);
+      cell[group][setting] = &row;
+    }
+    FigureSheet sheet{options_.figures.title.empty() ? title_ + ": comparison" : title_, notes_, {}};
+    FigureRow contents{"content", {}}, styles{"style", {}};
+    for (const std::string& group : groups) {
+      const nlohmann::json& first = *cell[group].begin()->second;
+      contents.panels.push_back(panel(content_picture(first), {text_of(first, "content")}));
+      const std::vector<std::string> pictures = style_pictures(options_, first);
+      styles.panels.push_back(panel(pictures.empty() ? "" : pictures.front(), {text_of(first, "style")}));
+    }
+    sheet.rows = {contents, styles};
+    std::vector<FigureRow> map_rows;
+    for (const std::string& setting : settings) {
+      // one line per part of the label: "DA-AdaIN\nbeta 20\neps 0.15"
+      std::string label = setting;
+      for (std::size_t at = label.find(", "); at != std::string::npos; at = label.find(", ")) label.replace(at, 2, "\n");
+      FigureRow outputs{label, {}}, proximity{"proximity", {}}, strength{"strength map\n" + label, {}};
+      bool has_strength = false;
+      for (const std::string& group : groups) {
+        const auto found = cell[group].find(setting);
+        if (found == cell[group].end()) {
+          outputs.panels.emplace_back();
+          proximity.panels.emplace_back();
+          strength.panels.emplace_back();
+          continue;
+        }
+        outputs.panels.push_back(output(*found->second, {}));
+        const std::string map = text_of(*found->second, "strength_map");
+        has_strength = has_strength || !map.empty();
+        proximity.panels.push_back(map.empty() ? FigurePanel{}
+                                               : panel(text_of(*found->second, "proximity_map"), {}));
+        strength.panels.push_back(map.empty() ? FigurePanel{} : panel(map, {}));
+      }
+      sheet.rows.push_back(outputs);
+      if (has_strength) {
+        if (map_rows.empty()) map_rows.push_back(proximity);
+        map_rows.push_back(strength);
+      }
+    }
+    for (FigureRow& row : map_rows) sheet.rows.push_back(std::move(row));
+    return write(sheet, "figures/compare.png", "Comparison (Fig. 6): a column per content/style pair");
+  }
+
+ private:
+  FigurePanel panel(const std::string& path, std::vector<std::string> caption) const {
+    return picture_panel(dir_, path, std::move(caption), options_.figures.panel_height);
+  }
+  FigurePanel output(const nlohmann::json& row, std::vector<std::string> caption) const {
+    return output_panel(dir_, row, std::move(caption), options_.figures.panel_height);
+  }
+
+  std::vector<std::string> caption_lines(const nlohmann::json& row) const {
+    const std::string label = setting_label(row, name_depth_);
+    // "DA-AdaIN, beta 20, eps 0.15" -> two lines, so columns stay narrow
+    const std::size_t comma = label.find(", ");
+    if (comma == std::string::npos) return {label};
+    return {label.substr(0, comma), label.substr(comma + 2)};
+  }
+
+  std::pair<std::string, std::string> write(const FigureSheet& sheet, const std::string& path,
+                                            const std::string& caption) {
+    save_image(dir_ / path, draw_figure_sheet(sheet, options_.figures.panel_height));
+    return {path, caption};
+  }
+
+  const StyleGridOptions& options_;
+  const std::vector<nlohmann::json>& rows_;
+  std::filesystem::path dir_;
+  std::string title_;
+  std::vector<std::string> notes_;
+  bool name_depth_ = false;
+};
+
+}  // namespace
+
+ResultTable style_grid_table() {
+  return ResultTable({{"key", "Key"},
+                      {"content", "Content"},
+                      {"style", "Style"},
+                      {"style_mode", "Style mode"},
+                      {"method", "Method"},
+                      {"content_weight", "Content weight (paper alpha)", ColumnKind::kNumber, 3},
+                      {"depth", "Depth"},
+                      {"beta", "beta", ColumnKind::kNumber, 3},
+                      {"eps", "eps", ColumnKind::kNumber, 3},
+                      {"content_size", "Content size", ColumnKind::kInteger},
+                      {"style_size", "Style size", ColumnKind::kInteger},
+                      {"width", "Width", ColumnKind::kInteger},
+                      {"height", "Height", ColumnKind::kInteger},
+                      {"output", "Output", ColumnKind::kImage},
+                      {"strength_map", "Strength map", ColumnKind::kImage},
+                      {"proximity_map", "Proximity", ColumnKind::kImage},
+                      {"status", "Status"},
+                      {"error", "Error"},
+                      {"seconds_pair", "Shared s (pair)", ColumnKind::kNumber, 3},
+                      {"seconds_cell", "Cell s", ColumnKind::kNumber, 3},
+                      {"backbone", "Backbone"},
+                      {"content_sha256", "Content sha256"},
+                      {"style_sha256", "Style sha256"}});
+}
+
+std::filesystem::path write_style_grid_report(const StyleGridOptions& options, const std::vector<nlohmann::json>& rows,
+                                              const nlohmann::json& backbone, const CommonOptions& common,
+                                              const RunRecord& record) {
+  const std::filesystem::path& dir = record.dir();
+  ResultTable table = style_grid_table();
+  std::size_t failed = 0;
+  for (const nlohmann::json& row : rows) {
+    table.add_json_row(row);
+    failed += is_ok(row) ? 0 : 1;
+  }
+  write_file_atomically(dir / "results.csv", table.to_csv());
+  write_file_atomically(dir / "results.json", table.to_json().dump(2) + "\n");
+
+  Report report(options.figures.title.empty() ? "Style grid " + common.name : options.figures.title);
+  if (!backbone.value("reproduces_paper", false)) {
+    report.add_paragraph("These pictures were made with the " + backbone.value("label", std::string("?")) +
+                         ". It shows what the strength map does, but it is not the paper's method: only the VGG "
+                         "backbone with the published AdaIN weights reproduces the paper's figures.");
+  }
+  report.add_facts({{"backbone", backbone.value("label", std::string("?"))},
+                    {"cells", concat(rows.size() - failed, " ok, ", failed, " failed")},
+                    {"methods", join(options.methods, ", ")},
+                    {"content weight", "the paper's alpha (weight of the CONTENT features); the reference port's "
+                                       "alpha = 1 - content weight"},
+                    {"strength map", "Algorithm 1: beta = prominence, eps = offset (strength capped at 1 - eps)"}});
+  if (failed > 0) report.add_paragraph(concat(failed, " cell(s) failed; their rows carry the error."));
+  if (options.figures.layout != "none" && !rows.empty()) {
+    SheetWriter sheets(options, rows, backbone, common, dir);
+    report.add_heading("Figures");
+    std::vector<std::pair<std::string, std::string>> figures = {sheets.inputs_sheet()};
+    if (options.figures.layout == "sweep") {
+      for (auto& sheet : sheets.sweep_sheets()) figures.push_back(std::move(sheet));
+    } else {
+      figures.push_back(sheets.compare_sheet());
+    }
+    for (const auto& [path, caption] : figures) report.add_figure(path, caption);
+  }
+  report.add_heading("Cells");
+  report.add_table(table);
+  return report.write(dir, "report");
+}
+
+}  // namespace depthstyle

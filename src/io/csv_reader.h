@@ -1,0 +1,37 @@
+// CSV files as RFC 4180 describes them: comma-separated fields, optionally enclosed in double quotes (a quote inside
+// is doubled; a quoted field may span lines), records ended by LF or CRLF, the first record a header of column
+// names. A UTF-8 byte order mark before the header is skipped. Every record remembers the line it starts on, so
+// errors can name "file:line".
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace depthstyle {
+
+struct CsvRecord {
+  std::size_t line = 0;  // 1-based line on which the record starts
+  std::vector<std::string> fields;
+};
+
+struct CsvDocument {
+  std::string source;  // file name used in messages
+  std::vector<std::string> header;
+  std::vector<CsvRecord> records;  // without the header; blank lines are skipped
+
+  // Index of a header column, or -1.
+  int column(const std::string& name) const;
+  // "answers.csv:12"
+  std::string location(const CsvRecord& record) const;
+};
+
+// Throws InputError "source:line: ..." for an unterminated quote, a stray quote inside an unquoted field, text after
+// a closing quote, a record whose field count differs from the header's, an empty or duplicated header name.
+CsvDocument parse_csv(std::string_view text, const std::string& source);
+// Reads the whole file (InputError naming it if it cannot be read), then parses it.
+CsvDocument read_csv(const std::filesystem::path& path);
+
+}  // namespace depthstyle
