@@ -14,6 +14,7 @@ const std::vector<Command>& command_table() {
       {"stylize", "stylize one content image: stylize CONTENT STYLE... -o OUT [--method da-adain]", run_stylize_command},
       {"weights", "inspect PyTorch checkpoints: weights inspect FILE", run_weights_command},
       {"data", "sample data: data fetch-samples", run_data_command},
+      {"diw", "DIW evaluation: diw merge SHARD... -o DIR, diw report STORE -o DIR", run_diw_command},
       {"analyze", "analyse a user study: analyze ANSWERS.csv [--out DIR], or Table 2 from counts: --counts 207/360",
        run_analyze_command},
       {"stats", "statistical tests: stats binom K N, stats mcnemar B C, stats power --effect P", run_stats_command},

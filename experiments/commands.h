@@ -24,6 +24,7 @@ int run_version_command(int argc, char** argv);
 int run_weights_command(int argc, char** argv);
 int run_data_command(int argc, char** argv);
 int run_run_command(int argc, char** argv);
+int run_diw_command(int argc, char** argv);
 int run_stylize_command(int argc, char** argv);
 int run_stats_command(int argc, char** argv);
 int run_analyze_command(int argc, char** argv);

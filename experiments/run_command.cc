@@ -23,6 +23,8 @@ int run_run_command(int argc, char** argv) {
       ("set", po::value<std::vector<std::string>>()->composing(), "override a key: --set key.path=value (repeatable)")
       ("resume", "continue a stopped run, skipping finished work (the config must be unchanged)")
       ("threads", po::value<int>(), "LibTorch threads (0 = all cores; same as --set threads=N)")
+      ("shard", po::value<std::string>(), "run slice k of N (k/N) of an experiment that can be split (diw_eval); "
+                                          "the run folder gets the suffix .shard-k-of-N")
       ("print-config", "print the resolved config with every key's help and stop")
       ("quiet,q", "no progress bars");
   if (!command_line.parse(argc, argv)) return 0;
@@ -32,6 +34,7 @@ int run_run_command(int argc, char** argv) {
   request.config_path = command_line.get<std::string>("config");
   if (command_line.has("set")) request.overrides = command_line.get<std::vector<std::string>>("set");
   if (command_line.has("threads")) request.threads = command_line.get<int>("threads");
+  if (command_line.has("shard")) request.shard = command_line.get<std::string>("shard");
   request.resume = command_line.has("resume");
   request.print_config = command_line.has("print-config");
   request.command_line = {"depthstyle"};

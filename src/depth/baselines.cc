@@ -1,6 +1,7 @@
 #include "depth/baselines.h"
 
 #include "core/error.h"
+#include "core/seeds.h"
 
 namespace depthstyle {
 namespace {
@@ -18,15 +19,6 @@ class VerticalEstimator : public DepthEstimator {
     return {{"type", "vertical"}, {"rule", "lower in the image = nearer; proximity = row / (height - 1)"}};
   }
 };
-
-// SplitMix64 (Steele, Lea, Flood 2014): a tiny generator whose whole state is one word, so a stream per image costs
-// nothing to set up.
-std::uint64_t splitmix64_next(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 class RandomEstimator : public DepthEstimator {
  public:
@@ -58,13 +50,8 @@ class RandomEstimator : public DepthEstimator {
 }  // namespace
 
 std::uint64_t random_baseline_image_seed(std::uint64_t seed, std::string_view image_key) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64
-  for (const char byte : image_key) {
-    hash ^= static_cast<unsigned char>(byte);
-    hash *= 0x100000001b3ULL;
-  }
   std::uint64_t state = seed;
-  return splitmix64_next(state) ^ hash;
+  return splitmix64_next(state) ^ fnv1a_64(image_key);
 }
 
 std::unique_ptr<DepthEstimator> make_vertical_estimator(const DepthEstimatorConfig&) {

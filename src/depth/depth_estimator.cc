@@ -102,6 +102,17 @@ std::vector<std::string> depth_estimator_keys_set(const DepthEstimatorConfig& co
 }
 
 std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig& config, std::uint64_t run_seed) {
+  check_depth_estimator_config(config);
+  const auto& types = depth_estimator_types();
+  const auto type = std::find_if(types.begin(), types.end(), [&config](const DepthEstimatorType& candidate) {
+    return candidate.name == config.type;
+  });
+  DepthEstimatorConfig resolved = config;
+  if (resolved.seed < 0) resolved.seed = static_cast<std::int64_t>(run_seed & 0x7fffffffffffffffULL);
+  return type->create(resolved);
+}
+
+void check_depth_estimator_config(const DepthEstimatorConfig& config) {
   const auto& types = depth_estimator_types();
   const auto type = std::find_if(types.begin(), types.end(), [&config](const DepthEstimatorType& candidate) {
     return candidate.name == config.type;
@@ -121,9 +132,6 @@ std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig&
                unused.size() == 1 ? "key " : "keys ", join(unused, ", "), "; it reads ",
                type->keys.empty() ? std::string("no keys besides name and type") : join(type->keys, ", ")));
   }
-  DepthEstimatorConfig resolved = config;
-  if (resolved.seed < 0) resolved.seed = static_cast<std::int64_t>(run_seed & 0x7fffffffffffffffULL);
-  return type->create(resolved);
 }
 
 }  // namespace depthstyle

@@ -108,6 +108,9 @@ std::vector<std::string> depth_estimator_keys_set(const DepthEstimatorConfig& co
 // Throws UsageError naming the entry (`config.name`) for an unknown type or settings the type cannot use, and
 // InputError for missing or unreadable model files. A seed of -1 becomes `run_seed`.
 std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig& config, std::uint64_t run_seed = 0);
+// make_depth_estimator's checks of the entry itself, without reading any file: for a runner's check(), so a config
+// mistake stops a run before any work (and before its run folder exists).
+void check_depth_estimator_config(const DepthEstimatorConfig& config);
 
 // "depth estimator 'name'": how messages name an entry. Inline, so that estimators built without the registry do
 // not link it (make_depth_estimator links the TorchScript estimator, and with it LibTorch: a test binary that

@@ -38,7 +38,7 @@ cv::Mat proximity_from_prediction(const DepthPrediction& prediction) {
   return proximity;
 }
 
-int farther_order(DepthMeaning meaning, float first, float second) {
+int farther_order(DepthMeaning meaning, double first, double second) {
   if (std::isnan(first) || std::isnan(second) || first == second) return 0;
   const int depth_order = first > second ? 1 : -1;
   return meaning == DepthMeaning::kDepth ? depth_order : -depth_order;

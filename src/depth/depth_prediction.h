@@ -28,7 +28,8 @@ struct DepthPrediction {
 cv::Mat proximity_from_prediction(const DepthPrediction& prediction);
 
 // The ordinal relation of two values of a map with the given meaning: +1 if the first point is farther, -1 if it is
-// nearer, 0 for a tie or when either value is NaN.
-int farther_order(DepthMeaning meaning, float first, float second);
+// nearer, 0 for a tie or when either value is NaN. Double, because DIW scoring compares resized values in double
+// precision as the official script does; float values convert exactly.
+int farther_order(DepthMeaning meaning, double first, double second);
 
 }  // namespace depthstyle

@@ -148,21 +148,24 @@ cv::Mat read_depth_map(const std::filesystem::path& path, const DepthMapReadOpti
 
 void write_depth_map(const std::filesystem::path& path, const cv::Mat& map, const DepthMapWriteOptions& options) {
   DEPTHSTYLE_ASSERT(map.type() == CV_32FC1);
-  const std::string extension = lowercase_extension(path);
-  if (extension == ".pfm") {
-    write_file_atomically(path, serialize_pfm(map));
-  } else if (extension == ".png") {
-    write_file_atomically(path, serialize_png16(path, map, options.png_scale));
-  } else if (extension == ".npy") {
-    write_file_atomically(path, serialize_npy(map));
-  } else if (extension == ".npz") {
+  if (lowercase_extension(path) == ".npz") {
     ZipWriter archive(path);
     archive.add(options.npz_key + ".npy", serialize_npy(map));
     archive.finish();
-  } else {
-    throw UsageError(concat(path.string(), ": cannot write a depth map as '", extension,
-                            "'; use .pfm, .png, .npy or .npz"));
+    return;
   }
+  write_file_atomically(path, encode_depth_map(path, map, options));
+}
+
+std::string encode_depth_map(const std::filesystem::path& path, const cv::Mat& map,
+                             const DepthMapWriteOptions& options) {
+  DEPTHSTYLE_ASSERT(map.type() == CV_32FC1);
+  const std::string extension = lowercase_extension(path);
+  if (extension == ".pfm") return serialize_pfm(map);
+  if (extension == ".png") return serialize_png16(path, map, options.png_scale);
+  if (extension == ".npy") return serialize_npy(map);
+  throw UsageError(concat(path.string(), ": cannot write a depth map as '", extension, "'; use .pfm, .png, .npy",
+                          extension == ".npz" ? " (or write_depth_map for .npz)" : " or .npz"));
 }
 
 }  // namespace depthstyle

@@ -34,5 +34,9 @@ struct DepthMapWriteOptions {
 cv::Mat read_depth_map(const std::filesystem::path& path, const DepthMapReadOptions& options = {});
 // `map` must be CV_32FC1. The file appears atomically. UsageError for an unknown extension or a bad png_scale.
 void write_depth_map(const std::filesystem::path& path, const cv::Mat& map, const DepthMapWriteOptions& options = {});
+// The bytes write_depth_map writes to a .pfm, .png or .npy `path` (an .npz is an archive: use write_depth_map), for
+// callers that publish many files at once. UsageError for other extensions.
+std::string encode_depth_map(const std::filesystem::path& path, const cv::Mat& map,
+                             const DepthMapWriteOptions& options = {});
 
 }  // namespace depthstyle

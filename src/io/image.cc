@@ -119,6 +119,10 @@ cv::Mat center_crop(const cv::Mat& image, int width, int height) {
 }
 
 void save_image(const std::filesystem::path& path, const cv::Mat& rgb, const ImageSaveOptions& options) {
+  write_file_atomically(path, encode_image(path, rgb, options));
+}
+
+std::string encode_image(const std::filesystem::path& path, const cv::Mat& rgb, const ImageSaveOptions& options) {
   const std::string extension = lowercase_extension(path);
   const bool png = extension == ".png";
   if (!png && extension != ".jpg" && extension != ".jpeg") {
@@ -153,7 +157,7 @@ void save_image(const std::filesystem::path& path, const cv::Mat& rgb, const Ima
   if (!cv::imencode(png ? ".png" : ".jpg", quantized, encoded, parameters)) {
     throw Error(concat(path.string(), ": OpenCV could not encode the image"));
   }
-  write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(encoded.data()), encoded.size()));
+  return std::string(reinterpret_cast<const char*>(encoded.data()), encoded.size());
 }
 
 }  // namespace depthstyle

@@ -40,5 +40,8 @@ struct ImageSaveOptions {
 // anything else is a UsageError). Values are clamped to [0,1] and rounded to the nearest step. The file appears
 // atomically.
 void save_image(const std::filesystem::path& path, const cv::Mat& rgb, const ImageSaveOptions& options = {});
+// The bytes save_image writes to `path`, for callers that publish many files at once (e.g. a whole folder renamed
+// into place) instead of one synced file at a time.
+std::string encode_image(const std::filesystem::path& path, const cv::Mat& rgb, const ImageSaveOptions& options = {});
 
 }  // namespace depthstyle

@@ -101,6 +101,7 @@ RunOutcome run_experiment(const RunRequest& request, const std::vector<Experimen
   ConfigDocument document = ConfigDocument::from_file(request.config_path);
   for (const std::string& assignment : request.overrides) document.apply_override(assignment);
   if (request.threads) document.apply_override(concat("threads=", *request.threads));
+  if (!request.shard.empty()) document.apply_override(concat("shard=", request.shard));
 
   std::vector<std::string> names;
   const ExperimentKind& kind = select_kind(document, kinds, names);
@@ -108,9 +109,17 @@ RunOutcome run_experiment(const RunRequest& request, const std::vector<Experimen
   common.name = request.config_path.stem().string();
   std::unique_ptr<Experiment> experiment = kind.create();
   Schema schema = experiment_schema(kind.name, common, *experiment, names);
+  if (!request.shard.empty() && schema.find("shard") == nullptr) {
+    throw UsageError(concat("--shard: experiment '", kind.name, "' cannot be split into shards"));
+  }
   schema.read(document);
-  check_run_name(common.name);
   experiment->check();
+  if (!request.shard.empty()) {
+    // The runner's check() has accepted "k/N".
+    const std::vector<std::string> parts = split(request.shard, '/');
+    common.name += concat(".shard-", trim(parts.at(0)), "-of-", trim(parts.at(1)));
+  }
+  check_run_name(common.name);
 
   if (request.print_config) {
     out << schema.to_yaml(/*with_help=*/true);

@@ -18,6 +18,9 @@ struct RunRequest {
   std::optional<int> threads;          // --threads, same as --set threads=N
   bool resume = false;
   bool print_config = false;           // print the resolved config and stop
+  // "k/N" (--shard): run slice k of N. Same as --set shard=k/N, and the run folder becomes <name>.shard-k-of-N so the
+  // shards of one config never share a folder. Only experiments that declare a `shard` key accept it.
+  std::string shard;
   std::vector<std::string> command_line;
 };
 

@@ -19,18 +19,6 @@ void draw_multiplicities(std::mt19937_64& generator, std::vector<double>& multip
 
 }  // namespace
 
-std::uint64_t uniform_index(std::mt19937_64& generator, std::uint64_t count) {
-  DEPTHSTYLE_ASSERT(count > 0);
-  const std::uint64_t largest = std::numeric_limits<std::uint64_t>::max();
-  // The largest multiple of count that fits, so every residue is equally likely.
-  const std::uint64_t limit = largest - (largest % count + 1) % count;
-  std::uint64_t value;
-  do {
-    value = generator();
-  } while (value > limit);
-  return value % count;
-}
-
 double quantile_of_sorted(const std::vector<double>& sorted, double probability) {
   DEPTHSTYLE_ASSERT(!sorted.empty());
   const double position = probability * static_cast<double>(sorted.size() - 1);

@@ -16,6 +16,7 @@
 #include <random>
 #include <vector>
 
+#include "core/seeds.h"  // uniform_index: the same draws on every standard library
 #include "stats/binomial.h"
 
 namespace depthstyle {
@@ -54,9 +55,6 @@ struct ClusterBootstrapEstimate {
 // Throws UsageError for an empty study, a cell index out of range, negative counts or bad options.
 ClusterBootstrapEstimate cluster_bootstrap_proportion(const ClusteredVotes& votes,
                                                       const ClusterBootstrapOptions& options);
-
-// A uniform index in [0, count) from `generator`, by rejection: the same sequence on every standard library.
-std::uint64_t uniform_index(std::mt19937_64& generator, std::uint64_t count);
 
 // Quantile of sorted values by linear interpolation between order statistics (R's type 7, numpy's default).
 double quantile_of_sorted(const std::vector<double>& sorted, double probability);

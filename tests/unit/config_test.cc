@@ -2,6 +2,7 @@
 
 #include "config/config_document.h"
 #include "config/schema.h"
+#include "config/yaml_json.h"
 #include "core/error.h"
 #include "test_support.h"
 
@@ -207,6 +208,13 @@ TEST(Config, AStoredDefaultOutsideTheChoicesReadsBack) {
   EXPECT_EQ(options.meaning, "");
   EXPECT_THROW_MESSAGE(schema.read(document("meaning: dpeth\n")), ConfigError,
                        "grid.yaml:1:10: 'meaning': 'dpeth' is not one of depth, proximity (did you mean 'depth'?)");
+}
+
+TEST(Config, YamlFragmentsBecomeTypedJson) {
+  const YAML::Node node = YAML::Load("{name: a, seed: -1, scale: 0.5, on: true, tag: '007x', list: [1, b], none: ~}");
+  const nlohmann::json json = json_from_yaml(node);
+  EXPECT_EQ(json, nlohmann::json::parse(R"({"name": "a", "seed": -1, "scale": 0.5, "on": true, "tag": "007x",
+                                            "list": [1, "b"], "none": null})"));
 }
 
 }  // namespace

@@ -1,0 +1,22 @@
+// The main() of a benchmark: tune malloc as every depthstyle process does (so timings match the tool's), run, and
+// turn an exception into a message and exit code 1.
+#pragma once
+
+#include <cstdio>
+#include <exception>
+
+#include "core/runtime.h"
+
+namespace depthstyle {
+
+inline int bench_main(int argc, char** argv, int (*run)(int argc, char** argv)) {
+  tune_malloc_for_large_tensors();
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    return 1;
+  }
+}
+
+}  // namespace depthstyle
