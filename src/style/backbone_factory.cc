@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "style/pyramid_backbone.h"
+#include "style/vgg_backbone.h"
 
 namespace depthstyle {
 
@@ -14,6 +15,11 @@ const std::vector<BackboneType>& backbone_types() {
       {"pyramid", "weight-free stand-in: colour-decorrelated Laplacian pyramid, AdaIN per band (not the paper's)",
        {"pyramid_levels"},
        [](const BackboneConfig& config) { return make_pyramid_backbone({config.pyramid_levels}); }},
+      {"vgg", "the paper's networks: VGG-19 (normalised) to relu4_1 and the AdaIN decoder, from the port's files",
+       {"encoder", "decoder", "precision"},
+       [](const BackboneConfig& config) {
+         return make_vgg_backbone({config.encoder, config.decoder, precision_from_string(config.precision)});
+       }},
   };
   return types;
 }
@@ -56,6 +62,16 @@ std::vector<std::string> backbone_config_problems(const BackboneConfig& config, 
     if (is_changed && std::find(type->keys.begin(), type->keys.end(), key) == type->keys.end()) {
       problems.push_back(concat(prefix, ".", key, ": not used by backbone type '", config.type,
                                 "' (it reads: ", type->keys.empty() ? "nothing else" : join(type->keys, ", "), ")"));
+    }
+  }
+  if (config.type == "vgg") {
+    if (config.encoder.empty()) {
+      problems.push_back(concat(prefix, ".encoder: the vgg backbone needs vgg_normalised.pth of the public AdaIN "
+                                        "PyTorch port (a path)"));
+    }
+    if (config.decoder.empty()) {
+      problems.push_back(concat(prefix, ".decoder: the vgg backbone needs decoder.pth of the public AdaIN PyTorch "
+                                        "port (a path)"));
     }
   }
   return problems;

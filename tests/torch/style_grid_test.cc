@@ -237,6 +237,9 @@ TEST(StyleGrid, ConfigErrorsNameTheirPlace) {
   EXPECT_TRUE(contains(result.output, "backbone.encoder: not used by backbone type 'pyramid'")) << result.output;
   EXPECT_TRUE(contains(result.output, "grid.content_sizes: 32 px is below the pyramid backbone's minimum of 64 px"))
       << result.output;
+  result = run_config(base + "backbone: {type: vgg, decoder: decoder.pth}\n");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, "backbone.encoder: the vgg backbone needs vgg_normalised.pth")) << result.output;
   EXPECT_FALSE(fs::exists(dir / "runs"));
 }
 

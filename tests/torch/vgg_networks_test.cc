@@ -20,6 +20,8 @@
 #include "nets/adain_decoder.h"
 #include "nets/vgg_encoder.h"
 #include "style/adain.h"
+#include "style/backbone_factory.h"
+#include "style/stylizer.h"
 #include "style/vgg_backbone.h"
 #include "test_support.h"
 
@@ -231,6 +233,31 @@ TEST(VggAgainstPytorch, DepthAwareStylizationWithAStrengthMap) {
   const at::Tensor features = blend_content_and_stylized(content, stylized, fixture_array("strength_map"));
   EXPECT_LE(relative_max_difference(decoder().forward(features), fixture_array("stylized_strength_map")),
             kTolerance);
+}
+
+// The whole DA-AdaIN path a user runs: the vgg backbone from the registry, a depth map at the content's size,
+// Algorithm 1 (beta 20, eps 0.15; the map's sides are multiples of the feature grid, so step 3's area resize is an
+// exact block mean in PyTorch too), eq. 5 and the decoder, against the script's PyTorch computation of the same.
+TEST(VggAgainstPytorch, DepthAwareStylizationFromADepthMapThroughTheStylizer) {
+  BackboneConfig config;
+  config.type = "vgg";
+  config.encoder = weights_fixture("vgg_normalised_zip.pth").string();
+  config.decoder = weights_fixture("decoder_zip.pth").string();
+  const std::unique_ptr<Backbone> backbone = make_backbone(config);
+  const at::Tensor content_image = fixture_array("da_content");
+  const Features content = backbone->encode(content_image);
+  const Features style = backbone->encode(fixture_array("style"));
+  const StyleTargets targets = prepare_style_targets(content, {&style}, StyleMix{});
+  const DepthPrediction depth{image_from_tensor(fixture_array("da_depth").view({1, 1, 48, 64})), DepthMeaning::kDepth};
+  BlendSetting setting;
+  setting.method = StyleMethod::kDepthAware;
+  setting.strength = {20, 0.15};
+  const Rendering rendering =
+      render_stylization(*backbone, content, targets, setting,
+                         centred_proximity_levels(proximity_from_prediction(depth), content), cv::Size(64, 48));
+  ASSERT_EQ(rendering.strength.size(), 1u);
+  EXPECT_LE(relative_max_difference(tensor_from_image(rendering.strength[0]), fixture_array("da_strength")), 1e-6);
+  EXPECT_LE(relative_max_difference(rendering.image, fixture_array("da_adain_beta20_eps015")), kTolerance);
 }
 
 // Two-row stripes (the smallest) instead of whole layers: every layer, including pooling across stripe boundaries,
