@@ -3,7 +3,8 @@
 # synthetic DIW set with the ground truth and the baselines in 3 shards. The first submission loses shard 2 (killed
 # with SIGKILL once its run folder exists, like a node that dies), so its merge is cancelled; the same command again
 # skips shards 1 and 3, resumes shard 2 and merges; results.csv and results.json equal a single-machine run byte for
-# byte. Also the script's refusals (no sbatch, no config, bad --shards, already merged) and --dry-run's commands.
+# byte. Also the script's refusals (no sbatch, no config, bad --shards, jobs of the evaluation still queued, already
+# merged) and --dry-run's commands.
 #
 # Usage: diw_eval_array_test.sh DEPTHSTYLE_BINARY SOURCE_DIR. Keeps its folder when DEPTHSTYLE_KEEP_TEST_DIR is set.
 set -euo pipefail
@@ -99,14 +100,12 @@ EOF
 chmod +x flaky_depthstyle
 submit=("$submit_script" --shards 3 --cpus-per-task 1 --time 10 --depthstyle "$work/flaky_depthstyle" diw.yaml)
 
-# job_ids OUTPUT: "ARRAY MERGE" from the script's report.
+# job_id LABEL OUTPUT: the id on the script's line "LABEL: <id> ...".
 job_id() { sed -n "s/^$1: \([0-9]*\).*/\1/p" <<< "$2"; }
 # Every job of $1 (an array: all its tasks) has left PENDING/RUNNING/COMPLETING.
 jobs_ended() { ! scontrol show job -o "$1" | grep -qE 'JobState=(PENDING|RUNNING|CONFIGURING|COMPLETING|SUSPENDED)'; }
-# "ArrayTaskId=STATE ..." (or "STATE" for a single job), sorted by task.
-job_states() {
-  scontrol show job -o "$1" | sed -E 's/.*JobState=([A-Z_]+).*/\1/;' | paste -sd' ' -
-}
+# The states of job $1's tasks (one word for a single job), in scontrol's order.
+job_states() { scontrol show job -o "$1" | sed -E 's/.*JobState=([A-Z_]+).*/\1/' | paste -sd' ' -; }
 task_state() { scontrol show job -o "$1" | grep "ArrayTaskId=$2 " | sed -E 's/.*JobState=([A-Z_]+).*/\1/'; }
 wait_for() {
   private_slurm_wait_until 60 jobs_ended "$1" || fail "job $1 still not finished after 60 s: $(scontrol show job -o "$1")"
