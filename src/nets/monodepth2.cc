@@ -1,0 +1,104 @@
+#include "nets/monodepth2.h"
+
+#include <ATen/ATen.h>
+
+#include "core/error.h"
+
+namespace depthstyle {
+namespace {
+
+constexpr std::array<std::int64_t, 5> kEncoderChannels = {64, 64, 128, 256, 512};
+constexpr std::array<std::int64_t, 5> kDecoderChannels = {16, 32, 64, 128, 256};
+
+// upconv(scale, 0) is decoder.(2 * (4 - scale)), upconv(scale, 1) the next one.
+int upconv_index(int scale, int which) { return 2 * (4 - scale) + which; }
+
+std::int64_t upconv_in_channels(int scale, int which) {
+  if (which == 0) return scale == 4 ? kEncoderChannels[4] : kDecoderChannels[scale + 1];
+  return kDecoderChannels[scale] + (scale > 0 ? kEncoderChannels[scale - 1] : 0);
+}
+
+std::string upconv_key(int index) { return "decoder." + std::to_string(index) + ".conv.conv"; }
+std::string dispconv_key(int scale) { return "decoder." + std::to_string(10 + scale) + ".conv"; }
+
+WeightLayout make_encoder_layout() {
+  WeightLayout layout{"monodepth2 ResNet-18 encoder (encoder.pth)", {}};
+  append_resnet_layout(layout, resnet18_spec(), torchvision_resnet_keys("encoder."));
+  return layout;
+}
+
+WeightLayout make_depth_layout() {
+  WeightLayout layout{"monodepth2 depth decoder (depth.pth)", {}};
+  for (int scale = 4; scale >= 0; --scale) {
+    for (int which = 0; which < 2; ++which) {
+      append_conv_layout(layout, upconv_key(upconv_index(scale, which)), kDecoderChannels[scale],
+                         upconv_in_channels(scale, which), 3, 1, true);
+    }
+  }
+  for (int scale = 0; scale < 4; ++scale) {
+    append_conv_layout(layout, dispconv_key(scale), 1, kDecoderChannels[scale], 3, 1, true);
+  }
+  return layout;
+}
+
+// ConvBlock / Conv3x3: ReflectionPad2d(1) then the conv (no padding of its own).
+at::Tensor padded_conv(const FoldedConv& conv, const at::Tensor& x) { return conv(at::reflection_pad2d(x, {1, 1, 1, 1})); }
+
+}  // namespace
+
+const WeightLayout& monodepth2_encoder_weight_layout() {
+  static const WeightLayout layout = make_encoder_layout();
+  return layout;
+}
+
+const WeightLayout& monodepth2_depth_weight_layout() {
+  static const WeightLayout layout = make_depth_layout();
+  return layout;
+}
+
+Monodepth2Network::Monodepth2Network(const NamedTensors& encoder_weights, const std::string& encoder_source,
+                                     const NamedTensors& depth_weights, const std::string& depth_source) {
+  check_weight_layout(monodepth2_encoder_weight_layout(), encoder_weights, encoder_source,
+                      {&monodepth2_depth_weight_layout()});
+  check_weight_layout(monodepth2_depth_weight_layout(), depth_weights, depth_source,
+                      {&monodepth2_encoder_weight_layout()});
+  encoder_ = ResNetEncoder(resnet18_spec(), torchvision_resnet_keys("encoder."), encoder_weights);
+  for (int index = 0; index < 10; ++index) upconvs_[index] = folded_conv_from(depth_weights, upconv_key(index), {});
+  disparity_head_ = folded_conv_from(depth_weights, dispconv_key(0), {});
+}
+
+std::vector<at::Tensor> Monodepth2Network::encode(const at::Tensor& image) const {
+  check_network_input("monodepth2", image, 32);
+  // As ResnetEncoder.forward, with the same ATen calls so the rounding is the same.
+  std::vector<at::Tensor> features = encoder_.forward(at::div(at::sub(image, 0.45), 0.225));
+  for (at::Tensor& feature : features) feature = feature.to_dense();
+  return features;
+}
+
+at::Tensor Monodepth2Network::forward(const at::Tensor& image) const {
+  at::NoGradGuard no_grad;
+  const std::vector<at::Tensor> features = encode(image);
+  at::Tensor x = features[4];
+  for (int scale = 4; scale >= 0; --scale) {
+    x = padded_conv(upconvs_[upconv_index(scale, 0)], x);
+    at::elu_(x);
+    x = at::upsample_nearest2d(x, {2 * x.size(2), 2 * x.size(3)}, 2.0, 2.0);
+    if (scale > 0) x = at::cat({x, features[scale - 1]}, 1);
+    x = padded_conv(upconvs_[upconv_index(scale, 1)], x);
+    at::elu_(x);
+  }
+  return at::sigmoid(padded_conv(disparity_head_, x));
+}
+
+double Monodepth2Network::flops(std::int64_t height, std::int64_t width) const {
+  double total = encoder_.flops(height, width);
+  for (int scale = 4; scale >= 0; --scale) {
+    const std::int64_t factor = std::int64_t{1} << scale;
+    // upconv(i, 0) runs at the coarser scale i + 1, upconv(i, 1) at scale i, after the x2 upsampling.
+    total += upconvs_[upconv_index(scale, 0)].flops(height / (2 * factor), width / (2 * factor));
+    total += upconvs_[upconv_index(scale, 1)].flops(height / factor, width / factor);
+  }
+  return total + disparity_head_.flops(height, width);
+}
+
+}  // namespace depthstyle
