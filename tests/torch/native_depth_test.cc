@@ -22,6 +22,7 @@
 #include "io/npy.h"
 #include "io/tensor_image.h"
 #include "nets/folded_conv.h"
+#include "nets/layer_stack.h"
 #include "nets/midas.h"
 #include "nets/monodepth2.h"
 #include "nets/resnet.h"
@@ -261,6 +262,15 @@ TEST(FoldedConv, EqualsConvolutionThenBatchNormOfPytorch) {
     EXPECT_TRUE(blocked.is_mkldnn());
     EXPECT_TRUE(at::equal(blocked.to_dense(), dense));
   }
+}
+
+// monodepth2's decoder writes upsampling, concatenation and padding in one pass: the same values as ATen's three ops.
+TEST(ConcatReflectionPad, EqualsUpsampleCatAndPadOfPytorchExactly) {
+  const at::Tensor coarse = at::randn({1, 5, 3, 4}), skip = at::randn({1, 2, 6, 8});
+  const at::Tensor expected = at::reflection_pad2d(
+      at::cat({at::upsample_nearest2d(coarse, {6, 8}, 2.0, 2.0), skip}, 1), {1, 1, 1, 1});
+  EXPECT_TRUE(at::equal(concat_reflection_pad_1({{coarse, true}, {skip, false}}), expected));
+  EXPECT_TRUE(at::equal(concat_reflection_pad_1({{skip, false}}), at::reflection_pad2d(skip, {1, 1, 1, 1})));
 }
 
 TEST(ResNetAgainstPytorch, EveryFeatureOfTheThreeEncoders) {
