@@ -272,6 +272,31 @@ at::Tensor upsample_reflection_pad_1(const at::Tensor& input, std::optional<at::
   return padded(input, BeforePadding::kUpsample, dtype);
 }
 
+at::Tensor concat_reflection_pad_1(const std::vector<std::pair<at::Tensor, bool>>& parts) {
+  DEPTHSTYLE_ASSERT(!parts.empty());
+  const at::Tensor& first = parts.front().first;
+  const std::int64_t factor = parts.front().second ? 2 : 1;
+  const std::int64_t height = factor * first.size(2), width = factor * first.size(3);
+  DEPTHSTYLE_ASSERT(height >= 2 && width >= 2);
+  std::int64_t channels = 0;
+  for (const auto& [part, upsample] : parts) {
+    const std::int64_t part_factor = upsample ? 2 : 1;
+    DEPTHSTYLE_ASSERT(part.dim() == 4 && part.size(0) == first.size(0) && part_factor * part.size(2) == height &&
+                      part_factor * part.size(3) == width && part.scalar_type() == first.scalar_type());
+    channels += part.size(1);
+  }
+  at::Tensor output = at::empty({first.size(0), channels, height + 2, width + 2}, first.options());
+  at::Tensor interior = output.narrow(2, 1, height).narrow(3, 1, width);
+  std::int64_t channel = 0;
+  for (const auto& [part, upsample] : parts) {
+    write_transformed(part, upsample ? BeforePadding::kUpsample : BeforePadding::kNothing,
+                      interior.narrow(1, channel, part.size(1)));
+    channel += part.size(1);
+  }
+  reflect_border(output);
+  return output;
+}
+
 at::Tensor max_pool_2x2(const at::Tensor& input) {
   // Two passes of pairwise maxima (rows, then columns) run several times faster than ATen's NCHW max_pool2d
   // kernel here, and compare the same four values, so the result is identical.

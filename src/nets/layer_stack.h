@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nets/weight_layout.h"
@@ -114,5 +115,10 @@ at::Tensor reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarTyp
 at::Tensor relu_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
 at::Tensor upsample_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
 at::Tensor max_pool_2x2(const at::Tensor& input);
+
+// ReflectionPad2d(1) of the channel concatenation of `parts` (each upsampled x2, nearest, first when its flag says
+// so), written in one pass: torch.cat then the next conv's padding, as monodepth2's decoder runs them. The parts
+// must agree in batch, height and width (after upsampling) and dtype; the result is NCHW contiguous.
+at::Tensor concat_reflection_pad_1(const std::vector<std::pair<at::Tensor, bool>>& parts);
 
 }  // namespace depthstyle
