@@ -18,11 +18,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "nets/weight_layout.h"
+#include "nets/winograd_conv.h"
 
 namespace depthstyle {
 
@@ -88,6 +90,7 @@ class LayerStack {
     at::ScalarType dtype = at::kFloat;  // of the conv's input, weight, bias and output
     at::Tensor weight;
     at::Tensor bias;
+    std::shared_ptr<const WinogradConv3x3> winograd = nullptr;  // set for the float32 3x3 convs it runs (see convolve)
     bool relu_after = false;
     bool pool_after = false;
     bool upsample_after = false;
@@ -98,6 +101,8 @@ class LayerStack {
   std::int64_t minimum_input_side_ = 1;
   std::vector<Step> steps_;
 
+  // The step's conv of `input` (rows of its padded input).
+  static at::Tensor convolve(const Step& step, const at::Tensor& input);
   // Step `index` on its (padded) input: conv, then what follows it up to and including the next step's padding.
   at::Tensor run_step(const at::Tensor& input, std::size_t index, std::size_t stripe_bytes) const;
 };
