@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -256,11 +257,16 @@ class BlockRunner {
   float edge_[kInputTile * kEdgeWidth] = {};
 };
 
+bool cpu_runs_transforms() {
+  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return supported;
+}
+
 }  // namespace
 
 bool WinogradConv3x3::available() {
-  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return supported;
+  const char* switch_value = std::getenv("DEPTHSTYLE_WINOGRAD");
+  return cpu_runs_transforms() && !(switch_value && std::string_view(switch_value) == "0");
 }
 
 WinogradConv3x3::WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bias)
@@ -291,7 +297,7 @@ WinogradConv3x3::WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bia
 }
 
 at::Tensor WinogradConv3x3::forward(const at::Tensor& input) const {
-  DEPTHSTYLE_ASSERT(available());
+  DEPTHSTYLE_ASSERT(cpu_runs_transforms());
   DEPTHSTYLE_ASSERT(input.dim() == 4 && input.scalar_type() == at::kFloat && input.size(1) == in_channels_);
   DEPTHSTYLE_ASSERT(input.stride(3) == 1 && input.size(2) >= 3 && input.size(3) >= 3);
   Geometry geometry{input.size(0), in_channels_, out_channels_, input.size(2), input.size(3),

@@ -23,7 +23,9 @@ namespace depthstyle {
 
 class WinogradConv3x3 {
  public:
-  // True if this CPU runs the transforms' AVX2/FMA code; callers use at::conv2d otherwise.
+  // True if this CPU runs the transforms' AVX2/FMA code and the environment variable DEPTHSTYLE_WINOGRAD is not "0"
+  // (read at each call: benchmarks build a second network with it to time the direct convs); callers use
+  // at::conv2d otherwise.
   static bool available();
 
   // weight [out, in, 3, 3] and bias [out], float32; in, out >= 1.
