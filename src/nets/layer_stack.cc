@@ -121,7 +121,7 @@ LayerStack::LayerStack(std::string name, const LayerTable& layers, std::size_t u
         if (steps_.empty()) in_channels_ = layer.in_channels;
         const bool touches_image = layer.in_channels <= 3 || layer.out_channels <= 3;
         const at::ScalarType step_dtype = touches_image ? at::kFloat : dtype;
-        // Without native bf16 kernels, ATen's fallback for bf16 convs keeps its partial sums in bf16 (~4% error per
+        // Without native bf16 kernels, ATen's fallback for bf16 convs keeps its partial sums in bf16 (2-4% error per
         // layer measured here); bf16 hardware multiplies bf16 operands and sums in float32, and so does this.
         const at::ScalarType operand_dtype =
             step_dtype == at::kBFloat16 && !bf16_is_native() ? at::kFloat : step_dtype;

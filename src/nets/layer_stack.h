@@ -38,7 +38,7 @@ Precision precision_from_string(const std::string& name);
 at::ScalarType compute_dtype(Precision precision);
 // True if this CPU has the AVX-512 subsets (BW, VL, DQ) with which ATen runs bf16 convolutions through oneDNN's JIT
 // kernels; without them ATen falls back to its generic im2col + gemm, ~50x slower than fp32 per conv and with
-// partial sums in bf16 (on an AVX2-only CPU: 4% error per layer, 29.5 dB PSNR after a stylization), which
+// partial sums in bf16 (on an AVX2-only CPU: 2-4% error per layer, 29.5 dB PSNR after a stylization), which
 // LayerStack avoids (see Precision).
 bool bf16_is_native();
 
