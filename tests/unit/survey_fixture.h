@@ -6,6 +6,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -133,5 +134,69 @@ inline std::size_t answer_in_database(SqliteDatabase& database, std::uint64_t se
   }
   return trials.size();
 }
+
+}  // namespace depthstyle::testing
+
+#include "http/http_server.h"
+#include "survey/invitations.h"
+#include "survey/study_database.h"
+#include "survey/survey_app.h"
+
+namespace depthstyle::testing {
+
+inline const std::string kAdminToken = "00112233445566778899aabbccddeeff";
+
+// A study with invited respondents, served by an in-process server on a free loopback port.
+struct InProcessSurvey {
+  TempDir dir;
+  std::filesystem::path folder;
+  std::vector<Invitation> invitations;
+  std::unique_ptr<SurveyApp> app;
+  std::unique_ptr<HttpServer> server;
+
+  explicit InProcessSurvey(int respondents = 2, int threads = 2,
+                           const std::function<void(StudyOptions&)>& adjust = nullptr) {
+    StudyOptions options = small_study_options(write_fake_grid(dir / "grid"), dir.path());
+    if (adjust) adjust(options);
+    folder = create_study(options, "").folder;
+    {
+      const std::unique_ptr<SqliteDatabase> database = open_study_database(database_path());
+      invitations = invite_respondents(*database, static_cast<std::size_t>(respondents), "http://127.0.0.1");
+    }
+    SurveyAppOptions app_options;
+    app_options.database = database_path();
+    app_options.connections = threads;
+    app_options.admin_token = kAdminToken;
+    app = std::make_unique<SurveyApp>(app_options);
+    HttpServerOptions server_options;
+    server_options.port = 0;
+    server_options.threads = threads;
+    server = std::make_unique<HttpServer>(
+        server_options, [this](const HttpRequest& request) { return app->handle(request); },
+        [this](int status) { return app->error_response(status); });
+    server->start();
+  }
+  ~InProcessSurvey() {
+    server->stop();
+    server->wait();
+  }
+
+  std::filesystem::path database_path() const { return folder / "study.sqlite"; }
+  int port() const { return server->port(); }
+  std::string invitation(std::size_t respondent) const { return invitation_path(invitations.at(respondent).token); }
+  // A fresh read-only look at the database (the server keeps its own connections).
+  std::int64_t count(const std::string& sql) const {
+    SqliteDatabase database(database_path());
+    SqliteStatement select = database.prepare(sql);
+    SqliteRows rows = select.query();
+    return rows.next() ? rows.integer(0) : -1;
+  }
+  std::string text(const std::string& sql) const {
+    SqliteDatabase database(database_path());
+    SqliteStatement select = database.prepare(sql);
+    SqliteRows rows = select.query();
+    return rows.next() ? rows.text(0) : "";
+  }
+};
 
 }  // namespace depthstyle::testing
