@@ -23,7 +23,7 @@ struct AnsweredStudy {
 
   // 3 invited respondents of 9 trials each; `per_respondent` of them answered.
   explicit AnsweredStudy(std::int64_t per_respondent = 9, int respondents = 3) {
-    folder = create_study(testing::small_study_options(testing::write_fake_grid(dir / "grid"), dir.path()), "")
+    folder = create_study(testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path()), "")
                  .folder;
     database = open_study_database(folder / "study.sqlite");
     invite_respondents(*database, static_cast<std::size_t>(respondents), "http://127.0.0.1:8080");

@@ -1,9 +1,8 @@
-// Test fixtures of the user-study tests: a style_grid run folder written in its real format (manifest.json,
-// results.json with the columns grid/style_grid_report.h lists, PNG images), and a study created from it.
+// Test fixtures of the user-study tests: a style_grid run folder in its real format (survey/synthetic_grid_run.h), a
+// study created from it, the study served in-process or by the real CLI.
 #pragma once
 
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include <filesystem>
 #include <functional>
@@ -14,78 +13,10 @@
 #include "core/text.h"
 #include "survey/study_create.h"
 #include "survey/study_options.h"
+#include "survey/synthetic_grid_run.h"
 #include "test_support.h"
 
 namespace depthstyle::testing {
-
-struct FakeGrid {
-  int contents = 2;
-  int styles = 3;
-  std::vector<std::string> methods = {"adain", "da-adain"};
-  std::vector<double> betas = {20};  // da-adain rows per pair
-  int width = 40;
-  int height = 30;
-  bool reproduces_paper = false;
-};
-
-// A distinct picture per (content, style, method, setting): smooth colour gradients with some texture, so a
-// sentinel's blur and noise are measurable.
-inline cv::Mat fake_stylized(int width, int height, int seed) {
-  cv::Mat image(height, width, CV_8UC3);
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      image.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<unsigned char>((x * 6 + seed * 37) % 256),
-                                            static_cast<unsigned char>((y * 8 + seed * 11) % 256),
-                                            static_cast<unsigned char>(((x + y) % 2) * 120 + seed % 100));
-    }
-  }
-  return image;
-}
-
-inline std::filesystem::path write_fake_grid(const std::filesystem::path& run, const FakeGrid& grid = {}) {
-  std::filesystem::create_directories(run / "images");
-  nlohmann::json rows = nlohmann::json::array();
-  int seed = 0;
-  for (int c = 0; c < grid.contents; ++c) {
-    for (int s = 0; s < grid.styles; ++s) {
-      for (const std::string& method : grid.methods) {
-        const std::vector<double> betas = method == "da-adain" ? grid.betas : std::vector<double>{-1};
-        for (const double beta : betas) {
-          const std::string content = concat("c", c), style = concat("s", s);
-          nlohmann::json row = {{"content", content}, {"style", style}, {"style_mode", "single"},
-                                {"method", method},   {"content_size", 256}, {"style_size", 128},
-                                {"status", "ok"},     {"error", nullptr},    {"backbone", "pyramid"},
-                                {"content_sha256", std::string(64, 'a')},   {"style_sha256", std::string(64, 'b')},
-                                {"content_weight", nullptr}, {"depth", nullptr}, {"beta", nullptr}, {"eps", nullptr}};
-          std::string setting;
-          if (method == "da-adain") {
-            row["depth"] = "map", row["beta"] = beta, row["eps"] = 0.15;
-            setting = concat("depth=map,beta=", format_number(beta), ",eps=0.15");
-          } else {
-            row["content_weight"] = 0.0;
-            setting = "content_weight=0";
-          }
-          const std::string key = concat("content=", content, ",style=", style, ",method=", method, ",", setting,
-                                         ",content_size=256,style_size=128");
-          row["key"] = key;
-          row["output"] = "images/" + key + ".png";
-          cv::imwrite((run / "images" / (key + ".png")).string(), fake_stylized(grid.width, grid.height, ++seed));
-          rows.push_back(row);
-        }
-      }
-    }
-  }
-  write_text(run / "results.json", rows.dump(2));
-  const nlohmann::json manifest = {
-      {"experiment", "style_grid"},
-      {"status", "succeeded"},
-      {"backbone",
-       {{"label",
-         grid.reproduces_paper ? "VGG-19 encoder + AdaIN decoder" : "weight-free Laplacian pyramid (stand-in)"},
-        {"reproduces_paper", grid.reproduces_paper}}}};
-  write_text(run / "manifest.json", manifest.dump(2));
-  return run;
-}
 
 // A study of every pair of `grid_run` with sentinels and repeats, in `output_dir`/`name`.
 inline StudyOptions small_study_options(const std::filesystem::path& grid_run, const std::filesystem::path& output_dir,
@@ -156,7 +87,7 @@ struct InProcessSurvey {
 
   explicit InProcessSurvey(int respondents = 2, int threads = 2,
                            const std::function<void(StudyOptions&)>& adjust = nullptr) {
-    StudyOptions options = small_study_options(write_fake_grid(dir / "grid"), dir.path());
+    StudyOptions options = small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path());
     if (adjust) adjust(options);
     folder = create_study(options, "").folder;
     {

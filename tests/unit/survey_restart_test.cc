@@ -46,7 +46,7 @@ int answer_until_done_or_gone(ScriptedRespondent& respondent, Acknowledged& ackn
 TEST(SurveyRestart, AKilledServerKeepsEveryAcknowledgedAnswerAndRespondentsContinue) {
   testing::TempDir dir;
   const StudyCreateSummary created =
-      create_study(testing::small_study_options(testing::write_fake_grid(dir / "grid"), dir.path()), "");
+      create_study(testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path()), "");
   std::vector<Invitation> invitations;
   {
     const std::unique_ptr<SqliteDatabase> database = open_study_database(created.folder / "study.sqlite");

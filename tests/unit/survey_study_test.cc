@@ -39,7 +39,7 @@ std::string text_value(SqliteDatabase& database, const std::string& sql) {
 TEST(SurveySchema, OneAnswerPerTrialAndAnswersMatchTheShownSide) {
   TempDir dir;
   const StudyCreateSummary created =
-      create_study(testing::small_study_options(testing::write_fake_grid(dir / "grid"), dir.path()), "# config\n");
+      create_study(testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path()), "# config\n");
   const std::unique_ptr<SqliteDatabase> database = open_study_database(created.folder / "study.sqlite");
   EXPECT_EQ(schema_version(*database), 1);
   invite_respondents(*database, 1, "http://127.0.0.1:8080");
@@ -83,7 +83,7 @@ TEST(SurveySchema, OneAnswerPerTrialAndAnswersMatchTheShownSide) {
 TEST(SurveySchema, AStudyMigratesToALaterVersionKeepingItsDataAndAnOlderBuildRefusesIt) {
   TempDir dir;
   const StudyCreateSummary created =
-      create_study(testing::small_study_options(testing::write_fake_grid(dir / "grid"), dir.path()), "# config\n");
+      create_study(testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path()), "# config\n");
   const std::filesystem::path path = created.folder / "study.sqlite";
   // A hypothetical version 2 of the schema: version 1's step, then one more.
   SqliteSchema next = survey_schema();
@@ -110,7 +110,7 @@ TEST(SurveySchema, AStudyMigratesToALaterVersionKeepingItsDataAndAnOlderBuildRef
 
 TEST(SurveyCreate, MakesASelfContainedStudyFolderFromTheGridRun) {
   TempDir dir;
-  const std::filesystem::path grid = testing::write_fake_grid(dir / "grid");
+  const std::filesystem::path grid = write_synthetic_grid_run(dir / "grid");
   const StudyCreateSummary created =
       create_study(testing::small_study_options(grid, dir / "studies"), "# the resolved config\n");
   EXPECT_EQ(created.folder, dir / "studies" / "study");
@@ -164,10 +164,10 @@ TEST(SurveyCreate, MakesASelfContainedStudyFolderFromTheGridRun) {
 
 TEST(SurveyCreate, SentinelImagesAreBlurredNoisyCopiesMadeTheSameWayEveryTime) {
   TempDir dir;
-  testing::FakeGrid larger;
+  SyntheticGridRun larger;
   larger.width = 96;
   larger.height = 64;
-  const std::filesystem::path grid = testing::write_fake_grid(dir / "grid", larger);
+  const std::filesystem::path grid = write_synthetic_grid_run(dir / "grid", larger);
   StudyOptions options = testing::small_study_options(grid, dir.path(), "one");
   options.sentinels = 3;
   const StudyCreateSummary first = create_study(options, "");
@@ -200,10 +200,10 @@ TEST(SurveyCreate, SentinelImagesAreBlurredNoisyCopiesMadeTheSameWayEveryTime) {
 
 TEST(SurveyCreate, PairsCountDrawsASeededSubset) {
   TempDir dir;
-  testing::FakeGrid twenty_pairs;
+  SyntheticGridRun twenty_pairs;
   twenty_pairs.contents = 4;
   twenty_pairs.styles = 5;
-  const std::filesystem::path grid = testing::write_fake_grid(dir / "grid", twenty_pairs);
+  const std::filesystem::path grid = write_synthetic_grid_run(dir / "grid", twenty_pairs);
   StudyOptions options = testing::small_study_options(grid, dir.path(), "a");
   options.pairs = 6;
   const auto names = [&](const StudyOptions& study) {
@@ -222,11 +222,11 @@ TEST(SurveyCreate, PairsCountDrawsASeededSubset) {
 
 TEST(SurveyCreate, ErrorsNameTheGridFileOrTheConfigKey) {
   TempDir dir;
-  testing::FakeGrid sweep;
+  SyntheticGridRun sweep;
   sweep.contents = 1;
   sweep.styles = 2;
   sweep.betas = {5, 20};
-  const std::filesystem::path grid = testing::write_fake_grid(dir / "grid", sweep);
+  const std::filesystem::path grid = write_synthetic_grid_run(dir / "grid", sweep);
   StudyOptions options = testing::small_study_options(grid, dir.path());
   options.repeats = 0;
   options.sentinels = 0;
@@ -279,7 +279,7 @@ TEST(SurveyCreate, ErrorsNameTheGridFileOrTheConfigKey) {
 
 TEST(SurveyCreate, RefusesToReplaceAnExistingStudy) {
   TempDir dir;
-  const StudyOptions options = testing::small_study_options(testing::write_fake_grid(dir / "grid"), dir.path());
+  const StudyOptions options = testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path());
   create_study(options, "");
   EXPECT_THROW_MESSAGE(create_study(options, ""), UsageError,
                        (dir / "study").string() + " already exists; remove it or choose another output folder");
@@ -290,7 +290,7 @@ TEST(SurveyCreate, RefusesToReplaceAnExistingStudy) {
 TEST(SurveyInvite, TokensAre128RandomBitsAndOnlyTheirHashesAreStored) {
   TempDir dir;
   const StudyCreateSummary created =
-      create_study(testing::small_study_options(testing::write_fake_grid(dir / "grid"), dir.path()), "");
+      create_study(testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path()), "");
   const std::filesystem::path path = created.folder / "study.sqlite";
   std::vector<Invitation> invitations;
   {
@@ -327,7 +327,7 @@ TEST(SurveyInvite, TokensAre128RandomBitsAndOnlyTheirHashesAreStored) {
 
 TEST(SurveyInvite, InvitingInStepsGivesTheSameSequencesAsAllAtOnce) {
   TempDir dir;
-  const std::filesystem::path grid = testing::write_fake_grid(dir / "grid");
+  const std::filesystem::path grid = write_synthetic_grid_run(dir / "grid");
   const auto trials_of = [](const std::filesystem::path& folder) {
     const std::unique_ptr<SqliteDatabase> database = open_study_database(folder / "study.sqlite");
     return text_value(*database,
@@ -356,7 +356,7 @@ TEST(SurveyInvite, InvitingInStepsGivesTheSameSequencesAsAllAtOnce) {
 TEST(SurveyInvite, RefusesABaseUrlThatIsNotHttp) {
   TempDir dir;
   const StudyCreateSummary created =
-      create_study(testing::small_study_options(testing::write_fake_grid(dir / "grid"), dir.path()), "");
+      create_study(testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path()), "");
   const std::unique_ptr<SqliteDatabase> database = open_study_database(created.folder / "study.sqlite");
   EXPECT_THROW_MESSAGE(invite_respondents(*database, 1, "javascript:alert(1)"), UsageError,
                        "--base-url 'javascript:alert(1)': expected http://HOST:PORT");
