@@ -427,6 +427,42 @@ TEST(SurveyServer, StatusPageNeedsTheAdminToken) {
   }
 }
 
+// Studies run offline: every address a page, the style sheet or the script refers to is a path on this server
+// (never another host, not even "//host/..."), and the CSP (checked above) would block anything else.
+TEST(SurveyServer, EveryPageAndFileRefersOnlyToTheServerItself) {
+  InProcessSurvey survey(1);
+  ScriptedRespondent respondent("127.0.0.1", survey.port());
+  respondent.open(survey.invitation(0));
+  std::vector<std::string> bodies = {respondent.page().body};
+  respondent.start();
+  for (SurveyPageView page = respondent.page(); page.kind == "trial"; page = respondent.page()) {
+    bodies.push_back(page.body);
+    respondent.answer(page.trial, "left");
+  }
+  bodies.push_back(respondent.page().body);  // thanks
+  ASSERT_TRUE(contains(bodies.back(), "class=\"thanks\"")) << bodies.back();
+  bodies.push_back(respondent.get("/status/" + testing::kAdminToken).body);
+  bodies.push_back(respondent.get("/no/such/page").body);
+  const std::string css = respondent.get("/static/survey.css").body, js = respondent.get("/static/survey.js").body;
+  ASSERT_FALSE(css.empty());
+  ASSERT_FALSE(js.empty());
+
+  const std::regex reference(R"re((?:src|href|action)\s*=\s*"([^"]*)")re");
+  for (const std::string& body : bodies) {
+    std::size_t references = 0;
+    for (std::sregex_iterator it(body.begin(), body.end(), reference), end; it != end; ++it, ++references) {
+      const std::string target = (*it)[1].str();
+      EXPECT_TRUE(starts_with(target, "/") && !starts_with(target, "//")) << target << " in\n" << body;
+    }
+    EXPECT_GE(references, 2u) << body;  // at least the style sheet and the script were seen
+  }
+  // The style sheet imports nothing and loads no fonts or pictures; the script fetches nothing.
+  for (const char* loader : {"url(", "@import", "@font-face"}) EXPECT_FALSE(contains(css, loader)) << loader;
+  for (const char* loader : {"fetch(", "XMLHttpRequest", "import(", "WebSocket", "EventSource", "http"}) {
+    EXPECT_FALSE(contains(js, loader)) << loader;
+  }
+}
+
 TEST(SurveyServer, OtherMethodsAreRefusedWithAllow) {
   InProcessSurvey survey(1);
   HttpClient client("127.0.0.1", survey.port());
