@@ -84,7 +84,8 @@ int invite_command(int argc, char** argv) {
   command_line.options()
       ("count", po::value<int>(), "respondents to invite (default: the planned respondents not yet invited)")
       ("base-url", po::value<std::string>()->default_value("http://127.0.0.1:8080"),
-       "how respondents reach 'survey serve': scheme, host, port (and a path prefix behind a proxy)")
+       "how respondents reach 'survey serve': scheme, host and port (of the HTTPS proxy in front of it, if any); no "
+       "path")
       ("out", po::value<std::string>()->default_value("invitations.csv"),
        "CSV of respondent, link, completion code; must not exist yet");
   if (!command_line.parse(argc, argv)) return 0;

@@ -27,9 +27,15 @@ std::string invitation_path(const std::string& token) { return "/i/" + token; }
 std::vector<Invitation> invite_respondents(SqliteDatabase& database, std::size_t count, const std::string& base_url) {
   std::string base = base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  if (!(starts_with(base, "http://") || starts_with(base, "https://")) || base.find_first_of(" \t\r\n\"<>") !=
-                                                                              std::string::npos) {
-    throw UsageError(concat("--base-url '", base_url, "': expected http://HOST:PORT or https://HOST[/PREFIX]"));
+  // No path after the host: the server's pages link to root paths (/survey, /answer, /image/...), which a path
+  // prefix on a proxy would break.
+  const std::size_t scheme_end = base.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : base.substr(0, scheme_end);
+  const std::string host = scheme_end == std::string::npos ? "" : base.substr(scheme_end + 3);
+  if ((scheme != "http" && scheme != "https") || host.empty() ||
+      host.find_first_of("/?#@ \t\r\n\"<>\\") != std::string::npos) {
+    throw UsageError(concat("--base-url '", base_url, "': expected http://HOST[:PORT] or https://HOST[:PORT], without "
+                            "a path (the survey's pages live at the server's root; a proxy needs a host of its own)"));
   }
   SqliteTransaction transaction(database);
   StudyDesign design;

@@ -21,8 +21,8 @@ struct Invitation {
   std::string completion_code;
 };
 
-// Adds `count` respondents and all their trials in one transaction. `base_url` ("http://127.0.0.1:8080") must
-// start with http:// or https://; a trailing '/' is dropped. Throws UsageError for a bad base_url, InputError for a
+// Adds `count` respondents and all their trials in one transaction. `base_url` ("http://127.0.0.1:8080") is
+// http:// or https:// and a host with an optional port, no path; a trailing '/' is dropped. Throws UsageError for a bad base_url, InputError for a
 // database whose design and comparisons disagree.
 std::vector<Invitation> invite_respondents(SqliteDatabase& database, std::size_t count, const std::string& base_url);
 

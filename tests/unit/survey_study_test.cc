@@ -359,8 +359,15 @@ TEST(SurveyInvite, RefusesABaseUrlThatIsNotHttp) {
       create_study(testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path()), "");
   const std::unique_ptr<SqliteDatabase> database = open_study_database(created.folder / "study.sqlite");
   EXPECT_THROW_MESSAGE(invite_respondents(*database, 1, "javascript:alert(1)"), UsageError,
-                       "--base-url 'javascript:alert(1)': expected http://HOST:PORT");
-  EXPECT_THROW_MESSAGE(invite_respondents(*database, 1, "http://a\"b"), UsageError, "expected http://HOST:PORT");
+                       "--base-url 'javascript:alert(1)': expected http://HOST[:PORT]");
+  EXPECT_THROW_MESSAGE(invite_respondents(*database, 1, "http://a\"b"), UsageError, "expected http://HOST[:PORT]");
+  EXPECT_THROW_MESSAGE(invite_respondents(*database, 1, "https://example.org/study"), UsageError,
+                       "--base-url 'https://example.org/study': expected http://HOST[:PORT] or https://HOST[:PORT], "
+                       "without a path (the survey's pages live at the server's root; a proxy needs a host of its "
+                       "own)");
+  EXPECT_THROW_MESSAGE(invite_respondents(*database, 1, "http://"), UsageError, "expected http://HOST[:PORT]");
+  EXPECT_THROW_MESSAGE(invite_respondents(*database, 1, "http://user@evil.example"), UsageError,
+                       "expected http://HOST[:PORT]");
   EXPECT_EQ(count_rows(*database, "SELECT count(*) FROM respondents"), 0);
 }
 
