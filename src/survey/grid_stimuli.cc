@@ -6,15 +6,10 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "grid/style_grid_report.h"
 
 namespace depthstyle {
 namespace {
-
-std::string text_of(const nlohmann::json& row, const char* key) {
-  const auto field = row.find(key);
-  if (field == row.end() || field->is_null()) return "";
-  return field->is_string() ? field->get<std::string>() : format_number(field->get<double>());
-}
 
 bool has_number(const nlohmann::json& row, const char* key) {
   const auto field = row.find(key);
@@ -38,14 +33,15 @@ bool passes(const nlohmann::json& row, const StudyStimuliOptions& options) {
   if (!number_matches("content_weight", options.content_weight)) return false;
   if (!number_matches("beta", options.beta)) return false;
   if (!number_matches("eps", options.eps)) return false;
-  return options.depth.empty() || text_of(row, "depth").empty() || text_of(row, "depth") == options.depth;
+  const std::string depth = style_grid_row_text(row, "depth");
+  return options.depth.empty() || depth.empty() || depth == options.depth;
 }
 
 // "beta=20,eps=0.15" / "content_weight=0": what tells a method's rows of one pair apart.
 std::string setting_of(const nlohmann::json& row) {
   std::vector<std::string> parts;
   for (const char* key : {"content_weight", "depth", "beta", "eps"}) {
-    const std::string value = text_of(row, key);
+    const std::string value = style_grid_row_text(row, key);
     if (!value.empty()) parts.push_back(concat(key, "=", value));
   }
   return parts.empty() ? "(no setting)" : join(parts, ",");
@@ -91,12 +87,12 @@ GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
         throw InputError(concat(where, ": missing field '", key, "'; is this a style_grid results.json?"));
       }
     }
-    const std::string method = text_of(row, "method");
+    const auto field = [&row](const char* key) { return style_grid_row_text(row, key); };
+    const std::string method = field("method");
     methods_seen.insert(method);
     if (method != options.baseline && method != options.proposed) continue;
-    const std::string pair = concat("content=", text_of(row, "content"), ",style=", text_of(row, "style"),
-                                    ",content_size=", text_of(row, "content_size"),
-                                    ",style_size=", text_of(row, "style_size"));
+    const std::string pair = concat("content=", field("content"), ",style=", field("style"),
+                                    ",content_size=", field("content_size"), ",style_size=", field("style_size"));
     if (!by_pair.count(pair)) pair_order.push_back(pair);
     auto& methods = by_pair[pair];
     methods[method];
@@ -104,8 +100,8 @@ GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
       filtered_out[pair].push_back(concat(method, " ", setting_of(row)));
       continue;
     }
-    if (text_of(row, "status") != "ok") {
-      throw InputError(concat(where, ": cell '", text_of(row, "key"), "' failed (", text_of(row, "error"),
+    if (field("status") != "ok") {
+      throw InputError(concat(where, ": cell '", field("key"), "' failed (", field("error"),
                               "); finish the grid (depthstyle run CONFIG --resume) or filter it out with stimuli.*"));
     }
     methods[method].push_back(&row);
@@ -128,9 +124,9 @@ GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
       const std::size_t count = found == methods.end() ? 0 : found->second.size();
       if (count == 1) {
         const nlohmann::json& row = *found->second.front();
-        GridStimulus stimulus{method, run / text_of(row, "output"), row};
+        GridStimulus stimulus{method, run / style_grid_row_text(row, "output"), row};
         if (!std::filesystem::is_regular_file(stimulus.file)) {
-          throw InputError(concat(stimulus.file.string(), ": image of cell '", text_of(row, "key"),
+          throw InputError(concat(stimulus.file.string(), ": image of cell '", style_grid_row_text(row, "key"),
                                   "' is missing from the grid run"));
         }
         (method == options.baseline ? comparison.baseline : comparison.proposed) = std::move(stimulus);
