@@ -19,6 +19,25 @@ namespace {
 
 int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
+// Starts argv[0] (searched in PATH) with stdout and stderr on `output_fd`, stdin on /dev/null. Returns its pid, or
+// the errno of the failed spawn as a negative number.
+pid_t spawn_with_output(const std::vector<std::string>& argv, int output_fd,
+                        const std::filesystem::path& working_directory) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (!working_directory.empty()) posix_spawn_file_actions_addchdir_np(&actions, working_directory.c_str());
+  std::vector<char*> arguments;
+  for (const std::string& argument : argv) arguments.push_back(const_cast<char*>(argument.c_str()));
+  arguments.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawn_error = posix_spawnp(&pid, argv[0].c_str(), &actions, nullptr, arguments.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return spawn_error == 0 ? pid : -spawn_error;
+}
+
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& working_directory) {
@@ -26,24 +45,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw Error(concat("cannot create a pipe: ", std::strerror(errno)));
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  if (!working_directory.empty()) posix_spawn_file_actions_addchdir_np(&actions, working_directory.c_str());
-
-  std::vector<char*> arguments;
-  for (const std::string& argument : argv) arguments.push_back(const_cast<char*>(argument.c_str()));
-  arguments.push_back(nullptr);
-
-  pid_t pid = 0;
-  const int spawn_error = posix_spawnp(&pid, argv[0].c_str(), &actions, nullptr, arguments.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = spawn_with_output(argv, pipe_fds[1], working_directory);
   close(pipe_fds[1]);
-  if (spawn_error != 0) {
+  if (pid < 0) {
     close(pipe_fds[0]);
-    throw Error(concat("cannot run '", join(argv, " "), "': ", std::strerror(spawn_error)));
+    throw Error(concat("cannot run '", join(argv, " "), "': ", std::strerror(-pid)));
   }
 
   ProcessResult result;
@@ -70,20 +76,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::file
   DEPTHSTYLE_ASSERT(!argv.empty());
   const int output_fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (output_fd < 0) throw Error(concat(output.string(), ": cannot create: ", std::strerror(errno)));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  if (!working_directory.empty()) posix_spawn_file_actions_addchdir_np(&actions, working_directory.c_str());
-  std::vector<char*> arguments;
-  for (const std::string& argument : argv) arguments.push_back(const_cast<char*>(argument.c_str()));
-  arguments.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawn_error = posix_spawnp(&pid, argv[0].c_str(), &actions, nullptr, arguments.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = spawn_with_output(argv, output_fd, working_directory);
   close(output_fd);
-  if (spawn_error != 0) throw Error(concat("cannot run '", join(argv, " "), "': ", std::strerror(spawn_error)));
+  if (pid < 0) throw Error(concat("cannot run '", join(argv, " "), "': ", std::strerror(-pid)));
   pid_ = pid;
 }
 
