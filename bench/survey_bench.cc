@@ -24,7 +24,6 @@
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -32,10 +31,10 @@
 #include "bench_main.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "core/process.h"
 #include "db/sqlite.h"
 #include "survey/invitations.h"
 #include "survey/scripted_respondent.h"
+#include "survey/serve_process.h"
 #include "survey/study_create.h"
 #include "survey/study_database.h"
 #include "survey/synthetic_grid_run.h"
@@ -119,33 +118,19 @@ double elapsed_ms(Clock::time_point since) {
   return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
 }
 
-// A served study: `survey serve` as a child process; the port is read from what it prints.
+// A served study: `survey serve` as a child process.
 struct Server {
-  std::unique_ptr<ChildProcess> process;
+  SurveyServeProcess served;
   int port = 0;
   Server(const Options& options, const std::filesystem::path& study, const std::string& synchronous,
-         const std::filesystem::path& log) {
-    process = std::make_unique<ChildProcess>(
-        std::vector<std::string>{options.cli.string(), "survey", "serve", study.string(), "--port", "0", "--threads",
-                                 std::to_string(options.threads), "--synchronous", synchronous},
-        log);
-    const std::regex listening("listening on http://127\\.0\\.0\\.1:([0-9]+)/");
-    const auto deadline = Clock::now() + std::chrono::seconds(60);
-    while (Clock::now() < deadline) {
-      std::smatch match;
-      const std::string text = read_file(log);
-      if (std::regex_search(text, match, listening)) {
-        port = std::stoi(match[1].str());
-        return;
-      }
-      if (process->poll()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    throw Error("survey serve did not start: " + read_file(log));
-  }
+         const std::filesystem::path& log)
+      : served(start_survey_serve(options.cli, study,
+                                  {"--threads", std::to_string(options.threads), "--synchronous", synchronous}, log)),
+        port(served.port) {}
+  int pid() const { return served.process->pid(); }
   void stop() {
-    process->send_signal(SIGTERM);
-    if (process->wait() != 0) throw Error("survey serve did not stop cleanly");
+    served.process->send_signal(SIGTERM);
+    if (served.process->wait() != 0) throw Error("survey serve did not stop cleanly");
   }
 };
 
@@ -191,12 +176,12 @@ RoundResult run_clients(const std::string& name, int clients, const Server& serv
     });
   }
   while (ready < clients) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  const double server_cpu = process_cpu_seconds(server.process->pid()), client_cpu = own_cpu_seconds();
+  const double server_cpu = process_cpu_seconds(server.pid()), client_cpu = own_cpu_seconds();
   const auto start = Clock::now();
   go = true;
   for (std::thread& thread : threads) thread.join();
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  result.server_cpu_seconds = process_cpu_seconds(server.process->pid()) - server_cpu;
+  result.server_cpu_seconds = process_cpu_seconds(server.pid()) - server_cpu;
   result.client_cpu_seconds = own_cpu_seconds() - client_cpu;
   return result;
 }

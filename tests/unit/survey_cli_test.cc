@@ -1,11 +1,13 @@
 // The survey's commands as a researcher runs them, on the real CLI process: the repository's configs/study.yaml builds
 // a study from a style-grid run, invite writes the links to a new owner-only file and refuses to overwrite one,
 // export writes the answers CSV, import brings that CSV into a second study (which then exports the same answers),
-// and status counts what was answered. (serve is tested by the HTTP, restart and browser tests.)
+// and status counts what was answered; a server that cannot start says why. (serve itself is tested by the HTTP,
+// restart and browser tests.)
 #include <gtest/gtest.h>
 
 #include "core/atomic_file.h"
 #include "core/text.h"
+#include "survey/serve_process.h"
 #include "survey/study_database.h"
 #include "survey_fixture.h"
 
@@ -103,6 +105,14 @@ TEST(SurveyCli, TheRepositoryStudyConfigBuildsAStudyThatInviteExportImportAndSta
   ASSERT_EQ(status.exit_code, 0) << status.output;
   EXPECT_TRUE(starts_with(status.output, "study imported: 28 of 28 trials answered, 2 of 2 respondents finished\n"))
       << status.output;
+}
+
+TEST(SurveyCli, AServerThatCannotStartIsAnErrorWithWhatItPrinted) {
+  testing::TempDir dir;
+  EXPECT_THROW_MESSAGE(start_survey_serve(DEPTHSTYLE_CLI_PATH, dir / "nothing", {}, dir / "serve.log"), Error,
+                       "survey serve " + (dir / "nothing").string() + " did not start listening; it printed:\n" +
+                           "error: " + (dir / "nothing").string() + ": no study here (expected a study folder made "
+                           "by 'depthstyle survey create', or its study.sqlite)");
 }
 
 }  // namespace

@@ -132,16 +132,13 @@ struct InProcessSurvey {
 
 }  // namespace depthstyle::testing
 
-#include <chrono>
-#include <regex>
-#include <thread>
-
 #include "core/atomic_file.h"
-#include "core/process.h"
+#include "survey/serve_process.h"
 
 namespace depthstyle::testing {
 
-// `depthstyle survey serve STUDY --port 0 ...` as a real process; port() is read from what it prints.
+// `depthstyle survey serve STUDY --port 0 ...` as a real process (survey/serve_process.h); port is 0 (and the test
+// has failed) if it did not start.
 struct ServeProcess {
   std::filesystem::path output;
   std::unique_ptr<ChildProcess> process;
@@ -150,22 +147,13 @@ struct ServeProcess {
   ServeProcess(const std::filesystem::path& study, const std::filesystem::path& output_file,
                const std::vector<std::string>& extra = {})
       : output(output_file) {
-    std::vector<std::string> argv = {DEPTHSTYLE_CLI_PATH, "survey", "serve", study.string(), "--port", "0"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    process = std::make_unique<ChildProcess>(argv, output);
-    const std::regex listening("listening on http://127\\.0\\.0\\.1:([0-9]+)/");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::smatch match;
-      const std::string text = std::filesystem::exists(output) ? read_file(output) : "";
-      if (std::regex_search(text, match, listening)) {
-        port = std::stoi(match[1].str());
-        return;
-      }
-      if (process->poll()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    try {
+      SurveyServeProcess server = start_survey_serve(DEPTHSTYLE_CLI_PATH, study, extra, output);
+      process = std::move(server.process);
+      port = server.port;
+    } catch (const Error& error) {
+      ADD_FAILURE() << error.what();
     }
-    ADD_FAILURE() << "survey serve did not start listening; it printed:\n" << read_file(output);
   }
   std::string printed() const { return read_file(output); }
 };
