@@ -1,12 +1,15 @@
 // The survey's commands as a researcher runs them, on the real CLI process: the repository's configs/study.yaml builds
-// a study from a style-grid run, invite writes the links to a new owner-only file and refuses to overwrite one,
-// export writes the answers CSV, import brings that CSV into a second study (which then exports the same answers),
-// and status counts what was answered; a server that cannot start says why. (serve itself is tested by the HTTP,
-// restart and browser tests.)
+// a study from a style-grid run, which still serves when moved elsewhere without the grid run; invite writes the
+// links to a new owner-only file and refuses to overwrite one; export writes the answers CSV; import brings that CSV
+// into a second study (which then exports the same answers); status counts what was answered; a server that cannot
+// start says why. (serve itself is tested by the HTTP, restart and browser tests.)
 #include <gtest/gtest.h>
+
+#include <csignal>
 
 #include "core/atomic_file.h"
 #include "core/text.h"
+#include "survey/scripted_respondent.h"
 #include "survey/serve_process.h"
 #include "survey/study_database.h"
 #include "survey_fixture.h"
@@ -28,13 +31,19 @@ TEST(SurveyCli, TheRepositoryStudyConfigBuildsAStudyThatInviteExportImportAndSta
   };
   const ProcessResult created = create("study");
   ASSERT_EQ(created.exit_code, 0) << created.output;
-  const std::filesystem::path study = dir / "studies" / "study";
-  EXPECT_NE(created.output.find("study folder: " + study.string() + "\n"
+  EXPECT_NE(created.output.find("study folder: " + (dir / "studies" / "study").string() + "\n"
                                 "pairs: 10 of the grid's 10, sentinels: 2, trials per respondent: 14\n"
                                 "warning: the stimuli were made with synthetic pictures (no stylization); a study of "
                                 "the paper's methods needs the grid run with the paper's networks\n"),
             std::string::npos)
       << created.output;
+  ASSERT_EQ(create("imported").exit_code, 0);
+  const std::filesystem::path second = dir / "studies" / "imported";
+  // A study folder is self-contained: moved elsewhere, without the grid run, it is invited to and served below.
+  const std::filesystem::path study = dir / "moved" / "study";
+  std::filesystem::create_directories(study.parent_path());
+  std::filesystem::rename(dir / "studies" / "study", study);
+  std::filesystem::remove_all(dir / "grid");
 
   // invite: two links, printed and in a new file only its owner can read; a second run never overwrites it.
   const std::filesystem::path links = dir / "invitations.csv";
@@ -66,6 +75,30 @@ TEST(SurveyCli, TheRepositoryStudyConfigBuildsAStudyThatInviteExportImportAndSta
       << again.output;
   EXPECT_EQ(read_file(links), links_text);
 
+  // The first link works on the moved study's server, and its pictures come from the moved folder.
+  {
+    SurveyServeProcess server = start_survey_serve(DEPTHSTYLE_CLI_PATH, study, {}, dir / "serve.log");
+    ScriptedRespondent respondent("127.0.0.1", server.port);
+    const std::string link = split(rows[1], ',')[1];
+    EXPECT_EQ(respondent.open(link.substr(link.find("/i/"))).status, 303);
+    EXPECT_EQ(respondent.page().kind, "instructions");
+    EXPECT_EQ(respondent.start().status, 303);
+    const SurveyPageView trial = respondent.page();
+    ASSERT_EQ(trial.kind, "trial") << trial.body;
+    EXPECT_EQ(trial.progress, "1 / 14");
+    for (const std::string& image : {trial.left_image, trial.right_image}) {
+      const HttpResponse picture = respondent.get(image);
+      EXPECT_EQ(picture.status, 200) << image;
+      const std::unique_ptr<SqliteDatabase> database = open_study_database(study / kStudyDatabaseName);
+      SqliteStatement select = database->prepare("SELECT file FROM stimuli WHERE public_id = ?1");
+      SqliteRows file = select.query(image.substr(std::string("/image/").size()));
+      ASSERT_TRUE(file.next()) << image;
+      EXPECT_EQ(picture.body, read_file(study / file.text(0)));
+    }
+    server.process->send_signal(SIGTERM);
+    EXPECT_EQ(server.process->wait(), 0);
+  }
+
   // Both respondents answer everything (straight in the database, as the server records answers).
   {
     const std::unique_ptr<SqliteDatabase> database = open_study_database(study / kStudyDatabaseName);
@@ -85,8 +118,6 @@ TEST(SurveyCli, TheRepositoryStudyConfigBuildsAStudyThatInviteExportImportAndSta
   EXPECT_EQ(to_stdout.output, read_file(answers));
 
   // import into a second study of the same stimuli: the same answers come back out.
-  ASSERT_EQ(create("imported").exit_code, 0);
-  const std::filesystem::path second = dir / "studies" / "imported";
   const ProcessResult imported = testing::run_cli({"survey", "import", second.string(), answers.string()});
   ASSERT_EQ(imported.exit_code, 0) << imported.output;
   EXPECT_EQ(imported.output, "imported 28 answers of 2 respondents\n");
