@@ -138,12 +138,17 @@ TEST(SurveyCli, TheRepositoryStudyConfigBuildsAStudyThatInviteExportImportAndSta
       << status.output;
 }
 
-TEST(SurveyCli, AServerThatCannotStartIsAnErrorWithWhatItPrinted) {
+TEST(SurveyCli, AServerThatCannotStartIsAnErrorWithWhatItPrintedAndBadOptionsAreUsageErrors) {
   testing::TempDir dir;
   EXPECT_THROW_MESSAGE(start_survey_serve(DEPTHSTYLE_CLI_PATH, dir / "nothing", {}, dir / "serve.log"), Error,
                        "survey serve " + (dir / "nothing").string() + " did not start listening; it printed:\n" +
                            "error: " + (dir / "nothing").string() + ": no study here (expected a study folder made "
                            "by 'depthstyle survey create', or its study.sqlite)");
+  const ProcessResult unknown_setting =
+      testing::run_cli({"survey", "serve", (dir / "nothing").string(), "--synchronous", "always"});
+  EXPECT_EQ(unknown_setting.exit_code, 2);
+  EXPECT_NE(unknown_setting.output.find("--synchronous 'always': expected normal or full"), std::string::npos)
+      << unknown_setting.output;
 }
 
 }  // namespace
