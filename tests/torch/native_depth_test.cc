@@ -552,36 +552,34 @@ TEST(NativeDepthCli, StylizeTakesItsDepthFromAPublishedModel) {
   testing::TempDir dir;
   const std::string content = (testing::sample_cache_dir() / "samples/motorcycle_left.png").string();
   const std::string style = (testing::sample_cache_dir() / "samples/brick.png").string();
-  const std::vector<std::string> common = {"stylize", content, style, "--content-size", "96", "--style-size", "64",
-                                           "--pyramid-levels", "3"};
-  std::vector<std::string> midas = common;
-  for (const std::string& argument : {"-o", "midas.png", "--record", "midas.json", "--depth-estimator", "midas",
-                                      "--depth-version", "v1", "--depth-model"}) {
-    midas.push_back(argument);
-  }
-  midas.push_back(midas_file("model.pt").string());
-  const ProcessResult midas_run = testing::run_cli(midas, dir.path());
+  const auto stylize = [&](const std::vector<std::string>& arguments) {
+    std::vector<std::string> command_line = {"stylize", content, style, "--content-size", "96", "--style-size", "64",
+                                             "--pyramid-levels", "3"};
+    command_line.insert(command_line.end(), arguments.begin(), arguments.end());
+    return testing::run_cli(command_line, dir.path());
+  };
+  const std::string midas_v1 = midas_file("model.pt").string();
+  const ProcessResult midas_run = stylize({"-o", "midas.png", "--record", "midas.json", "--depth-estimator", "midas",
+                                           "--depth-version", "v1", "--depth-model", midas_v1});
   ASSERT_EQ(midas_run.exit_code, 0) << midas_run.output;
   const nlohmann::json record = nlohmann::json::parse(read_file(dir / "midas.json"));
   EXPECT_EQ(record["depth"]["type"], "midas");
   EXPECT_EQ(record["depth"]["version"], "v1");
-  EXPECT_EQ(record["depth"]["files"][0]["sha256"], sha256_hex_of_file(midas_file("model.pt")));
+  EXPECT_EQ(record["depth"]["files"][0]["sha256"], sha256_hex_of_file(midas_v1));
+  EXPECT_TRUE(fs::exists(dir / "midas.png"));
 
-  std::vector<std::string> md2 = common;
-  for (const std::string& argument : {"-o", "md2.png", "--depth-estimator", "monodepth2", "--depth-model"}) {
-    md2.push_back(argument);
-  }
-  md2.push_back(md2_folder("stereo_1024x320").string());
-  const ProcessResult md2_run = testing::run_cli(md2, dir.path());
+  const fs::path md2 = md2_folder("stereo_1024x320");
+  const ProcessResult md2_run = stylize({"-o", "md2.png", "--record", "md2.json", "--depth-estimator", "monodepth2",
+                                         "--depth-model", md2.string()});
   ASSERT_EQ(md2_run.exit_code, 0) << md2_run.output;
+  const nlohmann::json md2_record = nlohmann::json::parse(read_file(dir / "md2.json"));
+  EXPECT_EQ(md2_record["depth"]["type"], "monodepth2");
+  EXPECT_EQ(md2_record["depth"]["trained_size"], (nlohmann::json{{"width", 1024}, {"height", 320}}));
+  EXPECT_EQ(md2_record["depth"]["use_stereo"], true);
+  EXPECT_EQ(md2_record["depth"]["files"][0]["sha256"], sha256_hex_of_file(md2 / "encoder.pth"));
   EXPECT_TRUE(fs::exists(dir / "md2.png"));
 
-  std::vector<std::string> no_version = common;
-  for (const std::string& argument : {"-o", "x.png", "--depth-estimator", "midas", "--depth-model"}) {
-    no_version.push_back(argument);
-  }
-  no_version.push_back(midas_file("model.pt").string());
-  const ProcessResult refused = testing::run_cli(no_version, dir.path());
+  const ProcessResult refused = stylize({"-o", "x.png", "--depth-estimator", "midas", "--depth-model", midas_v1});
   EXPECT_EQ(refused.exit_code, 2) << refused.output;
   EXPECT_NE(refused.output.find("depth estimator 'midas': set version (v1 = model.pt"), std::string::npos)
       << refused.output;
