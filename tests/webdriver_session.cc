@@ -164,12 +164,14 @@ nlohmann::json WebDriverSession::log_entries(const std::string& type) {
 
 nlohmann::json WebDriverSession::browser_log() { return log_entries("browser"); }
 
-std::vector<std::string> WebDriverSession::network_requests() {
+std::vector<std::string> WebDriverSession::network_requests(const std::string& document_url) {
   std::vector<std::string> urls;
   for (const nlohmann::json& entry : log_entries("performance")) {
     const nlohmann::json event = nlohmann::json::parse(entry.at("message").get<std::string>()).at("message");
-    if (event.value("method", std::string()) == "Network.requestWillBeSent") {
-      urls.push_back(event.at("params").at("request").at("url").get<std::string>());
+    if (event.value("method", std::string()) != "Network.requestWillBeSent") continue;
+    const nlohmann::json& params = event.at("params");
+    if (params.value("documentURL", std::string()) == document_url) {
+      urls.push_back(params.at("request").at("url").get<std::string>());
     }
   }
   return urls;

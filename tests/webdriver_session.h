@@ -53,8 +53,10 @@ class WebDriverSession {
   std::string full_page_screenshot_png();
   // Browser console entries since the last call: [{"level", "message", ...}].
   nlohmann::json browser_log();
-  // Every URL the page requested since the last call (DevTools Network.requestWillBeSent), data: URIs included.
-  std::vector<std::string> network_requests();
+  // Every URL requested since the last call (DevTools Network.requestWillBeSent, data: URIs included) on behalf of
+  // the document at `document_url`: the document itself and everything it loads. Chromium's own pages (the new-tab
+  // page at start-up) are left out.
+  std::vector<std::string> network_requests(const std::string& document_url);
 
   // Waits (up to 15 s) until `condition` holds, checking every 50 ms; WebDriver errors on a page being replaced
   // count as "not yet".
