@@ -1,5 +1,6 @@
 #include "paper/paper_job.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>

@@ -28,13 +28,19 @@ void Report::add_paragraph(const std::string& text) {
   blocks_.push_back({text + "\n", "<p>" + html_escape(text) + "</p>\n"});
 }
 
-void Report::add_list(const std::vector<std::string>& items) {
+void Report::add_bullets(const std::vector<Block>& items) {
   std::string markdown, html = "<ul>\n";
-  for (const std::string& item : items) {
-    markdown += "- " + item + "\n";
-    html += "<li>" + html_escape(item) + "</li>\n";
+  for (const Block& item : items) {
+    markdown += "- " + item.markdown + "\n";
+    html += "<li>" + item.html + "</li>\n";
   }
   blocks_.push_back({markdown, html + "</ul>\n"});
+}
+
+void Report::add_list(const std::vector<std::string>& items) {
+  std::vector<Block> bullets;
+  for (const std::string& item : items) bullets.push_back({item, html_escape(item)});
+  add_bullets(bullets);
 }
 
 void Report::add_facts(const std::vector<std::pair<std::string, std::string>>& facts) {
@@ -68,12 +74,12 @@ void Report::add_embedded_figure(const std::string& image_uri, const std::string
 }
 
 void Report::add_links(const std::vector<std::pair<std::string, std::string>>& links) {
-  std::string markdown, html = "<ul>\n";
+  std::vector<Block> bullets;
   for (const auto& [text, path] : links) {
-    markdown += "- [" + text + "](" + path + ")\n";
-    html += "<li><a href=\"" + html_escape(path) + "\">" + html_escape(text) + "</a></li>\n";
+    bullets.push_back(
+        {"[" + text + "](" + path + ")", "<a href=\"" + html_escape(path) + "\">" + html_escape(text) + "</a>"});
   }
-  blocks_.push_back({markdown, html + "</ul>\n"});
+  add_bullets(bullets);
 }
 
 void Report::append(const Report& other) {

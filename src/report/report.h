@@ -44,6 +44,7 @@ class Report {
     std::string html;
   };
   void add_figure_block(const std::string& source, const std::string& link, const std::string& caption);
+  void add_bullets(const std::vector<Block>& items);
 
   std::string title_;
   std::vector<Block> blocks_;

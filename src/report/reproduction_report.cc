@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
+
 #include "core/error.h"
 #include "core/text.h"
 #include "diw/middlebury_set.h"

@@ -1,14 +1,19 @@
 // The reproduction report and the paper job through the depthstyle binary: `depthstyle report` over small finished
 // runs (golden Markdown up to the provenance, which holds times and revisions), its refusals of absent, unfinished
 // and incomplete runs by message, and `experiment: paper` steps that fail, name themselves, and resume skipping the
-// finished ones.
+// finished ones, also after a SIGKILL in the middle of a step.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <regex>
+#include <thread>
 
 #include "core/atomic_file.h"
+#include "db/sqlite.h"
+#include "report/result_table.h"
 #include "test_support.h"
 
 namespace depthstyle {
@@ -166,6 +171,95 @@ TEST_F(ReproductionReport, PaperStepsNameTheirFailureAndResumeSkipsFinishedSteps
   std::string again = read_file(dir_ / "again/report.md");
   again = std::regex_replace(again, std::regex(R"(\]\(\.\./runs/paper/paper/)"), "](");
   EXPECT_EQ(again.substr(0, again.find("\n## Provenance\n")), markdown.substr(0, markdown.find("\n## Provenance\n")));
+}
+
+// SIGKILL while a grid step runs (no chance to record anything): --resume skips the finished step, resumes the
+// grid's own run (a second attempt after the killed one), and the report holds the grid's figures.
+TEST_F(ReproductionReport, PaperResumesAfterSigkillInTheMiddleOfAStep) {
+  testing::write_text(dir_ / "paper.yaml",
+                      "experiment: paper\n"
+                      "steps:\n"
+                      "  - {name: table2, config: " + source_config("table2_paper.yaml") + "}\n"
+                      "  - {name: fig4, config: " + source_config("fig4_beta.yaml") +
+                          ", set: ['grid.content_sizes=[256]', 'grid.style_sizes=[256]']}\n");
+  const std::filesystem::path grid = dir_ / "runs/paper/paper/steps/style_grid/fig4";
+  {
+    ChildProcess paper({DEPTHSTYLE_CLI_PATH, "run", "paper.yaml"}, dir_ / "killed.log", dir_.path());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!std::filesystem::exists(grid / "manifest.json") && std::chrono::steady_clock::now() < deadline &&
+           !paper.poll()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    paper.send_signal(SIGKILL);
+    ASSERT_EQ(paper.wait(), 128 + SIGKILL)
+        << "the job ended before the grid step started: " << read_file(dir_ / "killed.log");
+  }
+  const ProcessResult resumed = run({"run", "paper.yaml", "--resume"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_TRUE(contains(resumed.output, "step 1/2 'table2': finished earlier, skipped")) << resumed.output;
+  const nlohmann::json attempts = nlohmann::json::parse(read_file(grid / "manifest.json")).at("attempts");
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0]["status"], "running") << "the killed attempt never recorded an end";
+  EXPECT_EQ(attempts[1]["status"], "succeeded");
+  EXPECT_EQ(attempts_of(dir_ / "runs/paper/paper/steps/study_analysis/table2"), 1u);
+  const std::string markdown = read_file(dir_ / "runs/paper/paper/report.md");
+  EXPECT_TRUE(contains(markdown, "](steps/style_grid/fig4/figures/inputs.png)")) << markdown;
+}
+
+// A study database built by a paper step shows its design; once answers are imported, the next report adds their
+// Table 2 row (counts, proportion, interval and p-values from the answers) under the paper's.
+TEST_F(ReproductionReport, AStudyWithAnswersAddsItsOwnTable2Row) {
+  testing::write_text(dir_ / "paper.yaml",
+                      "experiment: paper\n"
+                      "grids: {set: ['grid.content_sizes=[64]', 'grid.style_sizes=[64]']}\n"
+                      "steps:\n"
+                      "  - {name: stimuli, config: " + source_config("study_stimuli.yaml") + "}\n"
+                      "  - {name: study, kind: study, config: " + source_config("study.yaml") +
+                          ", set: ['stimuli.grid_run={step:stimuli}']}\n"
+                          "  - {name: table2, config: " + source_config("table2_paper.yaml") + "}\n");
+  const ProcessResult paper = run({"run", "paper.yaml"});
+  ASSERT_EQ(paper.exit_code, 0) << paper.output;
+  const std::string before = read_file(dir_ / "runs/paper/paper/report.md");
+  for (const char* fact : {"- **image pairs (AdaIN vs DA-AdaIN)**: `10`", "- **sentinel pairs (a degraded copy vs the "
+                           "image; expected answer: the image)**: `2`", "- **trials per respondent**: `14`",
+                           "- **planned respondents**: `18`", "- **answers recorded**: `0`"}) {
+    EXPECT_TRUE(contains(before, fact)) << fact << "\n" << before;
+  }
+  EXPECT_FALSE(contains(before, "This study's answers")) << before;
+
+  // Three imported respondents answer every main pair: 10 + 9 + 5 votes for da-adain of 30.
+  const std::filesystem::path study = dir_ / "runs/paper/paper/steps/study/study";
+  std::vector<std::string> pairs;
+  {
+    SqliteDatabase database(study / "study.sqlite");
+    SqliteStatement select = database.prepare("SELECT name FROM comparisons WHERE kind = 'main' ORDER BY id");
+    for (SqliteRows rows = select.query(); rows.next();) pairs.push_back(rows.text(0));
+  }
+  ASSERT_EQ(pairs.size(), 10u);
+  std::string csv = "respondent,trial,pair,left_method,right_method,chosen_method,response_ms,time\n";
+  const int votes[] = {10, 9, 5};
+  for (int respondent = 0; respondent < 3; ++respondent) {
+    for (int i = 0; i < 10; ++i) {
+      csv += concat("x", respondent, ",", i + 1, ",", csv_field(pairs[i]), ",adain,da-adain,",
+                    i < votes[respondent] ? "da-adain" : "adain", ",1500,2026-11-25T08:00:00Z\n");
+    }
+  }
+  testing::write_text(dir_ / "answers.csv", csv);
+  const ProcessResult imported = run({"survey", "import", study.string(), "answers.csv"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+
+  const ProcessResult report = run({"report", "runs/paper/paper", "-o", "out"});
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  const std::string after = read_file(dir_ / "out/report.md");
+  EXPECT_TRUE(contains(after, "- **answers recorded**: `30`")) << after;
+  // 24 of 30: 80.0%, sd sqrt(0.8 * 0.2 / 30) = 7.3%, P(X >= 24 | 30, 1/2) = 0.00072, Clopper-Pearson [61.4%, 92.3%],
+  // two-sided 0.0014 (R: binom.test(24, 30)).
+  EXPECT_TRUE(contains(after, "| This study's answers (study) | 10 | 3 | 30 | 24 | 80.0% | 7.3% | 0.00072 | 61.4% | "
+                              "92.3% | 0.0014 |"))
+      << after;
+  EXPECT_TRUE(contains(after, "- Study (study): stimuli made with weight-free Laplacian pyramid (stand-in, not the "
+                              "paper's VGG networks); 30 answers from 3 respondents\n"))
+      << after;
 }
 
 TEST_F(ReproductionReport, PaperConfigErrorsNameTheStepAndKey) {
