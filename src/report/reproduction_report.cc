@@ -281,13 +281,15 @@ StudyFacts read_study_facts(SqliteDatabase& database, const std::filesystem::pat
   return facts;
 }
 
-void add_study(Report& report, const std::filesystem::path& folder, std::vector<std::string>& stand_ins,
-               ResultTable& table2) {
+void add_study(Report& report, const std::filesystem::path& folder, const std::filesystem::path& out_dir,
+               std::vector<std::string>& stand_ins, ResultTable& table2) {
   const std::filesystem::path path = study_database_path(folder);
   const std::unique_ptr<SqliteDatabase> database = open_study_database(path);
   const StudyFacts facts = read_study_facts(*database, path);
   report.add_heading(concat("User study design: ", folder.filename().string()));
   report.add_facts(facts.design);
+  report.add_links({{"the study's create config", link_to(folder / "config.yaml", out_dir)},
+                    {"its database (answers: depthstyle survey invite / serve / import)", link_to(path, out_dir)}});
   if (!facts.stimuli_reproduce_paper) {
     report.add_paragraph(concat("The stimuli were made with the backbone '", facts.stimuli_backbone, "', so answers "
                                 "to this study would rate that stand-in, not the paper's networks."));
@@ -397,7 +399,7 @@ std::filesystem::path write_reproduction_report(const ReproductionSources& sourc
 
   ResultTable table2 = table2_comparison();
   for (const FinishedRun& run : table2_runs) add_table2_run(run, table2);
-  for (const auto& folder : sources.studies) add_study(body, folder, stand_ins, table2);
+  for (const auto& folder : sources.studies) add_study(body, folder, out_dir, stand_ins, table2);
   body.add_heading("Table 2: DA-AdaIN vs AdaIN, pairwise preference");
   if (table2.row_count() > 0) {
     body.add_table(table2);

@@ -226,6 +226,7 @@ TEST_F(ReproductionReport, AStudyWithAnswersAddsItsOwnTable2Row) {
     EXPECT_TRUE(contains(before, fact)) << fact << "\n" << before;
   }
   EXPECT_FALSE(contains(before, "This study's answers")) << before;
+  EXPECT_TRUE(contains(before, "- [the study's create config](steps/study/study/config.yaml)\n")) << before;
 
   // Three imported respondents answer every main pair: 10 + 9 + 5 votes for da-adain of 30.
   const std::filesystem::path study = dir_ / "runs/paper/paper/steps/study/study";
