@@ -120,6 +120,41 @@ TEST_F(ReproductionReport, RefusesAbsentUnfinishedAndIncompleteRunsNamingThem) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "out/report.html")) << "nothing is written when a source is refused";
 }
 
+// A run on a DIW test set (by its layout: DIW_test.csv with 73,983 entries; here one empty picture repeated, which
+// the vertical baseline never decodes) fills the paper's Table 1 beside the paper's number, with n and interval.
+TEST_F(ReproductionReport, ARunOnTheDiwTestSetStandsBesideThePapersRow) {
+  std::string csv;
+  for (int i = 0; i < 73983; ++i) {
+    csv += concat("images/a.jpg\n", 1 + i % 480, ",", 1 + (i * 7) % 640, ",", 480 - i % 300, ",", 640 - (i * 3) % 500,
+                  ",", i % 3 ? ">" : "<", ",640,480\n");
+  }
+  testing::write_text(dir_ / "DIW/images/a.jpg", "");
+  testing::write_text(dir_ / "DIW/DIW_test.csv", csv);
+  testing::write_text(dir_ / "t1.yaml",
+                      "experiment: diw_eval\n"
+                      "diw: {csv: DIW/DIW_test.csv}\n"
+                      "depth_estimators:\n"
+                      "  - {name: vertical, type: vertical}\n"
+                      "  - {name: midas_v1, type: torchscript, path: weights/midas.pt, preset: midas_v1}\n"
+                      "report:\n  paper_rows: [{estimator: vertical, row: MiDaS}, {estimator: midas_v1, row: MiDaS}]\n");
+  const ProcessResult diw = run({"run", "t1.yaml"});
+  ASSERT_EQ(diw.exit_code, 0) << diw.output;
+  const ProcessResult report = run({"report", "runs/diw_eval/t1", "-o", "out"});
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  const std::string markdown = read_file(dir_ / "out/report.md");
+  // 41,622 of 73,983 pairs ordered right (y_A < y_B means A farther: counted independently); Clopper-Pearson
+  // [0.5590, 0.5662].
+  for (const char* line :
+       {"- Table 1 (t1): DIW test set; estimators run: vertical; not run: midas_v1 (not run: weights missing at "
+        "weights/midas.pt)\n",
+        "Data: the DIW test set (DIW/DIW_test.csv, 73983 images with one human-annotated point pair each), the paper's "
+        "data.\n",
+        "| MiDaS | 0.87 | vertical | 73983 | 0.563 | 0.559 | 0.566 | -0.307 |\n",
+        "| monodepth2 mono_640x192 | 0.71 | not run on the DIW test set | – | – | – | – | – |\n"}) {
+    EXPECT_TRUE(contains(markdown, line)) << line << "\n" << markdown;
+  }
+}
+
 // A paper job whose last step fails on a missing file: the error names the step; after the file appears, --resume
 // skips the finished steps (their runs keep one attempt) and resumes the failed one; the report then reads it all.
 TEST_F(ReproductionReport, PaperStepsNameTheirFailureAndResumeSkipsFinishedSteps) {
