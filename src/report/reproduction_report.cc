@@ -45,7 +45,7 @@ bool is_study_folder(const std::filesystem::path& folder) {
 
 // The files each kind of run must hold for the report (the runner writes them last, before it succeeds).
 std::vector<std::string> required_files_of(const std::string& experiment) {
-  if (experiment == "diw_eval") return {"results.json", "report.html", "table1.svg"};
+  if (experiment == "diw_eval") return {"results.json", "config.yaml", "report.html", "table1.svg"};
   if (experiment == "style_grid") return {"results.json", "figures.json", "report.html"};
   if (experiment == "study_analysis") return {"analysis.json", "config.yaml", "report.html"};
   if (experiment == "paper") return {"steps.json"};
@@ -91,9 +91,22 @@ std::string diw_data_short(const nlohmann::json& diw) {
 bool is_not_run(const nlohmann::json& row) { return starts_with(row.value("status", std::string()), "not run"); }
 
 struct Table1Sources {
-  // The paper's row -> (run, result row) of an estimator that reproduces it on the real DIW test set.
+  // (the paper's row, the result row of the estimator that reproduces it on the DIW test set)
   std::vector<std::pair<std::string, nlohmann::json>> reproduced;
 };
+
+YAML::Node read_run_config(const FinishedRun& run) {
+  try {
+    return YAML::LoadFile((run.dir / "config.yaml").string());
+  } catch (const YAML::Exception& error) {
+    throw InputError(concat((run.dir / "config.yaml").string(), ": unreadable: ", error.what()));
+  }
+}
+
+std::string yaml_text(const YAML::Node& root, const std::string& section, const std::string& key) {
+  const YAML::Node node = root[section][key];
+  return node && node.IsScalar() ? node.Scalar() : "";
+}
 
 void add_diw_run(Report& report, const FinishedRun& run, const std::filesystem::path& out_dir,
                  const ReproductionReportOptions& options, std::vector<std::string>& stand_ins,
@@ -126,9 +139,13 @@ void add_diw_run(Report& report, const FinishedRun& run, const std::filesystem::
     }
   }
   report.add_table(table);
-  report.add_paragraph("Accuracy = share of point pairs ordered as the truth (ties count as wrong, as in the official "
-                       "DIW test script); the interval is the exact two-sided 95% Clopper-Pearson interval over n "
-                       "pairs; McNemar compares each estimator with the best one on the pairs both predicted.");
+  const bool ties_separate = yaml_text(read_run_config(run), "diw", "ties") == "separate";
+  report.add_paragraph(concat("Accuracy = share of point pairs ordered as the truth (",
+                              ties_separate ? "over the decided pairs: ties are left out of n (diw.ties: separate), "
+                                              "unlike the official DIW test script"
+                                            : "ties count as wrong, as in the official DIW test script",
+                              "); the interval is the exact two-sided 95% Clopper-Pearson interval over n pairs; "
+                              "McNemar compares each estimator with the best one on the pairs both predicted."));
   report.add_embedded_figure(embedded_image_uri(run.dir / "table1.svg", options.figure_max_side),
                              link_to(run.dir / "table1.svg", out_dir),
                              "Accuracy with 95% intervals; the paper's numbers as diamonds where it has the row");
@@ -203,34 +220,27 @@ ResultTable table2_comparison() {
                       {"votes", "Votes for DA-AdaIN", ColumnKind::kInteger},
                       {"proportion", "Proportion", ColumnKind::kPercent, 1},
                       {"std_deviation", "Std. deviation", ColumnKind::kPercent, 1},
-                      {"p_value", "p-value (one-sided, greater)", ColumnKind::kSignificant, 2},
+                      {"p_value", "p-value", ColumnKind::kSignificant, 2},
+                      {"alternative", "Alternative"},
                       {"interval_lower", "95% CI lower", ColumnKind::kPercent, 1},
                       {"interval_upper", "95% CI upper", ColumnKind::kPercent, 1},
                       {"p_two_sided", "p-value (two-sided)", ColumnKind::kSignificant, 2}});
-}
-
-std::string yaml_text(const YAML::Node& root, const std::string& section, const std::string& key) {
-  const YAML::Node node = root[section][key];
-  return node && node.IsScalar() ? node.Scalar() : "";
 }
 
 void add_table2_run(const FinishedRun& run, ResultTable& table) {
   const nlohmann::json analysis = read_json_file(run.dir / "analysis.json");
   const nlohmann::json& rows = analysis.at("tables").at("table2");
   if (rows.empty()) throw InputError(concat((run.dir / "analysis.json").string(), ": Table 2 has no row"));
-  YAML::Node config;
-  try {
-    config = YAML::LoadFile((run.dir / "config.yaml").string());
-  } catch (const YAML::Exception& error) {
-    throw InputError(concat((run.dir / "config.yaml").string(), ": unreadable: ", error.what()));
-  }
+  const YAML::Node config = read_run_config(run);
   const std::string proportion = yaml_text(config, "paper", "proportion");
   if (!proportion.empty()) {
-    // The paper prints no interval and no two-sided p; the counts are the study's.
+    // The paper prints no interval and no two-sided p; its p is the one-sided exact test (REFERENCE.md section 1),
+    // the counts are the study's.
     nlohmann::json printed = {{"source", "Paper, as printed"},
                               {"proportion", proportion},
                               {"std_deviation", yaml_text(config, "paper", "std_deviation")},
-                              {"p_value", yaml_text(config, "paper", "p_value")}};
+                              {"p_value", yaml_text(config, "paper", "p_value")},
+                              {"alternative", "greater"}};
     for (const char* count : {"image_pairs", "respondents", "responses", "votes"}) printed[count] = rows[0].at(count);
     table.add_json_row(printed);
   }
@@ -411,9 +421,10 @@ std::filesystem::path write_reproduction_report(const ReproductionSources& sourc
   body.add_heading("Table 2: DA-AdaIN vs AdaIN, pairwise preference");
   if (table2.row_count() > 0) {
     body.add_table(table2);
-    body.add_paragraph("Exact binomial test of the votes for DA-AdaIN against p0 = 1/2: the paper's p-value is the "
-                       "one-sided P(X >= votes), its std. deviation sqrt(p (1 - p) / n) with the observed p; the "
-                       "interval is the two-sided 95% Clopper-Pearson interval of the proportion.");
+    body.add_paragraph("Exact binomial test of the votes for DA-AdaIN against p0 = 1/2 with the alternative named "
+                       "(greater: P(X >= votes), the paper's), and two-sided; the std. deviation is sqrt(p (1 - p) / "
+                       "n) with the observed p, as the paper's; the interval is the two-sided 95% Clopper-Pearson "
+                       "interval of the proportion.");
   } else {
     body.add_paragraph("No Table 2: no study_analysis run and no study answers were given.");
   }

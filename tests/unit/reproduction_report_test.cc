@@ -290,8 +290,8 @@ TEST_F(ReproductionReport, AStudyWithAnswersAddsItsOwnTable2Row) {
   EXPECT_TRUE(contains(after, "- **answers recorded**: `30`")) << after;
   // 24 of 30: 80.0%, sd sqrt(0.8 * 0.2 / 30) = 7.3%, P(X >= 24 | 30, 1/2) = 0.00072, Clopper-Pearson [61.4%, 92.3%],
   // two-sided 0.0014 (R: binom.test(24, 30)).
-  EXPECT_TRUE(contains(after, "| This study's answers (study) | 10 | 3 | 30 | 24 | 80.0% | 7.3% | 0.00072 | 61.4% | "
-                              "92.3% | 0.0014 |"))
+  EXPECT_TRUE(contains(after, "| This study's answers (study) | 10 | 3 | 30 | 24 | 80.0% | 7.3% | 0.00072 | greater | "
+                              "61.4% | 92.3% | 0.0014 |"))
       << after;
   EXPECT_TRUE(contains(after, "- Study (study): stimuli made with weight-free Laplacian pyramid (stand-in, not the "
                               "paper's VGG networks); 30 answers from 3 respondents\n"))
