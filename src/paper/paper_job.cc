@@ -8,6 +8,7 @@
 #include "config/config_document.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "core/log.h"
 #include "core/progress.h"
 #include "core/text.h"
@@ -87,46 +88,14 @@ class PaperJob {
     std::vector<std::filesystem::path> results;  // folders of the finished run and study steps
     ProgressBar progress("paper steps", count);
     for (std::size_t index = 0; index < count; ++index) {
+      throw_if_interrupted();
       const PaperStep& step = options_.steps[index];
-      const std::string where = concat("step '", step.name, "'", step.config.empty() ? "" : " (" + step.config + ")",
-                                       ": ");
-      nlohmann::json entry = {{"name", step.name}, {"kind", step.kind}, {"config", step.config}};
-      try {
-        const std::vector<std::string> overrides = step_overrides(step);
-        const std::filesystem::path folder = folder_of(step, overrides);
-        values_["step:" + step.name] = folder.string();
-        entry["folder"] = folder.lexically_relative(record.dir()).generic_string();
-        if (!step.only_if.empty() && values_.at(step.only_if).empty()) {
-          entry["status"] = "not run";
-          entry["reason"] = concat(step.only_if, " is not given");
-          log_info("step ", index + 1, "/", count, " '", step.name, "': not run, ", step.only_if, " is not given");
-        } else {
-          if (record.is_done(unit_of(step))) {
-            log_info("step ", index + 1, "/", count, " '", step.name, "': finished earlier, skipped");
-          } else {
-            log_info("step ", index + 1, "/", count, " '", step.name, "' (", step.kind, "): ", folder.string());
-            write_steps(index, entry);
-            run_step(step, overrides, folder);
-            set_log_file(record.dir() / "log.txt");  // the step's run record took the log over
-          }
-          entry["status"] = "succeeded";
-          record.complete_unit(unit_of(step), entry);
-          if (step.kind == "run" || step.kind == "study") results.push_back(folder);
-        }
-      } catch (...) {
-        set_log_file(record.dir() / "log.txt");
-        entry["status"] = "failed";
-        try {
-          throw;
-        } catch (const std::exception& error) {
-          entry["reason"] = error.what();
-        }
-        write_steps(index, entry);
-        rethrow_with_prefix(where);
-      }
+      const nlohmann::json entry = run_or_skip(index);
       steps_.push_back(entry);
-      if (entry["status"] == "not run") {
-        sources.not_run.push_back(concat("step '", step.name, "': ", entry["reason"].get<std::string>()));
+      if (entry.at("status") == "not run") {
+        sources.not_run.push_back(concat("step '", step.name, "': ", entry.at("reason").get<std::string>()));
+      } else if (step.kind == "run" || step.kind == "study") {
+        results.push_back(record.dir() / entry.at("folder").get<std::string>());
       }
       progress.advance();
     }
@@ -141,6 +110,48 @@ class PaperJob {
 
  private:
   static std::string unit_of(const PaperStep& step) { return "step=" + step.name; }
+
+  // Runs step `index` unless it finished earlier or its only_if key is empty; returns its steps.json entry. A failure
+  // is recorded in steps.json and rethrown with the step's name in front.
+  nlohmann::json run_or_skip(std::size_t index) {
+    RunRecord& record = context_.record;
+    const PaperStep& step = options_.steps[index];
+    const std::string position = concat("step ", index + 1, "/", options_.steps.size(), " '", step.name, "'");
+    nlohmann::json entry = {{"name", step.name}, {"kind", step.kind}, {"config", step.config}};
+    try {
+      const std::vector<std::string> overrides = step_overrides(step);
+      const std::filesystem::path folder = folder_of(step, overrides);
+      values_["step:" + step.name] = folder.string();
+      entry["folder"] = folder.lexically_relative(record.dir()).generic_string();
+      if (!step.only_if.empty() && values_.at(step.only_if).empty()) {
+        log_info(position, ": not run, ", step.only_if, " is not given");
+        entry["status"] = "not run";
+        entry["reason"] = concat(step.only_if, " is not given");
+        return entry;
+      }
+      if (record.is_done(unit_of(step))) {
+        log_info(position, ": finished earlier, skipped");
+      } else {
+        log_info(position, " (", step.kind, "): ", folder.string());
+        write_steps(index, entry);
+        run_step(step, overrides, folder);
+        set_log_file(record.dir() / "log.txt");  // the step's run record took the log over
+      }
+      entry["status"] = "succeeded";
+      record.complete_unit(unit_of(step), entry);
+      return entry;
+    } catch (...) {
+      set_log_file(record.dir() / "log.txt");
+      entry["status"] = "failed";
+      try {
+        throw;
+      } catch (const std::exception& error) {
+        entry["reason"] = error.what();
+      }
+      write_steps(index, entry);
+      rethrow_with_prefix(concat("step '", step.name, "'", step.config.empty() ? "" : " (" + step.config + ")", ": "));
+    }
+  }
 
   std::vector<std::string> step_overrides(const PaperStep& step) const {
     std::vector<std::string> overrides;
