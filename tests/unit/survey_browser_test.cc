@@ -1,9 +1,9 @@
 // The survey in a real browser: headless Chromium (Debian's chromium + chromium-driver) driven over the W3C
-// WebDriver HTTP API by the tests' own client (tests/webdriver_session.h over http/http_client.h; no Node, no
-// downloaded browser). It opens an invitation, starts, answers every pair by clicking, by the arrow keys and once by
-// a double click, checks the layout on a desktop and a phone screen, reaches the thank-you page, and then the
-// database must hold exactly those answers with the methods shown on the chosen sides. Without the browser this test
-// FAILS saying so (scripts/setup installs it).
+// WebDriver HTTP API by this test's own client (http/http_client.h; no Node, no downloaded browser). It opens an
+// invitation, starts, answers every pair by clicking, by the arrow keys and once by a double click, checks the
+// layout on a desktop and a phone screen, reaches the thank-you page, and then the database must hold exactly
+// those answers with the methods shown on the chosen sides. Without the browser this test FAILS saying so
+// (scripts/setup installs it).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
