@@ -317,6 +317,10 @@ void add_study(Report& report, const std::filesystem::path& folder, const std::f
                              " answers from ", facts.respondents, " respondents",
                              facts.answers == 0 ? " (none collected yet: Table 2 is the paper's only)" : ""));
   if (facts.answers == 0) return;
+  report.add_paragraph(concat("Its row in Table 2 below counts the answers as `depthstyle analyze --db ",
+                              folder.string(), "` does with its defaults: sentinel and swapped-repeat trials are not "
+                              "counted, no respondent is excluded. That command gives the whole analysis (per "
+                              "respondent and pair, quality controls, the clustered bootstrap)."));
   const StudyAnalysis analysis = analyze_study(read_study_answers(*database), StudyAnalysisOptions{});
   nlohmann::json row = study_tables(analysis).at(0).table.to_json().at(0);
   row["source"] = concat("This study's answers (", folder.filename().string(), ")");
