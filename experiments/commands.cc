@@ -19,6 +19,7 @@ const std::vector<Command>& command_table() {
        run_analyze_command},
       {"survey", "user studies: survey create|invite|serve|export|import|status", run_survey_command},
       {"stats", "statistical tests: stats binom K N, stats mcnemar B C, stats power --effect P", run_stats_command},
+      {"report", "the reproduction report from finished runs: report RUN_OR_STUDY... -o DIR", run_report_command},
       {"version", "print the tool revision and library versions", run_version_command},
   };
   return table;

@@ -310,7 +310,8 @@ std::filesystem::path write_style_grid_report(const StyleGridOptions& options, c
   write_file_atomically(dir / "results.csv", table.to_csv());
   write_file_atomically(dir / "results.json", table.to_json().dump(2) + "\n");
 
-  Report report(options.figures.title.empty() ? "Style grid " + common.name : options.figures.title);
+  const std::string report_title = options.figures.title.empty() ? "Style grid " + common.name : options.figures.title;
+  Report report(report_title);
   if (!backbone.value("reproduces_paper", false)) {
     report.add_paragraph("These pictures were made with the " + backbone.value("label", std::string("?")) +
                          ". It shows what the strength map does, but it is not the paper's method: only the VGG "
@@ -323,6 +324,7 @@ std::filesystem::path write_style_grid_report(const StyleGridOptions& options, c
                                        "alpha = 1 - content weight"},
                     {"strength map", "Algorithm 1: beta = prominence, eps = offset (strength capped at 1 - eps)"}});
   if (failed > 0) report.add_paragraph(concat(failed, " cell(s) failed; their rows carry the error."));
+  nlohmann::json figure_list = nlohmann::json::array();
   if (options.figures.layout != "none" && !rows.empty()) {
     SheetWriter sheets(options, rows, backbone, common, dir);
     report.add_heading("Figures");
@@ -332,8 +334,13 @@ std::filesystem::path write_style_grid_report(const StyleGridOptions& options, c
     } else {
       figures.push_back(sheets.compare_sheet());
     }
-    for (const auto& [path, caption] : figures) report.add_figure(path, caption);
+    for (const auto& [path, caption] : figures) {
+      report.add_figure(path, caption);
+      figure_list.push_back({{"file", path}, {"caption", caption}});
+    }
   }
+  write_file_atomically(dir / "figures.json", nlohmann::json{{"title", report_title}, {"backbone", backbone},
+                                                             {"figures", figure_list}}.dump(2) + "\n");
   report.add_heading("Cells");
   report.add_table(table);
   return report.write(dir, "report");

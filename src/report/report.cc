@@ -28,6 +28,21 @@ void Report::add_paragraph(const std::string& text) {
   blocks_.push_back({text + "\n", "<p>" + html_escape(text) + "</p>\n"});
 }
 
+void Report::add_bullets(const std::vector<Block>& items) {
+  std::string markdown, html = "<ul>\n";
+  for (const Block& item : items) {
+    markdown += "- " + item.markdown + "\n";
+    html += "<li>" + item.html + "</li>\n";
+  }
+  blocks_.push_back({markdown, html + "</ul>\n"});
+}
+
+void Report::add_list(const std::vector<std::string>& items) {
+  std::vector<Block> bullets;
+  for (const std::string& item : items) bullets.push_back({item, html_escape(item)});
+  add_bullets(bullets);
+}
+
 void Report::add_facts(const std::vector<std::pair<std::string, std::string>>& facts) {
   std::string markdown, html = "<dl>\n";
   for (const auto& [key, value] : facts) {
@@ -42,13 +57,33 @@ void Report::add_table(const ResultTable& table) {
 }
 
 // Styled inline, so pages without figures (and their golden copies) keep the shared style sheet unchanged.
-void Report::add_figure(const std::string& image_path, const std::string& caption) {
-  const std::string path = html_escape(image_path);
-  blocks_.push_back({"![" + caption + "](" + image_path + ")\n\n*" + caption + "*\n",
-                     "<figure style=\"margin: 1rem 0\"><a href=\"" + path + "\"><img src=\"" + path + "\" alt=\"" +
-                         html_escape(caption) +
+void Report::add_figure_block(const std::string& source, const std::string& link, const std::string& caption) {
+  blocks_.push_back({"![" + caption + "](" + link + ")\n\n*" + caption + "*\n",
+                     "<figure style=\"margin: 1rem 0\"><a href=\"" + html_escape(link) + "\"><img src=\"" +
+                         html_escape(source) + "\" alt=\"" + html_escape(caption) +
                          "\" style=\"max-width: 100%; height: auto; border: 1px solid #ddd\"></a>"
                          "<figcaption style=\"color: #555\">" + html_escape(caption) + "</figcaption></figure>\n"});
+}
+
+void Report::add_figure(const std::string& image_path, const std::string& caption) {
+  add_figure_block(image_path, image_path, caption);
+}
+
+void Report::add_embedded_figure(const std::string& image_uri, const std::string& link, const std::string& caption) {
+  add_figure_block(image_uri, link, caption);
+}
+
+void Report::add_links(const std::vector<std::pair<std::string, std::string>>& links) {
+  std::vector<Block> bullets;
+  for (const auto& [text, path] : links) {
+    bullets.push_back(
+        {"[" + text + "](" + path + ")", "<a href=\"" + html_escape(path) + "\">" + html_escape(text) + "</a>"});
+  }
+  add_bullets(bullets);
+}
+
+void Report::append(const Report& other) {
+  blocks_.insert(blocks_.end(), other.blocks_.begin(), other.blocks_.end());
 }
 
 std::string Report::to_markdown() const {
