@@ -76,8 +76,9 @@ class LayerStack {
   // stripe goes straight through the following ReLU/pooling/upsampling into the next conv's padded input. So a
   // layer holds its input, the next layer's input and one stripe, never a whole conv output (nor oneDNN's blocked
   // copies of whole tensors): a 3000x2000 stylization peaks at about half the memory of PyTorch eager. Every output
-  // value is computed by the same kernel from the same inputs as without stripes. Taking the input by value lets it
-  // be freed once the first layer has consumed it: pass an rvalue.
+  // value is computed from the same inputs as without stripes, in a summation order that may depend on the stripe's
+  // shape (Winograd tiles start at the stripe's first row; ~2e-6 relative). Taking the input by value lets it be
+  // freed once the first layer has consumed it: pass an rvalue.
   at::Tensor forward(at::Tensor input, std::size_t stripe_bytes = kDefaultStripeBytes) const;
   // 16 MiB: measured against whole layers (64 MiB) on 2 cores, the same speed at 512 px (1.11x vs 1.12x PyTorch)
   // and a lower peak at 3000x2000 (5.1 vs 6.5 GiB).
