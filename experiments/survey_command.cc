@@ -51,13 +51,7 @@ int create_command(int argc, char** argv) {
       document.apply_override(assignment);
     }
   }
-  StudyOptions options;
-  options.name = config_path.stem().string();
-  Schema schema("survey create");
-  declare_study_options(schema, options);
-  schema.read(document);
-  const std::string resolved =
-      concat("# Resolved config of this study: every key, with defaults filled in.\n", schema.to_yaml(true));
+  const auto [options, resolved] = read_study_config(document, config_path.stem().string());
   if (command_line.has("print-config")) {
     std::cout << resolved;
     return 0;

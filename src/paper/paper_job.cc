@@ -217,13 +217,8 @@ class PaperJob {
     for (const std::string& assignment : overrides) document.apply_override(assignment);
     document.apply_override("output_dir=" + folder.parent_path().string());
     document.apply_override("name=" + step.name);
-    StudyOptions options;
-    Schema schema("survey create");
-    declare_study_options(schema, options);
-    schema.read(document);
-    const StudyCreateSummary summary = create_study(
-        options, concat("# Resolved config of this study: every key, with defaults filled in.\n",
-                        schema.to_yaml(/*with_help=*/true)));
+    const StudyConfig config = read_study_config(document, step.name);
+    const StudyCreateSummary summary = create_study(config.options, config.resolved_yaml);
     log_info("study ", summary.folder.string(), ": ", summary.pairs, " pairs, ", summary.sentinels, " sentinels, ",
              summary.trials_per_respondent, " trials per respondent");
   }

@@ -57,6 +57,17 @@ void declare_study_options(Schema& schema, StudyOptions& options) {
   schema.add("page.thanks", &options.page.thanks, "last page, above the completion code").non_empty();
 }
 
+StudyConfig read_study_config(const ConfigDocument& document, const std::string& default_name) {
+  StudyConfig config;
+  config.options.name = default_name;
+  Schema schema("survey create");
+  declare_study_options(schema, config.options);
+  schema.read(document);
+  config.resolved_yaml = "# Resolved config of this study: every key, with defaults filled in.\n" +
+                         schema.to_yaml(/*with_help=*/true);
+  return config;
+}
+
 void check_study_options(const StudyOptions& options) {
   const bool safe_name = !options.name.empty() && options.name[0] != '.' &&
                          std::all_of(options.name.begin(), options.name.end(), [](char c) {

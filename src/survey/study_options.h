@@ -26,6 +26,7 @@
 
 namespace depthstyle {
 
+class ConfigDocument;
 class Schema;
 
 struct StudyStimuliOptions {
@@ -88,6 +89,14 @@ struct StudyOptions {
 };
 
 void declare_study_options(Schema& schema, StudyOptions& options);
+
+// A study config read from `document` (the YAML with its overrides applied), and the resolved YAML (every key with
+// its help, defaults filled in) that the study folder keeps. `options.name` defaults to `default_name`.
+struct StudyConfig {
+  StudyOptions options;
+  std::string resolved_yaml;
+};
+StudyConfig read_study_config(const ConfigDocument& document, const std::string& default_name);
 
 // Checks that need several keys at once; throws ConfigError naming them. (Counts that depend on the grid are
 // checked by check_study_design once the grid is read.)
