@@ -6,6 +6,7 @@ std::unique_ptr<Experiment> make_samples_overview();
 std::unique_ptr<Experiment> make_diw_eval();
 std::unique_ptr<Experiment> make_style_grid();
 std::unique_ptr<Experiment> make_study_analysis();
+std::unique_ptr<Experiment> make_ablation();
 
 const std::vector<ExperimentKind>& experiment_table() {
   static const std::vector<ExperimentKind> table = {
@@ -15,6 +16,8 @@ const std::vector<ExperimentKind>& experiment_table() {
       {"style_grid", "AdaIN / DA-AdaIN stylization grids with figure sheets (paper Fig. 3-6)", make_style_grid},
       {"study_analysis", "a pairwise user study (Table 2 and beyond) from an answers CSV or from its counts",
        make_study_analysis},
+      {"ablation", "scored style grids over beta, eps and AdaIN's content weight: means, paired tests, plots",
+       make_ablation},
   };
   return table;
 }
