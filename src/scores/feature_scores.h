@@ -16,7 +16,9 @@
 // unbiased variance), and the style's stay those of the whole style image: a region is compared with the style as
 // a whole. A region with fewer than 2 positions at some tap has no such distance (NaN).
 //
-// Taps are 1xCxhxw float32 with any strides (views into a network's buffers are fine); sums run in double.
+// Taps are 1xCxhxw float32 with any strides (views into a network's buffers are fine), read in place; sums run in
+// double (variances from centred second passes), channels in parallel, each in a fixed order: the numbers do not
+// depend on the thread count.
 #pragma once
 
 #include <ATen/core/Tensor.h>
