@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/error.h"
 #include "core/seeds.h"
@@ -26,21 +27,65 @@ cv::Mat proximity_direction_at(const DepthPrediction& prediction, cv::Size size)
   return map;
 }
 
-double spearman_over(const cv::Mat& content, const cv::Mat& output, const cv::Mat* region) {
-  std::vector<double> x, y;
-  x.reserve(content.total());
-  y.reserve(content.total());
+// The known cells of a grid map (CV_64F, NaN = unknown) in ascending order of value, as (value, row-major index):
+// each map is sorted once, and the midranks within any subset of its cells follow in one pass (ranks_within).
+std::vector<std::pair<double, int>> cells_in_order(const cv::Mat& grid) {
+  std::vector<std::pair<double, int>> order;
+  order.reserve(grid.total());
+  for (int row = 0; row < grid.rows; ++row) {
+    const double* values = grid.ptr<double>(row);
+    for (int col = 0; col < grid.cols; ++col) {
+      if (!std::isnan(values[col])) order.emplace_back(values[col], row * grid.cols + col);
+    }
+  }
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+// Midranks (stats/ranks.h) of the values of the cells where `kept` is nonzero, among those cells only, written to
+// ranks[cell]: what midranks() gives for the kept values, without sorting them again.
+void ranks_within(const std::vector<std::pair<double, int>>& order, const std::vector<unsigned char>& kept,
+                  std::vector<double>& ranks) {
+  std::size_t rank = 0;  // kept cells before the current group of equal values
+  for (std::size_t start = 0; start < order.size();) {
+    std::size_t end = start;
+    std::size_t group = 0;
+    while (end < order.size() && order[end].first == order[start].first) group += kept[order[end++].second] ? 1 : 0;
+    const double midrank = (static_cast<double>(rank + 1) + static_cast<double>(rank + group)) / 2;
+    for (std::size_t i = start; i < end; ++i) {
+      if (kept[order[i].second]) ranks[order[i].second] = midrank;
+    }
+    rank += group;
+    start = end;
+  }
+}
+
+// Spearman's correlation of two grid maps over the cells known in both (and inside `region`, if given), as
+// spearman_correlation() on those cells' values in row-major order.
+double spearman_over(const cv::Mat& content, const std::vector<std::pair<double, int>>& content_order,
+                     const cv::Mat& output, const std::vector<std::pair<double, int>>& output_order,
+                     const cv::Mat* region) {
+  const int cells = static_cast<int>(content.total());
+  std::vector<unsigned char> kept(content.total(), 0);
   for (int row = 0; row < content.rows; ++row) {
     const double* a = content.ptr<double>(row);
     const double* b = output.ptr<double>(row);
     const unsigned char* inside = region != nullptr ? region->ptr<unsigned char>(row) : nullptr;
     for (int col = 0; col < content.cols; ++col) {
-      if (std::isnan(a[col]) || std::isnan(b[col]) || (inside != nullptr && inside[col] == 0)) continue;
-      x.push_back(a[col]);
-      y.push_back(b[col]);
+      kept[row * content.cols + col] =
+          !std::isnan(a[col]) && !std::isnan(b[col]) && (inside == nullptr || inside[col] != 0) ? 1 : 0;
     }
   }
-  return spearman_correlation(x, y);
+  std::vector<double> content_ranks(content.total()), output_ranks(content.total());
+  ranks_within(content_order, kept, content_ranks);
+  ranks_within(output_order, kept, output_ranks);
+  std::vector<double> x, y;
+  for (int cell = 0; cell < cells; ++cell) {
+    if (!kept[cell]) continue;
+    x.push_back(content_ranks[cell]);
+    y.push_back(output_ranks[cell]);
+  }
+  return correlation_of_midranks(x, y);
 }
 
 bool inside(const cv::Mat& region, int y, int x) { return region.at<unsigned char>(y - 1, x - 1) != 0; }
@@ -116,10 +161,12 @@ DepthAgreement depth_agreement(const DepthPrediction& content, const DepthPredic
   }
   const cv::Mat content_grid = proximity_direction_at(content, grid_size);
   const cv::Mat output_grid = proximity_direction_at(output, grid_size);
-  agreement.spearman = spearman_over(content_grid, output_grid, nullptr);
+  const std::vector<std::pair<double, int>> content_order = cells_in_order(content_grid);
+  const std::vector<std::pair<double, int>> output_order = cells_in_order(output_grid);
+  agreement.spearman = spearman_over(content_grid, content_order, output_grid, output_order, nullptr);
   if (grid_regions != nullptr) {
-    agreement.spearman_near = spearman_over(content_grid, output_grid, &grid_regions->near);
-    agreement.spearman_far = spearman_over(content_grid, output_grid, &grid_regions->far);
+    agreement.spearman_near = spearman_over(content_grid, content_order, output_grid, output_order, &grid_regions->near);
+    agreement.spearman_far = spearman_over(content_grid, content_order, output_grid, output_order, &grid_regions->far);
   }
   return agreement;
 }

@@ -36,9 +36,17 @@ double spearman_correlation(const std::vector<double>& x, const std::vector<doub
     throw UsageError(concat("Spearman correlation: the two samples have different lengths (", x.size(), " and ",
                             y.size(), ")"));
   }
-  const std::size_t n = x.size();
+  if (x.size() < 2) return std::numeric_limits<double>::quiet_NaN();
+  return correlation_of_midranks(midranks(x).ranks, midranks(y).ranks);
+}
+
+double correlation_of_midranks(const std::vector<double>& rank_x, const std::vector<double>& rank_y) {
+  if (rank_x.size() != rank_y.size()) {
+    throw UsageError(concat("rank correlation: the two rankings have different lengths (", rank_x.size(), " and ",
+                            rank_y.size(), ")"));
+  }
+  const std::size_t n = rank_x.size();
   if (n < 2) return std::numeric_limits<double>::quiet_NaN();
-  const std::vector<double> rank_x = midranks(x).ranks, rank_y = midranks(y).ranks;
   // Both rank vectors have the mean (n + 1) / 2 exactly, so the centred sums need no second pass.
   const double mean = (static_cast<double>(n) + 1) / 2;
   double xy = 0, xx = 0, yy = 0;

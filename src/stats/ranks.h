@@ -26,4 +26,9 @@ Ranking midranks(const std::vector<double>& values);
 // Throws UsageError for lengths that differ or a NaN value.
 double spearman_correlation(const std::vector<double>& x, const std::vector<double>& y);
 
+// Its last step, for callers that rank the values themselves (e.g. subsets of one big sample ranked from a single
+// sort): Pearson's correlation of the midranks of n values each (both with the mean (n + 1) / 2), NaN when n < 2 or
+// either is constant. Throws UsageError for lengths that differ.
+double correlation_of_midranks(const std::vector<double>& rank_x, const std::vector<double>& rank_y);
+
 }  // namespace depthstyle

@@ -21,6 +21,7 @@
 #include "scores/feature_scores.h"
 #include "scores/grid_scores.h"
 #include "scores/score_network.h"
+#include "stats/ranks.h"
 #include "style/depth_source.h"
 #include "style/image_sizing.h"
 #include "style/pyramid_backbone.h"
@@ -277,6 +278,44 @@ TEST(DepthAgreement, NearAndFarPairsHaveBothPointsInTheRegion) {
   EXPECT_GT(near, 50);
   EXPECT_DOUBLE_EQ(agreement.spearman_near, 1.0);
   EXPECT_DOUBLE_EQ(agreement.spearman_far, 1.0);
+}
+
+TEST(DepthAgreement, SpearmanOfSubsetsEqualsRankingTheKeptValuesAgain) {
+  // Ties (values quantised to 7 levels), unknown cells in both maps and irregular regions: each map is sorted once
+  // and the subsets ranked from that order; the numbers must be those of spearman_correlation on the kept values.
+  const cv::Size size(23, 17);
+  std::mt19937_64 random(11);
+  std::uniform_int_distribution<int> level(0, 6);
+  std::bernoulli_distribution unknown(0.1), in_region(0.45);
+  cv::Mat content(size, CV_32F), output(size, CV_32F);
+  RegionMasks regions{cv::Mat(size, CV_8UC1), cv::Mat(size, CV_8UC1)};
+  for (int row = 0; row < size.height; ++row) {
+    for (int col = 0; col < size.width; ++col) {
+      const int c = level(random);
+      content.at<float>(row, col) = unknown(random) ? NAN : static_cast<float>(c);
+      output.at<float>(row, col) = unknown(random) ? NAN : static_cast<float>((c + level(random)) / 2);
+      regions.near.at<unsigned char>(row, col) = in_region(random) ? 1 : 0;
+      regions.far.at<unsigned char>(row, col) = in_region(random) ? 1 : 0;
+    }
+  }
+  const auto expected = [&](const cv::Mat* region) {
+    std::vector<double> x, y;
+    for (int row = 0; row < size.height; ++row) {
+      for (int col = 0; col < size.width; ++col) {
+        const float a = content.at<float>(row, col), b = output.at<float>(row, col);
+        if (std::isnan(a) || std::isnan(b) || (region != nullptr && region->at<unsigned char>(row, col) == 0)) continue;
+        x.push_back(a);
+        y.push_back(b);
+      }
+    }
+    return spearman_correlation(x, y);
+  };
+  const DepthAgreement agreement = depth_agreement({content, DepthMeaning::kProximity},
+                                                   {output, DepthMeaning::kProximity}, {}, size, &regions, &regions);
+  EXPECT_GT(agreement.spearman, 0.3);
+  EXPECT_EQ(agreement.spearman, expected(nullptr));
+  EXPECT_EQ(agreement.spearman_near, expected(&regions.near));
+  EXPECT_EQ(agreement.spearman_far, expected(&regions.far));
 }
 
 // --- The grid scorer on real images ---

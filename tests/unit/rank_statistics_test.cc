@@ -45,6 +45,11 @@ TEST(Spearman, ConstantsAndTinySamplesHaveNoCorrelation) {
   EXPECT_TRUE(std::isnan(spearman_correlation({}, {})));
   EXPECT_THROW_MESSAGE(spearman_correlation({1, 2}, {1}), UsageError, "different lengths (2 and 1)");
   EXPECT_THROW_MESSAGE(spearman_correlation({1, 2}, {1, NAN}), UsageError, "value 1 is NaN");
+  // The last step on its own: the midranks of {10, 20, 20, 30} against 1..4 (sum of products 4.5, of squares 4.5
+  // and 5): 4.5 / sqrt(22.5).
+  EXPECT_DOUBLE_EQ(correlation_of_midranks({1, 2.5, 2.5, 4}, {1, 2, 3, 4}), 4.5 / std::sqrt(22.5));
+  EXPECT_TRUE(std::isnan(correlation_of_midranks({1.5, 1.5}, {1, 2})));
+  EXPECT_THROW_MESSAGE(correlation_of_midranks({1, 2}, {1}), UsageError, "rankings have different lengths (2 and 1)");
 }
 
 TEST(MeanInterval, MatchesRsTTest) {
