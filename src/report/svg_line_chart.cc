@@ -35,11 +35,12 @@ struct Axis {
 };
 
 // Ticks at multiples of 1, 2 or 5 times a power of ten, about five of them, covering [lowest, highest] with a margin
-// of 3% of the range, so no point sits on the plot's frame.
+// of 3% of the range, so no point sits on the plot's frame; the margin never crosses zero (values that are all
+// positive, such as distances, get an axis from 0, not one a whole step below it).
 Axis nice_axis(double lowest, double highest) {
   const double pad = highest > lowest ? 0.03 * (highest - lowest) : lowest == 0 ? 0.5 : std::fabs(lowest) * 0.1;
-  lowest -= pad;
-  highest += pad;
+  lowest = lowest > 0 ? std::max(0.0, lowest - pad) : lowest - pad;
+  highest = highest < 0 ? std::min(0.0, highest + pad) : highest + pad;
   const double raw = (highest - lowest) / 5;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   const double fraction = raw / magnitude;

@@ -4,7 +4,7 @@
 //              a marker, and a short text label beside it
 //   references horizontal lines with an optional band (e.g. AdaIN's mean and interval beside DA-AdaIN's curve)
 // A legend on the right names every series and reference. Axes get "nice" ticks (1, 2 or 5 times a power of ten)
-// around the data with a small margin;
+// around the data with a small margin that does not cross zero;
 // with x_evenly_spaced the distinct x values of all series are placed at equal distances and labelled with their
 // values, which reads better for sweeps such as beta = 0, 1, 5, 10, 20, 50. Points with a NaN y are left out (a
 // line breaks there). The output depends only on the input (fixed number formatting), so it compares byte for byte.

@@ -65,6 +65,20 @@ TEST(SvgLineChart, BandsWhiskersBreaksAndEscapes) {
   EXPECT_EQ(svg.find("text-anchor=\"end\" fill=\"#444\">6</text>"), std::string::npos) << svg;
 }
 
+TEST(SvgLineChart, AMarginNeverCrossesZero) {
+  // Distances from 20 to 2600: the 3% margin below 20 would reach -58 and, with steps of 1000, an axis from -1000;
+  // the axis starts at 0 instead. Values that are all negative end at 0 the same way.
+  SvgSeries positive{"d", {{0, 20, NAN, NAN, ""}, {1, 2600, NAN, NAN, ""}}, true, "", -1};
+  const std::string svg = svg_line_chart({positive}, {}, SvgLineChartOptions{});
+  EXPECT_NE(svg.find("text-anchor=\"end\" fill=\"#444\">0</text>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("text-anchor=\"end\" fill=\"#444\">3000</text>"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find(">-1000</text>"), std::string::npos) << svg;
+  SvgSeries negative{"d", {{0, -20, NAN, NAN, ""}, {1, -2600, NAN, NAN, ""}}, true, "", -1};
+  const std::string mirrored = svg_line_chart({negative}, {}, SvgLineChartOptions{});
+  EXPECT_NE(mirrored.find("text-anchor=\"end\" fill=\"#444\">0</text>"), std::string::npos) << mirrored;
+  EXPECT_EQ(mirrored.find(">1000</text>"), std::string::npos) << mirrored;
+}
+
 TEST(SvgLineChart, EmptyAndConstantDataStillDraw) {
   const std::string empty = svg_line_chart({}, {}, SvgLineChartOptions{});
   EXPECT_NE(empty.find("</svg>"), std::string::npos);
