@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -93,6 +94,44 @@ TEST(Ablation, ScoresEveryCellAndSummarisesThem) {
   EXPECT_EQ(manifest["scores"]["network"]["stand_in"], true);
   EXPECT_EQ(manifest["scores"]["depth_pairs"], 200);
   EXPECT_EQ(manifest["scores"]["depth_estimator"]["description"]["type"], "dark_channel");
+}
+
+// configs/ablation_beta_eps.yaml as shipped, made small by overrides (64 px, two betas and epsilons, 100 pairs):
+// its contents, styles, depth maps and keys all resolve on the sample data, and the DA-AdaIN cells at beta 0 (P =
+// 0.5 everywhere) score exactly as AdaIN at content weight 0.5, one of its two references.
+TEST(Ablation, ShippedSampleConfigRuns) {
+  require_samples();
+  testing::TempDir dir;
+  const std::string config = (fs::path(DEPTHSTYLE_SOURCE_DIR) / "configs/ablation_beta_eps.yaml").string();
+  const ProcessResult result =
+      run_cli({"run", config, "--quiet", "--threads", "1", "--set", "grid.content_sizes=[64]", "--set",
+               "grid.style_sizes=[64]", "--set", "grid.betas=[0,20]", "--set", "grid.epsilons=[0,0.3]", "--set",
+               "scores.depth_pairs=100", "--set", "backbone.pyramid_levels=3"},
+              dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const fs::path run_dir = dir / "runs/ablation/ablation_beta_eps";
+  const nlohmann::json rows = results_of(run_dir);
+  ASSERT_EQ(rows.size(), 2u * 5 * (2 + 2 * 2));  // contents x styles x (AdaIN weights + betas x epsilons)
+  std::map<std::string, double> adain_half;
+  for (const nlohmann::json& row : rows) {
+    ASSERT_EQ(row["status"], "ok") << row.dump();
+    if (row["method"] == "adain" && row["content_weight"] == 0.5) {
+      adain_half[row["content"].get<std::string>() + "/" + row["style"].get<std::string>()] =
+          row["style_distance"].get<double>();
+    }
+  }
+  std::size_t checked = 0;
+  for (const nlohmann::json& row : rows) {
+    if (row["method"] != "da-adain" || row["beta"] != 0) continue;
+    EXPECT_EQ(row["style_distance"].get<double>(),
+              adain_half.at(row["content"].get<std::string>() + "/" + row["style"].get<std::string>()))
+        << row["key"];
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2u * 5 * 2);
+  // 4 DA-AdaIN settings x 2 references x 12 scores, plus the header.
+  EXPECT_EQ(testing::line_count(run_dir / "comparisons.csv"), 4u * 2 * 12 + 1);
+  EXPECT_TRUE(fs::exists(run_dir / "plots/tradeoff.svg"));
 }
 
 TEST(Ablation, ResumeAfterAKillWritesIdenticalFiles) {
