@@ -138,11 +138,17 @@ AblationPlot sweep_plot(const Group& group, const std::string& family, const cha
       }
     }
   }
-  for (const SettingSummary* reference : group.references) {
+  // Each AdaIN reference its own dash pattern (all are grey): whole image, near, far.
+  static const char* const kReferenceDashes[][3] = {{"6 4", "8 3", "2 3"}, {"12 3 2 3", "14 4", "1 5"},
+                                                    {"3 6", "10 2 2 2 2 2", "4 2 1 2"}};
+  const std::size_t kDashKinds = sizeof(kReferenceDashes) / sizeof(kReferenceDashes[0]);
+  for (std::size_t r = 0; r < group.references.size(); ++r) {
+    const SettingSummary* reference = group.references[r];
+    const char* const* dashes = kReferenceDashes[r % kDashKinds];
     for (const auto& [region, dash] : regions) {
       references.push_back(reference_of(*reference, family + region,
                                         adain_label(*reference) + (near_far ? (region == "_near" ? ", near" : ", far") : ""),
-                                        near_far ? (region == "_near" ? "8 3" : "2 3") : "6 4"));
+                                        near_far ? (region == "_near" ? dashes[1] : dashes[2]) : dashes[0]));
       if (near_far) references.back().low = references.back().high = std::nan("");
     }
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <vector>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -173,6 +175,29 @@ std::string svg_line_chart(const std::vector<SvgSeries>& series, const std::vect
                   "/>\n");
   }
 
+  // Point labels go above right of their point, else below right, above left or below left, whichever first
+  // overlaps no label already placed (boxes estimated at 6 px per character, 10 px high); a label that fits nowhere
+  // is left out rather than drawn over another (points at the same place, such as settings that are equal).
+  struct Box {
+    double left, top, right, bottom;
+  };
+  std::vector<Box> placed;
+  const auto place_label = [&](const std::string& label, double x, double y) {
+    const double width = 6.0 * static_cast<double>(label.size());
+    for (const auto& [dx, dy, from_right] : {std::tuple{6.0, -6.0, false}, std::tuple{6.0, 14.0, false},
+                                             std::tuple{-6.0, -6.0, true}, std::tuple{-6.0, 14.0, true}}) {
+      const Box box{from_right ? x + dx - width : x + dx, y + dy - 9, from_right ? x + dx : x + dx + width, y + dy + 1};
+      const bool overlaps = std::any_of(placed.begin(), placed.end(), [&](const Box& other) {
+        return box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom;
+      });
+      if (overlaps) continue;
+      placed.push_back(box);
+      svg += concat("<text x=\"", svg_px(x + dx), "\" y=\"", svg_px(y + dy), "\" font-size=\"10\" fill=\"#333\"",
+                    from_right ? " text-anchor=\"end\"" : "", ">", html_escape(label), "</text>\n");
+      return;
+    }
+  };
+
   // Series: bands along lines, then lines, whiskers, markers and labels.
   for (std::size_t s = 0; s < series.size(); ++s) {
     const SvgSeries& one = series[s];
@@ -230,10 +255,7 @@ std::string svg_line_chart(const std::vector<SvgSeries>& series, const std::vect
       }
       svg += concat("<circle cx=\"", svg_px(x), "\" cy=\"", svg_px(y), "\" r=\"", one.line ? "3" : "4", "\" fill=\"",
                     colour, "\"/>\n");
-      if (!point.label.empty()) {
-        svg += concat("<text x=\"", svg_px(x + 6), "\" y=\"", svg_px(y - 6), "\" font-size=\"10\" fill=\"#333\">",
-                      html_escape(point.label), "</text>\n");
-      }
+      if (!point.label.empty()) place_label(point.label, x, y);
     }
   }
 

@@ -1,7 +1,7 @@
 // A line / band / scatter chart as a standalone SVG document (no scripts, fonts or external files), for reports:
 //   series     points joined by a line (a sweep: a score against beta), or markers only (a scatter: one point per
 //              setting); each point may carry an interval, drawn as a shaded band along a line or as a whisker on
-//              a marker, and a short text label beside it
+//              a marker, and a short text label beside it (placed where it covers no other label, else left out)
 //   references horizontal lines with an optional band (e.g. AdaIN's mean and interval beside DA-AdaIN's curve)
 // A legend on the right names every series and reference. Axes get "nice" ticks (1, 2 or 5 times a power of ten)
 // around the data with a small margin that does not cross zero;

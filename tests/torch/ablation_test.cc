@@ -23,6 +23,12 @@ using testing::run_cli;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
+  return count;
+}
+
 void require_samples() {
   ASSERT_TRUE(fs::exists(testing::sample_cache_dir() / "samples/manifest.json"))
       << "run 'build/depthstyle data fetch-samples' first (scripts/test does)";
@@ -132,6 +138,10 @@ TEST(Ablation, ShippedSampleConfigRuns) {
   // 4 DA-AdaIN settings x 2 references x 12 scores, plus the header.
   EXPECT_EQ(testing::line_count(run_dir / "comparisons.csv"), 4u * 2 * 12 + 1);
   EXPECT_TRUE(fs::exists(run_dir / "plots/tradeoff.svg"));
+  // The two AdaIN references are told apart by their dash patterns (line and legend entry each).
+  const std::string sweep = read_file(run_dir / "plots/depth_agreement_vs_beta.svg");
+  EXPECT_EQ(occurrences(sweep, "stroke-dasharray=\"6 4\""), 2u) << sweep;
+  EXPECT_EQ(occurrences(sweep, "stroke-dasharray=\"12 3 2 3\""), 2u) << sweep;
 }
 
 TEST(Ablation, ResumeAfterAKillWritesIdenticalFiles) {

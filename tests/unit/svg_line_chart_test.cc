@@ -79,6 +79,21 @@ TEST(SvgLineChart, AMarginNeverCrossesZero) {
   EXPECT_EQ(mirrored.find(">1000</text>"), std::string::npos) << mirrored;
 }
 
+TEST(SvgLineChart, LabelsOfPointsAtOnePlaceDoNotCoverOneAnother) {
+  // Five markers at the same place: the labels go above right, below right, above left, below left; the fifth has
+  // no free place and is left out. A label elsewhere keeps its usual place.
+  SvgSeries same{"s", {}, false, "", -1};
+  for (const char* label : {"p1", "p2", "p3", "p4", "p5"}) same.points.push_back({1, 1, NAN, NAN, label});
+  same.points.push_back({2, 2, NAN, NAN, "far"});
+  const std::string svg = svg_line_chart({same}, {}, SvgLineChartOptions{});
+  for (const char* label : {">p1<", ">p2<", ">p3<", ">p4<", ">far<"}) {
+    EXPECT_EQ(count_of(svg, label), 1u) << label << "\n" << svg;
+  }
+  EXPECT_EQ(svg.find(">p5<"), std::string::npos) << svg;
+  EXPECT_EQ(count_of(svg, "text-anchor=\"end\" fill=\"#333\""), 0u) << "labels are not axis ticks";
+  EXPECT_EQ(count_of(svg, "font-size=\"10\" fill=\"#333\" text-anchor=\"end\""), 2u) << svg;
+}
+
 TEST(SvgLineChart, EmptyAndConstantDataStillDraw) {
   const std::string empty = svg_line_chart({}, {}, SvgLineChartOptions{});
   EXPECT_NE(empty.find("</svg>"), std::string::npos);
