@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "depth/depth_estimator.h"
 #include "io/image.h"
+#include "io/npy.h"
 #include "io/tensor_image.h"
 #include "nets/vgg_encoder.h"
 #include "scores/depth_agreement.h"
@@ -387,6 +388,40 @@ TEST(GridScorer, AnOutputEqualToTheStyleHasNoStyleDistance) {
   EXPECT_LT(same["depth_agreement"].get<double>(), 1.0);
   const nlohmann::json other = scorer.score(fixture.content, "images/content.png", content, &statistics, "map");
   EXPECT_GT(other["style_distance"].get<double>(), 0.0);
+}
+
+TEST(GridScorer, PrecomputedMapsScoreThroughTheFileEstimator) {
+  // A `file` estimator over a folder mirroring the run folder's pictures: the content's map, an output whose map
+  // keeps its order (at another height and scale) and one whose map reverses it.
+  ScorerFixture fixture;
+  testing::TempDir dir;
+  const auto ramp = [](cv::Size size, float slope) {
+    cv::Mat map(size, CV_32F);
+    for (int col = 0; col < size.width; ++col) map.col(col).setTo(10.0f + slope * static_cast<float>(col));
+    return map;
+  };
+  write_file_atomically(dir / "maps/inputs/content=aloeL,content_size=96.npy", serialize_npy(ramp({111, 96}, 1)));
+  write_file_atomically(dir / "maps/images/kept.npy", serialize_npy(ramp({111, 32}, 5)));
+  write_file_atomically(dir / "maps/images/reversed.npy", serialize_npy(ramp({111, 48}, -0.1f)));
+  GridScoreOptions options;
+  options.depth_estimator = DepthEstimatorConfig();
+  options.depth_estimator.name = "maps";
+  options.depth_estimator.type = "file";
+  options.depth_estimator.path = (dir / "maps").string();
+  options.depth_estimator.meaning = "depth";
+  options.depth_pairs = 300;
+  GridScorer scorer(options, *fixture.pyramid, 0);
+  const GridScorer::Content content = fixture.prepare(scorer);
+  ASSERT_EQ(content.pairs.size(), 300u);
+  const nlohmann::json kept = scorer.score(fixture.content, "images/kept.png", content, nullptr, "");
+  EXPECT_EQ(kept["depth_agreement"], 1.0);
+  EXPECT_DOUBLE_EQ(kept["depth_spearman"].get<double>(), 1.0);
+  EXPECT_EQ(kept["score_depth"], "maps");
+  const nlohmann::json reversed = scorer.score(fixture.content, "images/reversed.png", content, nullptr, "");
+  EXPECT_EQ(reversed["depth_agreement"], 0.0);
+  EXPECT_DOUBLE_EQ(reversed["depth_spearman"].get<double>(), -1.0);
+  EXPECT_THROW_MESSAGE(scorer.score(fixture.content, "images/missing.png", content, nullptr, ""), InputError,
+                       "images/missing");
 }
 
 TEST(GridScorer, TheRandomBaselineAgreesByChance) {
