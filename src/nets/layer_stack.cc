@@ -112,11 +112,8 @@ LayerStack::LayerStack(std::string name, const LayerTable& layers, std::size_t u
         if (steps_.empty()) in_channels_ = layer.in_channels;
         const bool touches_image = layer.in_channels <= 3 || layer.out_channels <= 3;
         const at::ScalarType step_dtype = touches_image ? at::kFloat : dtype;
-        Step& step = steps_.emplace_back();
-        step.pad_before = pad_pending;
-        step.dtype = step_dtype;
-        step.weight = weight->to(step_dtype).contiguous();
-        step.bias = bias->to(step_dtype).contiguous();
+        steps_.push_back(
+            {pad_pending, step_dtype, weight->to(step_dtype).contiguous(), bias->to(step_dtype).contiguous()});
         pad_pending = false;
         break;
       }
