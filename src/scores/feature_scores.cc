@@ -3,9 +3,11 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -82,7 +84,7 @@ std::vector<ChannelStats> channel_stats_in(const at::Tensor& features, const std
     DEPTHSTYLE_ASSERT(count[r] >= 2);
   }
   const auto channels = static_cast<std::size_t>(plane.channels);
-  std::vector<double> mean(regions * channels), std(regions * channels);
+  std::vector<double> mean(regions * channels), deviation(regions * channels);
   at::parallel_for(0, plane.channels, 1, [&](std::int64_t begin, std::int64_t end) {
     std::vector<double> sums(regions);
     for (std::int64_t channel = begin; channel < end; ++channel) {
@@ -124,9 +126,9 @@ std::vector<ChannelStats> channel_stats_in(const at::Tensor& features, const std
         }
       }
       for (std::size_t r = 0; r < regions; ++r) {
-        const std::size_t at = r * channels + static_cast<std::size_t>(channel);
-        mean[at] = channel_mean[r];
-        std[at] = std::sqrt(sums[r] / (count[r] - 1) + epsilon);
+        const std::size_t index = r * channels + static_cast<std::size_t>(channel);
+        mean[index] = channel_mean[r];
+        deviation[index] = std::sqrt(sums[r] / (count[r] - 1) + epsilon);
       }
     }
   });
@@ -134,7 +136,7 @@ std::vector<ChannelStats> channel_stats_in(const at::Tensor& features, const std
   for (std::size_t r = 0; r < regions; ++r) {
     const auto first = static_cast<std::ptrdiff_t>(r * channels), last = first + static_cast<std::ptrdiff_t>(channels);
     stats.push_back({float_tensor({mean.begin() + first, mean.begin() + last}),
-                     float_tensor({std.begin() + first, std.begin() + last})});
+                     float_tensor({deviation.begin() + first, deviation.begin() + last})});
   }
   return stats;
 }
