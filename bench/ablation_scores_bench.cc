@@ -10,7 +10,6 @@
 // The grid: aloeL.jpg with its real disparity (aloeGT.png) and starry_night.jpg at `side` px, AdaIN and DA-AdaIN
 // with 6 betas x 2 epsilons (13 cells), as an ablation sweeps. Prints the wall and CPU time of each round, the
 // fastest of each kind, the overhead, and where the scored run spends its time (sums of the rows' seconds_* fields).
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -116,12 +115,6 @@ Measured run_grid(const Options& options, bool scores, const std::filesystem::pa
   return measured;
 }
 
-// The 1-minute load average: other work on the machine shows in the wall times.
-double load_average() {
-  double load[1] = {0};
-  return getloadavg(load, 1) == 1 ? load[0] : -1;
-}
-
 double sum_of(const std::vector<nlohmann::json>& rows, const char* field) {
   double sum = 0;
   for (const nlohmann::json& row : rows) sum += row.value(field, 0.0);
@@ -135,9 +128,9 @@ int run(int argc, char** argv) {
   set_progress_quiet(true);
   const std::filesystem::path root =
       std::filesystem::temp_directory_path() / concat("depthstyle-ablation-bench-", ::getpid());
-  std::printf("backbone %s, content and style %d px, 13 cells, %d threads, %d depth pairs%s; load average %.2f\n",
+  std::printf("backbone %s, content and style %d px, 13 cells, %d threads, %d depth pairs%s; load average %s\n",
               options.backbone.type.c_str(), options.side, threads, options.pairs,
-              options.score_encoder.empty() ? "" : ", VGG score encoder", load_average());
+              options.score_encoder.empty() ? "" : ", VGG score encoder", load_average().c_str());
   run_grid(options, false, root, 0, threads);  // warm-up: page cache, allocator, oneDNN primitives
   std::vector<double> plain_wall, plain_cpu, scored_wall, scored_cpu;
   Measured scored;
@@ -152,7 +145,7 @@ int run(int argc, char** argv) {
                 plain.wall, plain.cpu, scored.wall, scored.cpu);
   }
   std::filesystem::remove_all(root);
-  std::printf("load average at the end %.2f\n", load_average());
+  std::printf("load average at the end %s\n", load_average().c_str());
   const auto best = [](const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); };
   std::printf("fastest: grid %.3f s wall / %.3f s CPU, with scores %.3f s wall / %.3f s CPU\n", best(plain_wall),
               best(plain_cpu), best(scored_wall), best(scored_cpu));

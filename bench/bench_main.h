@@ -4,10 +4,20 @@
 
 #include <cstdio>
 #include <exception>
+#include <fstream>
+#include <string>
 
 #include "core/runtime.h"
 
 namespace depthstyle {
+
+// The 1-minute load average: other work on the machine makes wall times noisy, so a report states it.
+inline std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string value;
+  in >> value;
+  return value.empty() ? "unknown" : value;
+}
 
 inline int bench_main(int argc, char** argv, int (*run)(int argc, char** argv)) {
   tune_malloc_for_large_tensors();

@@ -77,14 +77,6 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-// The 1-minute load average: other work on the machine makes wall times noisy, so the report states it.
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string value;
-  in >> value;
-  return value.empty() ? "unknown" : value;
-}
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

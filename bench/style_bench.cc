@@ -5,12 +5,13 @@
 //   build/bench/style_bench [--side 512] [--repeats 3] [--rounds 2] [--threads 0] [--large 3000x2000]
 //
 // Prints (a) one stylization (content and style side x side) depthstyle fp32 vs PyTorch eager fp32: wall-clock
-// median and minimum, process CPU time, their ratios, and the largest output difference; (c) GFLOP/s on the conv
-// stack (every conv's FLOPs counted) and peak RSS (VmHWM of a child process doing one stylization) at
-// side x side and at --large (0 = skip); (d) bf16 vs PyTorch eager fp32 with PSNR against depthstyle fp32 (at
-// 128 px where the CPU lacks fast bf16 kernels, see bf16_is_native()). Timings alternate between the two programs
-// for --rounds rounds, so a machine busy with other work slows both alike; CPU time is the steadier figure there.
-// (b), the grid of betas with feature reuse, belongs to the stylizer's benchmark.
+// median and minimum, process CPU time, their ratios, and the largest output difference; the same for depthstyle
+// with its direct convs (DEPTHSTYLE_WINOGRAD=0, nets/winograd_conv.h) to show what Winograd buys; (c) GFLOP/s on
+// the conv stack (every conv's FLOPs counted, as direct convs) and peak RSS (VmHWM of a child process doing one
+// stylization) at side x side and at --large (0 = skip); (d) bf16 vs PyTorch eager fp32 with PSNR against
+// depthstyle fp32 (without native bf16 kernels, bf16 runs as float32 arithmetic: see nets/layer_stack.h). Timings
+// alternate between the programs for --rounds rounds, so a machine busy with other work slows all alike; CPU time
+// is the steadier figure there. (b), the grid of betas with feature reuse, belongs to style_grid_bench.
 #include <ATen/ATen.h>
 
 #include <algorithm>
@@ -243,34 +244,49 @@ int main(int argc, char** argv) try {
   const int side = options.side;
   const bool bf16_native = depthstyle::bf16_is_native();
   std::printf("style_bench: %d threads; bf16 kernels %s; seeded random weights in %s\n", threads,
-              bf16_native ? "native (AVX-512)" : "NOT native (no AVX-512: oneDNN reference loops)",
+              bf16_native ? "native (AVX-512)" : "NOT native (no AVX-512: bf16 values in float32 arithmetic)",
               options.weights_dir.c_str());
 
-  // (a) one stylization, fp32, alternating between the programs.
+  // (a) one stylization, fp32, and (d) bf16 at the same size, alternating between the programs.
   const std::unique_ptr<depthstyle::Backbone> fp32 = make_backbone(options, depthstyle::Precision::kFloat32);
-  Timing baseline, ours;
-  at::Tensor output, content, style;
+  setenv("DEPTHSTYLE_WINOGRAD", "0", 1);  // read when the networks are built
+  const std::unique_ptr<depthstyle::Backbone> direct = make_backbone(options, depthstyle::Precision::kFloat32);
+  unsetenv("DEPTHSTYLE_WINOGRAD");
+  const std::unique_ptr<depthstyle::Backbone> bf16 = make_backbone(options, depthstyle::Precision::kBFloat16);
+  Timing baseline, ours, ours_direct, ours_bf16;
+  at::Tensor output, direct_output, bf16_output, content, style;
   for (int round = 0; round < options.rounds; ++round) {
     baseline.append(run_baseline(options, work_dir, {side, side}, side, options.repeats, threads).timing);
     if (round == 0) {
       content = read_image_npy(work_dir / "content.npy");
       style = read_image_npy(work_dir / "style.npy");
-      stylize(*fp32, content, style);  // warm-up, as the baseline has
+      for (depthstyle::Backbone* backbone : {fp32.get(), direct.get(), bf16.get()}) {
+        stylize(*backbone, content, style);  // warm-up, as the baseline has
+      }
     }
     ours.append(time_stylize(*fp32, content, style, options.repeats, &output));
+    ours_direct.append(time_stylize(*direct, content, style, options.repeats, &direct_output));
+    ours_bf16.append(time_stylize(*bf16, content, style, options.repeats, &bf16_output));
   }
-  const double difference = (output - read_image_npy(work_dir / "output.npy").clamp(0, 1)).abs().max().item<double>();
+  const at::Tensor pytorch_output = read_image_npy(work_dir / "output.npy").clamp(0, 1);
+  const auto largest_difference = [&](const at::Tensor& image) {
+    return (image - pytorch_output).abs().max().item<double>();
+  };
   std::printf("\n(a) one stylization, content and style %dx%d, fp32, %zu runs each after a warm-up\n", side, side,
               ours.wall.size());
-  std::printf("                    wall median   wall min   CPU median\n");
-  std::printf("  PyTorch eager       %7.3f s  %7.3f s    %7.3f s\n", median(baseline.wall), minimum(baseline.wall),
-              median(baseline.cpu));
-  std::printf("  depthstyle          %7.3f s  %7.3f s    %7.3f s\n", median(ours.wall), minimum(ours.wall),
-              median(ours.cpu));
-  std::printf("  speed-up            %7.2fx   %7.2fx     %7.2fx   (goal >= 1.2x)\n",
-              median(baseline.wall) / median(ours.wall), minimum(baseline.wall) / minimum(ours.wall),
-              median(baseline.cpu) / median(ours.cpu));
-  std::printf("  largest |depthstyle - PyTorch| over the clamped output: %.3g (goal <= 1e-4)\n", difference);
+  std::printf("                        wall median   wall min   CPU median   speed-up: wall median, min, CPU\n");
+  const auto print_row = [&](const char* name, const Timing& timing) {
+    std::printf("  %-22s %7.3f s  %7.3f s    %7.3f s     %5.2fx  %5.2fx  %5.2fx\n", name, median(timing.wall),
+                minimum(timing.wall), median(timing.cpu), median(baseline.wall) / median(timing.wall),
+                minimum(baseline.wall) / minimum(timing.wall), median(baseline.cpu) / median(timing.cpu));
+  };
+  print_row("PyTorch eager", baseline);
+  print_row("depthstyle (Winograd)", ours);
+  print_row("depthstyle direct convs", ours_direct);
+  std::printf("  goal >= 1.2x; Winograd vs direct convs: %.2fx wall median, %.2fx CPU median\n",
+              median(ours_direct.wall) / median(ours.wall), median(ours_direct.cpu) / median(ours.cpu));
+  std::printf("  largest |depthstyle - PyTorch| over the clamped output: %.3g with Winograd, %.3g direct "
+              "(goal <= 1e-4)\n", largest_difference(output), largest_difference(direct_output));
 
   // (c) conv throughput and memory.
   const double flops = stylization_flops({side, side}, side);
@@ -280,36 +296,21 @@ int main(int argc, char** argv) try {
               flops / minimum(ours.wall) / 1e9, flops / minimum(baseline.wall) / 1e9);
   std::vector<std::pair<ImageSize, std::string>> memory_runs = {{{side, side}, "fp32"}};
   if (options.large.height > 0) memory_runs.push_back({options.large, "fp32"});
-  if (bf16_native) {
-    memory_runs.push_back({{side, side}, "bf16"});
-    if (options.large.height > 0) memory_runs.push_back({options.large, "bf16"});
-  }
+  memory_runs.push_back({{side, side}, "bf16"});
+  if (options.large.height > 0) memory_runs.push_back({options.large, "bf16"});
   for (const auto& [content_size, precision] : memory_runs) print_memory(argv[0], options, content_size, precision);
   if (options.large.height > 0) {
     const BaselineRun large = run_baseline(options, work_dir / "large", options.large, side, 0, threads);
     std::printf("  PyTorch eager fp32 content %s, style %dx%d: peak RSS %.0f MiB\n", size_text(options.large).c_str(),
                 side, side, large.peak_rss_kib / 1024.0);
   }
-  if (!bf16_native) std::printf("  bf16 not measured here: no fast bf16 kernels on this CPU\n");
 
-  // (d) bf16 against PyTorch eager fp32, at a reduced size where bf16 runs in reference loops.
-  const int bf16_side = bf16_native ? side : 128;
-  const fs::path bf16_work_dir = work_dir / "bf16";
-  const Timing bf16_baseline =
-      run_baseline(options, bf16_work_dir, {bf16_side, bf16_side}, bf16_side, options.repeats, threads).timing;
-  const at::Tensor bf16_content = read_image_npy(bf16_work_dir / "content.npy");
-  const at::Tensor bf16_style = read_image_npy(bf16_work_dir / "style.npy");
-  const std::unique_ptr<depthstyle::Backbone> bf16 = make_backbone(options, depthstyle::Precision::kBFloat16);
-  at::Tensor bf16_output, fp32_output;
-  stylize(*bf16, bf16_content, bf16_style);  // warm-up
-  const Timing bf16_timing = time_stylize(*bf16, bf16_content, bf16_style, options.repeats, &bf16_output);
-  time_stylize(*fp32, bf16_content, bf16_style, 1, &fp32_output);
-  std::printf("\n(d) bf16, content and style %dx%d%s\n", bf16_side, bf16_side,
-              bf16_native ? "" : " (not --side: bf16 convolutions run in reference loops on this CPU)");
-  std::printf("  PyTorch eager fp32 wall median %7.3f s\n", median(bf16_baseline.wall));
-  std::printf("  depthstyle bf16    wall median %7.3f s\n", median(bf16_timing.wall));
-  std::printf("  speed-up %.2fx (goal >= 2x); PSNR vs depthstyle fp32 %.1f dB (goal >= 40 dB)\n",
-              median(bf16_baseline.wall) / median(bf16_timing.wall), psnr(bf16_output, fp32_output));
+  // (d) bf16 against PyTorch eager fp32, from the rounds of (a).
+  std::printf("\n(d) bf16, content and style %dx%d, %s\n", side, side,
+              bf16_native ? "oneDNN's bf16 kernels" : "bf16 values in float32 arithmetic (no bf16 kernels here)");
+  print_row("depthstyle bf16", ours_bf16);
+  std::printf("  goal >= 2x; PSNR vs depthstyle fp32 %.1f dB (goal >= 40 dB); largest |bf16 - PyTorch fp32| %.3g\n",
+              psnr(bf16_output, output), largest_difference(bf16_output));
   return 0;
 } catch (const std::exception& error) {
   std::fprintf(stderr, "style_bench: %s\n", error.what());

@@ -1,10 +1,14 @@
 // What feature reuse buys a parameter sweep: DA-AdaIN with 6 values of beta computed as one grid (content and style
 // encoded once, AdaIN once, Algorithm 1 steps 3-5 once; per beta only steps 6-7, the blend and the decoder) vs six
 // independent stylizations, each doing everything. Both start from decoded images in memory (no file I/O), use the
-// same library calls (style/stylization.h) and must give identical pictures. Then, in a child process, the peak
-// resident memory of one DA-AdaIN stylization of a large content.
+// same library calls (style/stylization.h) and must give identical pictures. Then what a user would otherwise run:
+// six `depthstyle stylize` processes (each starts LibTorch, loads the weights, reads and sizes the images and the
+// depth map, encodes) vs one `depthstyle run` of a style_grid config with the same six settings, writing the same
+// PNGs (checked byte for byte; the grid's figure sheets and strength-map pictures are switched off so both write the
+// same files), alternating for --cli-rounds rounds. Last, in a child process, the peak resident memory of one
+// DA-AdaIN stylization of a large content.
 //
-//   build/bench/style_grid_bench [--side 512] [--repeats 5] [--threads 0] [--large 3000x2000]
+//   build/bench/style_grid_bench [--side 512] [--repeats 5] [--cli-rounds 3] [--threads 0] [--large 3000x2000|0]
 //                                [--backbone pyramid] [--pyramid-levels 5] [--encoder F --decoder F --precision fp32]
 //
 // Inputs: the sample photo aloeL.jpg with its real disparity aloeGT.png, and starry_night.jpg (depthstyle data
@@ -17,9 +21,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/process.h"
 #include "core/runtime.h"
@@ -38,6 +44,7 @@ const double kBetas[kBetaCount] = {0, 1, 5, 10, 20, 50};
 struct Options {
   int side = 512;
   int repeats = 5;
+  int cli_rounds = 3;  // 0 = skip the command-line comparison
   int threads = 0;
   cv::Size large{3000, 2000};
   BackboneConfig backbone;
@@ -56,7 +63,9 @@ Options parse(int argc, char** argv) {
     const std::string value = argv[++i];
     if (flag == "--side") options.side = std::stoi(value);
     else if (flag == "--repeats") options.repeats = std::stoi(value);
+    else if (flag == "--cli-rounds") options.cli_rounds = std::stoi(value);
     else if (flag == "--threads") options.threads = std::stoi(value);
+    else if (flag == "--large" && value == "0") options.large = {0, 0};
     else if (flag == "--large") {
       const std::vector<std::string> parts = split(value, 'x');
       if (parts.size() != 2) throw UsageError("style_grid_bench: --large takes WIDTHxHEIGHT, e.g. 3000x2000");
@@ -124,7 +133,81 @@ int measure_large(const Options& options) {
   return 0;
 }
 
+// The six settings as a user runs them from the shell: six `depthstyle stylize` processes vs one `depthstyle run`
+// of a style_grid config. Returns false if an image differs.
+bool compare_command_lines(const Options& options, int threads) {
+  namespace fs = std::filesystem;
+  const fs::path work = fs::absolute(fs::path(DEPTHSTYLE_CLI_PATH).parent_path() / "bench" / "style_grid_bench_work");
+  fs::remove_all(work);
+  fs::create_directories(work / "stylize");
+  const fs::path cache = default_cache_dir();
+  const std::string content = fs::absolute(sample_path(cache, "aloeL.jpg")).string();
+  const std::string style = fs::absolute(sample_path(cache, "starry_night.jpg")).string();
+  const std::string depth = fs::absolute(sample_path(cache, "aloeGT.png")).string();
+  const BackboneConfig& backbone = options.backbone;
+  const auto absolute_or_empty = [](const std::string& path) {
+    return path.empty() ? path : fs::absolute(path).string();
+  };
+  std::string betas;
+  for (const double beta : kBetas) betas += (betas.empty() ? "" : ", ") + format_number(beta);
+  const fs::path config = work / "grid.yaml";
+  write_file_atomically(config, concat(
+      "experiment: style_grid\nname: grid\noutput_dir: ", (work / "runs").string(), "\nthreads: ", threads,
+      "\ncontents:\n  - image: ", content, "\n    depth_map: ", depth,
+      "\n    depth_meaning: disparity\n    depth_zero_unknown: true\nstyles:\n  - images: ", style,
+      "\ngrid:\n  methods: [da-adain]\n  betas: [", betas, "]\n  epsilons: [0]\n  content_sizes: [", options.side,
+      "]\n  style_sizes: [", options.side, "]\nbackbone:\n  type: ", backbone.type, "\n  pyramid_levels: ",
+      backbone.pyramid_levels, "\n  encoder: \"", absolute_or_empty(backbone.encoder), "\"\n  decoder: \"",
+      absolute_or_empty(backbone.decoder), "\"\n  precision: ", backbone.precision,
+      "\noutput:\n  save_strength_maps: false\nfigures:\n  layout: none\n"));
+  const auto stylize_output = [&](double beta) {
+    return work / "stylize" / concat("beta=", format_number(beta), ".png");
+  };
+  const auto timed = [](const std::vector<std::string>& argv) {
+    const auto start = std::chrono::steady_clock::now();
+    const ProcessResult result = run_process(argv);
+    if (result.exit_code != 0) throw Error(concat(argv[1], " failed (exit ", result.exit_code, "):\n", result.output));
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::vector<double> separate_times, grid_times;
+  for (int round = 0; round < options.cli_rounds; ++round) {
+    double separate = 0;
+    for (const double beta : kBetas) {
+      separate += timed({DEPTHSTYLE_CLI_PATH, "stylize", content, style, "-o", stylize_output(beta).string(),
+                         "--method", "da-adain", "--beta", format_number(beta), "--eps", "0", "--depth-map", depth,
+                         "--depth-meaning", "disparity", "--depth-zero-unknown", "--content-size",
+                         std::to_string(options.side), "--style-size", std::to_string(options.side), "--threads",
+                         std::to_string(threads), "--backbone", backbone.type, "--pyramid-levels",
+                         std::to_string(backbone.pyramid_levels), "--encoder", absolute_or_empty(backbone.encoder),
+                         "--decoder", absolute_or_empty(backbone.decoder), "--precision", backbone.precision});
+    }
+    separate_times.push_back(separate);
+    fs::remove_all(work / "runs");
+    grid_times.push_back(timed({DEPTHSTYLE_CLI_PATH, "run", config.string(), "-q"}));
+  }
+  bool identical = true;
+  for (const double beta : kBetas) {
+    bool found = false;
+    for (const fs::directory_entry& entry : fs::directory_iterator(work / "runs" / "style_grid" / "grid" / "images")) {
+      const std::string name = entry.path().filename().string();
+      if (name.find(concat(",beta=", format_number(beta), ",")) == std::string::npos) continue;
+      found = true;
+      identical = identical && read_file(entry.path()) == read_file(stylize_output(beta));
+    }
+    identical = identical && found;
+  }
+  const double separate = median(separate_times), grid = median(grid_times);
+  std::printf("\ncommand lines, median of %d alternating rounds (process start, weights, images, depth map, PNGs):\n",
+              options.cli_rounds);
+  std::printf("6 x depthstyle stylize    %8.3f s\n", separate);
+  std::printf("1 x depthstyle run (grid) %8.3f s\n", grid);
+  std::printf("speed-up                  %8.2fx (goal >= 2.5x); PNGs byte-identical: %s\n", separate / grid,
+              identical ? "yes" : "NO");
+  return identical;
+}
+
 int run(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // results appear as they are measured, also when redirected
   tune_malloc_for_large_tensors();
   const Options options = parse(argc, argv);
   const int threads = set_thread_count(options.threads);
@@ -158,7 +241,9 @@ int run(int argc, char** argv) {
   std::printf("6 independent             %8.3f s\n", independent);
   std::printf("speed-up                  %8.2fx (goal >= 2.5x); outputs identical: %s\n", independent / grid,
               identical ? "yes" : "NO");
+  if (options.cli_rounds > 0) identical = compare_command_lines(options, threads) && identical;
 
+  if (options.large.width == 0) return identical ? 0 : 1;
   std::vector<std::string> child = {argv[0], "--child-large", "--large",
                                     concat(options.large.width, "x", options.large.height)};
   for (const std::string& argument : forwarded_arguments(options)) child.push_back(argument);

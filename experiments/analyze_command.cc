@@ -10,6 +10,8 @@
 #include "io/study_answers_csv.h"
 #include "report/study_report.h"
 #include "stats/study_analysis.h"
+#include "survey/study_database.h"
+#include "survey/survey_answers.h"
 
 namespace po = boost::program_options;
 
@@ -23,10 +25,13 @@ int run_analyze_command(int argc, char** argv) {
       "the two-sided p and interval, a per-respondent view with a sign test, a two-way cluster bootstrap, per-pair "
       "and per-respondent tables with quality controls, Holm-adjusted method pairs and Bradley-Terry scores. "
       "ANSWERS is the long CSV of `survey export` (columns respondent, trial, pair, left_method, right_method, "
-      "chosen_method, response_ms, time, and optionally sentinel_expected, repeat_of). With --counts only Table 2 "
+      "chosen_method, response_ms, time, and optionally sentinel_expected, repeat_of); --db reads the same answers "
+      "straight from a study database. With --counts only Table 2 "
       "and the planning are computed.");
-  command_line.positional("answers", -1, "the answers CSV (omit with --counts)");
+  command_line.positional("answers", -1, "the answers CSV (omit with --db or --counts)");
   command_line.options()
+      ("db", po::value<std::string>(), "a study database (the folder of 'survey create' or its study.sqlite) "
+                                        "instead of an answers CSV")
       ("counts", po::value<std::string>(), "Table 2 from its counts alone: VOTES/RESPONSES, e.g. 207/360")
       ("pairs", po::value<std::int64_t>()->default_value(0), "with --counts: image pairs (0 = unknown)")
       ("respondents", po::value<std::int64_t>()->default_value(0), "with --counts: respondents (0 = unknown)")
@@ -76,8 +81,10 @@ int run_analyze_command(int argc, char** argv) {
   const std::vector<std::string> answers =
       command_line.has("answers") ? command_line.get<std::vector<std::string>>("answers") : std::vector<std::string>{};
   StudyAnalysis analysis;
+  if (command_line.has("counts") + command_line.has("db") + !answers.empty() > 1) {
+    throw UsageError("depthstyle analyze: give one of an answers CSV, --db or --counts");
+  }
   if (command_line.has("counts")) {
-    if (!answers.empty()) throw UsageError("depthstyle analyze: give either an answers CSV or --counts, not both");
     VoteCounts counts;
     try {
       counts = parse_vote_counts(command_line.get<std::string>("counts"));
@@ -86,6 +93,10 @@ int run_analyze_command(int argc, char** argv) {
     }
     analysis = analyze_counts(counts.votes, counts.responses, command_line.get<std::int64_t>("pairs"),
                               command_line.get<std::int64_t>("respondents"), options);
+  } else if (command_line.has("db")) {
+    const std::unique_ptr<SqliteDatabase> database =
+        open_study_database(study_database_path(command_line.get<std::string>("db")));
+    analysis = analyze_study(read_study_answers(*database), options);
   } else {
     if (answers.size() != 1) {
       throw UsageError(concat("depthstyle analyze: expected one answers CSV (or --counts), got ", answers.size(),

@@ -15,8 +15,9 @@ const std::vector<Command>& command_table() {
       {"weights", "inspect PyTorch checkpoints: weights inspect FILE", run_weights_command},
       {"data", "sample data: data fetch-samples", run_data_command},
       {"diw", "DIW evaluation: diw merge SHARD... -o DIR, diw report STORE -o DIR", run_diw_command},
-      {"analyze", "analyse a user study: analyze ANSWERS.csv [--out DIR], or Table 2 from counts: --counts 207/360",
+      {"analyze", "analyse a user study: analyze ANSWERS.csv | --db STUDY [--out DIR], or Table 2: --counts 207/360",
        run_analyze_command},
+      {"survey", "user studies: survey create|invite|serve|export|import|status", run_survey_command},
       {"stats", "statistical tests: stats binom K N, stats mcnemar B C, stats power --effect P", run_stats_command},
       {"version", "print the tool revision and library versions", run_version_command},
   };

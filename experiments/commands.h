@@ -28,5 +28,6 @@ int run_diw_command(int argc, char** argv);
 int run_stylize_command(int argc, char** argv);
 int run_stats_command(int argc, char** argv);
 int run_analyze_command(int argc, char** argv);
+int run_survey_command(int argc, char** argv);
 
 }  // namespace depthstyle

@@ -26,6 +26,8 @@ int run_run_command(int argc, char** argv) {
       ("shard", po::value<std::string>(), "run slice k of N (k/N) of an experiment that can be split (diw_eval); "
                                           "the run folder gets the suffix .shard-k-of-N")
       ("print-config", "print the resolved config with every key's help and stop")
+      ("print-run-folder", "check the config, print the run folder this command would use (with --shard: the "
+                           "shard's) and stop")
       ("quiet,q", "no progress bars");
   if (!command_line.parse(argc, argv)) return 0;
   if (command_line.has("quiet")) set_progress_quiet(true);
@@ -37,10 +39,11 @@ int run_run_command(int argc, char** argv) {
   if (command_line.has("shard")) request.shard = command_line.get<std::string>("shard");
   request.resume = command_line.has("resume");
   request.print_config = command_line.has("print-config");
+  request.print_run_folder = command_line.has("print-run-folder");
   request.command_line = {"depthstyle"};
   request.command_line.insert(request.command_line.end(), argv, argv + argc);
   const RunOutcome outcome = run_experiment(request, experiment_table(), std::cout);
-  if (request.print_config) return 0;
+  if (request.print_config || request.print_run_folder) return 0;
   std::cout << "run folder: " << outcome.run_dir.string() << "\n";
   if (!outcome.report.empty()) std::cout << "report: " << outcome.report.string() << "\n";
   return 0;

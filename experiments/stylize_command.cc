@@ -61,6 +61,9 @@ int run_stylize_command(int argc, char** argv) {
       ("depth-model", po::value<std::string>()->default_value(""), "model file or folder of the depth estimator")
       ("depth-preset", po::value<std::string>()->default_value(""), "preprocessing preset of the depth estimator "
                                                                     "(e.g. midas_v21_large, monodepth2)")
+      ("depth-version", po::value<std::string>()->default_value(""), "MiDaS version of --depth-estimator midas: v1, "
+                                                                     "v2 or v21 (monodepth2: --depth-model is the "
+                                                                     "model folder)")
       ("content-size", po::value<int>()->default_value(512), "smaller side of the content in px (0 = keep)")
       ("style-size", po::value<int>()->default_value(512), "smaller side of the style(s) in px (0 = keep)")
       ("crop", "centre-crop content and style(s) to squares after resizing")
@@ -123,6 +126,7 @@ int run_stylize_command(int argc, char** argv) {
     estimator.name = estimator.type;
     estimator.path = command_line.get<std::string>("depth-model");
     estimator.preset = command_line.get<std::string>("depth-preset");
+    estimator.version = command_line.get<std::string>("depth-version");
     if (command_line.has("depth-meaning")) estimator.meaning = command_line.get<std::string>("depth-meaning");
     request.depth_estimator = estimator;
   } else if (command_line.has("depth-meaning") && !command_line.has("depth-map")) {

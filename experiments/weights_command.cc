@@ -4,17 +4,11 @@
 
 #include "cli_options.h"
 #include "commands.h"
-#include "core/text.h"
 #include "io/checkpoint.h"
+#include "nets/weight_layout.h"
 
 namespace depthstyle {
 namespace {
-
-std::string shape_text(const at::Tensor& tensor) {
-  std::vector<std::string> sizes;
-  for (const std::int64_t size : tensor.sizes()) sizes.push_back(std::to_string(size));
-  return "[" + join(sizes, ", ") + "]";
-}
 
 std::string dtype_text(const at::Tensor& tensor) { return pytorch_dtype_name(tensor.scalar_type()); }
 
@@ -41,7 +35,7 @@ int inspect_command(int argc, char** argv) {
   for (const auto& [name, tensor] : checkpoint.tensors) {
     name_width = std::max(name_width, name.size());
     dtype_width = std::max(dtype_width, dtype_text(tensor).size());
-    shape_width = std::max(shape_width, shape_text(tensor).size());
+    shape_width = std::max(shape_width, shape_text(tensor.sizes()).size());
   }
   std::printf("%s\nformat: %s\n\n", checkpoint.path.c_str(), to_string(checkpoint.format).c_str());
   std::printf("%-*s  %-*s  %s\n", static_cast<int>(name_width), "name", static_cast<int>(dtype_width), "dtype",
@@ -49,7 +43,7 @@ int inspect_command(int argc, char** argv) {
   std::int64_t elements = 0, bytes = 0;
   for (const auto& [name, tensor] : checkpoint.tensors) {
     std::printf("%-*s  %-*s  %-*s%s\n", static_cast<int>(name_width), name.c_str(), static_cast<int>(dtype_width),
-                dtype_text(tensor).c_str(), static_cast<int>(stats ? shape_width : 0), shape_text(tensor).c_str(),
+                dtype_text(tensor).c_str(), static_cast<int>(stats ? shape_width : 0), shape_text(tensor.sizes()).c_str(),
                 stats ? stats_text(tensor).c_str() : "");
     elements += tensor.numel();
     bytes += tensor.numel() * static_cast<std::int64_t>(tensor.element_size());

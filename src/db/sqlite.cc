@@ -170,7 +170,8 @@ SqliteDatabase::SqliteDatabase(std::filesystem::path path, const SqliteOpenOptio
     connection_ = nullptr;
     throw;
   }
-  execute("PRAGMA synchronous = NORMAL");
+  execute(options.synchronous == SqliteSynchronous::kFull ? "PRAGMA synchronous = FULL"
+                                                          : "PRAGMA synchronous = NORMAL");
 }
 
 SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(connection_); }

@@ -7,8 +7,8 @@
 //   - a statement is reset and its bindings cleared when the SqliteRows reading it goes out of scope, so an early
 //     return or an exception never leaves a statement half-stepped (which would hold a read lock);
 //   - every connection: WAL journal (readers never block the writer), busy_timeout (a second process waits instead of
-//     failing at once), foreign_keys=ON, synchronous=NORMAL (in WAL mode a killed process loses nothing committed;
-//     only a power loss may lose the last commits);
+//     failing at once), foreign_keys=ON, synchronous=NORMAL by default (in WAL mode a killed process loses nothing
+//     committed; only a power loss may lose the last commits) or FULL on request (SqliteOpenOptions::synchronous);
 //   - write transactions start with BEGIN IMMEDIATE, so a read-then-write sequence takes the write lock first and
 //     cannot fail half-way with SQLITE_BUSY; an uncommitted transaction rolls back when it goes out of scope;
 //   - schemas are versioned (PRAGMA user_version) and tagged (PRAGMA application_id); migrate() applies the missing
@@ -125,6 +125,16 @@ class SqliteRows {
   SqliteStatement* statement_;
 };
 
+// When a commit is on disk (WAL mode). Both keep the file consistent after any crash; they differ in what the last
+// commits survive.
+enum class SqliteSynchronous {
+  // COMMIT returns once the transaction is written to the WAL file (in the OS page cache): a killed process (even
+  // SIGKILL) loses nothing committed; a power loss or kernel crash may lose the commits since the last checkpoint.
+  kNormal,
+  // COMMIT also fsyncs the WAL: committed transactions survive a power loss too, at one fsync per commit.
+  kFull,
+};
+
 struct SqliteOpenOptions {
   // Open without write access; the file must exist. No journal mode is set (a reader cannot change it).
   bool read_only = false;
@@ -132,6 +142,7 @@ struct SqliteOpenOptions {
   bool create = true;
   // How long a connection waits for another process's lock before SQLITE_BUSY, milliseconds.
   int busy_timeout_ms = 60000;
+  SqliteSynchronous synchronous = SqliteSynchronous::kNormal;
 };
 
 class SqliteDatabase {

@@ -8,6 +8,8 @@
 #include "depth/baselines.h"
 #include "depth/dark_channel.h"
 #include "depth/file_estimator.h"
+#include "depth/midas_estimator.h"
+#include "depth/monodepth2_estimator.h"
 #include "depth/onnx_estimator.h"
 #include "depth/torchscript_estimator.h"
 
@@ -48,6 +50,14 @@ const std::vector<DepthEstimatorType>& depth_estimator_types() {
        "an ONNX depth model run by OpenCV dnn with a declared preprocessing",
        {"path", "meaning", "preset", "preprocessing"},
        make_onnx_estimator},
+      {"monodepth2",
+       "monodepth2 (ResNet-18 + depth decoder) from a published model folder (encoder.pth, depth.pth)",
+       {"path", "variant", "preprocessing"},
+       make_monodepth2_estimator},
+      {"midas",
+       "MiDaS v1, v2 or v2.1 large from its published weight file",
+       {"path", "version", "preprocessing"},
+       make_midas_estimator},
   };
   return types;
 }
@@ -61,7 +71,14 @@ std::vector<std::string> depth_estimator_type_names() {
 void declare_depth_estimator(Schema& schema, DepthEstimatorConfig& config) {
   schema.add("name", &config.name, "label in results and reports; unique within a run").non_empty().required();
   schema.add("type", &config.type, "estimator type").one_of(depth_estimator_type_names()).required();
-  schema.add("path", &config.path, "model file (torchscript, onnx) or folder of precomputed maps (file)");
+  schema.add("path", &config.path,
+             "model file (torchscript, onnx, midas), folder of precomputed maps (file) or of model folders "
+             "(monodepth2)");
+  schema.add("variant", &config.variant,
+             "monodepth2: the published model, a subfolder of path ('' = path is the model folder)")
+      .one_of(monodepth2_variant_names());
+  schema.add("version", &config.version, "midas: v1 (model.pt), v2 (model-f46da743.pt), v21 (midas_v21-f6b98070.pt)")
+      .one_of(midas_version_names());
   schema.add("seed", &config.seed, "seed of the random baseline (-1 = the run's seed)").at_least(-1);
   schema
       .add("meaning", &config.meaning,
@@ -89,6 +106,8 @@ std::vector<std::string> depth_estimator_keys_set(const DepthEstimatorConfig& co
     if (set) keys.push_back(key);
   };
   note(config.path != defaults.path, "path");
+  note(config.variant != defaults.variant, "variant");
+  note(config.version != defaults.version, "version");
   note(config.seed != defaults.seed, "seed");
   note(config.meaning != defaults.meaning, "meaning");
   note(config.preset != defaults.preset, "preset");
@@ -132,6 +151,8 @@ void check_depth_estimator_config(const DepthEstimatorConfig& config) {
                unused.size() == 1 ? "key " : "keys ", join(unused, ", "), "; it reads ",
                type->keys.empty() ? std::string("no keys besides name and type") : join(type->keys, ", ")));
   }
+  if (type->name == "monodepth2") check_monodepth2_config(config);
+  if (type->name == "midas") check_midas_config(config);
 }
 
 }  // namespace depthstyle

@@ -59,13 +59,20 @@ class DepthEstimator {
 //   - {name: chance, type: random, seed: 7}
 //   - {name: maps, type: file, path: maps/, images_root: datasets/DIW, meaning: depth}
 //   - {name: haze, type: dark_channel, dark_channel: {patch: 15, omega: 0.95}}
+//   - {name: md2, type: monodepth2, path: weights/monodepth2, variant: mono_640x192}
+//   - {name: midas, type: midas, version: v1, path: weights/midas/model.pt}
 struct DepthEstimatorConfig {
   // Label in results and reports; unique within a run.
   std::string name;
   // One of depth_estimator_types().
   std::string type;
-  // Model file (torchscript, onnx) or folder of precomputed maps (file); "" for baselines.
+  // Model file (torchscript, onnx, midas), folder of precomputed maps (file) or of monodepth2 model folders
+  // (monodepth2); "" for baselines.
   std::string path;
+  // monodepth2: one of the nine published models (depth/monodepth2_estimator.h); "" = `path` is the model folder.
+  std::string variant;
+  // midas: v1, v2 or v21 (depth/midas_estimator.h).
+  std::string version;
   // Seed of the random baseline; -1 = the run's seed (make_depth_estimator's run_seed).
   std::int64_t seed = -1;
   // depth | proximity (synonyms inverse_depth, disparity); "" = the preset's (models), required for file.

@@ -16,6 +16,27 @@ std::string opencv_message(const cv::Exception& error) {
   return error.err.empty() ? std::string(error.what()) : concat(error.err, " (in ", error.func, ")");
 }
 
+// What OpenCV's importer refuses without saying why, for the node kinds depth models are made of (measured with
+// OpenCV 4.6 on torch 1.13 exports; see onnx_estimator.h).
+std::string known_limitation(const std::string& message) {
+  const auto has = [&message](const char* part) { return message.find(part) != std::string::npos; };
+  if (has("[Resize@") && has("resize_layer.cpp")) {  // the mode check carries no message
+    return concat(" (OpenCV ", CV_VERSION, " imports ONNX Resize only with mode nearest or linear; the cubic mode ",
+                  "PyTorch exports for interpolate(mode='bicubic') is refused)");
+  }
+  if (has("[Clip@") && has("input_size() == 1")) {
+    return concat(" (OpenCV ", CV_VERSION, " imports Clip, e.g. ReLU6, only with min and max as attributes, as ",
+                  "opsets 6-10 write them; from opset 11 on they are inputs, which OpenCV reads from 4.7 on. A ",
+                  "network with bilinear align_corners=True upsampling, such as MiDaS v2.1 small, needs opset >= 11, ",
+                  "so it cannot be re-exported for this OpenCV: use OpenCV >= 4.7)");
+  }
+  if ((has("[Squeeze@") || has("[Unsqueeze@")) && has("input_size() == 1")) {
+    return concat(" (OpenCV ", CV_VERSION, " imports Squeeze and Unsqueeze only with axes as an attribute, as ",
+                  "opsets before 13 write them: export the model at opset 11 or 12)");
+  }
+  return "";
+}
+
 class OnnxEstimator : public NetworkEstimator {
  public:
   OnnxEstimator(const std::filesystem::path& path, const std::string& preset, PreprocessingSpec spec)
@@ -29,15 +50,8 @@ class OnnxEstimator : public NetworkEstimator {
     } catch (const cv::Exception& error) {
       cv::utils::logging::setLogLevel(log_level);
       const std::string message = opencv_message(error);
-      // OpenCV's Resize layer checks its mode with an empty message; say what it accepts.
-      const bool resize_node =
-          message.find("[Resize@") != std::string::npos && message.find("resize_layer.cpp") != std::string::npos;
       throw InputError(concat(path.string(), ": OpenCV ", CV_VERSION, " dnn cannot load this ONNX model: ", message,
-                              resize_node ? concat(" (OpenCV ", CV_VERSION,
-                                                   " imports ONNX Resize only with mode "
-                                                   "nearest or linear; the cubic mode PyTorch exports for "
-                                                   "interpolate(mode='bicubic') is refused)")
-                                          : std::string()));
+                              known_limitation(message)));
     }
     if (net_.empty()) throw InputError(concat(path.string(), ": OpenCV dnn read an empty network from this file"));
     net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);

@@ -15,13 +15,16 @@
 #include "report/report.h"
 
 namespace depthstyle {
-namespace {
 
-std::string text_of(const nlohmann::json& row, const char* key) {
+std::string style_grid_row_text(const nlohmann::json& row, const char* key) {
   const auto field = row.find(key);
   if (field == row.end() || field->is_null()) return "";
   return field->is_string() ? field->get<std::string>() : format_number(field->get<double>());
 }
+
+namespace {
+
+std::string text_of(const nlohmann::json& row, const char* key) { return style_grid_row_text(row, key); }
 
 bool is_ok(const nlohmann::json& row) { return text_of(row, "status") == "ok"; }
 

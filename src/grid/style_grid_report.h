@@ -51,4 +51,7 @@ std::filesystem::path write_style_grid_report(const StyleGridOptions& options, c
                                               const nlohmann::json& backbone, const CommonOptions& common,
                                               const RunRecord& record);
 
+// A result row's field as text: "" when absent or null, a number as format_number writes it ("20", "0.15").
+std::string style_grid_row_text(const nlohmann::json& row, const char* key);
+
 }  // namespace depthstyle

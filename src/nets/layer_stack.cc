@@ -92,6 +92,17 @@ double conv_flops(const LayerTable& layers, std::size_t used_count, std::int64_t
   return flops;
 }
 
+namespace {
+
+// Winograd F(4x4, 3x3) needs 4x fewer multiply-adds than oneDNN's direct float32 convs (nets/winograd_conv.h); the
+// convs touching the 3-channel image are memory-bound and stay direct.
+bool uses_winograd(const Layer& layer, at::ScalarType dtype) {
+  return layer.kernel_size == 3 && layer.in_channels > 3 && layer.out_channels > 3 && dtype == at::kFloat &&
+         WinogradConv3x3::available();
+}
+
+}  // namespace
+
 LayerStack::LayerStack(std::string name, const LayerTable& layers, std::size_t used_count,
                        const NamedTensors& weights, Precision precision)
     : name_(std::move(name)), precision_(precision) {
@@ -112,8 +123,15 @@ LayerStack::LayerStack(std::string name, const LayerTable& layers, std::size_t u
         if (steps_.empty()) in_channels_ = layer.in_channels;
         const bool touches_image = layer.in_channels <= 3 || layer.out_channels <= 3;
         const at::ScalarType step_dtype = touches_image ? at::kFloat : dtype;
-        steps_.push_back(
-            {pad_pending, step_dtype, weight->to(step_dtype).contiguous(), bias->to(step_dtype).contiguous()});
+        // Without native bf16 kernels, ATen's fallback for bf16 convs keeps its partial sums in bf16 (2-4% error per
+        // layer measured here); bf16 hardware multiplies bf16 operands and sums in float32, and so does this.
+        const at::ScalarType operand_dtype =
+            step_dtype == at::kBFloat16 && !bf16_is_native() ? at::kFloat : step_dtype;
+        steps_.push_back({pad_pending, step_dtype, weight->to(step_dtype).to(operand_dtype).contiguous(),
+                          bias->to(step_dtype).to(operand_dtype).contiguous()});
+        if (uses_winograd(layer, operand_dtype)) {
+          steps_.back().winograd = std::make_shared<const WinogradConv3x3>(steps_.back().weight, steps_.back().bias);
+        }
         pad_pending = false;
         break;
       }
@@ -247,6 +265,12 @@ void max_of_pairs(const at::Tensor& input, std::int64_t dim, at::Tensor& out) {
 
 }  // namespace
 
+at::Tensor LayerStack::convolve(const Step& step, const at::Tensor& input) {
+  const at::Tensor operand = input.to(step.weight.scalar_type());
+  if (step.winograd) return step.winograd->forward(operand);
+  return at::conv2d(operand, step.weight, step.bias);
+}
+
 at::Tensor LayerStack::run_step(const at::Tensor& input, std::size_t index, std::size_t stripe_bytes) const {
   const Step& step = steps_[index];
   const bool pad_next = index + 1 < steps_.size() && steps_[index + 1].pad_before;
@@ -272,12 +296,12 @@ at::Tensor LayerStack::run_step(const at::Tensor& input, std::size_t index, std:
   // ReLU commutes with max pooling and with nearest upsampling, so it is applied where the tensor is smallest or
   // where it costs no extra pass (inside the copy into the destination).
   const std::int64_t row_bytes =
-      input.size(0) * channels * conv_width * static_cast<std::int64_t>(at::elementSize(step.dtype));
+      input.size(0) * channels * conv_width * static_cast<std::int64_t>(at::elementSize(step.weight.scalar_type()));
   std::int64_t stripe_rows = std::max<std::int64_t>(2, static_cast<std::int64_t>(stripe_bytes) / row_bytes);
   stripe_rows -= stripe_rows % 2;  // pooling pairs rows: stripes start on even rows
   for (std::int64_t row = 0; row < conv_height; row += stripe_rows) {
     const std::int64_t rows = std::min(stripe_rows, conv_height - row);
-    at::Tensor stripe = at::conv2d(input.narrow(2, row, rows + kernel - 1).to(step.dtype), step.weight, step.bias);
+    at::Tensor stripe = convolve(step, input.narrow(2, row, rows + kernel - 1));
     at::Tensor target = interior.narrow(2, destination_rows(row), destination_rows(rows));
     if (step.pool_after) stripe = max_pool_2x2(stripe);
     if (step.upsample_after) {
@@ -299,6 +323,31 @@ at::Tensor relu_reflection_pad_1(const at::Tensor& input, std::optional<at::Scal
 }
 at::Tensor upsample_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype) {
   return padded(input, BeforePadding::kUpsample, dtype);
+}
+
+at::Tensor concat_reflection_pad_1(const std::vector<std::pair<at::Tensor, bool>>& parts) {
+  DEPTHSTYLE_ASSERT(!parts.empty());
+  const at::Tensor& first = parts.front().first;
+  const std::int64_t factor = parts.front().second ? 2 : 1;
+  const std::int64_t height = factor * first.size(2), width = factor * first.size(3);
+  DEPTHSTYLE_ASSERT(height >= 2 && width >= 2);
+  std::int64_t channels = 0;
+  for (const auto& [part, upsample] : parts) {
+    const std::int64_t part_factor = upsample ? 2 : 1;
+    DEPTHSTYLE_ASSERT(part.dim() == 4 && part.size(0) == first.size(0) && part_factor * part.size(2) == height &&
+                      part_factor * part.size(3) == width && part.scalar_type() == first.scalar_type());
+    channels += part.size(1);
+  }
+  at::Tensor output = at::empty({first.size(0), channels, height + 2, width + 2}, first.options());
+  at::Tensor interior = output.narrow(2, 1, height).narrow(3, 1, width);
+  std::int64_t channel = 0;
+  for (const auto& [part, upsample] : parts) {
+    write_transformed(part, upsample ? BeforePadding::kUpsample : BeforePadding::kNothing,
+                      interior.narrow(1, channel, part.size(1)));
+    channel += part.size(1);
+  }
+  reflect_border(output);
+  return output;
 }
 
 at::Tensor max_pool_2x2(const at::Tensor& input) {

@@ -8,21 +8,26 @@
 // ReflectionPad2d(1)); max pooling is 2x2, stride 2, ceil_mode=True; upsampling is nearest, x2.
 // Tensors: input and output 1xCxHxW float32, contiguous. Inside, activations use the precision's dtype:
 //   fp32   float32 throughout, equal to PyTorch eager up to oneDNN's summation order
-//   bf16   weights and activations in bfloat16, accumulation in float32 inside oneDNN, except the convs that touch
-//          the image (3 input or output channels: the encoder's preprocessing and first conv, the decoder's last),
+//   bf16   weights and activations in bfloat16, products and sums in float32, except the convs that touch the
+//          image (3 input or output channels: the encoder's preprocessing and first conv, the decoder's last),
 //          which stay float32: they are memory-bound, so bf16 would not speed them up, and they keep the input's
-//          and the output's full precision. Fast only where oneDNN has bf16 kernels (AVX-512: bf16_is_native()).
+//          and the output's full precision. With bf16 kernels (AVX-512: bf16_is_native()) oneDNN runs the convs in
+//          bf16; without them the bf16 values are convolved as float32 (the fp32 path, Winograd included) and the
+//          result is rounded to bf16 where it is stored: the same arithmetic at float32's speed, no faster.
 #pragma once
 
 #include <ATen/core/Tensor.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nets/weight_layout.h"
+#include "nets/winograd_conv.h"
 
 namespace depthstyle {
 
@@ -32,9 +37,10 @@ std::string to_string(Precision precision);
 // Throws UsageError listing the accepted names.
 Precision precision_from_string(const std::string& name);
 at::ScalarType compute_dtype(Precision precision);
-// True if this CPU has the AVX-512 subsets (BW, VL, DQ) with which oneDNN runs bf16 convolutions in JIT kernels;
-// without them it falls back to reference loops (measured on an AVX2-only CPU: one 128x128x256 conv ~50x slower
-// than fp32, a whole 128 px stylization 4-9x).
+// True if this CPU has the AVX-512 subsets (BW, VL, DQ) with which ATen runs bf16 convolutions through oneDNN's JIT
+// kernels; without them ATen falls back to its generic im2col + gemm, ~50x slower than fp32 per conv and with
+// partial sums in bf16 (on an AVX2-only CPU: 2-4% error per layer, 29.5 dB PSNR after a stylization), which
+// LayerStack avoids (see Precision).
 bool bf16_is_native();
 
 enum class LayerKind { kConv, kReflectionPad, kReLU, kMaxPool, kUpsample };
@@ -92,9 +98,10 @@ class LayerStack {
   // A conv with what surrounds it: [pad] conv [relu] [pool | upsample].
   struct Step {
     bool pad_before = false;
-    at::ScalarType dtype = at::kFloat;  // of the conv's input, weight, bias and output
-    at::Tensor weight;
-    at::Tensor bias;
+    at::ScalarType dtype = at::kFloat;  // of the activations the conv reads and writes
+    at::Tensor weight;  // in dtype, or float32 holding bf16 values where bf16 is computed as float32 (see Precision)
+    at::Tensor bias;    // as weight
+    std::shared_ptr<const WinogradConv3x3> winograd = nullptr;  // set for the float32 3x3 convs it runs (see convolve)
     bool relu_after = false;
     std::size_t relu_module = 0;  // index of that ReLU in the LayerTable
     bool pool_after = false;
@@ -106,6 +113,8 @@ class LayerStack {
   std::int64_t minimum_input_side_ = 1;
   std::vector<Step> steps_;
 
+  // The step's conv of `input` (rows of its padded input), in the weight's dtype.
+  static at::Tensor convolve(const Step& step, const at::Tensor& input);
   // forward() and forward_with_taps(); `relu_modules` and `taps` are null for the plain pass.
   at::Tensor run(at::Tensor input, const std::vector<std::size_t>* relu_modules, std::vector<at::Tensor>* taps,
                  std::size_t stripe_bytes) const;
@@ -125,5 +134,10 @@ at::Tensor reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarTyp
 at::Tensor relu_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
 at::Tensor upsample_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
 at::Tensor max_pool_2x2(const at::Tensor& input);
+
+// ReflectionPad2d(1) of the channel concatenation of `parts` (each upsampled x2, nearest, first when its flag says
+// so), written in one pass: torch.cat then the next conv's padding, as monodepth2's decoder runs them. The parts
+// must agree in batch, height and width (after upsampling) and dtype; the result is NCHW contiguous.
+at::Tensor concat_reflection_pad_1(const std::vector<std::pair<at::Tensor, bool>>& parts);
 
 }  // namespace depthstyle

@@ -1,5 +1,6 @@
 #include "nets/weight_layout.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -76,7 +77,19 @@ void check_weight_layout(const WeightLayout& layout, const NamedTensors& tensors
   if (differences.empty()) return;
   std::string message = concat(source, ": does not hold the ", layout.model, " weights (", differences.size(),
                                differences.size() == 1 ? " difference):" : " differences):");
-  for (const LayoutDifference& difference : differences) message += "\n  " + describe(difference);
+  const std::size_t listed = std::min(differences.size(), kMaxListedDifferences);
+  for (std::size_t i = 0; i < listed; ++i) message += "\n  " + describe(differences[i]);
+  if (listed < differences.size()) {
+    std::size_t counts[4] = {};
+    for (const LayoutDifference& difference : differences) ++counts[static_cast<int>(difference.kind)];
+    std::vector<std::string> kinds;
+    const char* names[4] = {"missing", "unexpected", "of the wrong shape", "of the wrong dtype"};
+    for (int kind = 0; kind < 4; ++kind) {
+      if (counts[kind] > 0) kinds.push_back(concat(counts[kind], " ", names[kind]));
+    }
+    message += concat("\n  ... and ", differences.size() - listed, " more (in all: ", join(kinds, ", "),
+                      "); depthstyle weights inspect lists every tensor of a file");
+  }
   for (const WeightLayout* look_alike : look_alikes) {
     if (layout_differences(*look_alike, tensors).empty()) {
       message += concat("\n  these are the ", look_alike->model, " weights: wrong file, or two files swapped?");

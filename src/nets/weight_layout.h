@@ -10,6 +10,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -52,7 +53,11 @@ std::vector<LayoutDifference> layout_differences(const WeightLayout& layout, con
 //     wrong shape of '2.weight': expected [64, 3, 3, 3], found [64, 4, 3, 3]
 //     wrong dtype of '2.bias': expected float32, found float16
 //     these are the <other model> weights: wrong file, or two files swapped?
-// The last line appears when the tensors match one of `look_alikes` (layouts of related files) exactly.
+// The last line appears when the tensors match one of `look_alikes` (layouts of related files) exactly. Past
+// kMaxListedDifferences lines (a file of an unrelated network differs in thousands of tensors) the rest are counted
+// by kind: "... and 1650 more (in all: 1330 missing, 360 unexpected); depthstyle weights inspect lists every
+// tensor of a file".
+constexpr std::size_t kMaxListedDifferences = 40;
 void check_weight_layout(const WeightLayout& layout, const NamedTensors& tensors, const std::string& source,
                          const std::vector<const WeightLayout*>& look_alikes = {});
 

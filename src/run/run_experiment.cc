@@ -125,10 +125,12 @@ RunOutcome run_experiment(const RunRequest& request, const std::vector<Experimen
     out << schema.to_yaml(/*with_help=*/true);
     return {};
   }
-  if (request.resume) {
-    check_resume_matches(RunRecord::folder_of(common.output_dir, kind.name, common.name) / "config.yaml", kind,
-                         schema, names);
+  const std::filesystem::path run_dir = RunRecord::folder_of(common.output_dir, kind.name, common.name);
+  if (request.print_run_folder) {
+    out << run_dir.string() << "\n";
+    return {run_dir, {}};
   }
+  if (request.resume) check_resume_matches(run_dir / "config.yaml", kind, schema, names);
 
   RunStart start;
   start.output_root = common.output_dir;

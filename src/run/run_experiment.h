@@ -18,6 +18,9 @@ struct RunRequest {
   std::optional<int> threads;          // --threads, same as --set threads=N
   bool resume = false;
   bool print_config = false;           // print the resolved config and stop
+  // Print the run folder this request would use (with a shard, the shard's) and stop, after checking the config: how
+  // a cluster script learns where the shard folders and their merge go (scripts/slurm/diw_eval_array.sh).
+  bool print_run_folder = false;
   // "k/N" (--shard): run slice k of N. Same as --set shard=k/N, and the run folder becomes <name>.shard-k-of-N so the
   // shards of one config never share a folder. Only experiments that declare a `shard` key accept it.
   std::string shard;
@@ -25,7 +28,7 @@ struct RunRequest {
 };
 
 struct RunOutcome {
-  std::filesystem::path run_dir;  // empty with print_config
+  std::filesystem::path run_dir;  // empty with print_config; the folder it would use with print_run_folder
   std::filesystem::path report;   // the main human-readable output, if the runner wrote one
 };
 

@@ -69,8 +69,16 @@ RunRecord::RunRecord(const RunStart& start) : dir_(folder_of(start.output_root, 
 
   // One process per run folder: a second one would interleave the journal and the outputs.
   lock_fd_ = ::open((dir_ / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    throw Error(concat("run folder ", dir_.string(), " is in use by another depthstyle process"));
+  if (lock_fd_ < 0) {
+    throw Error(concat("run folder ", dir_.string(), ": cannot create its lock file: ", std::strerror(errno)));
+  }
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      throw Error(concat("run folder ", dir_.string(), " is in use by another depthstyle process"));
+    }
+    // E.g. ENOLCK or EOPNOTSUPP on a network file system mounted without lock support (Lustre without -o flock).
+    throw Error(concat("run folder ", dir_.string(), ": cannot lock it (", std::strerror(errno),
+                       "); its file system must support flock (on Lustre, mount with -o flock)"));
   }
 
   if (exists) {

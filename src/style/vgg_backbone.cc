@@ -67,8 +67,9 @@ TapLayout vgg_tap_layout() {
 
 std::unique_ptr<Backbone> make_vgg_backbone(const VggBackboneConfig& config) {
   if (config.precision == Precision::kBFloat16 && !bf16_is_native()) {
-    log_warning("vgg backbone: precision bf16 on a CPU without AVX-512 (BW, VL, DQ): oneDNN runs bfloat16 ",
-                "convolutions in reference loops here, several times slower than fp32 (use fp32); results are correct");
+    log_warning("vgg backbone: precision bf16 on a CPU without AVX-512 (BW, VL, DQ): no bfloat16 kernels here, so ",
+                "the bf16 values are convolved in float32 arithmetic (as bf16 hardware sums), no faster than fp32 ",
+                "(use fp32 unless you want bf16's rounding)");
   }
   return std::make_unique<VggBackbone>(config);
 }

@@ -204,17 +204,22 @@ const LayerStack& decoder() {
   return decoder;
 }
 
+// The measured differences are printed (with Winograd convs: ~2e-6 .. 4e-6).
 TEST(VggAgainstPytorch, EncoderRelu41) {
-  EXPECT_LE(relative_max_difference(encoder().forward(fixture_array("content")), fixture_array("content_relu4_1")),
-            kTolerance);
-  EXPECT_LE(relative_max_difference(encoder().forward(fixture_array("style")), fixture_array("style_relu4_1")),
-            kTolerance);
+  for (const std::string name : {"content", "style"}) {
+    const double difference = relative_max_difference(encoder().forward(fixture_array(name)),
+                                                      fixture_array(name + "_relu4_1"));
+    std::printf("%s relu4_1 vs PyTorch: %.3g\n", name.c_str(), difference);
+    EXPECT_LE(difference, kTolerance) << name;
+  }
 }
 
 TEST(VggAgainstPytorch, DecoderOutput) {
   const at::Tensor decoded = decoder().forward(fixture_array("content_relu4_1"));
   EXPECT_EQ(decoded.sizes(), (std::vector<std::int64_t>{1, 3, 56, 72}));  // 53x67 -> 7x9 -> 56x72
-  EXPECT_LE(relative_max_difference(decoded, fixture_array("decoded_content")), kTolerance);
+  const double difference = relative_max_difference(decoded, fixture_array("decoded_content"));
+  std::printf("decoded vs PyTorch: %.3g\n", difference);
+  EXPECT_LE(difference, kTolerance);
 }
 
 TEST(VggAgainstPytorch, UniformStylizationWithThePortsAlpha) {
@@ -223,7 +228,9 @@ TEST(VggAgainstPytorch, UniformStylizationWithThePortsAlpha) {
   // The port's alpha weighs the STYLISED features; the paper's (blend_content_and_stylized) the content features.
   for (const auto& [port_alpha, name] : {std::pair{1.0, "stylized_port_alpha_1"}, {0.6, "stylized_port_alpha_0_6"}}) {
     const at::Tensor features = blend_content_and_stylized(content, stylized, at::scalar_tensor(1 - port_alpha));
-    EXPECT_LE(relative_max_difference(decoder().forward(features), fixture_array(name)), kTolerance) << name;
+    const double difference = relative_max_difference(decoder().forward(features), fixture_array(name));
+    std::printf("%s vs PyTorch: %.3g\n", name, difference);
+    EXPECT_LE(difference, kTolerance) << name;
   }
 }
 
@@ -349,10 +356,13 @@ TEST(VggBackbone, EncodesAndDecodesLikeTheNetworksAndDescribesItsFiles) {
   EXPECT_EQ(description["feature_levels"], nlohmann::json::array({"relu4_1"}));
 }
 
-// bf16 has no exact reference: PyTorch eager with the same precision policy (make_vgg_fixtures.py run_in_bfloat16)
-// must agree within bf16's resolution (one rounding step is 2^-8 relative; here they agree exactly), and the
-// distance to float32 must stay at what these random weights give (29.5 dB, in PyTorch as here; trained weights
-// cannot be tested on this machine).
+// bf16 has no exact reference: a value near a rounding boundary rounds the other way after another summation order,
+// and the difference is bf16-sized from then on. So the bf16 policy (which convs run in bf16, bf16 weights, bias and
+// activations, float32 sums) is checked with depthstyle's direct convs, whose summation order is nearly PyTorch's,
+// against PyTorch eager with that arithmetic (make_vgg_fixtures.py run_in_bfloat16): measured 66 dB, 2.8e-3 of
+// the largest value. With Winograd (the default) the rounding noise differs: measured 54 dB to PyTorch's bf16,
+// 53 dB to float32 (issue 3's goal: 40 dB). ATen's own bf16 conv on a CPU without AVX-512 keeps bf16 partial sums
+// and gives 29.5 dB here, which is what this guards against.
 TEST(VggBackbone, Bfloat16StylizationFollowsPytorchAndStaysNearFloat32) {
   const VggBackboneConfig fp32{weights_fixture("vgg_normalised_zip.pth"), weights_fixture("decoder_zip.pth")};
   VggBackboneConfig bf16 = fp32;
@@ -362,17 +372,28 @@ TEST(VggBackbone, Bfloat16StylizationFollowsPytorchAndStaysNearFloat32) {
     const std::unique_ptr<Backbone> backbone = make_vgg_backbone(config);
     const at::Tensor content_features = backbone->encode(content).levels[0];
     const at::Tensor style_features = backbone->encode(style).levels[0];
-    return backbone->decode({{adain(content_features, style_features)}});
+    return backbone->decode({{adain(content_features, style_features)}}).clamp(0, 1);
   };
+  const at::Tensor pytorch_bf16 = fixture_array("stylized_bf16").clamp(0, 1);
   const at::Tensor reference = stylize(fp32);
   const at::Tensor reduced = stylize(bf16);
+  setenv("DEPTHSTYLE_WINOGRAD", "0", 1);
+  const at::Tensor reduced_direct = stylize(bf16);
+  unsetenv("DEPTHSTYLE_WINOGRAD");
   EXPECT_EQ(reduced.scalar_type(), at::kFloat);
-  const double pytorch_difference = relative_max_difference(reduced, fixture_array("stylized_bf16"));
-  const double decibels = psnr(reduced.clamp(0, 1), reference.clamp(0, 1));
-  std::printf("bf16: relative difference to PyTorch bf16 %.3g; PSNR vs fp32 %.1f dB\n", pytorch_difference, decibels);
-  EXPECT_LE(pytorch_difference, 1e-2);
-  EXPECT_GE(decibels, 28.0);
-  EXPECT_LT(decibels, 60.0);  // it did run in bfloat16
+
+  const double direct_difference = relative_max_difference(reduced_direct, pytorch_bf16);
+  const double direct_decibels = psnr(reduced_direct, pytorch_bf16);
+  const double pytorch_decibels = psnr(reduced, pytorch_bf16);
+  const double decibels = psnr(reduced, reference);
+  std::printf("bf16, direct convs: relative difference to PyTorch bf16 %.3g (PSNR %.1f dB)\n", direct_difference,
+              direct_decibels);
+  std::printf("bf16, Winograd: PSNR %.1f dB vs PyTorch bf16, %.1f dB vs fp32\n", pytorch_decibels, decibels);
+  EXPECT_LE(direct_difference, 1e-2);
+  EXPECT_GE(direct_decibels, 60.0);
+  EXPECT_GE(pytorch_decibels, 48.0);
+  EXPECT_GE(decibels, 40.0);
+  EXPECT_LT(decibels, 70.0);  // it did run in bfloat16 (float32 vs PyTorch: > 100 dB)
 }
 
 }  // namespace

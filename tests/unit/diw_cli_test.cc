@@ -165,6 +165,12 @@ TEST_F(DiwCli, ShardRunsMergedEqualOneRunAndMergeRefusesBadSets) {
   EXPECT_TRUE(contains(foreign.output, "mb.yaml: preparing PRAGMA journal_mode: file is not a database"))
       << foreign.output;
 
+  // How a cluster script learns the shard folders: the folder is printed, nothing is created.
+  const ProcessResult folder = run({"run", "mb.yaml", "--shard", "2/3", "--print-run-folder"});
+  ASSERT_EQ(folder.exit_code, 0) << folder.output;
+  EXPECT_EQ(folder.output, "runs/diw_eval/mb.shard-2-of-3\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "runs/diw_eval/mb.shard-2-of-3"));
+
   const ProcessResult wrong_shard = run({"run", "mb.yaml", "--shard", "3/2"});
   EXPECT_EQ(wrong_shard.exit_code, 2);
   EXPECT_TRUE(contains(wrong_shard.output, "'shard': shard '3/2' is not of the form k/N with 1 <= k <= N"))

@@ -109,6 +109,23 @@ TEST(Sqlite, ConnectionsUseWalAndEnforceForeignKeys) {
                        "FOREIGN KEY constraint failed");
 }
 
+// synchronous=NORMAL (1) unless FULL (2) is asked for: what `survey serve --synchronous` chooses between.
+TEST(Sqlite, SynchronousIsNormalByDefaultAndFullOnRequest) {
+  testing::TempDir dir;
+  const auto synchronous_of = [](SqliteDatabase& database) {
+    SqliteStatement pragma = database.prepare("PRAGMA synchronous");
+    SqliteRows rows = pragma.query();
+    return rows.next() ? rows.integer(0) : -1;
+  };
+  SqliteDatabase normal(dir / "db.sqlite");
+  EXPECT_EQ(synchronous_of(normal), 1);
+  SqliteOpenOptions full_options;
+  full_options.synchronous = SqliteSynchronous::kFull;
+  SqliteDatabase full(dir / "db.sqlite", full_options);
+  EXPECT_EQ(synchronous_of(full), 2);
+  EXPECT_EQ(synchronous_of(normal), 1);  // a per-connection setting
+}
+
 TEST(Sqlite, ASecondWriterWaitsThenFailsWithBusyNamingTheDatabase) {
   testing::TempDir dir;
   SqliteDatabase first(dir / "db.sqlite");

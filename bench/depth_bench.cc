@@ -1,0 +1,290 @@
+// Speed of the native depth networks against the PyTorch eager baseline a user would otherwise run (the reference
+// modules of tests/fixtures/depth/make_native_fixtures.py with the same weight files, pixels and threads, malloc tuned
+// alike: bench/pytorch_depth_baseline.py), and the throughput of a Table 1 run with all ten models.
+//
+//   build/bench/depth_bench [--repeats 3] [--rounds 2] [--threads 0] [--table1-images 8] [--weights-dir DIR]
+//                           [--only monodepth2|midas_v1|midas_v2]   (part (a) for one network only, e.g. to profile)
+//
+// (a) Per architecture at its native input size: monodepth2 at both feed sizes (640x192, 1024x320), MiDaS v1 and
+//     v2 / v2.1 large at 384x384 (their presets' largest feed: the longer side or the box is 384). Wall-clock median
+//     and minimum and process CPU time of one forward pass, their ratios (goal >= 1.0x), GFLOP/s, and the largest
+//     difference from PyTorch's output relative to its largest value. Timings alternate between the two programs for
+//     --rounds rounds, so other work on the machine slows both alike; CPU time is the steadier figure there.
+// (b) `depthstyle run configs/table1.yaml` with every model native, over a synthetic DIW-format set of
+//     --table1-images 512x384 images (`depthstyle data make-diw-synthetic`): wall time and images per second, each
+//     image going through all ten models (plus the three weight-free baselines); then each model's seconds per image
+//     in this process (its estimator on the same images: preprocessing, network, output), which add up to the run.
+// The weight files (seeded random values in the published layouts, ~760 MB) are written by make_native_fixtures.py
+// into --weights-dir (default: depth_weights beside this binary), or reused when already there (e.g. the tests'
+// build/tests/generated_fixtures/depth_native). Inputs, outputs and the Table 1 run go to depth_bench_work beside
+// this binary.
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench_main.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/process.h"
+#include "core/runtime.h"
+#include "depth/depth_estimator.h"
+#include "depth/monodepth2_estimator.h"
+#include "io/checkpoint.h"
+#include "io/image.h"
+#include "io/npy.h"
+#include "io/tensor_image.h"
+#include "nets/midas.h"
+#include "nets/monodepth2.h"
+
+namespace {
+
+using depthstyle::concat;
+namespace fs = std::filesystem;
+
+struct Options {
+  int repeats = 3;
+  int rounds = 2;
+  int threads = 0;
+  int table1_images = 8;
+  fs::path weights_dir;
+  std::string only;  // empty: every architecture
+  fs::path work_dir;  // the baseline's inputs and outputs, the synthetic set and the Table 1 run
+};
+
+Options parse(int argc, char** argv) {
+  Options options;
+  options.weights_dir = fs::absolute(fs::path(argv[0]).parent_path() / "depth_weights");
+  options.work_dir = fs::absolute(fs::path(argv[0]).parent_path() / "depth_bench_work");
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    const auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw depthstyle::UsageError(flag + " needs a value");
+      return argv[++i];
+    };
+    if (flag == "--repeats") options.repeats = std::stoi(value());
+    else if (flag == "--rounds") options.rounds = std::stoi(value());
+    else if (flag == "--threads") options.threads = std::stoi(value());
+    else if (flag == "--table1-images") options.table1_images = std::stoi(value());
+    else if (flag == "--only") options.only = value();
+    else if (flag == "--weights-dir") options.weights_dir = fs::absolute(value());
+    else throw depthstyle::UsageError("unknown option " + flag);
+  }
+  if (options.repeats < 1 || options.rounds < 1 || options.table1_images < 0) {
+    throw depthstyle::UsageError("need --repeats >= 1, --rounds >= 1, --table1-images >= 0");
+  }
+  if (!options.only.empty() && options.only != "monodepth2" && options.only != "midas_v1" &&
+      options.only != "midas_v2") {
+    throw depthstyle::UsageError("--only takes monodepth2, midas_v1 or midas_v2, not '" + options.only + "'");
+  }
+  return options;
+}
+
+struct Timing {
+  std::vector<double> wall, cpu;
+  void append(const Timing& other) {
+    wall.insert(wall.end(), other.wall.begin(), other.wall.end());
+    cpu.insert(cpu.end(), other.cpu.begin(), other.cpu.end());
+  }
+};
+
+double cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+double minimum(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
+
+at::Tensor read_npy(const fs::path& path) {
+  return depthstyle::tensor_from_image(depthstyle::parse_npy(depthstyle::read_file(path), path.string()));
+}
+
+struct Architecture {
+  std::string label;
+  std::string baseline_model;  // bench/pytorch_depth_baseline.py --model
+  std::int64_t height, width;
+  std::function<at::Tensor(const at::Tensor&)> forward;
+  double flops;
+};
+
+Timing baseline_timing(const Options& options, const Architecture& architecture, const fs::path& work_dir,
+                       int threads) {
+  const depthstyle::ProcessResult result = depthstyle::run_process(
+      {"env", "GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184", "/usr/bin/python3",
+       std::string(DEPTHSTYLE_SOURCE_DIR) + "/bench/pytorch_depth_baseline.py", "--weights-dir",
+       options.weights_dir.string(), "--work-dir", work_dir.string(), "--model", architecture.baseline_model,
+       "--size", concat(architecture.height, "x", architecture.width), "--repeats", std::to_string(options.repeats),
+       "--threads", std::to_string(threads)});
+  const std::size_t json_start = result.output.rfind('{');
+  if (result.exit_code != 0 || json_start == std::string::npos) {
+    throw depthstyle::Error("PyTorch baseline failed:\n" + result.output);
+  }
+  const nlohmann::json report = nlohmann::json::parse(result.output.substr(json_start));
+  return {report["seconds"].get<std::vector<double>>(), report["cpu_seconds"].get<std::vector<double>>()};
+}
+
+Timing our_timing(const Architecture& architecture, const at::Tensor& input, int repeats, at::Tensor* output) {
+  Timing timing;
+  for (int i = 0; i < repeats; ++i) {
+    const double wall_start = wall_seconds(), cpu_start = cpu_seconds();
+    *output = architecture.forward(input);
+    timing.cpu.push_back(cpu_seconds() - cpu_start);
+    timing.wall.push_back(wall_seconds() - wall_start);
+  }
+  return timing;
+}
+
+void compare_architecture(const Options& options, const Architecture& architecture, int threads) {
+  const fs::path work_dir =
+      options.work_dir / concat(architecture.baseline_model, "_", architecture.width, "x", architecture.height);
+  Timing baseline, ours;
+  at::Tensor input, output;
+  for (int round = 0; round < options.rounds; ++round) {
+    baseline.append(baseline_timing(options, architecture, work_dir, threads));
+    if (round == 0) {
+      input = read_npy(work_dir / "input.npy").reshape({1, 3, architecture.height, architecture.width});
+      architecture.forward(input);  // warm-up, as the baseline has
+    }
+    ours.append(our_timing(architecture, input, options.repeats, &output));
+  }
+  const at::Tensor expected = read_npy(work_dir / "output.npy").reshape({1, 1, architecture.height, architecture.width});
+  const double difference =
+      (output - expected).abs().max().item<double>() / expected.abs().max().item<double>();
+  std::printf("  %-28s %5.3f / %5.3f s  %5.3f / %5.3f s  %5.2fx / %5.2fx   %5.2fx  %6.1f / %6.1f  %8.2g  %s\n",
+              concat(architecture.label, " ", architecture.width, "x", architecture.height).c_str(),
+              median(baseline.wall), minimum(baseline.wall), median(ours.wall), minimum(ours.wall),
+              median(baseline.wall) / median(ours.wall), minimum(baseline.wall) / minimum(ours.wall),
+              median(baseline.cpu) / median(ours.cpu), architecture.flops / minimum(baseline.wall) / 1e9,
+              architecture.flops / minimum(ours.wall) / 1e9, difference, depthstyle::load_average().c_str());
+}
+
+// Seconds per image of one estimator over `images` (built once, one warm-up image).
+double seconds_per_image(const depthstyle::DepthEstimatorConfig& config, const std::vector<fs::path>& images) {
+  const std::unique_ptr<depthstyle::DepthEstimator> estimator = depthstyle::make_depth_estimator(config);
+  std::vector<depthstyle::DepthQuery> queries;
+  for (const fs::path& image : images) {
+    depthstyle::DepthQuery& query = queries.emplace_back();
+    query.image_path = image;
+    query.rgb = depthstyle::load_image(image).rgb;
+    query.size = query.rgb.size();
+  }
+  estimator->estimate(queries.front());
+  const double start = wall_seconds();
+  for (const depthstyle::DepthQuery& query : queries) estimator->estimate(query);
+  return (wall_seconds() - start) / static_cast<double>(queries.size());
+}
+
+void table1_throughput(const Options& options, int threads) {
+  const fs::path work = options.work_dir / "table1";
+  fs::remove_all(work);
+  const depthstyle::ProcessResult made = depthstyle::run_process(
+      {DEPTHSTYLE_CLI_PATH, "data", "make-diw-synthetic", "--output", (work / "set").string(), "--count",
+       std::to_string(options.table1_images), "--size", "512x384"});
+  if (made.exit_code != 0) throw depthstyle::Error("making the synthetic set failed:\n" + made.output);
+  const std::string load_before = depthstyle::load_average();
+  const double start = wall_seconds();
+  const depthstyle::ProcessResult run = depthstyle::run_process(
+      {DEPTHSTYLE_CLI_PATH, "run", std::string(DEPTHSTYLE_SOURCE_DIR) + "/configs/table1.yaml", "--set",
+       "diw.csv=" + (work / "set/synthetic.csv").string(), "--set",
+       "diw.weights_dir=" + (options.weights_dir / "weights").string(), "--set",
+       "output_dir=" + (work / "runs").string(), "--threads", std::to_string(threads), "--quiet"});
+  const double seconds = wall_seconds() - start;
+  if (run.exit_code != 0) throw depthstyle::Error("depthstyle run failed:\n" + run.output);
+  std::printf("\n(b) Table 1 run (configs/table1.yaml: all ten models native, 3 baselines), %d synthetic 512x384 "
+              "images\n  %.1f s in all, models loaded and hashed once: %.3f images/s (%.2f s per image, all models); "
+              "load average %s before, %s after\n",
+              options.table1_images, seconds, options.table1_images / seconds, seconds / options.table1_images,
+              load_before.c_str(), depthstyle::load_average().c_str());
+
+  std::vector<fs::path> images;
+  for (const auto& entry : fs::recursive_directory_iterator(work / "set/images")) {
+    if (entry.path().extension() == ".png") images.push_back(entry.path());
+  }
+  std::sort(images.begin(), images.end());
+  std::vector<depthstyle::DepthEstimatorConfig> models(1);
+  models[0].name = "midas_v1";
+  models[0].type = "midas";
+  models[0].version = "v1";
+  models[0].path = (options.weights_dir / "weights/midas/model.pt").string();
+  for (const std::string& variant : depthstyle::monodepth2_variant_names()) {
+    depthstyle::DepthEstimatorConfig& config = models.emplace_back();
+    config.name = "md2_" + variant;
+    config.type = "monodepth2";
+    config.variant = variant;
+    config.path = (options.weights_dir / "weights/monodepth2").string();
+  }
+  double total = 0;
+  std::printf("  seconds per image of each model's estimator (preprocessing, network, map at the model's size):\n");
+  for (depthstyle::DepthEstimatorConfig& config : models) {
+    config.preprocessing.output_size = "model";
+    const double seconds_each = seconds_per_image(config, images);
+    total += seconds_each;
+    std::printf("    %-30s %.3f s\n", config.name.c_str(), seconds_each);
+  }
+  std::printf("    %-30s %.3f s (%.3f images/s)\n", "sum", total, 1 / total);
+}
+
+int run(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  const Options options = parse(argc, argv);
+  const int threads = depthstyle::set_thread_count(options.threads);
+  const depthstyle::ProcessResult fixtures = depthstyle::run_process(
+      {"/usr/bin/python3", std::string(DEPTHSTYLE_SOURCE_DIR) + "/tests/fixtures/depth/make_native_fixtures.py",
+       options.weights_dir.string()});
+  if (fixtures.exit_code != 0) throw depthstyle::Error("writing the random weight files failed:\n" + fixtures.output);
+  const fs::path weights = options.weights_dir / "weights";
+  std::printf("depth_bench: %d threads; seeded random weights in %s; load average %s\n", threads, weights.c_str(),
+              depthstyle::load_average().c_str());
+
+  const fs::path md2 = weights / "monodepth2" / "mono_640x192";
+  const auto monodepth2 = std::make_shared<depthstyle::Monodepth2Network>(
+      depthstyle::read_checkpoint(md2 / "encoder.pth").tensors, "encoder.pth",
+      depthstyle::read_checkpoint(md2 / "depth.pth").tensors, "depth.pth");
+  const auto midas_v1 = std::make_shared<depthstyle::MidasNetwork>(
+      depthstyle::MidasVersion::kV1, depthstyle::read_checkpoint(weights / "midas/model.pt").tensors, "model.pt");
+  const auto midas_v2 = std::make_shared<depthstyle::MidasNetwork>(
+      depthstyle::MidasVersion::kV2, depthstyle::read_checkpoint(weights / "midas/midas_v21-f6b98070.pt").tensors,
+      "midas_v21-f6b98070.pt");
+  const auto md2_forward = [monodepth2](const at::Tensor& x) { return monodepth2->forward(x); };
+  const std::vector<Architecture> architectures = {
+      {"monodepth2", "monodepth2", 192, 640, md2_forward, monodepth2->flops(192, 640)},
+      {"monodepth2", "monodepth2", 320, 1024, md2_forward, monodepth2->flops(320, 1024)},
+      {"MiDaS v1", "midas_v1", 384, 384, [midas_v1](const at::Tensor& x) { return midas_v1->forward(x); },
+       midas_v1->flops(384, 384)},
+      {"MiDaS v2/v2.1 large", "midas_v2", 384, 384, [midas_v2](const at::Tensor& x) { return midas_v2->forward(x); },
+       midas_v2->flops(384, 384)},
+  };
+  std::printf("\n(a) one forward pass, %d runs each after a warm-up, alternating with PyTorch eager in %d rounds\n",
+              options.repeats * options.rounds, options.rounds);
+  std::printf("  %-28s %-17s %-17s %-16s %-7s %-15s %-9s %s\n", "network, input", "PyTorch med/min", "native med/min",
+              "wall speed-up", "CPU", "GFLOP/s Py/nat", "rel. diff", "load");
+  for (const Architecture& architecture : architectures) {
+    if (options.only.empty() || options.only == architecture.baseline_model) {
+      compare_architecture(options, architecture, threads);
+    }
+  }
+  std::printf("  (goal: speed-up >= 1.0x; rel. diff = max |native - PyTorch| / max |PyTorch|)\n");
+  if (options.table1_images > 0) table1_throughput(options, threads);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return depthstyle::bench_main(argc, argv, run); }

@@ -1,0 +1,266 @@
+#include "http/http_server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "core/error.h"
+#include "core/log.h"
+
+namespace depthstyle {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+class Connection;
+
+struct HttpServer::State {
+  HttpServerOptions options;
+  HttpHandler handler;
+  HttpErrorResponder error_responder;
+  asio::io_context context;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  int port = 0;
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool stopping = false;
+  std::chrono::steady_clock::time_point stop_requested;
+  // Live connections, for closing the idle ones at stop(); entries remove themselves.
+  std::list<std::weak_ptr<Connection>> connections;
+  std::atomic<bool> stop_flag{false};
+
+  explicit State(HttpServerOptions server_options, HttpHandler request_handler, HttpErrorResponder errors)
+      : options(std::move(server_options)),
+        handler(std::move(request_handler)),
+        error_responder(std::move(errors)),
+        context(options.threads) {}
+};
+
+namespace {
+
+HttpRequest request_from_wire(const http::request<http::string_body>& wire) {
+  HttpRequest request;
+  request.method = std::string(wire.method_string());
+  request.target = std::string(wire.target());
+  for (const auto& field : wire) {
+    request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  }
+  request.body = wire.body();
+  return request;
+}
+
+http::response<http::string_body> response_to_wire(const HttpResponse& response, unsigned version) {
+  http::response<http::string_body> wire;
+  wire.version(version);
+  wire.result(static_cast<unsigned>(response.status));
+  wire.reason(std::string(http_reason(response.status)));
+  for (const HttpHeader& header : response.headers) wire.insert(header.name, header.value);
+  wire.body() = response.body;
+  wire.prepare_payload();
+  return wire;
+}
+
+}  // namespace
+
+// One client connection: read a request, handle it, write the response, repeat while kept alive. All of its work
+// runs on its own strand.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, std::shared_ptr<HttpServer::State> state)
+      : stream_(std::move(socket)), state_(std::move(state)) {}
+
+  void start() {
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      registration_ = state_->connections.insert(state_->connections.end(), weak_from_this());
+    }
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+  ~Connection() {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->connections.erase(registration_);
+    state_->changed.notify_all();
+  }
+
+  // From stop(): close the connection if it is waiting for a request that has not started to arrive.
+  void close_if_idle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->waiting_ && self->buffer_.size() == 0 && !(self->parser_ && self->parser_->got_some())) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  void read() {
+    if (state_->stop_flag) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(state_->options.header_limit));
+    parser_->body_limit(state_->options.body_limit);
+    stream_.expires_after(state_->options.idle_timeout);
+    waiting_ = true;
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
+  }
+
+  void on_read(beast::error_code error) {
+    waiting_ = false;
+    if (error == http::error::end_of_stream || error == beast::error::timeout ||
+        error == asio::error::operation_aborted || error == asio::error::connection_reset ||
+        error == asio::error::eof || error == asio::error::bad_descriptor) {
+      return close();
+    }
+    if (error) {
+      // A socket error: nobody to answer. A parse error (a limit broken, not HTTP): say so, then close, since
+      // where the next request would start is unknown.
+      if (&error.category() != &http::make_error_code(http::error::bad_target).category()) return close();
+      int status = 400;
+      if (error == http::error::header_limit) status = 431;
+      if (error == http::error::body_limit) status = 413;
+      HttpResponse response = state_->error_responder(status);
+      response.close = true;
+      return write(response, 11, false);
+    }
+    const http::request<http::string_body>& wire = parser_->get();
+    HttpResponse response;
+    try {
+      response = state_->handler(request_from_wire(wire));
+    } catch (const std::exception& exception) {
+      log_warning("survey server: ", wire.method_string(), " ", wire.target(), " failed: ", exception.what());
+      response = state_->error_responder(500);
+    }
+    const bool keep_alive = wire.keep_alive() && !response.close && !state_->stop_flag;
+    write(response, wire.version(), keep_alive);
+  }
+
+  void write(const HttpResponse& response, unsigned version, bool keep_alive) {
+    response_ = response_to_wire(response, version);
+    response_.keep_alive(keep_alive);
+    stream_.expires_after(state_->options.idle_timeout);
+    http::async_write(stream_, response_,
+                      [self = shared_from_this(), keep_alive](beast::error_code error, std::size_t) {
+                        if (error || !keep_alive) return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  std::shared_ptr<HttpServer::State> state_;
+  std::list<std::weak_ptr<Connection>>::iterator registration_;
+  bool waiting_ = false;
+};
+
+namespace {
+
+void accept_next(const std::shared_ptr<HttpServer::State>& state) {
+  state->acceptor->async_accept(
+      asio::make_strand(state->context), [state](beast::error_code error, tcp::socket socket) {
+        if (error == asio::error::operation_aborted || !state->acceptor->is_open()) return;
+        if (!error) std::make_shared<Connection>(std::move(socket), state)->start();
+        accept_next(state);
+      });
+}
+
+}  // namespace
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler, HttpErrorResponder error_responder)
+    : state_(std::make_shared<State>(std::move(options), std::move(handler), std::move(error_responder))) {
+  DEPTHSTYLE_ASSERT(state_->options.threads >= 1);
+}
+
+HttpServer::~HttpServer() {
+  stop();
+  wait();
+}
+
+void HttpServer::start() {
+  State& state = *state_;
+  const std::string where = concat(state.options.host, ":", state.options.port);
+  try {
+    const tcp::endpoint endpoint(asio::ip::make_address(state.options.host),
+                                 static_cast<unsigned short>(state.options.port));
+    state.acceptor.emplace(asio::make_strand(state.context));
+    state.acceptor->open(endpoint.protocol());
+    state.acceptor->set_option(asio::socket_base::reuse_address(true));
+    state.acceptor->bind(endpoint);
+    state.acceptor->listen(asio::socket_base::max_listen_connections);
+    state.port = state.acceptor->local_endpoint().port();
+  } catch (const boost::system::system_error& error) {
+    throw Error(concat("cannot listen on ", where, ": ", error.code().message()));
+  }
+  accept_next(state_);
+  for (int i = 0; i < state.options.threads; ++i) {
+    state.threads.emplace_back([state = state_] { state->context.run(); });
+  }
+}
+
+int HttpServer::port() const { return state_->port; }
+
+void HttpServer::stop() {
+  State& state = *state_;
+  // Owners taken under the lock are released after it: the last owner's destructor takes the lock itself.
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard<std::mutex> lock(state.mutex);
+    if (state.stopping) return;
+    state.stopping = true;
+    state.stop_flag = true;
+    state.stop_requested = std::chrono::steady_clock::now();
+    for (const std::weak_ptr<Connection>& weak : state.connections) {
+      if (std::shared_ptr<Connection> connection = weak.lock()) live.push_back(std::move(connection));
+    }
+    state.changed.notify_all();
+  }
+  for (const std::shared_ptr<Connection>& connection : live) connection->close_if_idle();
+  if (state.acceptor) {
+    asio::post(state.acceptor->get_executor(), [state = state_] {
+      beast::error_code ignored;
+      state->acceptor->close(ignored);
+    });
+  }
+}
+
+void HttpServer::wait() {
+  State& state = *state_;
+  {
+    std::unique_lock<std::mutex> lock(state.mutex);
+    state.changed.wait(lock, [&] { return state.stopping; });
+    state.changed.wait_until(lock, state.stop_requested + state.options.stop_grace,
+                             [&] { return state.connections.empty(); });
+  }
+  // Whatever is left after the grace period (a client that never finishes its request) is cut off.
+  state.context.stop();
+  for (std::thread& thread : state.threads) {
+    if (thread.joinable()) thread.join();
+  }
+  state.threads.clear();
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,82 @@
+#include "nets/folded_conv.h"
+
+#include <ATen/ATen.h>
+
+#include "core/error.h"
+
+namespace depthstyle {
+
+FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeometry geometry,
+                       const std::optional<BatchNormTensors>& norm)
+    : geometry_(geometry) {
+  DEPTHSTYLE_ASSERT(weight.dim() == 4 && weight.size(2) == weight.size(3));
+  out_channels_ = weight.size(0);
+  in_channels_ = weight.size(1) * geometry.groups;
+  kernel_size_ = weight.size(2);
+  at::Tensor folded_weight = weight.to(at::kDouble);
+  at::Tensor folded_bias = bias.defined() ? bias.to(at::kDouble) : at::Tensor();
+  if (norm) {
+    DEPTHSTYLE_ASSERT(norm->weight.numel() == out_channels_);
+    const at::Tensor scale = norm->weight.to(at::kDouble) / (norm->running_var.to(at::kDouble) + norm->eps).sqrt();
+    folded_weight = folded_weight * scale.view({-1, 1, 1, 1});
+    const at::Tensor shifted =
+        folded_bias.defined() ? folded_bias - norm->running_mean.to(at::kDouble) : -norm->running_mean.to(at::kDouble);
+    folded_bias = shifted * scale + norm->bias.to(at::kDouble);
+  }
+  const std::int64_t padding[2] = {geometry.padding, geometry.padding};
+  const std::int64_t stride[2] = {geometry.stride, geometry.stride};
+  const std::int64_t dilation[2] = {1, 1};
+  weight_ = at::mkldnn_reorder_conv2d_weight(folded_weight.to(at::kFloat).contiguous().to_mkldnn(), padding, stride,
+                                             dilation, geometry.groups);
+  if (folded_bias.defined()) bias_ = folded_bias.to(at::kFloat).contiguous();
+}
+
+at::Tensor FoldedConv::operator()(const at::Tensor& input) const {
+  DEPTHSTYLE_ASSERT(weight_.defined() && input.dim() == 4 && input.size(1) == in_channels_);
+  const std::int64_t padding[2] = {geometry_.padding, geometry_.padding};
+  const std::int64_t stride[2] = {geometry_.stride, geometry_.stride};
+  const std::int64_t dilation[2] = {1, 1};
+  const at::Tensor dense_input = input.is_mkldnn() ? input : input.contiguous();
+  return at::mkldnn_convolution(dense_input, weight_, bias_.defined() ? c10::optional<at::Tensor>(bias_) : c10::nullopt,
+                                padding, stride, dilation, geometry_.groups);
+}
+
+double FoldedConv::flops(std::int64_t out_height, std::int64_t out_width) const {
+  return 2.0 * static_cast<double>(out_height * out_width) * static_cast<double>(out_channels_) *
+         static_cast<double>(in_channels_ / geometry_.groups * kernel_size_ * kernel_size_);
+}
+
+void append_conv_layout(WeightLayout& layout, const std::string& prefix, std::int64_t out_channels,
+                        std::int64_t in_channels, std::int64_t kernel_size, std::int64_t groups, bool with_bias) {
+  layout.tensors.push_back(
+      {prefix + ".weight", at::kFloat, {out_channels, in_channels / groups, kernel_size, kernel_size}});
+  if (with_bias) layout.tensors.push_back({prefix + ".bias", at::kFloat, {out_channels}});
+}
+
+void append_batch_norm_layout(WeightLayout& layout, const std::string& prefix, std::int64_t channels) {
+  for (const char* name : {".weight", ".bias", ".running_mean", ".running_var"}) {
+    layout.tensors.push_back({prefix + name, at::kFloat, {channels}});
+  }
+  layout.tensors.push_back({prefix + ".num_batches_tracked", at::kLong, {}, /*required=*/false});
+}
+
+const at::Tensor& checked_tensor(const NamedTensors& weights, const std::string& name) {
+  const at::Tensor* tensor = find_tensor(weights, name);
+  DEPTHSTYLE_ASSERT(tensor != nullptr);
+  return *tensor;
+}
+
+FoldedConv folded_conv_from(const NamedTensors& weights, const std::string& conv_prefix, ConvGeometry geometry,
+                            const std::string& norm_prefix) {
+  const at::Tensor* bias = find_tensor(weights, conv_prefix + ".bias");
+  std::optional<BatchNormTensors> norm;
+  if (!norm_prefix.empty()) {
+    norm = BatchNormTensors{checked_tensor(weights, norm_prefix + ".weight"),
+                            checked_tensor(weights, norm_prefix + ".bias"),
+                            checked_tensor(weights, norm_prefix + ".running_mean"),
+                            checked_tensor(weights, norm_prefix + ".running_var")};
+  }
+  return FoldedConv(checked_tensor(weights, conv_prefix + ".weight"), bias ? *bias : at::Tensor(), geometry, norm);
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,49 @@
+// 3x3 convolutions with Winograd's minimal filtering F(4x4, 3x3) (Lavin & Gray, "Fast Algorithms for Convolutional
+// Neural Networks", 2016): each 4x4 block of outputs is computed from a 6x6 block of inputs with 36 multiplies per
+// input/output channel pair instead of 144, so the convolution needs 4x fewer multiply-adds than a direct one.
+//
+//   Y = A^T [ (G g G^T) (.) (B^T d B) ] A        per output channel, summed over input channels inside (.)
+//
+// with the interpolation points 0, 1, -1, 2, -2 and infinity (the matrices in winograd_conv.cc). The transformed
+// weights U = G g G^T are computed once, in double precision; per call, blocks of tiles are transformed (V = B^T d B),
+// multiplied by U as 36 independent [out x in] x [in x tiles] float32 matrix products (oneDNN's sgemm: ATen's fp32
+// matmul is Debian's reference BLAS here) and transformed back (A^T M A), each block while it is in cache.
+//
+// Conventions as LayerStack's convs: stride 1, no padding of its own (the caller pads), float32, batch N >= 1.
+// Accuracy: every product is the same multiply-add over float32 inputs in another order with a few more roundings;
+// measured against at::conv2d on the VGG layer shapes, the largest difference is ~1e-6 of the output's largest
+// value, the order of float32 summation-order noise (tests/torch/winograd_conv_test.cc).
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+
+namespace depthstyle {
+
+class WinogradConv3x3 {
+ public:
+  // True if this CPU runs the transforms' AVX2/FMA code and the environment variable DEPTHSTYLE_WINOGRAD is not "0"
+  // (read at each call: benchmarks build a second network with it to time the direct convs); callers use
+  // at::conv2d otherwise.
+  static bool available();
+
+  // weight [out, in, 3, 3] and bias [out], float32; in, out >= 1.
+  WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bias);
+
+  // NxCxHxW float32 with unit stride along W (other strides free, so a row stripe of a larger tensor needs no copy),
+  // H, W >= 3 -> Nx(out)x(H-2)x(W-2) float32, contiguous. Same result as at::conv2d(input, weight, bias) up to
+  // float32 rounding (see above). Uses at::get_num_threads() threads.
+  at::Tensor forward(const at::Tensor& input) const;
+
+  std::int64_t in_channels() const { return in_channels_; }
+  std::int64_t out_channels() const { return out_channels_; }
+
+ private:
+  std::int64_t in_channels_ = 0;
+  std::int64_t out_channels_ = 0;
+  at::Tensor transformed_weight_;  // [36, out, in] float32: U for each of the 6x6 transform-domain positions
+  at::Tensor bias_;                // [out] float32
+};
+
+}  // namespace depthstyle

@@ -1,0 +1,164 @@
+#include "survey/study_create.h"
+
+#include <random>
+
+#include "core/atomic_file.h"
+#include "core/build_info.h"
+#include "core/error.h"
+#include "core/secure_random.h"
+#include "core/seeds.h"
+#include "core/sha256.h"
+#include "core/staged_folder.h"
+#include "io/image.h"
+#include "survey/grid_stimuli.h"
+#include "survey/sentinel_image.h"
+#include "survey/study_database.h"
+#include "survey/study_design.h"
+#include "survey/survey_schema.h"
+
+namespace depthstyle {
+namespace {
+
+// Adds image bytes to the staged study folder and the stimuli table; returns the stimulus id.
+class StimulusWriter {
+ public:
+  StimulusWriter(StagedFolder& folder, SqliteDatabase& database)
+      : folder_(folder),
+        insert_(database.prepare("INSERT INTO stimuli (public_id, method_id, file, sha256, media_type, width, height, "
+                                 "source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")),
+        database_(database) {}
+
+  std::int64_t add(const std::string& bytes, std::int64_t method_id, const nlohmann::json& source,
+                   const std::string& origin) {
+    std::string media_type, extension;
+    if (bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0) {
+      media_type = "image/png", extension = ".png";
+    } else if (bytes.compare(0, 3, "\xFF\xD8\xFF") == 0) {
+      media_type = "image/jpeg", extension = ".jpg";
+    } else {
+      throw InputError(concat(origin, ": not a PNG or JPEG file (a survey page can show only those)"));
+    }
+    const cv::Mat decoded = decode_image_as_stored(bytes);
+    if (decoded.empty()) throw InputError(concat(origin, ": the image cannot be decoded (truncated or corrupt?)"));
+    const std::string sha256 = sha256_hex(bytes);
+    const std::string file = "stimuli/" + sha256 + extension;
+    if (!std::filesystem::exists(folder_.staging() / file)) folder_.write(file, bytes);
+    insert_.execute(secure_random_hex(16), method_id, file, sha256, media_type, decoded.cols, decoded.rows,
+                    source.dump());
+    return database_.last_insert_rowid();
+  }
+
+ private:
+  StagedFolder& folder_;
+  SqliteStatement insert_;
+  SqliteDatabase& database_;
+};
+
+}  // namespace
+
+StudyCreateSummary create_study(const StudyOptions& options, const std::string& resolved_config) {
+  check_study_options(options);
+  const GridStimuliSet grid = read_grid_stimuli(options.stimuli);
+  if (options.pairs > 0 && static_cast<std::size_t>(options.pairs) > grid.comparisons.size()) {
+    throw ConfigError(concat("'pairs.count' is ", options.pairs, " but ", options.stimuli.grid_run, " has only ",
+                             grid.comparisons.size(), " ", options.stimuli.baseline, "/", options.stimuli.proposed,
+                             " pairs"));
+  }
+  const std::vector<std::size_t> chosen = choose_subset(
+      grid.comparisons.size(), static_cast<std::size_t>(options.pairs),
+      resolve_seed(options.pairs_seed, options.seed, "pairs"));
+  StudyDesign design;
+  design.planned_respondents = static_cast<std::size_t>(options.respondents);
+  design.main_count = chosen.size();
+  design.sentinel_count = static_cast<std::size_t>(options.sentinels);
+  design.repeat_count = static_cast<std::size_t>(options.repeats);
+  design.repeat_min_gap = static_cast<std::size_t>(options.repeat_min_gap);
+  design.order_seed = resolve_seed(options.order_seed, options.seed, "order");
+  design.sides_seed = resolve_seed(options.sides_seed, options.seed, "sides");
+  design.repeats_seed = resolve_seed(options.repeats_seed, options.seed, "repeats");
+  check_study_design(design);
+
+  StudyCreateSummary summary;
+  summary.folder = std::filesystem::path(options.output_dir) / options.name;
+  summary.candidate_pairs = grid.comparisons.size();
+  summary.pairs = design.main_count;
+  summary.sentinels = design.sentinel_count;
+  summary.trials_per_respondent = design.main_count + design.sentinel_count + design.repeat_count;
+  summary.reproduces_paper = grid.reproduces_paper;
+  summary.backbone_label = grid.backbone_label;
+
+  StagedFolder folder(summary.folder);
+  folder.write("config.yaml", resolved_config);
+  {
+    SqliteDatabase database(folder.staging() / kStudyDatabaseName);
+    migrate(database, survey_schema());
+    SqliteTransaction transaction(database);
+    database.execute(
+        "INSERT INTO studies (id, name, title, question, instructions, thanks, design, config, source_run, "
+        "source_manifest, tool_revision, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        options.name, options.page.title, options.page.question, options.page.instructions, options.page.thanks,
+        study_design_to_json(design).dump(), resolved_config,
+        std::filesystem::absolute(options.stimuli.grid_run).lexically_normal().string(), grid.manifest.dump(),
+        build_info().git_revision + (build_info().git_dirty ? "-dirty" : ""), utc_timestamp_ms());
+    SqliteStatement add_method = database.prepare("INSERT INTO methods (name, role) VALUES (?1, ?2)");
+    add_method.execute(options.stimuli.baseline, "baseline");
+    const std::int64_t baseline_id = database.last_insert_rowid();
+    add_method.execute(options.stimuli.proposed, "proposed");
+    const std::int64_t proposed_id = database.last_insert_rowid();
+
+    StimulusWriter stimuli(folder, database);
+    SqliteStatement add_comparison = database.prepare(
+        "INSERT INTO comparisons (name, kind, first_stimulus, second_stimulus, expected_stimulus) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    struct Shown {
+      std::string name;
+      const GridStimulus* stimulus[2];
+      std::int64_t id[2];
+    };
+    std::vector<Shown> shown;
+    for (const std::size_t index : chosen) {
+      const GridComparison& comparison = grid.comparisons[index];
+      Shown pair{comparison.name, {&comparison.baseline, &comparison.proposed}, {0, 0}};
+      for (int side = 0; side < 2; ++side) {
+        const GridStimulus& stimulus = *pair.stimulus[side];
+        pair.id[side] = stimuli.add(read_file(stimulus.file), side == 0 ? baseline_id : proposed_id,
+                                    {{"grid_row", stimulus.row}, {"grid_file", stimulus.file.string()}},
+                                    stimulus.file.string());
+      }
+      add_comparison.execute(pair.name, "main", pair.id[0], pair.id[1], nullptr);
+      shown.push_back(pair);
+    }
+
+    if (design.sentinel_count > 0) {
+      add_method.execute("degraded", "degraded");
+      const std::int64_t degraded_id = database.last_insert_rowid();
+      const std::uint64_t sentinel_seed = resolve_seed(options.sentinels_seed, options.seed, "sentinels");
+      // Which pairs lend an image, which of its two images, and each image's noise: one stream per use.
+      const std::vector<std::size_t> sources =
+          choose_subset(shown.size(), design.sentinel_count, derive_seed(static_cast<std::int64_t>(sentinel_seed),
+                                                                         "pairs"));
+      std::mt19937_64 sides(derive_seed(static_cast<std::int64_t>(sentinel_seed), "sides"));
+      for (std::size_t k = 0; k < sources.size(); ++k) {
+        const Shown& pair = shown[sources[k]];
+        const int side = static_cast<int>(uniform_index(sides, 2));
+        const GridStimulus& good = *pair.stimulus[side];
+        const std::uint64_t noise_seed = derive_seed(static_cast<std::int64_t>(sentinel_seed), concat("noise=", k));
+        const cv::Mat degraded = degrade_for_sentinel(load_image(good.file).rgb, options.sentinel_blur,
+                                                      options.sentinel_noise, noise_seed);
+        const nlohmann::json source = {{"degraded_from", good.file.string()},
+                                       {"blur_sd_px", options.sentinel_blur * std::min(degraded.rows, degraded.cols)},
+                                       {"noise_sd", options.sentinel_noise},
+                                       {"noise_seed", std::to_string(noise_seed)}};
+        const std::int64_t degraded_stimulus =
+            stimuli.add(encode_image("sentinel.png", degraded), degraded_id, source, good.file.string());
+        add_comparison.execute(concat("sentinel:", pair.name, ",method=", good.method), "sentinel", pair.id[side],
+                               degraded_stimulus, pair.id[side]);
+      }
+    }
+    transaction.commit();
+  }
+  folder.publish();
+  return summary;
+}
+
+}  // namespace depthstyle
