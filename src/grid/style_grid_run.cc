@@ -271,7 +271,7 @@ class StyleGridRun {
       if (scorer_ && entry.images.size() == 1) {
         std::vector<at::Tensor> taps;
         styles.features.push_back(scorer_->network().encode(tensor_from_image(rgb), taps));
-        styles.score_statistics = style_statistics(taps, scorer_->network().layout());
+        styles.score_statistics = scorer_->style_statistics_of(rgb, taps);
       } else {
         styles.features.push_back(backbone_->encode(tensor_from_image(rgb)));
       }

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/seeds.h"
 #include "core/text.h"
+#include "depth/resampling.h"
 #include "io/image.h"
 #include "io/tensor_image.h"
 #include "style/depth_source.h"
@@ -59,6 +60,11 @@ void declare_grid_scores(Schema& schema, GridScoreOptions& options, bool with_en
   schema.add("scores.vgg_encoder", &options.vgg_encoder,
              "vgg_normalised.pth: VGG taps for the content/style distances whatever the backbone ('' = the "
              "backbone's encoder; the pyramid's levels are a labelled stand-in)");
+  schema.add("scores.side", &options.side,
+             "smaller side at which output, content and style are compared, px, each shrunk by area averaging, "
+             "never enlarged (0 = each at its own size; 256 = the AdaIN losses' training crops, and the output's "
+             "encoder pass costs (256 / its side)^2 of the full-size one)")
+      .range(0, 16384);
   schema.add("scores.seed", &options.seed, "seed of the pair sampling (-1 = derived from the run's seed)")
       .at_least(-1);
 }
@@ -111,13 +117,23 @@ nlohmann::json GridScorer::describe() const {
           {"depth_pairs", options_.depth_pairs},
           {"depth_min_rank_gap", options_.depth_min_rank_gap},
           {"spearman_side", options_.spearman_side},
+          {"side", options_.side},
+          {"resampling", to_string(Interpolation::kArea)},
           {"pair_seed", pair_seed_}};
 }
 
-GridScorer::Content GridScorer::prepare_content(const std::string& name, int content_size, const cv::Mat& rgb,
-                                                const std::string& picture, const std::vector<at::Tensor>& taps,
+cv::Size GridScorer::scoring_size(cv::Size image_size) const {
+  return spearman_grid_size(image_size, options_.side);  // the same rule: smaller side, never enlarged
+}
+
+GridScorer::Content GridScorer::prepare_content(const std::string& name, int content_size, const cv::Mat& full_rgb,
+                                                const std::string& picture, const std::vector<at::Tensor>& full_taps,
                                                 const std::map<std::string, cv::Mat>& proximity) {
   Content content;
+  content.size = scoring_size(full_rgb.size());
+  const bool shrunk = content.size != full_rgb.size();
+  const cv::Mat rgb = shrunk ? resample(full_rgb, content.size, Interpolation::kArea) : full_rgb;
+  const std::vector<at::Tensor> taps = shrunk ? network_.taps(tensor_from_image(rgb)) : full_taps;
   content.taps = content_taps(taps, network_.layout());
   content.depth = estimate_depth(*estimator_, picture, Image{rgb, cv::Mat()});
   std::mt19937_64 random(derive_seed(static_cast<std::int64_t>(pair_seed_), concat(name, ",content_size=", content_size)));
@@ -143,9 +159,24 @@ GridScorer::Content GridScorer::prepare_content(const std::string& name, int con
   return content;
 }
 
-nlohmann::json GridScorer::score(const cv::Mat& output, const std::string& picture, const Content& content,
+StyleStatistics GridScorer::style_statistics_of(const cv::Mat& rgb, const std::vector<at::Tensor>& taps) {
+  const cv::Size size = scoring_size(rgb.size());
+  if (size == rgb.size()) return style_statistics(taps, network_.layout());
+  return style_statistics(network_.taps(tensor_from_image(resample(rgb, size, Interpolation::kArea))),
+                          network_.layout());
+}
+
+nlohmann::json GridScorer::score(const cv::Mat& full_output, const std::string& picture, const Content& content,
                                  const StyleStatistics* style, const std::string& regions_depth) {
   const auto start = std::chrono::steady_clock::now();
+  if (scoring_size(full_output.size()) != content.size) {
+    throw Error(concat("scores: output ", picture, " is ", full_output.cols, "x", full_output.rows,
+                       " px, which is not scored at the content's scoring size ", content.size.width, "x",
+                       content.size.height));
+  }
+  const cv::Mat output = content.size == full_output.size()
+                             ? full_output
+                             : resample(full_output, content.size, Interpolation::kArea);
   const Regions* regions = regions_depth.empty() ? nullptr : &content.regions.at(regions_depth);
   const FeatureDistances distances = feature_distances(network_.taps(tensor_from_image(output)), network_.layout(),
                                                        content.taps, style, regions ? &regions->taps : nullptr);

@@ -24,6 +24,20 @@
 // (a `file` estimator over a folder with maps at images/<key>.npy etc.). Pairs are drawn once per content and size,
 // from a seed derived from `scores.seed` (default: the run's), so every cell of a content is scored on the same
 // pairs.
+//
+// Scoring size (`scores.side`): with side s > 0, every image is compared at its own size shrunk so that its smaller
+// side is s (never enlarged: an image whose smaller side is at most s is compared as it is), by pixel-area averaging
+// (depth/resampling.h `area`, cv::INTER_AREA; the other side rounded to the nearest pixel as for the Spearman grid):
+// the output, the content (so both meet at the same size) and the style (on its own, like the AdaIN training crops,
+// where content and style were both 256 px). Everything is then scored at that size: the taps of the content/style
+// distances, the depth estimator's two predictions, the point pairs, the Spearman grid (spearman_side of the shrunk
+// image) and the near/far regions. The content's taps, depth and pairs at that size are computed once per content
+// and size (prepare_content), the style's statistics once per style and size (style_statistics_of): only the
+// output is shrunk and encoded per cell, which is what s buys: the output's encoder pass costs about (s / side)^2 of
+// the full-size pass. s = 0, or s at least the output's smaller side, scores at the output's own size: no resampling,
+// the same numbers as before the option existed. The AdaIN losses were trained on 256 px crops, so 256 keeps the
+// distances on the scale of the trained network (and of images of that size); larger outputs are then judged at that
+// scale, not on their finest texture.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -67,6 +81,8 @@ struct GridScoreOptions {
   std::string vgg_encoder;
   // Seed of the pair sampling; -1 = derived from the run's seed.
   std::int64_t seed = -1;
+  // Smaller side at which output, content and style are compared, px (0 = each at its own size; never enlarged).
+  int side = 0;
 };
 
 // Binds the keys under "scores." (`with_enabled_key`: also scores.enabled).
@@ -92,8 +108,12 @@ class GridScorer {
     RegionMasks image;
     RegionMasks grid;
   };
-  // What every output of one content at one size is compared with.
+  // The size an image of `image_size` is scored at (scores.side).
+  cv::Size scoring_size(cv::Size image_size) const;
+
+  // What every output of one content at one size is compared with, at the scoring size.
   struct Content {
+    cv::Size size;  // the scoring size (the content's own size without scores.side)
     ContentTaps taps;
     DepthPrediction depth;
     std::vector<DiwPair> pairs;
@@ -102,12 +122,17 @@ class GridScorer {
   };
 
   // `rgb`: the sized content as saved at `picture` (relative to the run folder; CV_32FC3); `taps`: all score taps of
-  // the sized content; `proximity`: per depth source, the sized content's proximity (bigger = nearer, NaN unknown).
+  // the sized content (used as they are when the scoring size is the content's; else the shrunk content is encoded
+  // once here); `proximity`: per depth source, the sized content's proximity (bigger = nearer, NaN unknown).
   Content prepare_content(const std::string& name, int content_size, const cv::Mat& rgb, const std::string& picture,
                           const std::vector<at::Tensor>& taps, const std::map<std::string, cv::Mat>& proximity);
 
+  // The style statistics the style distance compares with, of a style image `rgb` (CV_32FC3) whose score taps are
+  // `taps`: from those taps when the scoring size is the image's, else from one pass over the shrunk image.
+  StyleStatistics style_statistics_of(const cv::Mat& rgb, const std::vector<at::Tensor>& taps);
+
   // The score fields of an output's row (keys of grid_score_columns). `output`: the saved output read back (CV_32FC3,
-  // the content's size); `picture` its path relative to the run folder; `style` null for style groups of several
+  // the content's size; shrunk to the scoring size here); `picture` its path relative to the run folder; `style` null for style groups of several
   // images; `regions_depth` "" for no near/far split.
   nlohmann::json score(const cv::Mat& output, const std::string& picture, const Content& content,
                        const StyleStatistics* style, const std::string& regions_depth);

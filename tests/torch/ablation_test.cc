@@ -102,9 +102,10 @@ TEST(Ablation, ScoresEveryCellAndSummarisesThem) {
   EXPECT_EQ(manifest["scores"]["depth_estimator"]["description"]["type"], "dark_channel");
 }
 
-// configs/ablation_beta_eps.yaml as shipped, made small by overrides (64 px, two betas and epsilons, 100 pairs):
-// its contents, styles, depth maps and keys all resolve on the sample data, and the DA-AdaIN cells at beta 0 (P =
-// 0.5 everywhere) score exactly as AdaIN at content weight 0.5, one of its two references.
+// configs/ablation_beta_eps.yaml as shipped, made small by overrides (64 px, two betas and epsilons, 100 pairs,
+// scored at a smaller side of 48 px): its contents, styles, depth maps and keys all resolve on the sample data, and
+// the DA-AdaIN cells at beta 0 (P = 0.5 everywhere) score exactly as AdaIN at content weight 0.5, one of its two
+// references.
 TEST(Ablation, ShippedSampleConfigRuns) {
   require_samples();
   testing::TempDir dir;
@@ -112,10 +113,13 @@ TEST(Ablation, ShippedSampleConfigRuns) {
   const ProcessResult result =
       run_cli({"run", config, "--quiet", "--threads", "1", "--set", "grid.content_sizes=[64]", "--set",
                "grid.style_sizes=[64]", "--set", "grid.betas=[0,20]", "--set", "grid.epsilons=[0,0.3]", "--set",
-               "scores.depth_pairs=100", "--set", "backbone.pyramid_levels=3"},
+               "scores.depth_pairs=100", "--set", "backbone.pyramid_levels=3", "--set", "scores.side=48"},
               dir.path());
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const fs::path run_dir = dir / "runs/ablation/ablation_beta_eps";
+  const nlohmann::json manifest = nlohmann::json::parse(read_file(run_dir / "manifest.json"));
+  EXPECT_EQ(manifest["scores"]["side"], 48);
+  EXPECT_EQ(manifest["scores"]["resampling"], "area");
   const nlohmann::json rows = results_of(run_dir);
   ASSERT_EQ(rows.size(), 2u * 5 * (2 + 2 * 2));  // contents x styles x (AdaIN weights + betas x epsilons)
   std::map<std::string, double> adain_half;
@@ -233,6 +237,9 @@ TEST(Ablation, ConfigErrorsNameTheirKeys) {
   EXPECT_TRUE(contains(result.output, "'summary.alternative': 'bigger' is not one of two-sided, greater, less"))
       << result.output;
   EXPECT_TRUE(contains(result.output, "'summary.confidence': 1 is out of range")) << result.output;
+  result = run_config(base + "scores: {side: -1}\n");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, "bad.yaml:6:16: 'scores.side': -1 is out of range: expected an integer in [0, 16384]")) << result.output;
   EXPECT_FALSE(fs::exists(dir / "runs"));
 }
 

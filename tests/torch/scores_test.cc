@@ -13,6 +13,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "depth/depth_estimator.h"
+#include "depth/resampling.h"
 #include "io/image.h"
 #include "io/npy.h"
 #include "io/tensor_image.h"
@@ -438,6 +439,79 @@ TEST(GridScorer, TheRandomBaselineAgreesByChance) {
   EXPECT_NEAR(agreement, 0.5, 0.07);  // 1000 pairs: sd 0.016; the value is fixed by the seeds
   EXPECT_NEAR(scorer.score(fixture.content, "images/x.png", content, nullptr, "")["depth_spearman"].get<double>(), 0,
               0.05);
+}
+
+TEST(GridScorer, AtAReducedSideTheContentItselfStillKeepsEverything) {
+  // scores.side 64 on a 96x111 content: everything is compared at 64x74, and the identity cases stay exact.
+  ScorerFixture fixture;
+  GridScoreOptions options;
+  options.depth_pairs = 500;
+  options.side = 64;
+  GridScorer scorer(options, *fixture.pyramid, 0);
+  const GridScorer::Content content = fixture.prepare(scorer);
+  ASSERT_EQ(fixture.content.size(), cv::Size(111, 96));
+  EXPECT_EQ(content.size, cv::Size(74, 64));
+  EXPECT_EQ(content.taps.taps.front().size(3), 74);
+  EXPECT_EQ(content.pairs.size(), 500u);
+  const nlohmann::json fields = scorer.score(fixture.content, "images/same.png", content, nullptr, "map");
+  EXPECT_EQ(fields["depth_agreement"], 1.0);
+  EXPECT_EQ(fields["depth_ties"], 0);
+  EXPECT_EQ(fields["depth_agreement_near"], 1.0);
+  EXPECT_EQ(fields["depth_agreement_far"], 1.0);
+  EXPECT_EQ(fields["depth_spearman"], 1.0);
+  EXPECT_EQ(fields["content_distance"], 0.0);
+  EXPECT_EQ(fields["content_distance_near"], 0.0);
+  EXPECT_EQ(fields["content_distance_far"], 0.0);
+  // The style is shrunk on its own (smaller side 96 -> 64 px, area averaging) and encoded once more.
+  const cv::Mat style = sample_image("starry_night.jpg", 96);
+  std::vector<at::Tensor> taps;
+  scorer.network().encode(tensor_from_image(style), taps);
+  const StyleStatistics statistics = scorer.style_statistics_of(style, taps);
+  const cv::Size style_size = scorer.scoring_size(style.size());
+  EXPECT_EQ(std::min(style_size.width, style_size.height), 64);
+  const StyleStatistics expected = style_statistics(
+      scorer.network().taps(tensor_from_image(resample(style, style_size, Interpolation::kArea))),
+      scorer.network().layout());
+  const StyleStatistics full = style_statistics(taps, scorer.network().layout());
+  ASSERT_EQ(statistics.taps.size(), expected.taps.size());
+  for (std::size_t i = 0; i < expected.taps.size(); ++i) {
+    EXPECT_TRUE(at::equal(statistics.taps[i].mean, expected.taps[i].mean)) << "tap " << i;
+    EXPECT_TRUE(at::equal(statistics.taps[i].std, expected.taps[i].std)) << "tap " << i;
+    EXPECT_FALSE(at::equal(statistics.taps[i].std, full.taps[i].std)) << "tap " << i;
+  }
+  // An output of another size than the content's is refused, naming it.
+  EXPECT_THROW_MESSAGE(scorer.score(fixture.content(cv::Rect(0, 0, 100, 96)).clone(), "images/small.png", content,
+                                    nullptr, ""),
+                       Error, "images/small.png is 100x96 px");
+}
+
+TEST(GridScorer, ASideAtLeastTheOutputsIsTheOutputsOwnSize) {
+  // side 96 (= the content's smaller side) and 500 (larger: never enlarged) give exactly the numbers of side 0.
+  ScorerFixture fixture;
+  cv::Mat output;
+  cv::GaussianBlur(fixture.content, output, {5, 5}, 1.5);
+  const cv::Mat style = sample_image("starry_night.jpg", 96);
+  const auto fields = [&](int side) {
+    GridScoreOptions options;
+    options.depth_pairs = 300;
+    options.side = side;
+    GridScorer scorer(options, *fixture.pyramid, 0);
+    const GridScorer::Content content = fixture.prepare(scorer);
+    std::vector<at::Tensor> taps;
+    scorer.network().encode(tensor_from_image(style), taps);
+    const StyleStatistics statistics = scorer.style_statistics_of(style, taps);
+    nlohmann::json row = scorer.score(output, "images/blurred.png", content, &statistics, "map");
+    row.erase("seconds_scores");
+    return row;
+  };
+  const nlohmann::json own = fields(0);
+  EXPECT_GT(own["content_distance"].get<double>(), 0.0);
+  EXPECT_LT(own["depth_spearman"].get<double>(), 1.0);
+  EXPECT_EQ(fields(96), own);
+  EXPECT_EQ(fields(500), own);
+  const nlohmann::json shrunk = fields(48);
+  EXPECT_NE(shrunk["content_distance"], own["content_distance"]);
+  EXPECT_NE(shrunk["style_distance"], own["style_distance"]);
 }
 
 TEST(ScoreNetwork, AVggFileScoresAnotherBackbonesPictures) {
