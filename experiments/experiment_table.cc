@@ -7,6 +7,7 @@ std::unique_ptr<Experiment> make_diw_eval();
 std::unique_ptr<Experiment> make_style_grid();
 std::unique_ptr<Experiment> make_study_analysis();
 std::unique_ptr<Experiment> make_paper();
+std::unique_ptr<Experiment> make_ablation();
 
 const std::vector<ExperimentKind>& experiment_table() {
   static const std::vector<ExperimentKind> table = {
@@ -17,6 +18,8 @@ const std::vector<ExperimentKind>& experiment_table() {
       {"study_analysis", "a pairwise user study (Table 2 and beyond) from an answers CSV or from its counts",
        make_study_analysis},
       {"paper", "the whole reproduction: DIW, figures, study, Table 2 and the report, as resumable steps", make_paper},
+      {"ablation", "scored style grids over beta, eps and AdaIN's content weight: means, paired tests, plots",
+       make_ablation},
   };
   return table;
 }

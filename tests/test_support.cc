@@ -1,11 +1,13 @@
 #include "test_support.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <random>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace depthstyle::testing {
@@ -41,6 +43,44 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
   ASSERT_TRUE(out.good()) << path;
+}
+
+pid_t spawn_cli(const std::vector<std::string>& arguments, const std::filesystem::path& working_directory) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(working_directory.c_str()) != 0) _exit(126);
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    std::vector<std::string> argv = {DEPTHSTYLE_CLI_PATH};
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+    std::vector<char*> raw;
+    for (std::string& argument : argv) raw.push_back(argument.data());
+    raw.push_back(nullptr);
+    execv(raw[0], raw.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::size_t line_count(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  return lines;
+}
+
+std::map<std::string, std::string> files_under(const std::filesystem::path& dir, const std::vector<std::string>& folders) {
+  std::map<std::string, std::string> files;
+  for (const std::string& folder : folders) {
+    if (!std::filesystem::exists(dir / folder)) continue;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir / folder)) {
+      if (entry.is_regular_file()) {
+        files[std::filesystem::relative(entry.path(), dir).string()] = read_file(entry.path());
+      }
+    }
+  }
+  return files;
 }
 
 }  // namespace depthstyle::testing

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/types.h>
+
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,6 +35,15 @@ std::filesystem::path sample_cache_dir();
 ProcessResult run_cli(const std::vector<std::string>& arguments, const std::filesystem::path& working_directory = {});
 
 void write_text(const std::filesystem::path& path, const std::string& text);
+
+// Starts the depthstyle binary without waiting for it (its output goes to /dev/null), e.g. to kill it mid-run.
+pid_t spawn_cli(const std::vector<std::string>& arguments, const std::filesystem::path& working_directory);
+
+// Lines in a text file (0 if it does not exist), e.g. the finished units of a run.
+std::size_t line_count(const std::filesystem::path& path);
+
+// Every regular file under `folders` of `dir` (paths relative to `dir`), with its bytes; a missing folder is skipped.
+std::map<std::string, std::string> files_under(const std::filesystem::path& dir, const std::vector<std::string>& folders);
 
 }  // namespace depthstyle::testing
 

@@ -86,6 +86,13 @@ class Schema {
   Field& add_list(const std::string& key, std::vector<T>* target, std::function<void(Schema&, T&)> declare,
                   const std::string& help);
 
+  // One mapping read into a T with the keys `declare` binds (e.g. a single depth estimator entry). A mapping given in
+  // the config replaces the default T whole: it starts from T{} (no key mixes with the default's), so keys that
+  // `declare` marks required must be given.
+  template <typename T>
+  Field& add_mapping(const std::string& key, T* target, std::function<void(Schema&, T&)> declare,
+                     const std::string& help);
+
   // Reads every declared key present in `document` (or in the mapping `node` under `key_prefix`), leaving the others
   // at their defaults. Collects all problems and throws one ConfigError listing them.
   void read(const ConfigDocument& document);
@@ -161,6 +168,33 @@ Field& Schema::add_list(const std::string& key, std::vector<T>* target, std::fun
     out << YAML::Flow << field.current_value_();
     field.default_text_ = out.c_str();
   }
+  return field;
+}
+
+template <typename T>
+Field& Schema::add_mapping(const std::string& key, T* target, std::function<void(Schema&, T&)> declare,
+                           const std::string& help) {
+  Field& field = new_field(key, help);
+  field.type_name_ = "a mapping";
+  const std::string context = context_;
+  field.assign_ = [target, declare, context](const ConfigDocument& document, const std::string& key_path,
+                                             const YAML::Node& node) {
+    if (!node.IsMap()) {
+      return std::vector<std::string>{document.location(key_path, node) + ": '" + key_path + "': expected a mapping"};
+    }
+    *target = T{};
+    Schema item_schema(context);
+    declare(item_schema, *target);
+    return item_schema.read_into(document, node, key_path);
+  };
+  field.current_value_ = [target, declare, context]() {
+    Schema item_schema(context);
+    declare(item_schema, *target);
+    return item_schema.to_node();
+  };
+  YAML::Emitter out;
+  out << YAML::Flow << field.current_value_();
+  field.default_text_ = out.c_str();
   return field;
 }
 

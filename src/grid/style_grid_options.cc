@@ -77,7 +77,7 @@ std::filesystem::path resolve_input_path(const std::string& text) {
   return sample_path(default_cache_dir(), text.substr(std::string(kSamplePrefix).size()));
 }
 
-void declare_style_grid(Schema& schema, StyleGridOptions& options) {
+void declare_style_grid(Schema& schema, StyleGridOptions& options, bool scores_optional) {
   schema.add_list<StyleGridContent>("contents", &options.contents, declare_content, "content images").required();
   schema.add_list<StyleGridStyle>("styles", &options.styles, declare_style, "style images or groups").required();
   schema.add("grid.methods", &options.methods, "adain (paper eq. 4) and/or da-adain (eq. 5)")
@@ -117,6 +117,7 @@ void declare_style_grid(Schema& schema, StyleGridOptions& options) {
   schema.add("figures.title", &options.figures.title, "title of the figure sheets (default: the run's name)");
   schema.add("figures.panel_height", &options.figures.panel_height, "height of one picture on a sheet, px")
       .range(64, 1024);
+  declare_grid_scores(schema, options.scores, scores_optional);
 }
 
 void complete_style_grid(StyleGridOptions& options) {
@@ -210,6 +211,11 @@ std::vector<std::string> style_grid_problems(const StyleGridOptions& options) {
 
   for (std::string& problem : backbone_config_problems(options.backbone, "backbone")) {
     problems.push_back(std::move(problem));
+  }
+  if (options.scores.enabled) {
+    for (std::string& problem : grid_score_problems(options.scores, options.backbone)) {
+      problems.push_back(std::move(problem));
+    }
   }
   if (options.backbone.type == "pyramid") {
     const int minimum = pyramid_minimum_side(options.backbone.pyramid_levels);

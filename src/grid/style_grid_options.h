@@ -16,6 +16,7 @@
 //     content_sizes: [512]         # smaller side, 0 = keep
 //     style_sizes: [512]
 //   depth_estimators: []           # registry entries (depth/depth_estimator.h): more depth sources
+//   scores: {enabled: false}       # depth preservation, content and style distances per output (scores/grid_scores.h)
 //
 #pragma once
 
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "depth/depth_estimator.h"
+#include "scores/grid_scores.h"
 #include "style/backbone_factory.h"
 
 namespace depthstyle {
@@ -97,9 +99,11 @@ struct StyleGridOptions {
   BackboneConfig backbone;
   StyleGridOutput output;
   StyleGridFigures figures;
+  GridScoreOptions scores;
 };
 
-void declare_style_grid(Schema& schema, StyleGridOptions& options);
+// `scores_optional`: declare scores.enabled (style_grid); without it the runner always scores (ablation).
+void declare_style_grid(Schema& schema, StyleGridOptions& options, bool scores_optional = true);
 
 // Fills in defaults that depend on other keys: names from file names, style modes and interpolation weights.
 void complete_style_grid(StyleGridOptions& options);

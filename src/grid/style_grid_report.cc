@@ -271,8 +271,8 @@ class SheetWriter {
 
 }  // namespace
 
-ResultTable style_grid_table() {
-  return ResultTable({{"key", "Key"},
+ResultTable style_grid_table(bool with_scores) {
+  std::vector<Column> columns({{"key", "Key"},
                       {"content", "Content"},
                       {"style", "Style"},
                       {"style_mode", "Style mode"},
@@ -295,20 +295,44 @@ ResultTable style_grid_table() {
                       {"backbone", "Backbone"},
                       {"content_sha256", "Content sha256"},
                       {"style_sha256", "Style sha256"}});
+  if (with_scores) {
+    for (Column& column : grid_score_columns()) columns.push_back(std::move(column));
+  }
+  return ResultTable(std::move(columns));
+}
+
+ResultTable write_style_grid_results(const StyleGridOptions& options, const std::vector<nlohmann::json>& rows,
+                                     const std::filesystem::path& dir) {
+  ResultTable table = style_grid_table(options.scores.enabled);
+  for (const nlohmann::json& row : rows) table.add_json_row(row);
+  write_file_atomically(dir / "results.csv", table.to_csv());
+  write_file_atomically(dir / "results.json", table.to_json().dump(2) + "\n");
+  return table;
+}
+
+std::vector<std::pair<std::string, std::string>> write_style_grid_figures(const StyleGridOptions& options,
+                                                                          const std::vector<nlohmann::json>& rows,
+                                                                          const nlohmann::json& backbone,
+                                                                          const CommonOptions& common,
+                                                                          const std::filesystem::path& dir) {
+  if (options.figures.layout == "none" || rows.empty()) return {};
+  SheetWriter sheets(options, rows, backbone, common, dir);
+  std::vector<std::pair<std::string, std::string>> figures = {sheets.inputs_sheet()};
+  if (options.figures.layout == "sweep") {
+    for (auto& sheet : sheets.sweep_sheets()) figures.push_back(std::move(sheet));
+  } else {
+    figures.push_back(sheets.compare_sheet());
+  }
+  return figures;
 }
 
 std::filesystem::path write_style_grid_report(const StyleGridOptions& options, const std::vector<nlohmann::json>& rows,
                                               const nlohmann::json& backbone, const CommonOptions& common,
                                               const RunRecord& record) {
   const std::filesystem::path& dir = record.dir();
-  ResultTable table = style_grid_table();
+  const ResultTable table = write_style_grid_results(options, rows, dir);
   std::size_t failed = 0;
-  for (const nlohmann::json& row : rows) {
-    table.add_json_row(row);
-    failed += is_ok(row) ? 0 : 1;
-  }
-  write_file_atomically(dir / "results.csv", table.to_csv());
-  write_file_atomically(dir / "results.json", table.to_json().dump(2) + "\n");
+  for (const nlohmann::json& row : rows) failed += is_ok(row) ? 0 : 1;
 
   const std::string report_title = options.figures.title.empty() ? "Style grid " + common.name : options.figures.title;
   Report report(report_title);
@@ -324,16 +348,11 @@ std::filesystem::path write_style_grid_report(const StyleGridOptions& options, c
                                        "alpha = 1 - content weight"},
                     {"strength map", "Algorithm 1: beta = prominence, eps = offset (strength capped at 1 - eps)"}});
   if (failed > 0) report.add_paragraph(concat(failed, " cell(s) failed; their rows carry the error."));
+  const std::vector<std::pair<std::string, std::string>> figures =
+      write_style_grid_figures(options, rows, backbone, common, dir);
   nlohmann::json figure_list = nlohmann::json::array();
-  if (options.figures.layout != "none" && !rows.empty()) {
-    SheetWriter sheets(options, rows, backbone, common, dir);
+  if (!figures.empty()) {
     report.add_heading("Figures");
-    std::vector<std::pair<std::string, std::string>> figures = {sheets.inputs_sheet()};
-    if (options.figures.layout == "sweep") {
-      for (auto& sheet : sheets.sweep_sheets()) figures.push_back(std::move(sheet));
-    } else {
-      figures.push_back(sheets.compare_sheet());
-    }
     for (const auto& [path, caption] : figures) {
       report.add_figure(path, caption);
       figure_list.push_back({{"file", path}, {"caption", caption}});

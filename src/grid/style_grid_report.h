@@ -5,7 +5,8 @@
 // paper's alpha, adain only), depth, beta, eps (strength map settings), content_size, style_size, width, height,
 // output, strength_map, proximity_map (paths in the run folder), status ("ok" or "failed"), error, seconds_pair
 // (work shared by the pair's cells: content encoding, depth steps 3-5, style encoding, AdaIN), seconds_cell (strength
-// map steps 6-7, blend, decoder, saving), backbone, content_sha256, style_sha256 ('+'-joined for style groups).
+// map steps 6-7, blend, decoder, saving), backbone, content_sha256, style_sha256 ('+'-joined for style groups);
+// with scores, the score columns (scores/grid_scores.h).
 //
 // Figure sheets, labelled with the parameters, the backbone (and whether it reproduces the paper) and the depth
 // source:
@@ -21,6 +22,8 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "grid/style_grid_options.h"
@@ -29,8 +32,20 @@
 
 namespace depthstyle {
 
-// The column declaration every output format of the grid's results reads.
-ResultTable style_grid_table();
+// The column declaration every output format of the grid's results reads; with the score columns
+// (scores/grid_scores.h) appended when the grid scores its outputs.
+ResultTable style_grid_table(bool with_scores = false);
+
+// results.csv and results.json; returns the table.
+ResultTable write_style_grid_results(const StyleGridOptions& options, const std::vector<nlohmann::json>& rows,
+                                     const std::filesystem::path& dir);
+
+// The figure sheets of options.figures.layout (none: nothing), as (path in the run folder, caption).
+std::vector<std::pair<std::string, std::string>> write_style_grid_figures(const StyleGridOptions& options,
+                                                                          const std::vector<nlohmann::json>& rows,
+                                                                          const nlohmann::json& backbone,
+                                                                          const CommonOptions& common,
+                                                                          const std::filesystem::path& dir);
 
 // Writes results, sheets and report; returns the HTML report's path. `backbone`: the backbone's description with
 // "label" and "reproduces_paper".

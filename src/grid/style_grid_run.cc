@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/error.h"
@@ -42,12 +43,15 @@ struct SizedContent {
   std::map<std::string, std::string> proximity_picture;  // by depth source, relative to the run folder
   std::map<std::string, std::vector<cv::Mat>> centred;  // by depth source
   cv::Mat mask;
+  std::optional<GridScorer::Content> scoring;  // with scores
+  std::string regions_depth;                   // near/far split of the AdaIN cells' scores: the first depth source
 };
 
 // One style group at one size.
 struct SizedStyles {
   std::vector<Features> features;
   std::vector<std::string> sha256;
+  std::optional<StyleStatistics> score_statistics;  // with scores, for a single style image
 };
 
 class StyleGridRun {
@@ -60,7 +64,7 @@ class StyleGridRun {
         cells_(grid_cells(options_)),
         depth_cache_(dir_ / "depth") {}
 
-  void run() {
+  StyleGridResults run() {
     backbone_ = make_backbone(options_.backbone);
     nlohmann::json backbone = backbone_->describe();
     backbone["label"] = backbone_->label();
@@ -73,6 +77,11 @@ class StyleGridRun {
     }
     record_.set_manifest_field("depth_estimators", estimators);
     record_.set_manifest_field("depth_sources", depth_sources());
+    if (options_.scores.enabled) {
+      scorer_ = std::make_unique<GridScorer>(options_.scores, *backbone_, context_.common.seed);
+      record_.set_manifest_field("scores", scorer_->describe());
+      if (scorer_->network().stand_in()) log_warning("scores: content and style distances on ", scorer_->network().label());
+    }
     if (!backbone_->reproduces_paper()) log_warning("backbone: ", backbone_->label());
     log_info("style grid: ", cells_.size(), " cells, ", count_done(0, cells_.size()), " already done");
 
@@ -87,7 +96,7 @@ class StyleGridRun {
       rows.push_back(record_.is_done(cell.key) ? record_.unit_result(cell.key) : failed_rows_.at(cell.key));
     }
     if (!failed_rows_.empty()) log_warning(failed_rows_.size(), " of ", cells_.size(), " cells failed; see results.csv");
-    context_.report = write_style_grid_report(options_, rows, backbone, context_.common, record_);
+    return {std::move(rows), std::move(backbone), scorer_ ? scorer_->describe() : nlohmann::json()};
   }
 
  private:
@@ -195,6 +204,9 @@ class StyleGridRun {
     for (std::size_t i = begin; i < end; ++i) {
       if (cells_[i].setting.uses_strength) sources.insert(cells_[i].setting.depth);
     }
+    if (scorer_) {  // every source: the AdaIN cells' near/far split comes from the first one
+      for (const std::string& source : depth_source_names(options_, entry)) sources.insert(source);
+    }
     for (const std::string& source : sources) {
       if (source == "map") {
         content.depth[source] = read_depth_map_file(depth_map_file(entry));
@@ -215,8 +227,12 @@ class StyleGridRun {
   SizedContent size_content(const StyleGridContent& entry, const ContentInput& content, int content_size) {
     SizedContent sized;
     sized.sized = size_image(content.image, {content_size, options_.crop});
-    save_image(dir_ / concat("inputs/content=", entry.name, ",content_size=", content_size, ".png"), sized.sized.rgb);
-    sized.features = backbone_->encode(tensor_from_image(sized.sized.rgb));
+    const std::string picture = concat("inputs/content=", entry.name, ",content_size=", content_size, ".png");
+    save_image(dir_ / picture, sized.sized.rgb);
+    std::vector<at::Tensor> taps;
+    sized.features = scorer_ ? scorer_->network().encode(tensor_from_image(sized.sized.rgb), taps)
+                             : backbone_->encode(tensor_from_image(sized.sized.rgb));
+    std::map<std::string, cv::Mat> proximities;
     for (const auto& [source, depth] : content.depth) {
       const cv::Mat proximity = proximity_of_sized_content(depth, sized.sized);
       const std::string picture =
@@ -224,6 +240,14 @@ class StyleGridRun {
       save_image(dir_ / picture, colorize_depth(proximity));
       sized.proximity_picture[source] = picture;
       sized.centred[source] = centred_proximity_levels(proximity, sized.features);
+      proximities[source] = proximity;
+    }
+    if (scorer_) {
+      // The estimator sees the content as saved, as it sees the outputs.
+      sized.scoring = scorer_->prepare_content(entry.name, content_size, load_image(dir_ / picture).rgb, picture, taps,
+                                               proximities);
+      const std::vector<std::string> sources = depth_source_names(options_, entry);
+      if (!sources.empty()) sized.regions_depth = sources.front();
     }
     if (!entry.mask.empty()) sized.mask = load_mask_for(resolve_input_path(entry.mask), sized.sized);
     return sized;
@@ -244,7 +268,13 @@ class StyleGridRun {
       cv::Mat rgb = size_image(load_image(path), {style_size, options_.crop}).rgb;
       save_image(dir_ / concat("inputs/style=", entry.name, ",style_size=", style_size, ",image=", i + 1, ".png"), rgb);
       if (options_.preserve_color) rgb = match_color_statistics(rgb, content.sized.rgb, path.string(), "content");
-      styles.features.push_back(backbone_->encode(tensor_from_image(rgb)));
+      if (scorer_ && entry.images.size() == 1) {
+        std::vector<at::Tensor> taps;
+        styles.features.push_back(scorer_->network().encode(tensor_from_image(rgb), taps));
+        styles.score_statistics = scorer_->style_statistics_of(rgb, taps);
+      } else {
+        styles.features.push_back(backbone_->encode(tensor_from_image(rgb)));
+      }
     }
     style_cache_[key] = std::move(styles);
     return style_cache_[key];
@@ -306,6 +336,11 @@ class StyleGridRun {
     row["status"] = "ok";
     row["seconds_pair"] = pair_seconds;
     row["seconds_cell"] = seconds_since(start);
+    if (scorer_) {
+      const std::string& regions = setting.uses_strength ? setting.depth : sized.regions_depth;
+      row.update(scorer_->score(load_image(dir_ / output).rgb, output, *sized.scoring,
+                                styles.score_statistics ? &*styles.score_statistics : nullptr, regions));
+    }
     return row;
   }
 
@@ -344,6 +379,7 @@ class StyleGridRun {
   DepthMapCache depth_cache_;
   std::unique_ptr<Backbone> backbone_;
   std::map<std::string, std::unique_ptr<DepthEstimator>> estimators_;
+  std::unique_ptr<GridScorer> scorer_;  // with scores
   std::map<std::pair<std::size_t, int>, SizedStyles> style_cache_;
   std::map<std::string, nlohmann::json> failed_rows_;
   ProgressBar* progress_ = nullptr;
@@ -351,6 +387,13 @@ class StyleGridRun {
 
 }  // namespace
 
-void run_style_grid(StyleGridOptions options, RunContext& context) { StyleGridRun(std::move(options), context).run(); }
+StyleGridResults run_style_grid_cells(StyleGridOptions options, RunContext& context) {
+  return StyleGridRun(std::move(options), context).run();
+}
+
+void run_style_grid(StyleGridOptions options, RunContext& context) {
+  const StyleGridResults results = run_style_grid_cells(options, context);
+  context.report = write_style_grid_report(options, results.rows, results.backbone, context.common, context.record);
+}
 
 }  // namespace depthstyle

@@ -8,7 +8,8 @@
 //   inputs/content=<c>,content_size=<n>.png       the sized contents, inputs/style=<s>,style_size=<n>,image=<i>.png
 //                                                 the sized style images, for the figure sheets
 //   depth/<content>.<estimator>.{npy,json}        depth maps from estimators, computed once (style/depth_source.h)
-//   results.csv, results.json                     one row per cell (grid/style_grid_results.h)
+//   results.csv, results.json                     one row per cell (grid/style_grid_report.h); with scores.enabled
+//                                                 each row also holds the output's scores (scores/grid_scores.h)
 //   figures/*.png, report.md, report.html         figure sheets and the report, from the stored results only
 //
 // Each finished cell is a unit of the run record: --resume skips it, and redoes only unfinished cells, whose files
@@ -18,12 +19,29 @@
 // resumed run tries it again. The report counts failures.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
+#include <vector>
+
 #include "grid/style_grid_options.h"
 #include "run/experiment.h"
 
 namespace depthstyle {
 
-// `options` must have passed style_grid_problems. Sets context.report.
+struct StyleGridResults {
+  // One per cell, in cell order: the stored row of a finished cell, or the failed cell's row with its error.
+  std::vector<nlohmann::json> rows;
+  // The backbone's description with "label" and "reproduces_paper" (as in the manifest).
+  nlohmann::json backbone;
+  // With scores: what produced them (GridScorer::describe, as in the manifest); else null.
+  nlohmann::json scores;
+};
+
+// Runs (or resumes) every cell; writes the cells' files and units, no results table or report. `options` must have
+// passed style_grid_problems.
+StyleGridResults run_style_grid_cells(StyleGridOptions options, RunContext& context);
+
+// run_style_grid_cells, then results and report (grid/style_grid_report.h). Sets context.report.
 void run_style_grid(StyleGridOptions options, RunContext& context);
 
 }  // namespace depthstyle

@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/text.h"
 
@@ -136,6 +138,7 @@ LayerStack::LayerStack(std::string name, const LayerTable& layers, std::size_t u
       case LayerKind::kReLU:
         DEPTHSTYLE_ASSERT(!steps_.empty() && !pad_pending);
         steps_.back().relu_after = true;
+        steps_.back().relu_module = index;
         break;
       case LayerKind::kMaxPool:
         DEPTHSTYLE_ASSERT(!steps_.empty() && !pad_pending && !steps_.back().upsample_after);
@@ -155,6 +158,23 @@ LayerStack::LayerStack(std::string name, const LayerTable& layers, std::size_t u
 }
 
 at::Tensor LayerStack::forward(at::Tensor input, std::size_t stripe_bytes) const {
+  return run(std::move(input), nullptr, nullptr, stripe_bytes);
+}
+
+at::Tensor LayerStack::forward_with_taps(at::Tensor input, const std::vector<std::size_t>& relu_modules,
+                                         std::vector<at::Tensor>& taps, std::size_t stripe_bytes) const {
+  for (std::size_t i = 0; i < relu_modules.size(); ++i) {
+    DEPTHSTYLE_ASSERT(i == 0 || relu_modules[i - 1] < relu_modules[i]);
+    const auto step = std::find_if(steps_.begin(), steps_.end(),
+                                   [&](const Step& s) { return s.relu_after && s.relu_module == relu_modules[i]; });
+    DEPTHSTYLE_ASSERT(step != steps_.end() && !step->pool_after && !step->upsample_after);
+  }
+  taps.clear();
+  return run(std::move(input), &relu_modules, &taps, stripe_bytes);
+}
+
+at::Tensor LayerStack::run(at::Tensor input, const std::vector<std::size_t>* relu_modules,
+                           std::vector<at::Tensor>* taps, std::size_t stripe_bytes) const {
   if (input.dim() != 4 || input.size(1) != in_channels_) {
     throw Error(concat(name_, ": expected an Nx", in_channels_, "xHxW input, got ", shape_text(input.sizes())));
   }
@@ -167,7 +187,16 @@ at::Tensor LayerStack::forward(at::Tensor input, std::size_t stripe_bytes) const
   const Step& first = steps_.front();
   at::Tensor x = first.pad_before ? reflection_pad_1(input, first.dtype) : input.to(first.dtype).contiguous();
   input.reset();
-  for (std::size_t index = 0; index < steps_.size(); ++index) x = run_step(x, index, stripe_bytes);
+  for (std::size_t index = 0; index < steps_.size(); ++index) {
+    x = run_step(x, index, stripe_bytes);
+    if (taps == nullptr || taps->size() == relu_modules->size()) continue;
+    if (!steps_[index].relu_after || steps_[index].relu_module != (*relu_modules)[taps->size()]) continue;
+    // The next conv's padded input holds the activation in its interior.
+    const bool padded = index + 1 < steps_.size() && steps_[index + 1].pad_before;
+    const at::Tensor interior = padded ? x.narrow(2, 1, x.size(2) - 2).narrow(3, 1, x.size(3) - 2) : x;
+    taps->push_back(interior.to(at::kFloat));
+  }
+  DEPTHSTYLE_ASSERT(taps == nullptr || taps->size() == relu_modules->size());
   return x.to(at::kFloat).contiguous();
 }
 

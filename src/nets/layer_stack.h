@@ -80,6 +80,13 @@ class LayerStack {
   // shape (Winograd tiles start at the stripe's first row; ~2e-6 relative). Taking the input by value lets it be
   // freed once the first layer has consumed it: pass an rvalue.
   at::Tensor forward(at::Tensor input, std::size_t stripe_bytes = kDefaultStripeBytes) const;
+  // forward(), also handing out the activations after some ReLU modules ("taps", e.g. VGG's relu1_1 .. relu4_1 for
+  // the AdaIN style loss): `relu_modules` are their indices in the LayerTable, increasing, each a ReLU that is not
+  // pooled in the same step (relu1_1 yes, relu1_2 no; a programming error otherwise, which aborts). taps[i] is
+  // 1xCxhxw float32 with the values forward() computes there; it may be a view into the next layer's padded input
+  // (not contiguous), so taking a tap costs no copy in fp32. The last module's tap is the output itself.
+  at::Tensor forward_with_taps(at::Tensor input, const std::vector<std::size_t>& relu_modules,
+                               std::vector<at::Tensor>& taps, std::size_t stripe_bytes = kDefaultStripeBytes) const;
   // 16 MiB: measured against whole layers (64 MiB) on 2 cores, the same speed at 512 px (1.11x vs 1.12x PyTorch)
   // and a lower peak at 3000x2000 (5.1 vs 6.5 GiB).
   static constexpr std::size_t kDefaultStripeBytes = std::size_t{16} << 20;
@@ -97,6 +104,7 @@ class LayerStack {
     at::Tensor bias;    // as weight
     std::shared_ptr<const WinogradConv3x3> winograd = nullptr;  // set for the float32 3x3 convs it runs (see convolve)
     bool relu_after = false;
+    std::size_t relu_module = 0;  // index of that ReLU in the LayerTable
     bool pool_after = false;
     bool upsample_after = false;
   };
@@ -108,6 +116,9 @@ class LayerStack {
 
   // The step's conv of `input` (rows of its padded input), in the weight's dtype.
   static at::Tensor convolve(const Step& step, const at::Tensor& input);
+  // forward() and forward_with_taps(); `relu_modules` and `taps` are null for the plain pass.
+  at::Tensor run(at::Tensor input, const std::vector<std::size_t>* relu_modules, std::vector<at::Tensor>* taps,
+                 std::size_t stripe_bytes) const;
   // Step `index` on its (padded) input: conv, then what follows it up to and including the next step's padding.
   at::Tensor run_step(const at::Tensor& input, std::size_t index, std::size_t stripe_bytes) const;
 };

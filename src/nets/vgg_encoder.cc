@@ -34,6 +34,16 @@ const WeightLayout& vgg_encoder_weight_layout() {
   return layout;
 }
 
+const std::vector<std::size_t>& vgg_style_tap_modules() {
+  static const std::vector<std::size_t> modules = {3, 10, 17, 30};
+  return modules;
+}
+
+const std::vector<std::string>& vgg_style_tap_names() {
+  static const std::vector<std::string> names = {"relu1_1", "relu2_1", "relu3_1", "relu4_1"};
+  return names;
+}
+
 LayerStack vgg_encoder_from_weights(const NamedTensors& weights, const std::string& source, Precision precision) {
   check_weight_layout(vgg_encoder_weight_layout(), weights, source, {&adain_decoder_weight_layout()});
   return LayerStack("VGG encoder", vgg_encoder_layers(), kVggEncoderUsedLayers, weights, precision);

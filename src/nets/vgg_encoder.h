@@ -14,6 +14,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <string>
+#include <vector>
 
 #include "nets/layer_stack.h"
 #include "nets/weight_layout.h"
@@ -25,6 +26,11 @@ const LayerTable& vgg_encoder_layers();
 // Modules 0..30 (up to relu4_1) run at inference.
 constexpr std::size_t kVggEncoderUsedLayers = 31;
 const WeightLayout& vgg_encoder_weight_layout();
+
+// The ReLUs whose activations the AdaIN style loss compares (the port's net.py: its slices enc_1 .. enc_4 end at
+// relu1_1, relu2_1, relu3_1, relu4_1): their module indices, for LayerStack::forward_with_taps, and their names.
+const std::vector<std::size_t>& vgg_style_tap_modules();
+const std::vector<std::string>& vgg_style_tap_names();
 
 // The encoder as a LayerStack: forward(image) -> relu4_1 (see above for layouts; an image needs 9 pixels a side).
 // Throws InputError starting with `source` (the file) and listing every difference from the layout.

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "core/error.h"
 #include "report/result_table.h"
+#include "report/svg_format.h"
 
 namespace depthstyle {
 namespace {
@@ -15,18 +15,12 @@ constexpr int kBarHeight = 16;
 constexpr int kTitleHeight = 34;
 constexpr int kAxisHeight = 44;
 constexpr int kLegendHeight = 22;
-constexpr int kCharWidth = 7;  // average glyph width of the 12 px sans-serif labels, for layout
+constexpr int kCharWidth = kSvgCharWidth;
 constexpr const char* kBarColour = "#4c78a8";
 constexpr const char* kReferenceColour = "#e45756";
 
-std::string fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
-// Pixel coordinates with one decimal: enough for the eye, stable as text.
-std::string px(double value) { return fixed(value, 1); }
+std::string fixed(double value, int decimals) { return svg_fixed(value, decimals); }
+std::string px(double value) { return svg_px(value); }
 
 }  // namespace
 

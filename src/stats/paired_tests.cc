@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "core/error.h"
+#include "stats/ranks.h"
 
 namespace depthstyle {
 namespace {
@@ -118,22 +118,13 @@ WilcoxonSignedRankTest wilcoxon_signed_rank_test(const std::vector<double>& diff
   if (n == 0) return test;
 
   // Midranks of the absolute differences; tie groups feed the variance correction sum(t^3 - t).
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return std::fabs(nonzero[a]) < std::fabs(nonzero[b]); });
-  double tie_sum = 0;
-  for (std::size_t start = 0; start < n;) {
-    std::size_t end = start + 1;
-    while (end < n && std::fabs(nonzero[order[end]]) == std::fabs(nonzero[order[start]])) ++end;
-    const double midrank = (static_cast<double>(start + 1) + static_cast<double>(end)) / 2;
-    for (std::size_t i = start; i < end; ++i) {
-      if (nonzero[order[i]] > 0) test.statistic += midrank;
-    }
-    const double size = static_cast<double>(end - start);
-    tie_sum += size * size * size - size;
-    start = end;
+  std::vector<double> absolute(n);
+  for (std::size_t i = 0; i < n; ++i) absolute[i] = std::fabs(nonzero[i]);
+  const Ranking ranking = midranks(absolute);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (nonzero[i] > 0) test.statistic += ranking.ranks[i];
   }
+  const double tie_sum = ranking.tie_sum;
   test.ties = tie_sum > 0;
 
   const double dn = static_cast<double>(n);

@@ -20,6 +20,15 @@ struct Features {
   std::vector<at::Tensor> levels;  // finest first
 };
 
+// What the perceptual scores (scores/feature_scores.h) compare: encoder activations ("taps"), finest first.
+struct TapLayout {
+  std::vector<std::string> names;
+  // Indices of the taps the content distance compares (their mean squared difference, summed over them).
+  std::vector<std::size_t> content;
+  // Indices of the taps whose channel means and standard deviations the style distance compares.
+  std::vector<std::size_t> style;
+};
+
 class Backbone {
  public:
   virtual ~Backbone() = default;
@@ -30,6 +39,11 @@ class Backbone {
   // True only for the backbone whose numbers reproduce the paper.
   virtual bool reproduces_paper() const = 0;
   virtual Features encode(const at::Tensor& image) = 0;
+  // encode(), and the taps of tap_layout() from the same pass: vgg relu1_1, relu2_1, relu3_1, relu4_1 (content
+  // distance on relu4_1, style distance on all four: the AdaIN paper's losses); pyramid its levels (both distances
+  // on all of them).
+  virtual Features encode_with_taps(const at::Tensor& image, std::vector<at::Tensor>& taps) = 0;
+  virtual TapLayout tap_layout() const = 0;
   // 1x3xHxW; not clamped (callers clamp to [0,1] when they save). The size may differ from the encoded image's by
   // the backbone's rounding (VGG: pooling with ceil_mode); callers crop or resize to the content's size.
   virtual at::Tensor decode(const Features& features) = 0;

@@ -85,6 +85,22 @@ class PyramidBackbone : public Backbone {
     return features;
   }
 
+  Features encode_with_taps(const at::Tensor& image, std::vector<at::Tensor>& taps) override {
+    Features features = encode(image);
+    taps = features.levels;
+    return features;
+  }
+
+  TapLayout tap_layout() const override {
+    TapLayout layout;
+    for (int level = 0; level <= levels_; ++level) {
+      layout.names.push_back(level < levels_ ? concat("band_", level) : std::string("residual"));
+      layout.content.push_back(static_cast<std::size_t>(level));
+      layout.style.push_back(static_cast<std::size_t>(level));
+    }
+    return layout;
+  }
+
   at::Tensor decode(const Features& features) override {
     if (features.levels.size() != static_cast<std::size_t>(levels_) + 1) {
       throw Error(concat("pyramid backbone: expected ", levels_ + 1, " feature levels, got ", features.levels.size()));

@@ -18,6 +18,9 @@
 // (~1e-6), at the image's own size.
 //
 // AdaIN then acts per band and channel, and the strength map is computed at every level's size.
+// Perceptual scores (Backbone::tap_layout) read every level, named band_0 .. band_<levels-1>, residual, for both the
+// content and the style distance: a stand-in for VGG's relu4_1 / relu1_1..relu4_1 that measures colour and per-scale
+// contrast, not the paper's perceptual features.
 #pragma once
 
 #include <memory>

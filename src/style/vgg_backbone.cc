@@ -29,6 +29,10 @@ class VggBackbone : public Backbone {
   bool reproduces_paper() const override { return true; }
 
   Features encode(const at::Tensor& image) override { return {{encoder_.forward(image)}}; }
+  Features encode_with_taps(const at::Tensor& image, std::vector<at::Tensor>& taps) override {
+    return {{encoder_.forward_with_taps(image, vgg_style_tap_modules(), taps)}};
+  }
+  TapLayout tap_layout() const override { return vgg_tap_layout(); }
 
   at::Tensor decode(const Features& features) override {
     if (features.levels.size() != 1) {
@@ -56,6 +60,10 @@ class VggBackbone : public Backbone {
 };
 
 }  // namespace
+
+TapLayout vgg_tap_layout() {
+  return {vgg_style_tap_names(), {3}, {0, 1, 2, 3}};
+}
 
 std::unique_ptr<Backbone> make_vgg_backbone(const VggBackboneConfig& config) {
   if (config.precision == Precision::kBFloat16 && !bf16_is_native()) {

@@ -22,6 +22,10 @@ struct VggBackboneConfig {
   Precision precision = Precision::kFloat32;
 };
 
+// The taps of the VGG encoder for perceptual scores: relu1_1, relu2_1, relu3_1, relu4_1; the content distance on
+// relu4_1, the style distance on all four (the AdaIN paper's content and style losses).
+TapLayout vgg_tap_layout();
+
 // Reads and checks both files (InputError naming the file and every key/shape difference), hashes them for
 // describe(), and warns if bf16 is asked for on a CPU without fast bf16 kernels.
 std::unique_ptr<Backbone> make_vgg_backbone(const VggBackboneConfig& config);

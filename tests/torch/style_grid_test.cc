@@ -3,13 +3,11 @@
 // alpha channel, and the command's usage errors.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -22,7 +20,9 @@ namespace depthstyle {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::line_count;
 using testing::run_cli;
+using testing::spawn_cli;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -37,21 +37,7 @@ nlohmann::json results_of(const fs::path& run_dir) {
 
 // Every file under the run folder's output subfolders, by relative path.
 std::map<std::string, std::string> output_files(const fs::path& run_dir) {
-  std::map<std::string, std::string> files;
-  for (const char* folder : {"images", "maps", "inputs", "depth", "figures"}) {
-    if (!fs::exists(run_dir / folder)) continue;
-    for (const auto& entry : fs::recursive_directory_iterator(run_dir / folder)) {
-      if (entry.is_regular_file()) files[fs::relative(entry.path(), run_dir).string()] = read_file(entry.path());
-    }
-  }
-  return files;
-}
-
-std::size_t line_count(const fs::path& path) {
-  std::ifstream in(path);
-  std::size_t lines = 0;
-  for (std::string line; std::getline(in, line);) ++lines;
-  return lines;
+  return testing::files_under(run_dir, {"images", "maps", "inputs", "depth", "figures"});
 }
 
 constexpr const char* kSmallGrid = R"(experiment: style_grid
@@ -112,25 +98,6 @@ TEST(StyleGrid, RunsOnTheSamplesWithRowsFiguresAndCachedDepth) {
   EXPECT_EQ(manifest["backbone"]["type"], "pyramid");
   EXPECT_EQ(manifest["backbone"]["reproduces_paper"], false);
   EXPECT_EQ(manifest["depth_sources"]["aloeL"]["map"]["meaning"], "proximity");
-}
-
-// Starts the CLI without waiting for it; its output goes to /dev/null.
-pid_t spawn_cli(const std::vector<std::string>& arguments, const fs::path& working_directory) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(working_directory.c_str()) != 0) _exit(126);
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    dup2(null, STDERR_FILENO);
-    std::vector<std::string> argv = {DEPTHSTYLE_CLI_PATH};
-    argv.insert(argv.end(), arguments.begin(), arguments.end());
-    std::vector<char*> raw;
-    for (std::string& argument : argv) raw.push_back(argument.data());
-    raw.push_back(nullptr);
-    execv(raw[0], raw.data());
-    _exit(127);
-  }
-  return pid;
 }
 
 TEST(StyleGrid, ResumeAfterAKillProducesByteIdenticalFiles) {

@@ -1,0 +1,170 @@
+#include "ablation/ablation_report.h"
+
+#include <cmath>
+
+#include "ablation/ablation_plots.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "report/report.h"
+
+namespace depthstyle {
+namespace {
+
+nlohmann::json number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); }
+
+struct Family {
+  const char* key;
+  const char* heading;
+  const char* definition;
+};
+
+const Family kFamilies[] = {
+    {"depth_agreement", "Depth agreement",
+     "Share of point pairs (clearly ordered in the content's predicted depth) that the depth estimator orders the "
+     "same way on the output; higher = depth better kept. Ties and unknown values count as disagreement, as in "
+     "Table 1's scoring."},
+    {"depth_spearman", "Depth Spearman",
+     "Spearman rank correlation of the estimator's maps for the output and the content on a common grid; "
+     "higher = depth better kept."},
+    {"content_distance", "Content distance",
+     "Mean squared difference of the content taps (VGG: relu4_1) of output and content; lower = closer to the "
+     "content (the AdaIN paper's content loss)."},
+    {"style_distance", "Style distance",
+     "Sum over the style taps (VGG: relu1_1..relu4_1) of the mean squared differences of channel means and standard "
+     "deviations between output and style; lower = closer to the style (the AdaIN paper's style loss)."},
+};
+
+std::size_t score_index(const std::string& key) {
+  for (std::size_t i = 0; i < ablation_scores().size(); ++i) {
+    if (ablation_scores()[i].key == key) return i;
+  }
+  return 0;
+}
+
+ResultTable family_table(const AblationSummary& summary, const std::string& family) {
+  ResultTable table({{"setting", "Setting"},
+                     {"n", "n", ColumnKind::kInteger},
+                     {"mean", "Mean", ColumnKind::kSignificant, 4},
+                     {"lower", "Lower", ColumnKind::kSignificant, 4},
+                     {"upper", "Upper", ColumnKind::kSignificant, 4},
+                     {"near", "Near", ColumnKind::kSignificant, 4},
+                     {"far", "Far", ColumnKind::kSignificant, 4},
+                     {"sources", "Contents x styles"}});
+  for (const SettingSummary& setting : summary.settings) {
+    const MeanEstimate& whole = setting.scores[score_index(family)];
+    table.add_json_row({{"setting", setting.key},
+                        {"n", whole.n},
+                        {"mean", number(whole.mean)},
+                        {"lower", number(whole.lower)},
+                        {"upper", number(whole.upper)},
+                        {"near", number(setting.scores[score_index(family + "_near")].mean)},
+                        {"far", number(setting.scores[score_index(family + "_far")].mean)},
+                        {"sources", concat(setting.contents, " x ", setting.styles)}});
+  }
+  return table;
+}
+
+ResultTable family_comparisons(const AblationSummary& summary, const std::string& family) {
+  ResultTable table({{"setting", "DA-AdaIN"},
+                     {"reference", "AdaIN"},
+                     {"region", "Region"},
+                     {"pairs", "Pairs", ColumnKind::kInteger},
+                     {"mean_difference", "Mean d", ColumnKind::kSignificant, 3},
+                     {"median_difference", "Median d", ColumnKind::kSignificant, 3},
+                     {"signs", "d > 0 / < 0 / = 0"},
+                     {"sign_p", "Sign p", ColumnKind::kSignificant, 2},
+                     {"wilcoxon_p", "Wilcoxon p", ColumnKind::kSignificant, 2},
+                     {"wilcoxon_p_holm", "Holm p", ColumnKind::kSignificant, 2}});
+  for (const PairedComparison& comparison : summary.comparisons) {
+    const AblationScore& score = ablation_scores()[score_index(comparison.score)];
+    if (score.family != family) continue;
+    nlohmann::json row = {{"setting", comparison.setting_key},
+                          {"reference", comparison.reference_key},
+                          {"region", score.region.empty() ? "whole" : score.region},
+                          {"pairs", comparison.pairs}};
+    if (comparison.pairs > 0) {
+      row.update({{"mean_difference", comparison.mean_difference},
+                  {"median_difference", comparison.median_difference},
+                  {"signs", concat(comparison.sign.positive, " / ", comparison.sign.negative, " / ",
+                                   comparison.sign.zeros)},
+                  {"sign_p", comparison.sign.p_value},
+                  {"wilcoxon_p", comparison.wilcoxon.p_value},
+                  {"wilcoxon_p_holm", comparison.wilcoxon_p_holm}});
+    }
+    table.add_json_row(row);
+  }
+  return table;
+}
+
+}  // namespace
+
+std::filesystem::path write_ablation_outputs(const AblationSummary& summary, const AblationReportFacts& facts,
+                                             const std::vector<std::pair<std::string, std::string>>& figures,
+                                             const std::filesystem::path& dir) {
+  const ResultTable settings = setting_summary_table(summary);
+  const ResultTable comparisons = paired_comparison_table(summary);
+  write_file_atomically(dir / "summary.csv", settings.to_csv());
+  write_file_atomically(dir / "summary.json", settings.to_json().dump(2) + "\n");
+  write_file_atomically(dir / "comparisons.csv", comparisons.to_csv());
+  write_file_atomically(dir / "comparisons.json", comparisons.to_json().dump(2) + "\n");
+  const std::vector<AblationPlot> plots = ablation_plots(summary);
+  for (const AblationPlot& plot : plots) write_file_atomically(dir / plot.path, plot.svg);
+
+  Report report(facts.title);
+  if (!facts.backbone_reproduces_paper) {
+    report.add_paragraph("The outputs were made with the " + facts.backbone +
+                         ": the numbers show what the strength map does to this stand-in, not to the paper's method.");
+  }
+  if (facts.score_network_stand_in) {
+    report.add_paragraph("Content and style distances are taken on " + facts.score_network +
+                         ", not on VGG: they measure colour and per-scale contrast (give scores.vgg_encoder for the "
+                         "paper's perceptual features).");
+  }
+  std::int64_t cells = 0, failed = 0;
+  for (const SettingSummary& setting : summary.settings) {
+    cells += setting.cells;
+    failed += setting.failed;
+  }
+  std::vector<std::pair<std::string, std::string>> facts_list = {
+      {"backbone", facts.backbone},
+      {"score network", facts.score_network},
+      {"depth estimator", concat(facts.depth_estimator, "; ", facts.depth_pairs, " point pairs per content, rank gap >= ",
+                                 format_number(facts.depth_min_rank_gap))},
+      {"cells", concat(cells - failed, " ok, ", failed, " failed, in ", summary.settings.size(), " settings")},
+      {"intervals", concat("Student t, ", format_number(100 * summary.options.confidence),
+                           "%, over the content/style pairs taken as independent (pairs sharing a content or a style "
+                           "are not: read the intervals as optimistic when few contents or styles are crossed)")},
+      {"paired tests", concat("d = DA-AdaIN - AdaIN per content/style pair; sign test and Wilcoxon signed-rank (exact "
+                              "for <= 50 nonzero untied differences), ",
+                              summary.options.alternative, "; Holm over the comparisons of each score")},
+      {"near / far", "halves of each content split at the median of the proximity the strength map is computed from "
+                     "(the same cells for every beta and eps; AdaIN cells use the content's first depth source)"}};
+  if (!facts.provenance.empty()) facts_list.emplace_back("run", facts.provenance);
+  report.add_facts(facts_list);
+  for (const std::string& warning : summary.warnings) report.add_paragraph("Warning: " + warning);
+
+  for (const Family& family : kFamilies) {
+    report.add_heading(family.heading);
+    report.add_paragraph(family.definition);
+    report.add_table(family_table(summary, family.key));
+    const ResultTable paired = family_comparisons(summary, family.key);
+    if (paired.row_count() > 0) report.add_table(paired);
+    for (const AblationPlot& plot : plots) {
+      if (plot.path.rfind(concat("plots/", family.key, "_"), 0) == 0) report.add_figure(plot.path, plot.caption);
+    }
+  }
+  report.add_heading("Trade-off");
+  for (const AblationPlot& plot : plots) {
+    if (plot.path.rfind("plots/tradeoff", 0) == 0) report.add_figure(plot.path, plot.caption);
+  }
+  if (!figures.empty()) {
+    report.add_heading("Figures");
+    for (const auto& [path, caption] : figures) report.add_figure(path, caption);
+  }
+  report.add_paragraph("Every cell with its scores: results.csv; every setting and score: summary.csv; every paired "
+                       "comparison: comparisons.csv.");
+  return report.write(dir, "report");
+}
+
+}  // namespace depthstyle
