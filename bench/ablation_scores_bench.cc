@@ -1,15 +1,19 @@
 // What scoring every output costs a style grid: the same grid run by the grid runner (grid/style_grid_run.h) with
-// scores.enabled false and true, each round in fresh run folders, alternating, so both see the same machine load.
+// scores.enabled false and true (and, with --score-side, true at scores.side = that), each round in fresh run
+// folders, alternating, so all kinds see the same machine load.
 // Both runs do everything a grid does (read and size the images, encode, depth steps, render, save PNGs, record
 // units); the scored run also reads each output back and scores it (scores/grid_scores.h). Goal: at most 30% more.
 //
-//   build/bench/ablation_scores_bench [--side 256] [--rounds 3] [--threads 0] [--pairs 1000]
+//   build/bench/ablation_scores_bench [--side 256] [--score-side 0] [--rounds 3] [--threads 0] [--pairs 1000]
 //                                     [--backbone pyramid | --backbone vgg --encoder F --decoder F]
 //                                     [--score-encoder F]   (VGG taps for the scores with the pyramid backbone)
 //
 // The grid: aloeL.jpg with its real disparity (aloeGT.png) and starry_night.jpg at `side` px, AdaIN and DA-AdaIN
 // with 6 betas x 2 epsilons (13 cells), as an ablation sweeps. Prints the wall and CPU time of each round, the
 // fastest of each kind, the overhead, and where the scored run spends its time (sums of the rows' seconds_* fields).
+// --score-side s: a third kind scores at a smaller side of s px (scores.side; outputs, content and style shrunk by
+// area averaging), e.g. --side 512 --score-side 256: pictures at the port's default size, judged at the AdaIN
+// losses' training size.
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,6 +38,7 @@ namespace {
 
 struct Options {
   int side = 256;
+  int score_side = 0;  // 0: no third kind
   int rounds = 3;
   int threads = 0;
   int pairs = 1000;
@@ -48,6 +53,7 @@ Options parse(int argc, char** argv) {
     if (i + 1 >= argc) throw UsageError(concat("ablation_scores_bench: ", flag, " needs a value"));
     const std::string value = argv[++i];
     if (flag == "--side") options.side = std::stoi(value);
+    else if (flag == "--score-side") options.score_side = std::stoi(value);
     else if (flag == "--rounds") options.rounds = std::stoi(value);
     else if (flag == "--threads") options.threads = std::stoi(value);
     else if (flag == "--pairs") options.pairs = std::stoi(value);
@@ -60,7 +66,8 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-StyleGridOptions grid_options(const Options& options, bool scores) {
+// `score_side` < 0: no scores; else scores at that scores.side.
+StyleGridOptions grid_options(const Options& options, int score_side) {
   const std::filesystem::path cache = default_cache_dir();
   StyleGridOptions grid;
   StyleGridContent content;
@@ -78,7 +85,8 @@ StyleGridOptions grid_options(const Options& options, bool scores) {
   grid.style_sizes = {options.side};
   grid.backbone = options.backbone;
   grid.figures.layout = "none";
-  grid.scores.enabled = scores;
+  grid.scores.enabled = score_side >= 0;
+  grid.scores.side = std::max(0, score_side);
   grid.scores.depth_pairs = options.pairs;
   grid.scores.vgg_encoder = options.score_encoder;
   complete_style_grid(grid);
@@ -93,10 +101,12 @@ struct Measured {
   StyleGridResults results;
 };
 
-Measured run_grid(const Options& options, bool scores, const std::filesystem::path& root, int round, int threads) {
+constexpr int kNoScores = -1;
+
+Measured run_grid(const Options& options, int score_side, const std::filesystem::path& root, int round, int threads) {
   CommonOptions common;
   common.experiment = "style_grid";
-  common.name = concat(scores ? "scored" : "plain", "-", round);
+  common.name = concat(score_side < 0 ? "plain" : concat("scored-at-", score_side), "-", round);
   common.threads = threads;
   RunStart start;
   start.output_root = root;
@@ -108,7 +118,7 @@ Measured run_grid(const Options& options, bool scores, const std::filesystem::pa
   const auto wall = std::chrono::steady_clock::now();
   const std::clock_t cpu = std::clock();
   Measured measured;
-  measured.results = run_style_grid_cells(grid_options(options, scores), context);
+  measured.results = run_style_grid_cells(grid_options(options, score_side), context);
   measured.cpu = static_cast<double>(std::clock() - cpu) / CLOCKS_PER_SEC;
   measured.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
   record.finish("succeeded");
@@ -128,34 +138,48 @@ int run(int argc, char** argv) {
   set_progress_quiet(true);
   const std::filesystem::path root =
       std::filesystem::temp_directory_path() / concat("depthstyle-ablation-bench-", ::getpid());
-  std::printf("backbone %s, content and style %d px, 13 cells, %d threads, %d depth pairs%s; load average %s\n",
+  const std::string also = options.score_side > 0 ? concat(", also scored at side ", options.score_side) : "";
+  std::printf("backbone %s, content and style %d px, 13 cells, %d threads, %d depth pairs%s%s; load average %s\n",
               options.backbone.type.c_str(), options.side, threads, options.pairs,
-              options.score_encoder.empty() ? "" : ", VGG score encoder", load_average().c_str());
-  run_grid(options, false, root, 0, threads);  // warm-up: page cache, allocator, oneDNN primitives
-  std::vector<double> plain_wall, plain_cpu, scored_wall, scored_cpu;
-  Measured scored;
+              options.score_encoder.empty() ? "" : ", VGG score encoder", also.c_str(), load_average().c_str());
+  run_grid(options, kNoScores, root, 0, threads);  // warm-up: page cache, allocator, oneDNN primitives
+  struct Kind {
+    std::string name;
+    int score_side;
+    std::vector<double> wall, cpu;
+    Measured last;
+  };
+  std::vector<Kind> kinds = {{"grid", kNoScores, {}, {}, {}}, {"with scores", 0, {}, {}, {}}};
+  if (options.score_side > 0) {
+    kinds.push_back({concat("with scores at side ", options.score_side), options.score_side, {}, {}, {}});
+  }
   for (int round = 1; round <= options.rounds; ++round) {
-    const Measured plain = run_grid(options, false, root, round, threads);
-    scored = run_grid(options, true, root, round, threads);
-    plain_wall.push_back(plain.wall);
-    plain_cpu.push_back(plain.cpu);
-    scored_wall.push_back(scored.wall);
-    scored_cpu.push_back(scored.cpu);
-    std::printf("round %d: grid %.3f s wall / %.3f s CPU, grid with scores %.3f s wall / %.3f s CPU\n", round,
-                plain.wall, plain.cpu, scored.wall, scored.cpu);
+    std::printf("round %d:", round);
+    for (Kind& kind : kinds) {
+      kind.last = run_grid(options, kind.score_side, root, round, threads);
+      kind.wall.push_back(kind.last.wall);
+      kind.cpu.push_back(kind.last.cpu);
+      std::printf(" %s %.3f s wall / %.3f s CPU;", kind.name.c_str(), kind.last.wall, kind.last.cpu);
+    }
+    std::printf("\n");
+    std::fflush(stdout);
   }
   std::filesystem::remove_all(root);
   std::printf("load average at the end %s\n", load_average().c_str());
   const auto best = [](const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); };
-  std::printf("fastest: grid %.3f s wall / %.3f s CPU, with scores %.3f s wall / %.3f s CPU\n", best(plain_wall),
-              best(plain_cpu), best(scored_wall), best(scored_cpu));
-  std::printf("scores add %.0f%% (wall), %.0f%% (CPU); goal <= 30%%\n",
-              100 * (best(scored_wall) / best(plain_wall) - 1), 100 * (best(scored_cpu) / best(plain_cpu) - 1));
-  const std::vector<nlohmann::json>& rows = scored.results.rows;
-  std::printf("last scored run, wall sums over its cells: shared per pair %.3f s (once), cells %.3f s, scores %.3f s "
-              "(scores / cells %.2f)\n",
-              rows.empty() ? 0.0 : rows.front().value("seconds_pair", 0.0), sum_of(rows, "seconds_cell"),
-              sum_of(rows, "seconds_scores"), sum_of(rows, "seconds_scores") / sum_of(rows, "seconds_cell"));
+  const Kind& plain = kinds.front();
+  std::printf("fastest: grid %.3f s wall / %.3f s CPU\n", best(plain.wall), best(plain.cpu));
+  for (std::size_t i = 1; i < kinds.size(); ++i) {
+    const Kind& kind = kinds[i];
+    std::printf("%s: fastest %.3f s wall / %.3f s CPU; scores add %.0f%% (wall), %.0f%% (CPU); goal <= 30%%\n",
+                kind.name.c_str(), best(kind.wall), best(kind.cpu), 100 * (best(kind.wall) / best(plain.wall) - 1),
+                100 * (best(kind.cpu) / best(plain.cpu) - 1));
+    const std::vector<nlohmann::json>& rows = kind.last.results.rows;
+    std::printf("  last run, wall sums over its cells: shared per pair %.3f s (once), cells %.3f s, scores %.3f s "
+                "(scores / cells %.2f)\n",
+                rows.empty() ? 0.0 : rows.front().value("seconds_pair", 0.0), sum_of(rows, "seconds_cell"),
+                sum_of(rows, "seconds_scores"), sum_of(rows, "seconds_scores") / sum_of(rows, "seconds_cell"));
+  }
   return 0;
 }
 

@@ -229,9 +229,12 @@ class StyleGridRun {
     sized.sized = size_image(content.image, {content_size, options_.crop});
     const std::string picture = concat("inputs/content=", entry.name, ",content_size=", content_size, ".png");
     save_image(dir_ / picture, sized.sized.rgb);
+    // The score taps come with this pass when the content is scored at this size; else prepare_content encodes the
+    // shrunk content (scores.side).
     std::vector<at::Tensor> taps;
-    sized.features = scorer_ ? scorer_->network().encode(tensor_from_image(sized.sized.rgb), taps)
-                             : backbone_->encode(tensor_from_image(sized.sized.rgb));
+    sized.features = scored_at_own_size(sized.sized.rgb)
+                         ? scorer_->network().encode(tensor_from_image(sized.sized.rgb), taps)
+                         : backbone_->encode(tensor_from_image(sized.sized.rgb));
     std::map<std::string, cv::Mat> proximities;
     for (const auto& [source, depth] : content.depth) {
       const cv::Mat proximity = proximity_of_sized_content(depth, sized.sized);
@@ -253,6 +256,10 @@ class StyleGridRun {
     return sized;
   }
 
+  bool scored_at_own_size(const cv::Mat& rgb) const {
+    return scorer_ && scorer_->scoring_size(rgb.size()) == rgb.size();
+  }
+
   // The style group at `style_size`, shared by every content unless colours are matched to each content.
   const SizedStyles& styles_for(std::size_t style_index, int style_size, const SizedContent& content) {
     const std::pair<std::size_t, int> key(style_index, style_size);
@@ -268,13 +275,12 @@ class StyleGridRun {
       cv::Mat rgb = size_image(load_image(path), {style_size, options_.crop}).rgb;
       save_image(dir_ / concat("inputs/style=", entry.name, ",style_size=", style_size, ",image=", i + 1, ".png"), rgb);
       if (options_.preserve_color) rgb = match_color_statistics(rgb, content.sized.rgb, path.string(), "content");
-      if (scorer_ && entry.images.size() == 1) {
-        std::vector<at::Tensor> taps;
-        styles.features.push_back(scorer_->network().encode(tensor_from_image(rgb), taps));
-        styles.score_statistics = scorer_->style_statistics_of(rgb, taps);
-      } else {
-        styles.features.push_back(backbone_->encode(tensor_from_image(rgb)));
-      }
+      std::vector<at::Tensor> taps;
+      const bool scored = scorer_ && entry.images.size() == 1;
+      styles.features.push_back(scored && scored_at_own_size(rgb)
+                                    ? scorer_->network().encode(tensor_from_image(rgb), taps)
+                                    : backbone_->encode(tensor_from_image(rgb)));
+      if (scored) styles.score_statistics = scorer_->style_statistics_of(rgb, taps);
     }
     style_cache_[key] = std::move(styles);
     return style_cache_[key];

@@ -122,18 +122,19 @@ class GridScorer {
   };
 
   // `rgb`: the sized content as saved at `picture` (relative to the run folder; CV_32FC3); `taps`: all score taps of
-  // the sized content (used as they are when the scoring size is the content's; else the shrunk content is encoded
-  // once here); `proximity`: per depth source, the sized content's proximity (bigger = nearer, NaN unknown).
+  // the sized content (used when the scoring size is the content's; else the shrunk content is encoded once here and
+  // `taps` may be empty); `proximity`: per depth source, the sized content's proximity (bigger = nearer, NaN unknown).
   Content prepare_content(const std::string& name, int content_size, const cv::Mat& rgb, const std::string& picture,
                           const std::vector<at::Tensor>& taps, const std::map<std::string, cv::Mat>& proximity);
 
   // The style statistics the style distance compares with, of a style image `rgb` (CV_32FC3) whose score taps are
-  // `taps`: from those taps when the scoring size is the image's, else from one pass over the shrunk image.
+  // `taps`: from those taps when the scoring size is the image's, else from one pass over the shrunk image (`taps` may
+  // then be empty).
   StyleStatistics style_statistics_of(const cv::Mat& rgb, const std::vector<at::Tensor>& taps);
 
   // The score fields of an output's row (keys of grid_score_columns). `output`: the saved output read back (CV_32FC3,
-  // the content's size; shrunk to the scoring size here); `picture` its path relative to the run folder; `style` null for style groups of several
-  // images; `regions_depth` "" for no near/far split.
+  // the content's size; shrunk to the scoring size here; Error for another size); `picture` its path relative to the
+  // run folder; `style` null for style groups of several images; `regions_depth` "" for no near/far split.
   nlohmann::json score(const cv::Mat& output, const std::string& picture, const Content& content,
                        const StyleStatistics* style, const std::string& regions_depth);
 

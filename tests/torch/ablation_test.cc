@@ -239,7 +239,9 @@ TEST(Ablation, ConfigErrorsNameTheirKeys) {
   EXPECT_TRUE(contains(result.output, "'summary.confidence': 1 is out of range")) << result.output;
   result = run_config(base + "scores: {side: -1}\n");
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_TRUE(contains(result.output, "bad.yaml:6:16: 'scores.side': -1 is out of range: expected an integer in [0, 16384]")) << result.output;
+  EXPECT_TRUE(contains(result.output, "bad.yaml:6:16: 'scores.side': -1 is out of range: expected an integer in "
+                                      "[0, 16384]"))
+      << result.output;
   EXPECT_FALSE(fs::exists(dir / "runs"));
 }
 
