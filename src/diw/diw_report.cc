@@ -56,7 +56,7 @@ ResultTable diw_results_table(const DiwResults& results, const DiwReportInfo& in
                      {"difference", "Difference to paper", ColumnKind::kNumber, 3},
                      {"only_best_correct", "Only best correct", ColumnKind::kInteger},
                      {"only_this_correct", "Only this correct", ColumnKind::kInteger},
-                     {"mcnemar_p", "McNemar p vs best", ColumnKind::kSignificant, 2}});
+                     {"mcnemar_p", "McNemar p vs best", ColumnKind::kPValue, 2}});
   for (std::size_t index = 0; index < results.models.size(); ++index) {
     const DiwModelResult& model = results.models[index];
     const PaperTable1Row* paper = paper_row_of(info, model.name);

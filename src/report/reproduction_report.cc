@@ -123,7 +123,7 @@ void add_diw_run(Report& report, const FinishedRun& run, const std::filesystem::
                      {"accuracy_high", "95% CI high", ColumnKind::kNumber, 3},
                      {"paper_model", "Paper row"},
                      {"paper_accuracy", "Paper (DIW test)", ColumnKind::kNumber, 2},
-                     {"mcnemar_p", "McNemar p vs best", ColumnKind::kSignificant, 2}});
+                     {"mcnemar_p", "McNemar p vs best", ColumnKind::kPValue, 2}});
   std::vector<std::string> ran, not_run;
   for (const nlohmann::json& row : rows) {
     table.add_json_row(row);

@@ -18,7 +18,7 @@ std::string full_precision_text(const Cell& cell) {
 
 bool is_numeric(ColumnKind kind) {
   return kind == ColumnKind::kInteger || kind == ColumnKind::kNumber || kind == ColumnKind::kPercent ||
-         kind == ColumnKind::kSignificant;
+         kind == ColumnKind::kSignificant || kind == ColumnKind::kPValue;
 }
 
 std::string markdown_escape(const std::string& text) {
@@ -87,8 +87,10 @@ std::string ResultTable::display_text(const Column& column, const Cell& cell) co
     if (!std::isfinite(*number)) return "–";
     char text[64];
     const int digits = column.decimals;
+    if (column.kind == ColumnKind::kPValue && *number == 0) return "< 1e-300";
+    const bool significant = column.kind == ColumnKind::kSignificant || column.kind == ColumnKind::kPValue;
     if (column.kind == ColumnKind::kPercent) std::snprintf(text, sizeof text, "%.*f%%", digits, 100 * *number);
-    else if (column.kind == ColumnKind::kSignificant) std::snprintf(text, sizeof text, "%.*g", digits, *number);
+    else if (significant) std::snprintf(text, sizeof text, "%.*g", digits, *number);
     else std::snprintf(text, sizeof text, "%.*f", digits, *number);
     return text;
   }

@@ -20,6 +20,8 @@ enum class ColumnKind {
                  // at full precision in CSV/JSON
   kSignificant,  // a number shown with `decimals` significant digits in Markdown/HTML (p-values: "0.0026",
                  // "3.1e-12"); full precision in CSV/JSON
+  kPValue,       // kSignificant for p-values: an exact p that underflowed a double (stored as 0; no exact test
+                 // gives 0) reads "< 1e-300" in Markdown/HTML instead of a false "0"
 };
 
 struct Column {

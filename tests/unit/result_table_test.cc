@@ -67,6 +67,18 @@ TEST(ResultTable, PercentAndSignificantDigitsOnlyChangeTheDisplay) {
   EXPECT_NE(table.to_html().find("<td class=\"number\">57.5%</td>"), std::string::npos);
 }
 
+TEST(ResultTable, AnUnderflowedPValueReadsAsABoundNotZero) {
+  ResultTable table({{"p", "p", ColumnKind::kPValue, 2}, {"distance", "d", ColumnKind::kSignificant, 2}});
+  table.add_row({0.0, 0.0});
+  table.add_row({2.3e-131, 0.5});
+  EXPECT_EQ(table.to_markdown(),
+            "| p | d |\n"
+            "| ---: | ---: |\n"
+            "| < 1e-300 | 0 |\n"
+            "| 2.3e-131 | 0.5 |\n");
+  EXPECT_EQ(table.to_csv(), "p,distance\n0,0\n2.3e-131,0.5\n");
+}
+
 TEST(Report, MarkdownAndHtmlCarryTheSameBlocks) {
   Report report("Demo <report>");
   report.add_heading("Results");
