@@ -33,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_main.h"
+#include "bench_timing.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/process.h"
@@ -49,6 +50,11 @@
 namespace {
 
 using depthstyle::concat;
+using depthstyle::cpu_seconds;
+using depthstyle::median;
+using depthstyle::minimum;
+using depthstyle::Timing;
+using depthstyle::wall_seconds;
 namespace fs = std::filesystem;
 
 struct Options {
@@ -89,28 +95,6 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-struct Timing {
-  std::vector<double> wall, cpu;
-  void append(const Timing& other) {
-    wall.insert(wall.end(), other.wall.begin(), other.wall.end());
-    cpu.insert(cpu.end(), other.cpu.begin(), other.cpu.end());
-  }
-};
-
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-double minimum(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
 
 at::Tensor read_npy(const fs::path& path) {
   return depthstyle::tensor_from_image(depthstyle::parse_npy(depthstyle::read_file(path), path.string()));

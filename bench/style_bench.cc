@@ -28,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_timing.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/process.h"
@@ -42,6 +43,11 @@
 namespace {
 
 using depthstyle::concat;
+using depthstyle::cpu_seconds;
+using depthstyle::median;
+using depthstyle::minimum;
+using depthstyle::Timing;
+using depthstyle::wall_seconds;
 namespace fs = std::filesystem;
 
 struct ImageSize {
@@ -95,29 +101,6 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-// Wall-clock and process CPU seconds of one run.
-struct Timing {
-  std::vector<double> wall, cpu;
-  void append(const Timing& other) {
-    wall.insert(wall.end(), other.wall.begin(), other.wall.end());
-    cpu.insert(cpu.end(), other.cpu.begin(), other.cpu.end());
-  }
-};
-
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-double minimum(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
 // VmHWM, this process's own peak: ru_maxrss would start at the parent's peak in a posix_spawn'ed child (Linux
 // carries the maximum across execve).
 long peak_rss_kib() {

@@ -14,17 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "core/error.h"
 #include "core/runtime.h"
 #include "nets/winograd_conv.h"
 
 namespace {
 
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
+using depthstyle::cpu_seconds;
 
 struct Shape {
   const char* layers;
