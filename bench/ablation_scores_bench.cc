@@ -28,7 +28,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/progress.h"
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 #include "core/text.h"
 #include "data/sample_fetch.h"
 #include "grid/style_grid_run.h"

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 
 namespace depthstyle {
 

@@ -19,7 +19,7 @@
 #include "bench_main.h"
 #include "core/error.h"
 #include "core/progress.h"
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 #include "core/text.h"
 #include "depth/depth_estimator.h"
 #include "diw/diw_predict.h"

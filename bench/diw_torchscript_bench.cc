@@ -26,7 +26,7 @@
 #include "bench_main.h"
 #include "core/error.h"
 #include "core/progress.h"
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 #include "core/text.h"
 #include "depth/depth_estimator.h"
 #include "depth/preprocessing.h"
@@ -34,7 +34,7 @@
 #include "diw/diw_results.h"
 #include "diw/synthetic_set.h"
 #include "io/image.h"
-#include "io/tensor_image.h"
+#include "tensor/tensor_image.h"
 
 namespace depthstyle {
 namespace {

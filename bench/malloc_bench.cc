@@ -17,7 +17,7 @@
 
 #include "core/error.h"
 #include "core/process.h"
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 #include "core/text.h"
 
 namespace {

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "core/atomic_file.h"
-#include "io/study_answers_csv.h"
+#include "survey/answers_csv.h"
 #include "report/study_report.h"
 #include "stats/cluster_bootstrap.h"
 #include "stats/study_analysis.h"

@@ -28,7 +28,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/process.h"
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 #include "core/text.h"
 #include "data/sample_fetch.h"
 #include "style/backbone_factory.h"

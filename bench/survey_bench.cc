@@ -33,11 +33,11 @@
 #include "core/error.h"
 #include "db/sqlite.h"
 #include "survey/invitations.h"
-#include "survey/scripted_respondent.h"
-#include "survey/serve_process.h"
+#include "support/scripted_respondent.h"
+#include "support/serve_process.h"
 #include "survey/study_create.h"
 #include "survey/study_database.h"
-#include "survey/synthetic_grid_run.h"
+#include "support/synthetic_grid_run.h"
 
 namespace depthstyle {
 namespace {

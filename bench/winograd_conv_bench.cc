@@ -16,7 +16,7 @@
 
 #include "bench_timing.h"
 #include "core/error.h"
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 #include "nets/winograd_conv.h"
 
 namespace {

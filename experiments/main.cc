@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "core/error.h"
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 #include "core/text.h"
 
 namespace {

@@ -1,11 +1,11 @@
-// `depthstyle report FOLDER... -o DIR`: the reproduction report (report/reproduction_report.h) from finished runs
+// `depthstyle report FOLDER... -o DIR`: the reproduction report (paper/reproduction_report.h) from finished runs
 // and study folders, reading only their stored results. A paper run folder stands for all of its steps.
 #include <cstdio>
 
 #include "cli_options.h"
 #include "commands.h"
 #include "core/error.h"
-#include "report/reproduction_report.h"
+#include "paper/reproduction_report.h"
 
 namespace depthstyle {
 

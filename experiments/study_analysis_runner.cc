@@ -6,7 +6,7 @@
 #include "core/seeds.h"
 #include "core/sha256.h"
 #include "experiment_table.h"
-#include "io/study_answers_csv.h"
+#include "survey/answers_csv.h"
 #include "report/study_report.h"
 #include "stats/study_analysis.h"
 

@@ -4,7 +4,7 @@
 #include "cli_options.h"
 #include "commands.h"
 #include "core/error.h"
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 #include "core/text.h"
 #include "style/single_stylization.h"
 

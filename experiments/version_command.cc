@@ -3,7 +3,7 @@
 #include "cli_options.h"
 #include "commands.h"
 #include "core/build_info.h"
-#include "core/versions.h"
+#include "run/versions.h"
 
 namespace depthstyle {
 

@@ -4,7 +4,7 @@
 
 #include "cli_options.h"
 #include "commands.h"
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 #include "nets/weight_layout.h"
 
 namespace depthstyle {

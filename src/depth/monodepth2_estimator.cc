@@ -7,8 +7,8 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "depth/network_estimator.h"
-#include "io/checkpoint.h"
-#include "io/tensor_image.h"
+#include "tensor/checkpoint.h"
+#include "tensor/tensor_image.h"
 #include "nets/monodepth2.h"
 
 namespace depthstyle {

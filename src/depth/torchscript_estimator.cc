@@ -1,4 +1,4 @@
-// With io/checkpoint_torchscript.cc, one of the two translation units that include LibTorch's JIT (~11 s to compile).
+// With tensor/checkpoint_torchscript.cc, one of the two translation units that include LibTorch's JIT (~11 s to compile).
 #include "depth/torchscript_estimator.h"
 
 #include <torch/script.h>

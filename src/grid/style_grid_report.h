@@ -16,7 +16,7 @@
 //   compare layout       figures/compare.png: a column per content/style pair; rows content, style, one row per
 //                        setting (AdaIN, DA-AdaIN, ...), the proximity and strength maps: Fig. 6
 //   figures.json         {"title", "backbone": {"label", "reproduces_paper", ...}, "figures": [{"file", "caption"}]}:
-//                        the sheets in report order, for reports that gather several runs (report/reproduction_report.h)
+//                        the sheets in report order, for reports that gather several runs (paper/reproduction_report.h)
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -14,7 +14,7 @@
 #include "grid/style_grid_cells.h"
 #include "grid/style_grid_report.h"
 #include "io/image.h"
-#include "io/tensor_image.h"
+#include "tensor/tensor_image.h"
 #include "report/depth_preview.h"
 #include "report/style_previews.h"
 #include "style/color_preservation.h"

@@ -36,7 +36,7 @@
 #include <string>
 #include <vector>
 
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 #include "nets/folded_conv.h"
 #include "nets/resnet.h"
 #include "nets/weight_layout.h"

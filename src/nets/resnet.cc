@@ -3,7 +3,7 @@
 #include <ATen/ATen.h>
 
 #include "core/error.h"
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 
 namespace depthstyle {
 namespace {

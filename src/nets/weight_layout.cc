@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 
 namespace depthstyle {
 

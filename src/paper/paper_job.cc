@@ -14,7 +14,7 @@
 #include "core/text.h"
 #include "data/sample_fetch.h"
 #include "diw/middlebury_set.h"
-#include "report/reproduction_report.h"
+#include "paper/reproduction_report.h"
 #include "run/run_experiment.h"
 #include "survey/study_create.h"
 #include "survey/study_database.h"

@@ -1,5 +1,5 @@
 // experiment: paper — the main job (configs/paper.yaml): the whole reproduction as a chain of steps, each a sub-run
-// inside the paper run's folder, then the reproduction report (report/reproduction_report.h) over all of them.
+// inside the paper run's folder, then the reproduction report (paper/reproduction_report.h) over all of them.
 //
 // A step is one of
 //   run                 `depthstyle run CONFIG` (any experiment: diw_eval, style_grid, study_analysis, ...) into

@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/log.h"
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 #include "core/text.h"
 
 namespace depthstyle {

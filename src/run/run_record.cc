@@ -14,7 +14,7 @@
 #include "core/log.h"
 #include "core/sha256.h"
 #include "core/text.h"
-#include "core/versions.h"
+#include "run/versions.h"
 
 namespace depthstyle {
 namespace {

@@ -12,7 +12,7 @@
 #include "core/text.h"
 #include "depth/resampling.h"
 #include "io/image.h"
-#include "io/tensor_image.h"
+#include "tensor/tensor_image.h"
 #include "style/depth_source.h"
 
 namespace depthstyle {

@@ -3,7 +3,7 @@
 #include "core/error.h"
 #include "core/sha256.h"
 #include "core/text.h"
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 #include "nets/vgg_encoder.h"
 #include "style/vgg_backbone.h"
 

@@ -1,6 +1,6 @@
 // The in-memory model of a pairwise (two-alternative forced choice) user study: one record per answer. The survey
 // database fills it, and so does the long CSV that `survey export` writes and external platforms provide
-// (io/study_answers_csv.h). The analysis (stats/study_analysis.h) reads only this model.
+// (survey/answers_csv.h). The analysis (stats/study_analysis.h) reads only this model.
 //
 // Conventions: a respondent answers each trial once; a trial shows one item ("pair": the same content and style
 // rendered by two methods) with one method on each side. A sentinel trial has an answer every attentive respondent

@@ -3,7 +3,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/text.h"
-#include "io/tensor_image.h"
+#include "tensor/tensor_image.h"
 #include "style/color_preservation.h"
 #include "style/strength_map.h"
 

@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "io/tensor_image.h"
+#include "tensor/tensor_image.h"
 #include "style/adain.h"
 
 namespace depthstyle {

@@ -3,7 +3,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/sha256.h"
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 #include "nets/adain_decoder.h"
 #include "nets/vgg_encoder.h"
 

@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "io/csv_reader.h"
-#include "io/study_answers_csv.h"
+#include "survey/answers_csv.h"
 #include "report/result_table.h"
 #include "survey/study_database.h"
 
@@ -86,7 +86,7 @@ Study read_study_answers(SqliteDatabase& database) {
 }
 
 std::string study_answers_csv_text(const Study& study) {
-  // The column keys are io/study_answers_csv.h's, in its documented order (a test holds them equal).
+  // The column keys are survey/answers_csv.h's, in its documented order (a test holds them equal).
   ResultTable table({{"respondent", "Respondent"},
                      {"trial", "Trial"},
                      {"pair", "Pair"},

@@ -1,6 +1,6 @@
 // A study database's answers in and out, through the in-memory study model the analysis reads (stats/study.h):
 //   - read_study_answers: every recorded answer as a Study (what `analyze --db` analyses);
-//   - study_answers_csv_text: a Study as the long answers CSV (io/study_answers_csv.h; what `survey export` writes
+//   - study_answers_csv_text: a Study as the long answers CSV (survey/answers_csv.h; what `survey export` writes
 //     and `analyze ANSWERS.csv` reads back to the same Study);
 //   - import_study_answers: answers collected elsewhere (an external survey platform) in that CSV, checked line by
 //     line against the study and added as imported respondents.
@@ -20,7 +20,7 @@ namespace depthstyle {
 // Answers in respondent order, then trial position. Study::source and each answer's origin name the database.
 Study read_study_answers(SqliteDatabase& database);
 
-// The CSV text: a header with every column of io/study_answers_csv.h (optional ones included), one line per answer.
+// The CSV text: a header with every column of survey/answers_csv.h (optional ones included), one line per answer.
 std::string study_answers_csv_text(const Study& study);
 
 struct ImportSummary {

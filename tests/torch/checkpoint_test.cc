@@ -1,6 +1,6 @@
 // The checkpoint reader on files written by python3-torch 1.13 (tests/fixtures/checkpoints/make_fixtures.py), whose
 // expected names, dtypes, shapes and values the script stored in expected.json; and on damaged copies of them.
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -11,8 +11,8 @@
 #include "depth/resampling.h"
 #include "io/depth_map.h"
 #include "io/image.h"
-#include "io/tensor_image.h"
-#include "test_support.h"
+#include "tensor/tensor_image.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

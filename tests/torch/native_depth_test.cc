@@ -18,15 +18,15 @@
 #include "depth/depth_estimator.h"
 #include "depth/midas_estimator.h"
 #include "depth/monodepth2_estimator.h"
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 #include "io/npy.h"
-#include "io/tensor_image.h"
+#include "tensor/tensor_image.h"
 #include "nets/folded_conv.h"
 #include "nets/layer_stack.h"
 #include "nets/midas.h"
 #include "nets/monodepth2.h"
 #include "nets/resnet.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

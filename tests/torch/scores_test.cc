@@ -16,7 +16,7 @@
 #include "depth/resampling.h"
 #include "io/image.h"
 #include "io/npy.h"
-#include "io/tensor_image.h"
+#include "tensor/tensor_image.h"
 #include "nets/vgg_encoder.h"
 #include "scores/depth_agreement.h"
 #include "scores/depth_regions.h"
@@ -29,7 +29,7 @@
 #include "style/pyramid_backbone.h"
 #include "style/stylization.h"
 #include "style/vgg_backbone.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

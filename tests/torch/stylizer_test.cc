@@ -5,13 +5,13 @@
 #include <ATen/ATen.h>
 
 #include "core/error.h"
-#include "io/tensor_image.h"
+#include "tensor/tensor_image.h"
 #include "style/adain.h"
 #include "style/backbone_factory.h"
 #include "style/pyramid_backbone.h"
 #include "style/stylization.h"
 #include "style/stylizer.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

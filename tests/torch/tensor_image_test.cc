@@ -1,8 +1,8 @@
 #include <ATen/ATen.h>
 
 #include "core/error.h"
-#include "io/tensor_image.h"
-#include "test_support.h"
+#include "tensor/tensor_image.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

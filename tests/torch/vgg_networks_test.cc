@@ -14,16 +14,16 @@
 #include "core/error.h"
 #include "core/sha256.h"
 #include "core/text.h"
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 #include "io/npy.h"
-#include "io/tensor_image.h"
+#include "tensor/tensor_image.h"
 #include "nets/adain_decoder.h"
 #include "nets/vgg_encoder.h"
 #include "style/adain.h"
 #include "style/backbone_factory.h"
 #include "style/stylizer.h"
 #include "style/vgg_backbone.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -3,7 +3,7 @@
 
 #include "core/base64.h"
 #include "core/error.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

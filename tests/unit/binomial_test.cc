@@ -14,7 +14,7 @@
 #include <string>
 
 #include "core/error.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "io/depth_map.h"
 #include "style/color_preservation.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

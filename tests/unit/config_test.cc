@@ -4,7 +4,7 @@
 #include "config/schema.h"
 #include "config/yaml_json.h"
 #include "core/error.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

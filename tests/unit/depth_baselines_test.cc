@@ -11,7 +11,7 @@
 #include "depth/file_estimator.h"
 #include "io/depth_map.h"
 #include "io/image.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

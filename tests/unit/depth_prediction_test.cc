@@ -3,7 +3,7 @@
 
 #include "core/error.h"
 #include "depth/depth_prediction.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -5,7 +5,7 @@
 #include "depth/resampling.h"
 #include "io/depth_map.h"
 #include "io/image.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

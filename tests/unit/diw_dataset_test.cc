@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 #include "diw/diw_dataset.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

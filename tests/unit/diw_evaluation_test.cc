@@ -21,7 +21,7 @@
 #include "diw/middlebury_set.h"
 #include "diw/prediction_store.h"
 #include "io/depth_map.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "diw/diw_scoring.h"
 #include "diw/torch_image_scale.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "core/ordered_prefetch.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

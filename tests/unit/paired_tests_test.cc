@@ -8,7 +8,7 @@
 #include <numeric>
 
 #include "core/error.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "stats/mean_interval.h"
 #include "stats/ranks.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -1,5 +1,5 @@
 // The reproduction report in a real browser: configs/paper.yaml as shipped, at small figure sizes (grids.set), then
-// its report.html opened in headless Chromium over WebDriver (tests/webdriver_session.h). The page must render with
+// its report.html opened in headless Chromium over WebDriver (tests/support/webdriver_session.h). The page must render with
 // its title and the Table 1 and Table 2 sections, every <img> must have loaded, the console must hold no error, and
 // the page may request nothing but itself and its data: URIs. A full-page screenshot is kept as a test artifact
 // (<build>/tests/artifacts/reproduction_report.png), decoded and checked to be a picture, not a blank page. Without
@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
-#include "test_support.h"
-#include "webdriver_session.h"
+#include "support/test_support.h"
+#include "support/webdriver_session.h"
 
 namespace depthstyle {
 namespace {

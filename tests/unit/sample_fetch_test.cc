@@ -10,7 +10,7 @@
 #include "core/error.h"
 #include "core/sha256.h"
 #include "data/sample_catalog.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

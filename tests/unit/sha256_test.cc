@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "core/error.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "db/sqlite.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -5,7 +5,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/staged_folder.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "style/map_resize.h"
 #include "style/strength_map.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

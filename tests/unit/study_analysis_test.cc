@@ -10,9 +10,9 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "io/study_answers_csv.h"
+#include "survey/answers_csv.h"
 #include "report/study_report.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

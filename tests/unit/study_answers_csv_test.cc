@@ -1,9 +1,9 @@
-#include "io/study_answers_csv.h"
+#include "survey/answers_csv.h"
 
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/atomic_file.h"
-#include "io/study_answers_csv.h"
+#include "survey/answers_csv.h"
 #include "report/result_table.h"
 #include "survey/invitations.h"
 #include "survey/study_database.h"

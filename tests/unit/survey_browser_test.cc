@@ -11,7 +11,7 @@
 #include <map>
 
 #include "survey_fixture.h"
-#include "webdriver_session.h"
+#include "support/webdriver_session.h"
 
 namespace depthstyle {
 namespace {

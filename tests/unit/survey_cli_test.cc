@@ -9,8 +9,8 @@
 
 #include "core/atomic_file.h"
 #include "core/text.h"
-#include "survey/scripted_respondent.h"
-#include "survey/serve_process.h"
+#include "support/scripted_respondent.h"
+#include "support/serve_process.h"
 #include "survey/study_database.h"
 #include "survey_fixture.h"
 

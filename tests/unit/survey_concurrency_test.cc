@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "core/atomic_file.h"
-#include "survey/scripted_respondent.h"
+#include "support/scripted_respondent.h"
 #include "survey_fixture.h"
 
 namespace depthstyle {

@@ -11,7 +11,7 @@
 
 #include "core/error.h"
 #include "stats/binomial.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -13,8 +13,8 @@
 #include "core/text.h"
 #include "survey/study_create.h"
 #include "survey/study_options.h"
-#include "survey/synthetic_grid_run.h"
-#include "test_support.h"
+#include "support/synthetic_grid_run.h"
+#include "support/test_support.h"
 
 namespace depthstyle::testing {
 
@@ -133,7 +133,7 @@ struct InProcessSurvey {
 }  // namespace depthstyle::testing
 
 #include "core/atomic_file.h"
-#include "survey/serve_process.h"
+#include "support/serve_process.h"
 
 namespace depthstyle::testing {
 

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <thread>
 
-#include "survey/scripted_respondent.h"
+#include "support/scripted_respondent.h"
 #include "survey_fixture.h"
 
 namespace depthstyle {

@@ -9,10 +9,10 @@
 
 #include "core/atomic_file.h"
 #include "core/sha256.h"
-#include "http/http_client.h"
-#include "io/study_answers_csv.h"
+#include "support/http_client.h"
+#include "survey/answers_csv.h"
 #include "report/result_table.h"
-#include "survey/scripted_respondent.h"
+#include "support/scripted_respondent.h"
 #include "survey/survey_answers.h"
 #include "survey_fixture.h"
 

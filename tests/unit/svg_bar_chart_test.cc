@@ -6,7 +6,7 @@
 
 #include "core/atomic_file.h"
 #include "report/svg_bar_chart.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "core/atomic_file.h"
 #include "report/svg_line_chart.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -1,4 +1,4 @@
-#include "survey/scripted_respondent.h"
+#include "support/scripted_respondent.h"
 
 #include <regex>
 

@@ -14,7 +14,7 @@
 
 #include "core/error.h"
 #include "core/process.h"
-#include "http/http_client.h"
+#include "support/http_client.h"
 
 namespace depthstyle::testing {
 

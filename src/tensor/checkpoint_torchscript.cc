@@ -2,7 +2,7 @@
 #include <torch/script.h>
 
 #include "core/error.h"
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 
 namespace depthstyle {
 

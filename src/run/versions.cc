@@ -1,4 +1,4 @@
-#include "core/versions.h"
+#include "run/versions.h"
 
 #include <sqlite3.h>
 #include <torch/version.h>

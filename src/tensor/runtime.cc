@@ -1,4 +1,4 @@
-#include "core/runtime.h"
+#include "tensor/runtime.h"
 
 #include <malloc.h>
 

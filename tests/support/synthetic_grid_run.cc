@@ -1,4 +1,4 @@
-#include "survey/synthetic_grid_run.h"
+#include "support/synthetic_grid_run.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>

@@ -1,4 +1,4 @@
-#include "io/checkpoint.h"
+#include "tensor/checkpoint.h"
 
 #include <ATen/ATen.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "io/study_answers_csv.h"
+#include "survey/answers_csv.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "webdriver_session.h"
+#include "support/webdriver_session.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>

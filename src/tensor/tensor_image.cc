@@ -1,4 +1,4 @@
-#include "io/tensor_image.h"
+#include "tensor/tensor_image.h"
 
 #include <ATen/ATen.h>
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "http/http_client.h"
+#include "support/http_client.h"
 
 namespace depthstyle {
 

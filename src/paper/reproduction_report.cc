@@ -1,4 +1,4 @@
-#include "report/reproduction_report.h"
+#include "paper/reproduction_report.h"
 
 #include <yaml-cpp/yaml.h>
 

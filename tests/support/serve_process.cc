@@ -1,4 +1,4 @@
-#include "survey/serve_process.h"
+#include "support/serve_process.h"
 
 #include <regex>
 #include <thread>
