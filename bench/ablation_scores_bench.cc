@@ -174,7 +174,8 @@ int run(int argc, char** argv) {
     std::printf("%s: fastest %.3f s wall / %.3f s CPU; scores add %.0f%% (wall), %.0f%% (CPU); goal <= 30%%\n",
                 kind.name.c_str(), best(kind.wall), best(kind.cpu), 100 * (best(kind.wall) / best(plain.wall) - 1),
                 100 * (best(kind.cpu) / best(plain.cpu) - 1));
-    const std::vector<nlohmann::json>& rows = kind.last.results.rows;
+    std::vector<nlohmann::json> rows;
+    for (const GridRecord& record : kind.last.results.records) rows.push_back(to_json(record));
     std::printf("  last run, wall sums over its cells: shared per pair %.3f s (once), cells %.3f s, scores %.3f s "
                 "(scores / cells %.2f)\n",
                 rows.empty() ? 0.0 : rows.front().value("seconds_pair", 0.0), sum_of(rows, "seconds_cell"),

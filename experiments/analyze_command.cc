@@ -39,11 +39,11 @@ int run_analyze_command(int argc, char** argv) {
       ("baseline", po::value<std::string>()->default_value(defaults.baseline), "the method it is compared with")
       ("alternative", po::value<std::string>()->default_value(to_string(defaults.alternative)),
        "alternative of Table 2's p-value: greater (the paper's), less or two-sided")
-      ("p0", po::value<double>()->default_value(defaults.p0), "null proportion of the votes")
-      ("conf", po::value<double>()->default_value(defaults.confidence), "confidence level of the intervals")
+      ("p0", number_option(defaults.p0), "null proportion of the votes")
+      ("conf", number_option(defaults.confidence), "confidence level of the intervals")
       ("max-sentinel-failures", po::value<int>()->default_value(defaults.max_sentinel_failures),
        "exclude respondents who failed more sentinel trials (-1 = no rule)")
-      ("min-repeat-consistency", po::value<double>()->default_value(defaults.min_repeat_consistency),
+      ("min-repeat-consistency", number_option(defaults.min_repeat_consistency),
        "exclude respondents answering a smaller share of swapped repeats consistently (0 = no rule)")
       ("min-median-response-ms", po::value<std::int64_t>()->default_value(defaults.min_median_response_ms),
        "exclude respondents whose median response time is shorter (0 = no rule)")
@@ -53,10 +53,10 @@ int run_analyze_command(int argc, char** argv) {
       ("respondent-seed", po::value<std::int64_t>()->default_value(-1),
        "seed of the respondent draws (-1 = derived from --seed)")
       ("item-seed", po::value<std::int64_t>()->default_value(-1), "seed of the item draws (-1 = derived from --seed)")
-      ("effect", po::value<double>()->default_value(defaults.power_effect),
+      ("effect", number_option(defaults.power_effect),
        "planning: true proportion of votes the study should detect")
-      ("alpha", po::value<double>()->default_value(defaults.power_alpha), "planning: significance level")
-      ("power", po::value<double>()->default_value(defaults.power_target), "planning: target power")
+      ("alpha", number_option(defaults.power_alpha), "planning: significance level")
+      ("power", number_option(defaults.power_target), "planning: target power")
       ("out", po::value<std::string>(), "also write every table (CSV), analysis.json and report.md/.html here");
   if (!command_line.parse(argc, argv)) return 0;
 

@@ -6,7 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
+
 namespace depthstyle {
+
+// A number option whose default --help prints as written in the code ("0.95"; Boost would print its own rendering,
+// "0.94999999999999996"). Defaults come from the options struct the command fills (`const StudyAnalysisOptions
+// defaults;` ... `number_option(defaults.confidence)`), so the struct stays their one definition.
+inline boost::program_options::typed_value<double>* number_option(double default_value) {
+  return boost::program_options::value<double>()->default_value(default_value, format_number(default_value));
+}
 
 class CommandLine {
  public:

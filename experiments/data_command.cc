@@ -46,7 +46,7 @@ int make_diw_middlebury_command(int argc, char** argv) {
       ("output,o", po::value<std::string>(), "output folder (default: <cache>/diw_middlebury)")
       ("pairs", po::value<int>()->default_value(1000), "pairs per photo")
       ("seed", po::value<std::int64_t>()->default_value(0), "seed of the pair sampling")
-      ("min-ratio", po::value<double>()->default_value(1.15),
+      ("min-ratio", number_option(1.15),
        "keep a pair only if one disparity is at least this many times the other (> 1)");
   if (!command_line.parse(argc, argv)) return 0;
   const std::filesystem::path cache =
@@ -86,7 +86,7 @@ int make_diw_synthetic_command(int argc, char** argv) {
       ("size", po::value<std::string>()->default_value("64x48"), "image size WIDTHxHEIGHT")
       ("map-size", po::value<std::string>()->default_value("32x24"), "stored depth map size (0x0 = image size)")
       ("seed", po::value<std::int64_t>()->default_value(0), "seed of scenes and pairs")
-      ("min-ratio", po::value<double>()->default_value(1.1), "one point at least this many times farther (> 1)");
+      ("min-ratio", number_option(1.1), "one point at least this many times farther (> 1)");
   if (!command_line.parse(argc, argv)) return 0;
   if (!command_line.has("output")) throw UsageError("depthstyle data make-diw-synthetic: --output DIR is required");
   SyntheticDiwOptions options;

@@ -78,7 +78,9 @@ class SamplesOverview : public Experiment {
                        {"truth_max", "Disparity max", ColumnKind::kNumber, 2},
                        {"package", "Debian package"},
                        {"sha256", "sha256 (first 12)"}});
-    for (const SampleFile* sample : samples) table.add_json_row(record.unit_result("file=" + sample->file_name));
+    for (const SampleFile* sample : samples) {
+      table.add_json_row(record.unit_result("file=" + sample->file_name), ResultTable::kMissingFieldsAreEmpty);
+    }
     write_file_atomically(record.dir() / "results.csv", table.to_csv());
     write_file_atomically(record.dir() / "results.json", table.to_json().dump(2) + "\n");
 

@@ -58,12 +58,13 @@ int binom_command(int argc, char** argv) {
                            "error. Conventions are R's binom.test and SciPy's binomtest.");
   command_line.positional("k", 1, "successes (e.g. votes for the proposed method)");
   command_line.positional("n", 1, "trials (e.g. responses)");
-  command_line.options()("p0", boost::program_options::value<double>()->default_value(0.5),
-                         "success probability under the null, in [0, 1]")(
-      "alternative", boost::program_options::value<std::string>()->default_value("two-sided"),
-      "two-sided, greater or less")("conf", boost::program_options::value<double>()->default_value(0.95),
-                                    "confidence level of the intervals, in (0, 1)")(
-      "json", "print one JSON object instead of text");
+  const BinomialTestOptions defaults;
+  command_line.options()
+      ("p0", number_option(defaults.p0), "success probability under the null, in [0, 1]")
+      ("alternative", boost::program_options::value<std::string>()->default_value(to_string(defaults.alternative)),
+       "two-sided, greater or less")
+      ("conf", number_option(defaults.confidence), "confidence level of the intervals, in (0, 1)")
+      ("json", "print one JSON object instead of text");
   if (!command_line.parse(argc, argv)) return 0;
   const std::int64_t k = parse_count(name, "K", command_line.get<std::string>("k"));
   const std::int64_t n = parse_count(name, "N", command_line.get<std::string>("n"));
@@ -143,13 +144,15 @@ int power_command(int argc, char** argv) {
   CommandLine command_line(name,
                            "Smallest number of independent responses for which the exact binomial test reaches the "
                            "target power against a true proportion EFFECT, and the power at --n.");
-  command_line.options()("effect", boost::program_options::value<double>()->required(),
-                         "true proportion to detect, e.g. 0.6")(
-      "p0", boost::program_options::value<double>()->default_value(0.5), "null proportion")(
-      "alpha", boost::program_options::value<double>()->default_value(0.05), "significance level")(
-      "power", boost::program_options::value<double>()->default_value(0.8), "target power")(
-      "alternative", boost::program_options::value<std::string>()->default_value("greater"),
-      "two-sided, greater or less")("n", boost::program_options::value<std::int64_t>(), "also print the power at n");
+  const PowerOptions defaults;
+  command_line.options()
+      ("effect", boost::program_options::value<double>()->required(), "true proportion to detect, e.g. 0.6")
+      ("p0", number_option(defaults.p0), "null proportion")
+      ("alpha", number_option(defaults.alpha), "significance level")
+      ("power", number_option(defaults.power), "target power")
+      ("alternative", boost::program_options::value<std::string>()->default_value(to_string(defaults.alternative)),
+       "two-sided, greater or less")
+      ("n", boost::program_options::value<std::int64_t>(), "also print the power at n");
   if (!command_line.parse(argc, argv)) return 0;
   PowerOptions options;
   options.effect = command_line.get<double>("effect");

@@ -43,20 +43,21 @@ int run_stylize_command(int argc, char** argv) {
       "The pyramid backbone is a weight-free stand-in; the paper's results need the VGG backbone and its weights.");
   command_line.positional("content", 1, "content image");
   command_line.positional("style", -1, "style image(s)");
+  const SingleStylization defaults;
   command_line.options()
       ("output,o", po::value<std::string>(), "output image, .png (keeps the content's alpha) or .jpg")
-      ("method", po::value<std::string>()->default_value("da-adain"), "adain (paper eq. 4) or da-adain (eq. 5)")
-      ("content-weight", po::value<double>()->default_value(0),
+      ("method", po::value<std::string>()->default_value(to_string(defaults.setting.method)), "adain (paper eq. 4) or da-adain (eq. 5)")
+      ("content-weight", number_option(defaults.setting.content_weight),
        "adain: the paper's alpha, weight of the CONTENT features in [0,1] (port alpha = 1 - this)")
-      ("beta", po::value<double>()->default_value(20), "Algorithm 1 prominence beta >= 0 (da-adain, near_far)")
-      ("eps", po::value<double>()->default_value(0.15), "Algorithm 1 offset eps in [0,1]: strength capped at 1 - eps")
+      ("beta", number_option(defaults.setting.strength.beta), "Algorithm 1 prominence beta >= 0 (da-adain, near_far)")
+      ("eps", number_option(defaults.setting.strength.eps), "Algorithm 1 offset eps in [0,1]: strength capped at 1 - eps")
       ("depth-map", po::value<std::string>(), "precomputed depth of the content: .pfm, .png, .npy, .npz")
       ("depth-meaning", po::value<std::string>(), "what --depth-map (or the estimator's model) gives: depth (bigger "
                                                   "= farther) or proximity / disparity / inverse_depth (bigger = "
                                                   "nearer)")
       ("depth-zero-unknown", "a stored 0 in --depth-map marks an unknown pixel (Middlebury disparity)")
       ("depth-npz-key", po::value<std::string>()->default_value(""), "array of an .npz depth map (default: its only one)")
-      ("depth-png-scale", po::value<double>()->default_value(1), "PNG depth value = stored integer / scale")
+      ("depth-png-scale", number_option(1), "PNG depth value = stored integer / scale")
       ("depth-estimator", po::value<std::string>(), "depth estimator type of the registry (e.g. vertical)")
       ("depth-model", po::value<std::string>()->default_value(""), "model file or folder of the depth estimator")
       ("depth-preset", po::value<std::string>()->default_value(""), "preprocessing preset of the depth estimator "
@@ -64,23 +65,23 @@ int run_stylize_command(int argc, char** argv) {
       ("depth-version", po::value<std::string>()->default_value(""), "MiDaS version of --depth-estimator midas: v1, "
                                                                      "v2 or v21 (monodepth2: --depth-model is the "
                                                                      "model folder)")
-      ("content-size", po::value<int>()->default_value(512), "smaller side of the content in px (0 = keep)")
-      ("style-size", po::value<int>()->default_value(512), "smaller side of the style(s) in px (0 = keep)")
+      ("content-size", po::value<int>()->default_value(defaults.content_sizing.smaller_side), "smaller side of the content in px (0 = keep)")
+      ("style-size", po::value<int>()->default_value(defaults.style_sizing.smaller_side), "smaller side of the style(s) in px (0 = keep)")
       ("crop", "centre-crop content and style(s) to squares after resizing")
       ("preserve-color", "give the style(s) the content's colour mean and covariance first")
       ("style-mode", po::value<std::string>(), "single, interpolate, mask or near_far (default: single for one "
                                                "style, interpolate for several)")
       ("style-weights", po::value<std::string>(), "interpolation weights, e.g. 1,1 (normalised to sum 1)")
       ("mask", po::value<std::string>(), "mask image for style mode mask: white = foreground = first style")
-      ("backbone", po::value<std::string>()->default_value("pyramid"), "feature extractor: pyramid (weight-free "
+      ("backbone", po::value<std::string>()->default_value(defaults.backbone.type), "feature extractor: pyramid (weight-free "
                                                                        "stand-in)")
-      ("pyramid-levels", po::value<int>()->default_value(5), "pyramid: band-pass levels")
+      ("pyramid-levels", po::value<int>()->default_value(defaults.backbone.pyramid_levels), "pyramid: band-pass levels")
       ("encoder", po::value<std::string>()->default_value(""), "vgg: vgg_normalised.pth")
       ("decoder", po::value<std::string>()->default_value(""), "vgg: decoder.pth")
-      ("precision", po::value<std::string>()->default_value("fp32"), "vgg: fp32 or bf16")
+      ("precision", po::value<std::string>()->default_value(defaults.backbone.precision), "vgg: fp32 or bf16")
       ("save-maps", "also write OUTPUT_proximity.png and OUTPUT_strength.png")
       ("record", po::value<std::string>(), "write a JSON record of inputs (sha256), parameters and timings")
-      ("jpeg-quality", po::value<int>()->default_value(95), "JPEG quality 0..100")
+      ("jpeg-quality", po::value<int>()->default_value(defaults.jpeg_quality), "JPEG quality 0..100")
       ("threads", po::value<int>()->default_value(0), "LibTorch threads (0 = all cores)");
   if (!command_line.parse(argc, argv)) return 0;
   if (!command_line.has("output")) {

@@ -223,10 +223,13 @@ int serve_command(int argc, char** argv) {
       "--host says otherwise; put an HTTPS proxy in front for respondents elsewhere. SIGINT/SIGTERM stop it "
       "gracefully. The status page (progress per respondent) is at /status/<admin token>.");
   command_line.positional("study", 1, "study folder (or its study.sqlite)");
+  const HttpServerOptions server_defaults;
   command_line.options()
-      ("host", po::value<std::string>()->default_value("127.0.0.1"), "address to listen on (0.0.0.0 = all)")
-      ("port", po::value<int>()->default_value(8080), "TCP port (0 = any free port; the chosen one is printed)")
-      ("threads", po::value<int>()->default_value(4), "threads handling requests (1 to 64)")
+      ("host", po::value<std::string>()->default_value(server_defaults.host),
+       "address to listen on (0.0.0.0 = all)")
+      ("port", po::value<int>()->default_value(server_defaults.port),
+       "TCP port (0 = any free port; the chosen one is printed)")
+      ("threads", po::value<int>()->default_value(server_defaults.threads), "threads handling requests (1 to 64)")
       ("synchronous", po::value<std::string>()->default_value("normal"),
        "normal: an acknowledged answer survives any crash of the server process (SIGKILL included); full: also a "
        "power loss or OS crash, at one fsync per write")
@@ -234,8 +237,10 @@ int serve_command(int argc, char** argv) {
        "file holding the status page's token (created with a new token if missing); default: a new token each start")
       ("assets", po::value<std::string>(), "serve the page files of this folder instead of the built-in ones")
       ("secure-cookie", "mark the session cookie Secure (respondents come through HTTPS)")
-      ("max-body", po::value<std::size_t>()->default_value(16 * 1024), "largest request body accepted, bytes")
-      ("max-header", po::value<std::size_t>()->default_value(8 * 1024), "largest request head accepted, bytes");
+      ("max-body", po::value<std::size_t>()->default_value(server_defaults.body_limit),
+       "largest request body accepted, bytes")
+      ("max-header", po::value<std::size_t>()->default_value(server_defaults.header_limit),
+       "largest request head accepted, bytes");
   if (!command_line.parse(argc, argv)) return 0;
 
   const int threads = command_line.get<int>("threads");

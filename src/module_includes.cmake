@@ -8,6 +8,10 @@
 # MODULE_GRAPH is written by src/CMakeLists.txt: for each module, its folder, the modules it uses and the libraries it
 # links.
 
+if(CMAKE_SCRIPT_MODE_FILE)
+  cmake_minimum_required(VERSION 3.18)  # policies of the project's CMake, e.g. if(... IN_LIST ...)
+endif()
+
 # Third-party include prefixes and the link target a module must declare to include them.
 set(DEPTHSTYLE_EXTERNAL_HEADERS
   "torch/=depthstyle_torch" "ATen/=depthstyle_torch" "c10/=depthstyle_torch"

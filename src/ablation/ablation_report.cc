@@ -92,7 +92,7 @@ ResultTable family_comparisons(const AblationSummary& summary, const std::string
                   {"wilcoxon_p", comparison.wilcoxon.p_value},
                   {"wilcoxon_p_holm", comparison.wilcoxon_p_holm}});
     }
-    table.add_json_row(row);
+    table.add_json_row(row, ResultTable::kMissingFieldsAreEmpty);  // a comparison without pairs has no test
   }
   return table;
 }

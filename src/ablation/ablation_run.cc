@@ -48,10 +48,10 @@ std::vector<std::string> ablation_problems(const AblationOptions& options) {
 void run_ablation(AblationOptions options, RunContext& context) {
   const StyleGridResults results = run_style_grid_cells(options.grid, context);
   const std::filesystem::path& dir = context.record.dir();
-  write_style_grid_results(options.grid, results.rows, dir);
+  write_style_grid_results(options.grid, results.records, dir);
   const std::vector<std::pair<std::string, std::string>> figures =
-      write_style_grid_figures(options.grid, results.rows, results.backbone, context.common, dir);
-  const AblationSummary summary = summarize_ablation(results.rows, options.summary);
+      write_style_grid_figures(options.grid, results.records, results.backbone, context.common, dir);
+  const AblationSummary summary = summarize_ablation(results.records, options.summary);
   for (const std::string& warning : summary.warnings) log_warning("ablation: ", warning);
 
   AblationReportFacts facts;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "config/schema.h"
+#include "grid/grid_record.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "stats/multiple_testing.h"
@@ -17,23 +18,13 @@ namespace {
 const char* const kSettingFields[] = {"method", "style_mode", "content_weight", "depth",
                                       "beta",   "eps",        "content_size",   "style_size"};
 
-std::string text_of(const nlohmann::json& row, const char* key) {
-  const auto field = row.find(key);
-  if (field == row.end() || field->is_null()) return "";
-  if (field->is_string()) return field->get<std::string>();
-  return field->is_number_integer() ? std::to_string(field->get<std::int64_t>()) : format_number(field->get<double>());
+// The score of a record, or NaN if it has none (failed cell, undefined score).
+double score_of(const GridRecord& record, const std::string& key) { return record.score(key).value_or(std::nan("")); }
+
+std::string regions_depth_of(const GridRecord& record) {
+  const auto found = record.scores.is_object() ? record.scores.find("regions_depth") : record.scores.end();
+  return found != record.scores.end() && found->is_string() ? found->get<std::string>() : "";
 }
-
-bool is_ok(const nlohmann::json& row) { return text_of(row, "status") == "ok"; }
-
-// The score of a row, or NaN if it has none (failed cell, undefined score).
-double score_of(const nlohmann::json& row, const std::string& key) {
-  const auto field = row.find(key);
-  if (!is_ok(row) || field == row.end() || !field->is_number()) return std::nan("");
-  return field->get<double>();
-}
-
-std::string pair_of(const nlohmann::json& row) { return text_of(row, "content") + "\n" + text_of(row, "style"); }
 
 double median_of(std::vector<double> values) {
   std::sort(values.begin(), values.end());
@@ -73,124 +64,161 @@ const std::vector<AblationScore>& ablation_scores() {
   return scores;
 }
 
-std::string ablation_setting_key(const nlohmann::json& row) {
-  std::string key = "method=" + text_of(row, "method");
-  const std::string mode = text_of(row, "style_mode");
-  if (!mode.empty() && mode != "single") key += ",style_mode=" + mode;
-  if (!text_of(row, "content_weight").empty()) key += ",content_weight=" + text_of(row, "content_weight");
-  if (!text_of(row, "depth").empty()) {
-    key += concat(",depth=", text_of(row, "depth"), ",beta=", text_of(row, "beta"), ",eps=", text_of(row, "eps"));
-  }
-  return key + concat(",content_size=", text_of(row, "content_size"), ",style_size=", text_of(row, "style_size"));
+std::string ablation_setting_key(const GridRecord& record) {
+  std::string key = "method=" + to_string(record.setting.method);
+  if (record.style_mode != StyleMixMode::kSingle) key += ",style_mode=" + to_string(record.style_mode);
+  key += "," + grid_blend_parameters_key(record.setting);
+  return key + concat(",content_size=", record.content_size, ",style_size=", record.style_size);
 }
 
-AblationSummary summarize_ablation(const std::vector<nlohmann::json>& rows, const AblationSummaryOptions& options) {
+namespace {
+
+// The settings of the records in first-seen order, each with its records (by index into `settings`).
+struct SettingGroups {
+  std::vector<SettingSummary> settings;
+  std::vector<std::vector<const GridRecord*>> members;
+};
+
+SettingGroups group_by_setting(const std::vector<GridRecord>& records) {
+  SettingGroups groups;
+  std::map<std::string, std::size_t> index_of;
+  for (const GridRecord& record : records) {
+    const std::string key = ablation_setting_key(record);
+    const auto [found, inserted] = index_of.emplace(key, groups.settings.size());
+    if (inserted) {
+      SettingSummary& setting = groups.settings.emplace_back();
+      setting.key = key;
+      const nlohmann::json row = to_json(record);
+      for (const char* field : kSettingFields) setting.setting[field] = row.at(field);
+      groups.members.emplace_back();
+    }
+    groups.members[found->second].push_back(&record);
+  }
+  return groups;
+}
+
+// Counts and the mean of every score over one setting's cells.
+void summarize_setting(SettingSummary& setting, const std::vector<const GridRecord*>& members, double confidence) {
+  std::set<std::string> contents, styles;
+  for (const GridRecord* record : members) {
+    ++setting.cells;
+    if (!record->ok()) {
+      ++setting.failed;
+      continue;
+    }
+    contents.insert(record->content);
+    styles.insert(record->style);
+  }
+  setting.contents = static_cast<std::int64_t>(contents.size());
+  setting.styles = static_cast<std::int64_t>(styles.size());
+  for (const AblationScore& score : ablation_scores()) {
+    std::vector<double> values;
+    for (const GridRecord* record : members) {
+      const double value = score_of(*record, score.key);
+      if (!std::isnan(value)) values.push_back(value);
+    }
+    setting.scores.push_back(mean_with_t_interval(values, confidence));
+  }
+}
+
+// DA-AdaIN setting minus AdaIN reference, per content/style pair present in both, for one score.
+std::vector<double> paired_differences(const std::vector<const GridRecord*>& setting,
+                                       const std::vector<const GridRecord*>& reference, const AblationScore& score) {
+  const auto pair_of = [](const GridRecord& record) { return record.content + "\n" + record.style; };
+  std::map<std::string, const GridRecord*> reference_of_pair;
+  for (const GridRecord* record : reference) reference_of_pair[pair_of(*record)] = record;
+  std::vector<double> differences;
+  for (const GridRecord* record : setting) {
+    const auto found = reference_of_pair.find(pair_of(*record));
+    if (found == reference_of_pair.end()) continue;
+    if (!score.region.empty() && regions_depth_of(*record) != regions_depth_of(*found->second)) continue;
+    const double value = score_of(*record, score.key), base = score_of(*found->second, score.key);
+    if (!std::isnan(value) && !std::isnan(base)) differences.push_back(value - base);
+  }
+  return differences;
+}
+
+PairedComparison compare(const SettingSummary& setting, const SettingSummary& reference,
+                         const AblationScore& score, std::vector<double> differences, Alternative alternative) {
+  PairedComparison comparison;
+  comparison.setting_key = setting.key;
+  comparison.reference_key = reference.key;
+  comparison.score = score.key;
+  comparison.pairs = static_cast<std::int64_t>(differences.size());
+  comparison.sign = sign_test(differences, alternative);
+  comparison.wilcoxon = wilcoxon_signed_rank_test(differences, alternative);
+  if (differences.empty()) {
+    comparison.mean_difference = comparison.median_difference = std::nan("");
+    return comparison;
+  }
+  double sum = 0;
+  for (const double difference : differences) sum += difference;
+  comparison.mean_difference = sum / static_cast<double>(differences.size());
+  comparison.median_difference = median_of(std::move(differences));
+  return comparison;
+}
+
+bool is_reference(const SettingSummary& setting, const AblationSummaryOptions& options) {
+  if (setting.setting["method"] != "adain") return false;
+  if (options.reference_content_weights.empty()) return true;
+  const nlohmann::json& weight = setting.setting["content_weight"];
+  const double value = weight.is_number() ? weight.get<double>() : std::nan("");
+  return std::count(options.reference_content_weights.begin(), options.reference_content_weights.end(), value) > 0;
+}
+
+bool same_sizes_and_mode(const SettingSummary& a, const SettingSummary& b) {
+  for (const char* field : {"content_size", "style_size", "style_mode"}) {
+    if (a.setting[field] != b.setting[field]) return false;
+  }
+  return true;
+}
+
+// Holm's adjustment of the Wilcoxon p-values within each score's family of comparisons (those with pairs).
+void adjust_wilcoxon_p_values(std::vector<PairedComparison>& comparisons) {
+  std::map<std::string, std::vector<std::size_t>> family;
+  for (std::size_t i = 0; i < comparisons.size(); ++i) {
+    if (comparisons[i].pairs > 0) family[comparisons[i].score].push_back(i);
+  }
+  for (const auto& [score, members] : family) {
+    std::vector<double> p_values;
+    for (const std::size_t i : members) p_values.push_back(comparisons[i].wilcoxon.p_value);
+    const std::vector<double> adjusted = holm_adjusted_p_values(p_values);
+    for (std::size_t k = 0; k < members.size(); ++k) comparisons[members[k]].wilcoxon_p_holm = adjusted[k];
+  }
+}
+
+}  // namespace
+
+AblationSummary summarize_ablation(const std::vector<GridRecord>& records, const AblationSummaryOptions& options) {
   const Alternative alternative = alternative_from_string(options.alternative);
   AblationSummary summary;
   summary.options = options;
-  const std::vector<AblationScore>& scores = ablation_scores();
-
-  // Settings in first-seen order, with their rows.
-  std::vector<std::vector<const nlohmann::json*>> members;
-  std::map<std::string, std::size_t> index_of;
-  for (const nlohmann::json& row : rows) {
-    const std::string key = ablation_setting_key(row);
-    const auto [found, inserted] = index_of.emplace(key, summary.settings.size());
-    if (inserted) {
-      SettingSummary& setting = summary.settings.emplace_back();
-      setting.key = key;
-      setting.setting = nlohmann::json::object();
-      for (const char* field : kSettingFields) setting.setting[field] = row.contains(field) ? row[field] : nullptr;
-      members.emplace_back();
-    }
-    members[found->second].push_back(&row);
-  }
+  SettingGroups groups = group_by_setting(records);
+  summary.settings = std::move(groups.settings);
   for (std::size_t s = 0; s < summary.settings.size(); ++s) {
     SettingSummary& setting = summary.settings[s];
-    std::set<std::string> contents, styles;
-    for (const nlohmann::json* row : members[s]) {
-      ++setting.cells;
-      if (!is_ok(*row)) {
-        ++setting.failed;
-        continue;
-      }
-      contents.insert(text_of(*row, "content"));
-      styles.insert(text_of(*row, "style"));
-    }
-    setting.contents = static_cast<std::int64_t>(contents.size());
-    setting.styles = static_cast<std::int64_t>(styles.size());
-    for (const AblationScore& score : scores) {
-      std::vector<double> values;
-      for (const nlohmann::json* row : members[s]) {
-        const double value = score_of(*row, score.key);
-        if (!std::isnan(value)) values.push_back(value);
-      }
-      setting.scores.push_back(mean_with_t_interval(values, options.confidence));
-    }
+    summarize_setting(setting, groups.members[s], options.confidence);
     if (setting.failed > 0) summary.warnings.push_back(concat(setting.key, ": ", setting.failed, " failed cell(s)"));
   }
 
   // DA-AdaIN against each AdaIN reference of the same sizes and style mode.
-  const auto same_sizes = [](const nlohmann::json& a, const nlohmann::json& b) {
-    return a["content_size"] == b["content_size"] && a["style_size"] == b["style_size"] &&
-           a["style_mode"] == b["style_mode"];
-  };
-  const auto is_reference = [&](const SettingSummary& setting) {
-    if (setting.setting["method"] != "adain") return false;
-    if (options.reference_content_weights.empty()) return true;
-    const double weight = setting.setting["content_weight"].is_number() ? setting.setting["content_weight"].get<double>()
-                                                                         : std::nan("");
-    return std::count(options.reference_content_weights.begin(), options.reference_content_weights.end(), weight) > 0;
-  };
-  std::map<std::string, std::vector<std::size_t>> family;  // score -> comparisons with pairs, for Holm
   std::int64_t most_pairs = 0;
   for (std::size_t s = 0; s < summary.settings.size(); ++s) {
     if (summary.settings[s].setting["method"] != "da-adain") continue;
     for (std::size_t r = 0; r < summary.settings.size(); ++r) {
-      if (!is_reference(summary.settings[r]) || !same_sizes(summary.settings[s].setting, summary.settings[r].setting)) {
+      if (!is_reference(summary.settings[r], options) ||
+          !same_sizes_and_mode(summary.settings[s], summary.settings[r])) {
         continue;
       }
-      std::map<std::string, const nlohmann::json*> reference_rows;
-      for (const nlohmann::json* row : members[r]) reference_rows[pair_of(*row)] = row;
-      for (const AblationScore& score : scores) {
-        std::vector<double> differences;
-        for (const nlohmann::json* row : members[s]) {
-          const auto reference = reference_rows.find(pair_of(*row));
-          if (reference == reference_rows.end()) continue;
-          if (!score.region.empty() && text_of(*row, "regions_depth") != text_of(*reference->second, "regions_depth")) {
-            continue;
-          }
-          const double value = score_of(*row, score.key), base = score_of(*reference->second, score.key);
-          if (!std::isnan(value) && !std::isnan(base)) differences.push_back(value - base);
-        }
-        PairedComparison& comparison = summary.comparisons.emplace_back();
-        comparison.setting_key = summary.settings[s].key;
-        comparison.reference_key = summary.settings[r].key;
-        comparison.score = score.key;
-        comparison.pairs = static_cast<std::int64_t>(differences.size());
-        comparison.sign = sign_test(differences, alternative);
-        comparison.wilcoxon = wilcoxon_signed_rank_test(differences, alternative);
-        if (differences.empty()) {
-          comparison.mean_difference = comparison.median_difference = std::nan("");
-          continue;
-        }
-        double sum = 0;
-        for (const double difference : differences) sum += difference;
-        comparison.mean_difference = sum / static_cast<double>(differences.size());
-        comparison.median_difference = median_of(differences);
-        family[score.key].push_back(summary.comparisons.size() - 1);
-        most_pairs = std::max(most_pairs, comparison.pairs);
+      for (const AblationScore& score : ablation_scores()) {
+        summary.comparisons.push_back(
+            compare(summary.settings[s], summary.settings[r], score,
+                    paired_differences(groups.members[s], groups.members[r], score), alternative));
+        most_pairs = std::max(most_pairs, summary.comparisons.back().pairs);
       }
     }
   }
-  for (const auto& [score, members_of_family] : family) {
-    std::vector<double> p_values;
-    for (const std::size_t i : members_of_family) p_values.push_back(summary.comparisons[i].wilcoxon.p_value);
-    const std::vector<double> adjusted = holm_adjusted_p_values(p_values);
-    for (std::size_t k = 0; k < members_of_family.size(); ++k) {
-      summary.comparisons[members_of_family[k]].wilcoxon_p_holm = adjusted[k];
-    }
-  }
+  adjust_wilcoxon_p_values(summary.comparisons);
   if (summary.comparisons.empty()) {
     summary.warnings.push_back("no paired comparisons: the grid needs method da-adain and method adain (with a "
                                "content weight in summary.reference_content_weights) at the same sizes");
@@ -282,7 +310,7 @@ ResultTable paired_comparison_table(const AblationSummary& summary) {
                   {"wilcoxon_p", comparison.wilcoxon.p_value},
                   {"wilcoxon_p_holm", comparison.wilcoxon_p_holm}});
     }
-    table.add_json_row(row);
+    table.add_json_row(row, ResultTable::kMissingFieldsAreEmpty);  // a comparison without pairs has no test
   }
   return table;
 }

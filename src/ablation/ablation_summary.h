@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "grid/grid_record.h"
 #include "report/result_table.h"
 #include "stats/binomial.h"
 #include "stats/mean_interval.h"
@@ -90,10 +91,10 @@ struct AblationSummary {
 };
 
 // Throws UsageError for options out of range.
-AblationSummary summarize_ablation(const std::vector<nlohmann::json>& rows, const AblationSummaryOptions& options);
+AblationSummary summarize_ablation(const std::vector<GridRecord>& records, const AblationSummaryOptions& options);
 
 // The setting's key from a row's fields (the grid's cell key without content and style).
-std::string ablation_setting_key(const nlohmann::json& row);
+std::string ablation_setting_key(const GridRecord& record);
 
 // summary.csv: a row per setting and score (setting fields, cells, failed, contents, styles, score, n, mean, sd,
 // lower, upper, confidence).

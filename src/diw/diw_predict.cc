@@ -81,23 +81,19 @@ std::string entry_label(const DiwDataset& dataset, const DiwEntry& entry) {
   return concat(dataset.csv_path.string(), ":", entry.line, " (", entry.image, ")");
 }
 
-}  // namespace
-
-DiwPredictSummary predict_diw_entries(const DiwDataset& dataset, const std::vector<DiwEntry>& entries,
-                                      const std::vector<DiwEstimatorPlan>& plans, PredictionStore& store,
-                                      const DiwPredictOptions& options) {
-  const std::vector<ImageGroup> groups = group_by_image(entries);
-  DiwPredictSummary summary;
-  summary.images = groups.size();
+// Registers every estimator (in config order) in the store and finds what each still lacks; builds those with work
+// left. An estimator that cannot run (weights missing, a model that does not load) gets its status and reason in the
+// store and stays inactive; a UsageError (a config mistake) stops the run.
+std::vector<ActiveEstimator> start_estimators(const std::vector<DiwEntry>& entries,
+                                              const std::vector<DiwEstimatorPlan>& plans, PredictionStore& store) {
   int max_line = 0;
   for (const DiwEntry& entry : entries) max_line = std::max(max_line, entry.line);
-
-  // Register every estimator (in config order) and find what each still lacks.
   std::vector<ActiveEstimator> active(plans.size());
   for (std::size_t i = 0; i < plans.size(); ++i) {
     ActiveEstimator& estimator = active[i];
-    estimator.plan = &plans[i];
-    estimator.id = store.register_estimator(plans[i].name, static_cast<int>(i), plans[i].config);
+    const DiwEstimatorPlan& plan = plans[i];
+    estimator.plan = &plan;
+    estimator.id = store.register_estimator(plan.name, static_cast<int>(i), plan.config);
     estimator.predicted.assign(static_cast<std::size_t>(max_line) + 1, false);
     for (int line : store.predicted_lines(estimator.id)) {
       if (line <= max_line) estimator.predicted[line] = true;
@@ -108,7 +104,6 @@ DiwPredictSummary predict_diw_entries(const DiwDataset& dataset, const std::vect
       store.set_estimator_status(estimator.id, EstimatorStatus::kOk, "");
       continue;
     }
-    const DiwEstimatorPlan& plan = plans[i];
     if (!plan.model_path.empty() && !std::filesystem::exists(plan.model_path)) {
       const std::string detail = concat("not run: weights missing at ", plan.model_path.string());
       store.set_estimator_status(estimator.id, EstimatorStatus::kWeightsMissing, detail);
@@ -127,10 +122,17 @@ DiwPredictSummary predict_diw_entries(const DiwDataset& dataset, const std::vect
       log_warning("estimator '", plan.name, "': ", detail);
     }
   }
+  return active;
+}
 
-  // The images with work left, and which of them must be decoded.
-  std::vector<const ImageGroup*> work;
+// The images with work left, and for each whether it must be decoded (some estimator needs its pixels).
+struct ImageWork {
+  std::vector<const ImageGroup*> groups;
   std::vector<bool> decode;
+};
+
+ImageWork images_with_work(const std::vector<ImageGroup>& groups, const std::vector<ActiveEstimator>& active) {
+  ImageWork work;
   for (const ImageGroup& group : groups) {
     bool needed = false, pixels = false;
     for (const ActiveEstimator& estimator : active) {
@@ -139,60 +141,81 @@ DiwPredictSummary predict_diw_entries(const DiwDataset& dataset, const std::vect
       pixels = pixels || estimator.estimator->needs_pixels();
     }
     if (!needed) continue;
-    work.push_back(&group);
-    decode.push_back(pixels);
+    work.groups.push_back(&group);
+    work.decode.push_back(pixels);
   }
-  summary.images_processed = work.size();
+  return work;
+}
 
-  OrderedPrefetch<cv::Mat> images(work.size(), options.decode_workers, options.lookahead, [&](std::size_t i) {
-    if (!decode[i]) return cv::Mat();
-    const DiwEntry& entry = *work[i]->entries.front();
-    cv::Mat rgb;
-    try {
-      rgb = load_image(dataset.image_path(entry)).rgb;
-    } catch (const InputError& error) {
-      throw InputError(concat(dataset.csv_path.string(), ":", entry.line, ": ", error.what()));
-    }
-    if (rgb.cols != entry.pair.width || rgb.rows != entry.pair.height) {
-      throw InputError(concat(dataset.csv_path.string(), ":", entry.line + 1, ": image '", entry.image, "' is ",
-                              rgb.cols, "x", rgb.rows, " but the annotation gives the original size ",
-                              entry.pair.width, "x", entry.pair.height, " (width x height); is it the right file?"));
-    }
-    return rgb;
-  });
-
-  PendingPredictions pending(store, options.commit_interval_seconds);
-  ProgressBar progress(options.progress_label, work.size());
+// The image of an entry, checked against the size its annotation gives.
+cv::Mat load_entry_image(const DiwDataset& dataset, const DiwEntry& entry) {
+  cv::Mat rgb;
   try {
-    for (const ImageGroup* group : work) {
-      throw_if_interrupted();
-      const DiwEntry& first = *group->entries.front();
-      DepthQuery query;
-      // The path as the CSV gives it (relative to the image root): the key of precomputed maps and of the random
-      // baseline's noise, the same on every machine whatever the image root.
-      query.image_path = std::filesystem::path(first.image).lexically_normal();
-      query.size = cv::Size(first.pair.width, first.pair.height);
-      query.rgb = images.next();
-      for (ActiveEstimator& estimator : active) {
-        if (!estimator.needs(*group)) continue;
-        try {
-          const DepthPrediction prediction = estimator.estimator->estimate(query);
-          for (const DiwEntry* entry : group->entries) {
-            if (estimator.has(entry->line)) continue;
-            const DiwPointValues values = read_pair_values(prediction.values, entry->pair);
-            pending.add(estimator.id, {entry->line, values.a, values.b, prediction.meaning});
-            estimator.predicted[entry->line] = true;
-          }
-        } catch (const Interrupted&) {
-          throw;
-        } catch (const std::exception& error) {
-          // Earlier predictions of this estimator stay; a resumed run retries the rest.
-          estimator.failed = true;
-          const std::string detail = concat("failed on ", entry_label(dataset, first), ": ", error.what());
-          store.set_estimator_status(estimator.id, EstimatorStatus::kFailed, detail);
-          log_warning("estimator '", estimator.plan->name, "' ", detail);
-        }
+    rgb = load_image(dataset.image_path(entry)).rgb;
+  } catch (const InputError& error) {
+    throw InputError(concat(dataset.csv_path.string(), ":", entry.line, ": ", error.what()));
+  }
+  if (rgb.cols != entry.pair.width || rgb.rows != entry.pair.height) {
+    throw InputError(concat(dataset.csv_path.string(), ":", entry.line + 1, ": image '", entry.image, "' is ",
+                            rgb.cols, "x", rgb.rows, " but the annotation gives the original size ",
+                            entry.pair.width, "x", entry.pair.height, " (width x height); is it the right file?"));
+  }
+  return rgb;
+}
+
+// Runs every estimator that still needs this image and queues its values at the image's point pairs. An estimator
+// that fails is marked failed (its earlier predictions stay; a resumed run retries the rest); the others go on.
+void predict_image(const DiwDataset& dataset, const ImageGroup& group, cv::Mat rgb,
+                   std::vector<ActiveEstimator>& active, PendingPredictions& pending, PredictionStore& store) {
+  const DiwEntry& first = *group.entries.front();
+  DepthQuery query;
+  // The path as the CSV gives it (relative to the image root): the key of precomputed maps and of the random
+  // baseline's noise, the same on every machine whatever the image root.
+  query.image_path = std::filesystem::path(first.image).lexically_normal();
+  query.size = cv::Size(first.pair.width, first.pair.height);
+  query.rgb = std::move(rgb);
+  for (ActiveEstimator& estimator : active) {
+    if (!estimator.needs(group)) continue;
+    try {
+      const DepthPrediction prediction = estimator.estimator->estimate(query);
+      for (const DiwEntry* entry : group.entries) {
+        if (estimator.has(entry->line)) continue;
+        const DiwPointValues values = read_pair_values(prediction.values, entry->pair);
+        pending.add(estimator.id, {entry->line, values.a, values.b, prediction.meaning});
+        estimator.predicted[entry->line] = true;
       }
+    } catch (const Interrupted&) {
+      throw;
+    } catch (const std::exception& error) {
+      estimator.failed = true;
+      const std::string detail = concat("failed on ", entry_label(dataset, first), ": ", error.what());
+      store.set_estimator_status(estimator.id, EstimatorStatus::kFailed, detail);
+      log_warning("estimator '", estimator.plan->name, "' ", detail);
+    }
+  }
+}
+
+}  // namespace
+
+DiwPredictSummary predict_diw_entries(const DiwDataset& dataset, const std::vector<DiwEntry>& entries,
+                                      const std::vector<DiwEstimatorPlan>& plans, PredictionStore& store,
+                                      const DiwPredictOptions& options) {
+  const std::vector<ImageGroup> groups = group_by_image(entries);
+  DiwPredictSummary summary;
+  summary.images = groups.size();
+  std::vector<ActiveEstimator> active = start_estimators(entries, plans, store);
+  const ImageWork work = images_with_work(groups, active);
+  summary.images_processed = work.groups.size();
+
+  OrderedPrefetch<cv::Mat> images(work.groups.size(), options.decode_workers, options.lookahead, [&](std::size_t i) {
+    return work.decode[i] ? load_entry_image(dataset, *work.groups[i]->entries.front()) : cv::Mat();
+  });
+  PendingPredictions pending(store, options.commit_interval_seconds);
+  ProgressBar progress(options.progress_label, work.groups.size());
+  try {
+    for (const ImageGroup* group : work.groups) {
+      throw_if_interrupted();
+      predict_image(dataset, *group, images.next(), active, pending, store);
       pending.commit_if_due();
       progress.advance();
     }

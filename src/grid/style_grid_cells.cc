@@ -30,8 +30,8 @@ std::vector<GridSetting> grid_settings(const StyleGridOptions& options, const st
   };
   for (const std::string& method : options.methods) {
     GridSetting base;
-    base.method = method;
-    if (method == "adain") {
+    base.method = style_method_from_string(method);
+    if (base.method == StyleMethod::kAdain) {
       base.uses_content_weight = true;
       for (const double weight : options.content_weights) {
         base.content_weight = weight;
@@ -50,12 +50,22 @@ std::vector<GridSetting> grid_settings(const StyleGridOptions& options, const st
 
 std::string grid_cell_key(const std::string& content, const std::string& style, const GridSetting& setting,
                           int content_size, int style_size) {
-  std::string key = concat("content=", content, ",style=", style, ",method=", setting.method);
-  if (setting.uses_content_weight) key += ",content_weight=" + format_number(setting.content_weight);
+  return concat("content=", content, ",style=", style, ",", grid_setting_key(setting), ",content_size=", content_size,
+                ",style_size=", style_size);
+}
+
+std::string grid_setting_key(const GridSetting& setting) {
+  return "method=" + to_string(setting.method) + "," + grid_blend_parameters_key(setting);
+}
+
+std::string grid_blend_parameters_key(const GridSetting& setting) {
+  std::vector<std::string> parts;
+  if (setting.uses_content_weight) parts.push_back("content_weight=" + format_number(setting.content_weight));
   if (setting.uses_strength) {
-    key += concat(",depth=", setting.depth, ",beta=", format_number(setting.beta), ",eps=", format_number(setting.eps));
+    parts.push_back(concat("depth=", setting.depth, ",beta=", format_number(setting.beta), ",eps=",
+                           format_number(setting.eps)));
   }
-  return key + concat(",content_size=", content_size, ",style_size=", style_size);
+  return join(parts, ",");
 }
 
 std::vector<GridCell> grid_cells(const StyleGridOptions& options) {

@@ -13,12 +13,13 @@
 #include <vector>
 
 #include "grid/style_grid_options.h"
+#include "style/style_names.h"
 
 namespace depthstyle {
 
 // One blend setting of a cell, as it appears in keys and result rows.
 struct GridSetting {
-  std::string method;          // "adain" or "da-adain"
+  StyleMethod method = StyleMethod::kAdain;
   bool uses_content_weight = false;
   double content_weight = 0;   // adain
   bool uses_strength = false;  // da-adain, or a near_far style
@@ -34,6 +35,10 @@ std::vector<GridSetting> grid_settings(const StyleGridOptions& options, const st
 
 std::string grid_cell_key(const std::string& content, const std::string& style, const GridSetting& setting,
                           int content_size, int style_size);
+// The setting's part of a key: "method=adain,content_weight=0" / "method=da-adain,depth=map,beta=20,eps=0.15".
+std::string grid_setting_key(const GridSetting& setting);
+// The same without the method: "content_weight=0" / "depth=map,beta=20,eps=0.15" (every setting has one of them).
+std::string grid_blend_parameters_key(const GridSetting& setting);
 
 struct GridCell {
   std::size_t content = 0;  // index into options.contents

@@ -26,8 +26,11 @@
 #include <vector>
 
 #include "depth/depth_estimator.h"
+#include "io/image.h"
 #include "scores/grid_scores.h"
 #include "style/backbone_factory.h"
+#include "style/image_sizing.h"
+#include "style/strength_map.h"
 
 namespace depthstyle {
 
@@ -66,7 +69,7 @@ struct StyleGridStyle {
 struct StyleGridOutput {
   // Image format of the stylized outputs: png or jpg.
   std::string format = "png";
-  int jpeg_quality = 95;
+  int jpeg_quality = ImageSaveOptions{}.jpeg_quality;
   // Pictures of every strength map used (finest level), next to the outputs.
   bool save_strength_maps = true;
 };
@@ -87,10 +90,11 @@ struct StyleGridOptions {
   std::vector<StyleGridStyle> styles;
   std::vector<std::string> methods = {"adain", "da-adain"};
   std::vector<double> content_weights = {0};
-  std::vector<double> betas = {20};
-  std::vector<double> epsilons = {0.15};
-  std::vector<int> content_sizes = {512};
-  std::vector<int> style_sizes = {512};
+  // The paper's values (style/strength_map.h), as one setting each.
+  std::vector<double> betas = {StrengthMapParams{}.beta};
+  std::vector<double> epsilons = {StrengthMapParams{}.eps};
+  std::vector<int> content_sizes = {ImageSizing{}.smaller_side};
+  std::vector<int> style_sizes = {ImageSizing{}.smaller_side};
   // Centre-crop contents and styles to squares after resizing (the port's --crop).
   bool crop = false;
   // Give each style the content's colour mean and covariance first (the port's --preserve_color).

@@ -16,28 +16,7 @@
 
 namespace depthstyle {
 
-std::string style_grid_row_text(const nlohmann::json& row, const char* key) {
-  const auto field = row.find(key);
-  if (field == row.end() || field->is_null()) return "";
-  return field->is_string() ? field->get<std::string>() : format_number(field->get<double>());
-}
-
 namespace {
-
-std::string text_of(const nlohmann::json& row, const char* key) { return style_grid_row_text(row, key); }
-
-bool is_ok(const nlohmann::json& row) { return text_of(row, "status") == "ok"; }
-
-// "AdaIN, content weight 0" / "DA-AdaIN, beta 20, eps 0.15" (+ the depth source when the grid has several).
-std::string setting_label(const nlohmann::json& row, bool name_depth) {
-  const bool adain = text_of(row, "method") == "adain";
-  std::string label = adain ? "AdaIN" : "DA-AdaIN";
-  if (text_of(row, "style_mode") == "near_far") label += " near/far";
-  if (adain) label += ", content weight " + text_of(row, "content_weight");
-  if (!text_of(row, "beta").empty()) label += ", beta " + text_of(row, "beta") + ", eps " + text_of(row, "eps");
-  if (name_depth && !text_of(row, "depth").empty()) label += ", depth " + text_of(row, "depth");
-  return label;
-}
 
 // A picture of the run folder as a panel, shrunk to `height` at once (a sheet of study stimuli holds dozens of
 // 1000 px pictures); a grey placeholder with the reason if it is missing.
@@ -59,39 +38,34 @@ FigurePanel picture_panel(const std::filesystem::path& dir, const std::string& p
   return panel;
 }
 
-FigurePanel output_panel(const std::filesystem::path& dir, const nlohmann::json& row, std::vector<std::string> caption,
+FigurePanel output_panel(const std::filesystem::path& dir, const GridRecord& row, std::vector<std::string> caption,
                          int height) {
-  if (is_ok(row)) return picture_panel(dir, text_of(row, "output"), std::move(caption), height);
+  if (row.ok()) return picture_panel(dir, row.output, std::move(caption), height);
   caption.push_back("FAILED:");
-  const std::string error = text_of(row, "error");
+  const std::string error = row.error;
   caption.push_back(error.size() > 40 ? error.substr(0, 37) + "..." : error);
   return {cv::Mat(), caption};
 }
 
-std::string content_picture(const nlohmann::json& row) {
-  return concat("inputs/content=", text_of(row, "content"), ",content_size=", text_of(row, "content_size"), ".png");
+std::string content_picture(const GridRecord& row) {
+  return concat("inputs/content=", row.content, ",content_size=", row.content_size, ".png");
 }
 
-std::vector<std::string> style_pictures(const StyleGridOptions& options, const nlohmann::json& row) {
+std::vector<std::string> style_pictures(const StyleGridOptions& options, const GridRecord& row) {
   std::vector<std::string> pictures;
   for (const StyleGridStyle& style : options.styles) {
-    if (style.name != text_of(row, "style")) continue;
+    if (style.name != row.style) continue;
     for (std::size_t i = 0; i < style.images.size(); ++i) {
-      pictures.push_back(concat("inputs/style=", style.name, ",style_size=", text_of(row, "style_size"), ",image=",
+      pictures.push_back(concat("inputs/style=", style.name, ",style_size=", row.style_size, ",image=",
                                 i + 1, ".png"));
     }
   }
   return pictures;
 }
 
-std::string group_of(const nlohmann::json& row) {
-  return concat("content=", text_of(row, "content"), ",style=", text_of(row, "style"), ",content_size=",
-                text_of(row, "content_size"), ",style_size=", text_of(row, "style_size"));
-}
-
 class SheetWriter {
  public:
-  SheetWriter(const StyleGridOptions& options, const std::vector<nlohmann::json>& rows, const nlohmann::json& backbone,
+  SheetWriter(const StyleGridOptions& options, const std::vector<GridRecord>& rows, const nlohmann::json& backbone,
               const CommonOptions& common, const std::filesystem::path& dir)
       : options_(options), rows_(rows), dir_(dir) {
     title_ = options.figures.title.empty() ? common.name : options.figures.title;
@@ -99,8 +73,8 @@ class SheetWriter {
     notes_.push_back("AdaIN = paper eq. 4 (content weight = the paper's alpha); DA-AdaIN = eq. 5 with the strength "
                      "map of Algorithm 1 (beta, eps)");
     std::set<std::string> depths;
-    for (const nlohmann::json& row : rows) {
-      if (!text_of(row, "depth").empty()) depths.insert(text_of(row, "depth"));
+    for (const GridRecord& row : rows) {
+      if (!row.setting.depth.empty()) depths.insert(row.setting.depth);
     }
     name_depth_ = depths.size() > 1;
     if (!depths.empty()) {
@@ -120,19 +94,19 @@ class SheetWriter {
     FigureRow contents{"content", {}};
     std::map<std::string, FigureRow> proximity_rows;
     std::set<std::string> seen_contents;
-    for (const nlohmann::json& row : rows_) {
-      if (text_of(row, "content_size") != text_of(rows_.front(), "content_size")) continue;
-      const std::string content = text_of(row, "content");
+    for (const GridRecord& row : rows_) {
+      if (row.content_size != rows_.front().content_size) continue;
+      const std::string content = row.content;
       if (!seen_contents.insert(content).second) continue;
       contents.panels.push_back(panel(content_picture(row), {content}));
     }
     std::set<std::string> seen_maps;
-    for (const nlohmann::json& row : rows_) {
-      const std::string map = text_of(row, "proximity_map");
-      if (map.empty() || text_of(row, "content_size") != text_of(rows_.front(), "content_size")) continue;
+    for (const GridRecord& row : rows_) {
+      const std::string map = row.proximity_map;
+      if (map.empty() || row.content_size != rows_.front().content_size) continue;
       if (!seen_maps.insert(map).second) continue;
-      FigureRow& target = proximity_rows["proximity (" + text_of(row, "depth") + ")"];
-      target.panels.push_back(panel(map, {text_of(row, "content")}));
+      FigureRow& target = proximity_rows["proximity (" + row.setting.depth + ")"];
+      target.panels.push_back(panel(map, {row.content}));
     }
     sheet.rows.push_back(contents);
     for (auto& [label, row] : proximity_rows) {
@@ -141,11 +115,11 @@ class SheetWriter {
     }
     FigureRow styles{"style", {}};
     std::set<std::string> seen_styles;
-    for (const nlohmann::json& row : rows_) {
-      if (text_of(row, "style_size") != text_of(rows_.front(), "style_size")) continue;
-      if (!seen_styles.insert(text_of(row, "style")).second) continue;
+    for (const GridRecord& row : rows_) {
+      if (row.style_size != rows_.front().style_size) continue;
+      if (!seen_styles.insert(row.style).second) continue;
       for (const std::string& picture : style_pictures(options_, row)) {
-        styles.panels.push_back(panel(picture, {text_of(row, "style")}));
+        styles.panels.push_back(panel(picture, {row.style}));
       }
     }
     sheet.rows.push_back(styles);
@@ -156,34 +130,34 @@ class SheetWriter {
   std::vector<std::pair<std::string, std::string>> sweep_sheets() {
     std::vector<std::pair<std::string, std::string>> written;
     std::vector<std::string> groups;
-    std::map<std::string, std::vector<const nlohmann::json*>> members;
-    for (const nlohmann::json& row : rows_) {
-      if (members[group_of(row)].empty()) groups.push_back(group_of(row));
-      members[group_of(row)].push_back(&row);
+    std::map<std::string, std::vector<const GridRecord*>> members;
+    for (const GridRecord& row : rows_) {
+      if (members[grid_pair_key(row)].empty()) groups.push_back(grid_pair_key(row));
+      members[grid_pair_key(row)].push_back(&row);
     }
     for (const std::string& group : groups) {
-      const nlohmann::json& first = *members[group].front();
-      FigureSheet sheet{concat(title_, ": ", text_of(first, "content"), " x ", text_of(first, "style")), notes_, {}};
-      FigureRow inputs{"inputs", {panel(content_picture(first), {"content " + text_of(first, "content"),
-                                                                               text_of(first, "content_size") + " px"})}};
+      const GridRecord& first = *members[group].front();
+      FigureSheet sheet{concat(title_, ": ", first.content, " x ", first.style), notes_, {}};
+      FigureRow inputs{"inputs", {panel(content_picture(first), {"content " + first.content,
+                                                                               concat(first.content_size, " px")})}};
       for (const std::string& picture : style_pictures(options_, first)) {
-        inputs.panels.push_back(panel(picture, {"style " + text_of(first, "style"),
-                                                              text_of(first, "style_size") + " px"}));
+        inputs.panels.push_back(panel(picture, {"style " + first.style,
+                                                              concat(first.style_size, " px")}));
       }
       std::set<std::string> maps;
       FigureRow outputs{"output", {}}, strengths{"strength", {}};
-      for (const nlohmann::json* row : members[group]) {
-        const std::string map = text_of(*row, "proximity_map");
+      for (const GridRecord* row : members[group]) {
+        const std::string map = row->proximity_map;
         if (!map.empty() && maps.insert(map).second) {
-          inputs.panels.push_back(panel(map, {"proximity (" + text_of(*row, "depth") + ")"}));
+          inputs.panels.push_back(panel(map, {"proximity (" + row->setting.depth + ")"}));
         }
         outputs.panels.push_back(output(*row, caption_lines(*row)));
-        const std::string strength = text_of(*row, "strength_map");
+        const std::string strength = row->strength_map;
         strengths.panels.push_back(strength.empty() ? FigurePanel{} : panel(strength, {}));
       }
       sheet.rows = {inputs, outputs, strengths};
       written.push_back(write(sheet, "figures/sweep," + group + ".png",
-                              concat("Sweep: ", text_of(first, "content"), " x ", text_of(first, "style"))));
+                              concat("Sweep: ", first.content, " x ", first.style)));
     }
     return written;
   }
@@ -191,9 +165,9 @@ class SheetWriter {
   // Fig. 6: a column per content/style pair; a row per setting, then the maps.
   std::pair<std::string, std::string> compare_sheet() {
     std::vector<std::string> groups, settings, strength_settings;
-    std::map<std::string, std::map<std::string, const nlohmann::json*>> cell;  // group -> setting -> row
-    for (const nlohmann::json& row : rows_) {
-      const std::string group = group_of(row), setting = setting_label(row, name_depth_);
+    std::map<std::string, std::map<std::string, const GridRecord*>> cell;  // group -> setting -> row
+    for (const GridRecord& row : rows_) {
+      const std::string group = grid_pair_key(row), setting = grid_setting_label(row, name_depth_);
       if (cell[group].empty()) groups.push_back(group);
       if (std::find(settings.begin(), settings.end(), setting) == settings.end()) settings.push_back(setting);
       cell[group][setting] = &row;
@@ -201,10 +175,10 @@ class SheetWriter {
     FigureSheet sheet{options_.figures.title.empty() ? title_ + ": comparison" : title_, notes_, {}};
     FigureRow contents{"content", {}}, styles{"style", {}};
     for (const std::string& group : groups) {
-      const nlohmann::json& first = *cell[group].begin()->second;
-      contents.panels.push_back(panel(content_picture(first), {text_of(first, "content")}));
+      const GridRecord& first = *cell[group].begin()->second;
+      contents.panels.push_back(panel(content_picture(first), {first.content}));
       const std::vector<std::string> pictures = style_pictures(options_, first);
-      styles.panels.push_back(panel(pictures.empty() ? "" : pictures.front(), {text_of(first, "style")}));
+      styles.panels.push_back(panel(pictures.empty() ? "" : pictures.front(), {first.style}));
     }
     sheet.rows = {contents, styles};
     std::vector<FigureRow> map_rows;
@@ -223,10 +197,10 @@ class SheetWriter {
           continue;
         }
         outputs.panels.push_back(output(*found->second, {}));
-        const std::string map = text_of(*found->second, "strength_map");
+        const std::string map = found->second->strength_map;
         has_strength = has_strength || !map.empty();
         proximity.panels.push_back(map.empty() ? FigurePanel{}
-                                               : panel(text_of(*found->second, "proximity_map"), {}));
+                                               : panel(found->second->proximity_map, {}));
         strength.panels.push_back(map.empty() ? FigurePanel{} : panel(map, {}));
       }
       sheet.rows.push_back(outputs);
@@ -243,12 +217,12 @@ class SheetWriter {
   FigurePanel panel(const std::string& path, std::vector<std::string> caption) const {
     return picture_panel(dir_, path, std::move(caption), options_.figures.panel_height);
   }
-  FigurePanel output(const nlohmann::json& row, std::vector<std::string> caption) const {
+  FigurePanel output(const GridRecord& row, std::vector<std::string> caption) const {
     return output_panel(dir_, row, std::move(caption), options_.figures.panel_height);
   }
 
-  std::vector<std::string> caption_lines(const nlohmann::json& row) const {
-    const std::string label = setting_label(row, name_depth_);
+  std::vector<std::string> caption_lines(const GridRecord& row) const {
+    const std::string label = grid_setting_label(row, name_depth_);
     // "DA-AdaIN, beta 20, eps 0.15" -> two lines, so columns stay narrow
     const std::size_t comma = label.find(", ");
     if (comma == std::string::npos) return {label};
@@ -262,7 +236,7 @@ class SheetWriter {
   }
 
   const StyleGridOptions& options_;
-  const std::vector<nlohmann::json>& rows_;
+  const std::vector<GridRecord>& rows_;
   std::filesystem::path dir_;
   std::string title_;
   std::vector<std::string> notes_;
@@ -271,52 +245,22 @@ class SheetWriter {
 
 }  // namespace
 
-ResultTable style_grid_table(bool with_scores) {
-  std::vector<Column> columns({{"key", "Key"},
-                      {"content", "Content"},
-                      {"style", "Style"},
-                      {"style_mode", "Style mode"},
-                      {"method", "Method"},
-                      {"content_weight", "Content weight (paper alpha)", ColumnKind::kNumber, 3},
-                      {"depth", "Depth"},
-                      {"beta", "beta", ColumnKind::kNumber, 3},
-                      {"eps", "eps", ColumnKind::kNumber, 3},
-                      {"content_size", "Content size", ColumnKind::kInteger},
-                      {"style_size", "Style size", ColumnKind::kInteger},
-                      {"width", "Width", ColumnKind::kInteger},
-                      {"height", "Height", ColumnKind::kInteger},
-                      {"output", "Output", ColumnKind::kImage},
-                      {"strength_map", "Strength map", ColumnKind::kImage},
-                      {"proximity_map", "Proximity", ColumnKind::kImage},
-                      {"status", "Status"},
-                      {"error", "Error"},
-                      {"seconds_pair", "Shared s (pair)", ColumnKind::kNumber, 3},
-                      {"seconds_cell", "Cell s", ColumnKind::kNumber, 3},
-                      {"backbone", "Backbone"},
-                      {"content_sha256", "Content sha256"},
-                      {"style_sha256", "Style sha256"}});
-  if (with_scores) {
-    for (Column& column : grid_score_columns()) columns.push_back(std::move(column));
-  }
-  return ResultTable(std::move(columns));
-}
-
-ResultTable write_style_grid_results(const StyleGridOptions& options, const std::vector<nlohmann::json>& rows,
+ResultTable write_style_grid_results(const StyleGridOptions& options, const std::vector<GridRecord>& records,
                                      const std::filesystem::path& dir) {
-  ResultTable table = style_grid_table(options.scores.enabled);
-  for (const nlohmann::json& row : rows) table.add_json_row(row);
+  ResultTable table = grid_record_table(options.scores.enabled);
+  for (const GridRecord& record : records) add_grid_record_row(table, record);
   write_file_atomically(dir / "results.csv", table.to_csv());
   write_file_atomically(dir / "results.json", table.to_json().dump(2) + "\n");
   return table;
 }
 
 std::vector<std::pair<std::string, std::string>> write_style_grid_figures(const StyleGridOptions& options,
-                                                                          const std::vector<nlohmann::json>& rows,
+                                                                          const std::vector<GridRecord>& records,
                                                                           const nlohmann::json& backbone,
                                                                           const CommonOptions& common,
                                                                           const std::filesystem::path& dir) {
-  if (options.figures.layout == "none" || rows.empty()) return {};
-  SheetWriter sheets(options, rows, backbone, common, dir);
+  if (options.figures.layout == "none" || records.empty()) return {};
+  SheetWriter sheets(options, records, backbone, common, dir);
   std::vector<std::pair<std::string, std::string>> figures = {sheets.inputs_sheet()};
   if (options.figures.layout == "sweep") {
     for (auto& sheet : sheets.sweep_sheets()) figures.push_back(std::move(sheet));
@@ -326,13 +270,13 @@ std::vector<std::pair<std::string, std::string>> write_style_grid_figures(const 
   return figures;
 }
 
-std::filesystem::path write_style_grid_report(const StyleGridOptions& options, const std::vector<nlohmann::json>& rows,
+std::filesystem::path write_style_grid_report(const StyleGridOptions& options, const std::vector<GridRecord>& records,
                                               const nlohmann::json& backbone, const CommonOptions& common,
                                               const RunRecord& record) {
   const std::filesystem::path& dir = record.dir();
-  const ResultTable table = write_style_grid_results(options, rows, dir);
+  const ResultTable table = write_style_grid_results(options, records, dir);
   std::size_t failed = 0;
-  for (const nlohmann::json& row : rows) failed += is_ok(row) ? 0 : 1;
+  for (const GridRecord& cell : records) failed += cell.ok() ? 0 : 1;
 
   const std::string report_title = options.figures.title.empty() ? "Style grid " + common.name : options.figures.title;
   Report report(report_title);
@@ -342,14 +286,14 @@ std::filesystem::path write_style_grid_report(const StyleGridOptions& options, c
                          "backbone with the published AdaIN weights reproduces the paper's figures.");
   }
   report.add_facts({{"backbone", backbone.value("label", std::string("?"))},
-                    {"cells", concat(rows.size() - failed, " ok, ", failed, " failed")},
+                    {"cells", concat(records.size() - failed, " ok, ", failed, " failed")},
                     {"methods", join(options.methods, ", ")},
                     {"content weight", "the paper's alpha (weight of the CONTENT features); the reference port's "
                                        "alpha = 1 - content weight"},
                     {"strength map", "Algorithm 1: beta = prominence, eps = offset (strength capped at 1 - eps)"}});
   if (failed > 0) report.add_paragraph(concat(failed, " cell(s) failed; their rows carry the error."));
   const std::vector<std::pair<std::string, std::string>> figures =
-      write_style_grid_figures(options, rows, backbone, common, dir);
+      write_style_grid_figures(options, records, backbone, common, dir);
   nlohmann::json figure_list = nlohmann::json::array();
   if (!figures.empty()) {
     report.add_heading("Figures");

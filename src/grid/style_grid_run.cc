@@ -11,6 +11,7 @@
 #include "core/progress.h"
 #include "core/sha256.h"
 #include "core/text.h"
+#include "grid/grid_record.h"
 #include "grid/style_grid_cells.h"
 #include "grid/style_grid_report.h"
 #include "io/image.h"
@@ -91,12 +92,16 @@ class StyleGridRun {
                    [&](std::size_t begin, std::size_t end) { run_content(begin, end); });
     progress.finish();
 
-    std::vector<nlohmann::json> rows;
+    std::vector<GridRecord> records;
     for (const GridCell& cell : cells_) {
-      rows.push_back(record_.is_done(cell.key) ? record_.unit_result(cell.key) : failed_rows_.at(cell.key));
+      records.push_back(record_.is_done(cell.key)
+                            ? grid_record_from_json(record_.unit_result(cell.key), "the run record's unit " + cell.key)
+                            : failed_records_.at(cell.key));
     }
-    if (!failed_rows_.empty()) log_warning(failed_rows_.size(), " of ", cells_.size(), " cells failed; see results.csv");
-    return {std::move(rows), std::move(backbone), scorer_ ? scorer_->describe() : nlohmann::json()};
+    if (!failed_records_.empty()) {
+      log_warning(failed_records_.size(), " of ", cells_.size(), " cells failed; see results.csv");
+    }
+    return {std::move(records), std::move(backbone), scorer_ ? scorer_->describe() : nlohmann::json()};
   }
 
  private:
@@ -321,59 +326,53 @@ class StyleGridRun {
                              const SizedStyles& styles, const StyleTargets& targets, double pair_seconds) {
     const auto start = std::chrono::steady_clock::now();
     const GridSetting& setting = cell.setting;
-    const BlendSetting blend{style_method_from_string(setting.method), setting.content_weight,
-                             {setting.beta, setting.eps}};
+    const BlendSetting blend{setting.method, setting.content_weight, {setting.beta, setting.eps}};
     static const std::vector<cv::Mat> kNoDepth;
     const Rendering rendering =
         render_stylization(*backbone_, sized.features, targets, blend,
                            setting.uses_strength ? sized.centred.at(setting.depth) : kNoDepth, sized.sized.rgb.size());
-    nlohmann::json row = base_row(cell, content.sha256, join(styles.sha256, "+"));
-    const std::string output = concat("images/", cell.key, ".", options_.output.format);
-    save_stylized_image(dir_ / output, rendering.image, sized.sized, options_.output.jpeg_quality);
-    row["output"] = output;
-    row["width"] = sized.sized.rgb.cols;
-    row["height"] = sized.sized.rgb.rows;
-    if (setting.uses_strength) row["proximity_map"] = sized.proximity_picture.at(setting.depth);
+    GridRecord record = cell_record(cell, content.sha256, join(styles.sha256, "+"));
+    record.output = concat("images/", cell.key, ".", options_.output.format);
+    save_stylized_image(dir_ / record.output, rendering.image, sized.sized, options_.output.jpeg_quality);
+    record.width = sized.sized.rgb.cols;
+    record.height = sized.sized.rgb.rows;
+    if (setting.uses_strength) record.proximity_map = sized.proximity_picture.at(setting.depth);
     if (options_.output.save_strength_maps && !rendering.strength.empty()) {
-      const std::string strength = concat("maps/", cell.key, ".strength.png");
-      save_image(dir_ / strength, strength_preview(rendering.strength.front(), sized.sized.rgb.size()));
-      row["strength_map"] = strength;
+      record.strength_map = concat("maps/", cell.key, ".strength.png");
+      save_image(dir_ / record.strength_map, strength_preview(rendering.strength.front(), sized.sized.rgb.size()));
     }
-    row["status"] = "ok";
-    row["seconds_pair"] = pair_seconds;
-    row["seconds_cell"] = seconds_since(start);
+    record.seconds_pair = pair_seconds;
+    record.seconds_cell = seconds_since(start);
     if (scorer_) {
       const std::string& regions = setting.uses_strength ? setting.depth : sized.regions_depth;
-      row.update(scorer_->score(load_image(dir_ / output).rgb, output, *sized.scoring,
-                                styles.score_statistics ? &*styles.score_statistics : nullptr, regions));
+      record.scores = scorer_->score(load_image(dir_ / record.output).rgb, record.output, *sized.scoring,
+                                     styles.score_statistics ? &*styles.score_statistics : nullptr, regions);
     }
-    return row;
+    return to_json(record);
   }
 
-  nlohmann::json base_row(const GridCell& cell, const std::string& content_sha256, const std::string& style_sha256) {
-    const GridSetting& setting = cell.setting;
+  // What every record of a cell holds, whether it succeeds or fails.
+  GridRecord cell_record(const GridCell& cell, const std::string& content_sha256, const std::string& style_sha256) {
     const StyleGridStyle& style = options_.styles[cell.style];
-    return {{"key", cell.key},
-            {"content", options_.contents[cell.content].name},
-            {"style", style.name},
-            {"style_mode", style.mode},
-            {"method", setting.method},
-            {"content_weight", setting.uses_content_weight ? nlohmann::json(setting.content_weight) : nullptr},
-            {"depth", setting.uses_strength ? nlohmann::json(setting.depth) : nullptr},
-            {"beta", setting.uses_strength ? nlohmann::json(setting.beta) : nullptr},
-            {"eps", setting.uses_strength ? nlohmann::json(setting.eps) : nullptr},
-            {"content_size", cell.content_size},
-            {"style_size", cell.style_size},
-            {"backbone", options_.backbone.type},
-            {"content_sha256", content_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(content_sha256)},
-            {"style_sha256", style_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(style_sha256)}};
+    GridRecord record;
+    record.key = cell.key;
+    record.content = options_.contents[cell.content].name;
+    record.style = style.name;
+    record.style_mode = style_mix_mode_from_string(style.mode);
+    record.setting = cell.setting;
+    record.content_size = cell.content_size;
+    record.style_size = cell.style_size;
+    record.backbone = options_.backbone.type;
+    record.content_sha256 = content_sha256;
+    record.style_sha256 = style_sha256;
+    return record;
   }
 
   void fail_cell(const GridCell& cell, const std::string& error) {
-    nlohmann::json row = base_row(cell, "", "");
-    row["status"] = "failed";
-    row["error"] = error;
-    failed_rows_[cell.key] = row;
+    GridRecord record = cell_record(cell, "", "");
+    record.status = CellStatus::kFailed;
+    record.error = error;
+    failed_records_[cell.key] = std::move(record);
     log_warning(cell.key, ": ", error);
   }
 
@@ -387,7 +386,7 @@ class StyleGridRun {
   std::map<std::string, std::unique_ptr<DepthEstimator>> estimators_;
   std::unique_ptr<GridScorer> scorer_;  // with scores
   std::map<std::pair<std::size_t, int>, SizedStyles> style_cache_;
-  std::map<std::string, nlohmann::json> failed_rows_;
+  std::map<std::string, GridRecord> failed_records_;
   ProgressBar* progress_ = nullptr;
 };
 
@@ -399,7 +398,8 @@ StyleGridResults run_style_grid_cells(StyleGridOptions options, RunContext& cont
 
 void run_style_grid(StyleGridOptions options, RunContext& context) {
   const StyleGridResults results = run_style_grid_cells(options, context);
-  context.report = write_style_grid_report(options, results.rows, results.backbone, context.common, context.record);
+  context.report =
+      write_style_grid_report(options, results.records, results.backbone, context.common, context.record);
 }
 
 }  // namespace depthstyle

@@ -8,7 +8,7 @@
 //   inputs/content=<c>,content_size=<n>.png       the sized contents, inputs/style=<s>,style_size=<n>,image=<i>.png
 //                                                 the sized style images, for the figure sheets
 //   depth/<content>.<estimator>.{npy,json}        depth maps from estimators, computed once (style/depth_source.h)
-//   results.csv, results.json                     one row per cell (grid/style_grid_report.h); with scores.enabled
+//   results.csv, results.json                     one row per cell (grid/grid_record.h); with scores.enabled
 //                                                 each row also holds the output's scores (scores/grid_scores.h)
 //   figures/*.png, report.md, report.html         figure sheets and the report, from the stored results only
 //
@@ -23,14 +23,15 @@
 
 #include <vector>
 
+#include "grid/grid_record.h"
 #include "grid/style_grid_options.h"
 #include "run/experiment.h"
 
 namespace depthstyle {
 
 struct StyleGridResults {
-  // One per cell, in cell order: the stored row of a finished cell, or the failed cell's row with its error.
-  std::vector<nlohmann::json> rows;
+  // One per cell, in cell order: the stored record of a finished cell, or the failed cell's record with its error.
+  std::vector<GridRecord> records;
   // The backbone's description with "label" and "reproduces_paper" (as in the manifest).
   nlohmann::json backbone;
   // With scores: what produced them (GridScorer::describe, as in the manifest); else null.

@@ -126,7 +126,7 @@ void add_diw_run(Report& report, const FinishedRun& run, const std::filesystem::
                      {"mcnemar_p", "McNemar p vs best", ColumnKind::kPValue, 2}});
   std::vector<std::string> ran, not_run;
   for (const nlohmann::json& row : rows) {
-    table.add_json_row(row);
+    table.add_json_row(row, ResultTable::kMissingFieldsAreEmpty);
     const std::string model = row.value("model", std::string());
     if (is_not_run(row)) {
       not_run.push_back(concat(model, " (", row.value("status", std::string()), ")"));
@@ -178,7 +178,7 @@ void add_paper_table1(Report& report, const Table1Sources& table1) {
     nlohmann::json row = *ours;
     row["paper_row"] = paper.model;
     row["paper_accuracy"] = paper.accuracy;
-    table.add_json_row(row);
+    table.add_json_row(row, ResultTable::kMissingFieldsAreEmpty);
   }
   report.add_table(table);
   if (reproduced == 0) {
@@ -242,11 +242,11 @@ void add_table2_run(const FinishedRun& run, ResultTable& table) {
                               {"p_value", yaml_text(config, "paper", "p_value")},
                               {"alternative", "greater"}};
     for (const char* count : {"image_pairs", "respondents", "responses", "votes"}) printed[count] = rows[0].at(count);
-    table.add_json_row(printed);
+    table.add_json_row(printed, ResultTable::kMissingFieldsAreEmpty);
   }
   nlohmann::json row = rows[0];
   row["source"] = concat("The paper's counts, recomputed (", run.name, ")");
-  table.add_json_row(row);
+  table.add_json_row(row, ResultTable::kMissingFieldsAreEmpty);
 }
 
 struct StudyFacts {
@@ -324,7 +324,7 @@ void add_study(Report& report, const std::filesystem::path& folder, const std::f
   const StudyAnalysis analysis = analyze_study(read_study_answers(*database), StudyAnalysisOptions{});
   nlohmann::json row = study_tables(analysis).at(0).table.to_json().at(0);
   row["source"] = concat("This study's answers (", folder.filename().string(), ")");
-  table2.add_json_row(row);
+  table2.add_json_row(row, ResultTable::kMissingFieldsAreEmpty);
 }
 
 std::string libraries_text(const nlohmann::json& libraries) {

@@ -63,10 +63,13 @@ void ResultTable::add_row(std::vector<Cell> cells) {
   rows_.push_back(std::move(cells));
 }
 
-void ResultTable::add_json_row(const nlohmann::json& row) {
+void ResultTable::add_json_row(const nlohmann::json& row, MissingFields missing) {
   std::vector<Cell> cells;
   for (const Column& column : columns_) {
     const auto field = row.find(column.key);
+    if (field == row.end() && missing == kMissingFieldIsError) {
+      throw Error(concat("result row without column '", column.key, "': ", row.dump().substr(0, 200)));
+    }
     if (field == row.end() || field->is_null()) {
       cells.emplace_back(std::monostate{});
     } else if (field->is_number_integer()) {

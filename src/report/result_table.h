@@ -38,9 +38,13 @@ class ResultTable {
  public:
   explicit ResultTable(std::vector<Column> columns);
   void add_row(std::vector<Cell> cells);
-  // A row from a JSON object holding one field per column key (null, string, integer or number); a missing field is
-  // an empty cell.
-  void add_json_row(const nlohmann::json& row);
+  // What add_json_row does with a column whose key the row lacks: a table whose rows always hold every column
+  // (null where empty) says kError and learns of a misspelt key at once; a table of records with optional fields
+  // says kEmpty.
+  enum MissingFields { kMissingFieldIsError, kMissingFieldsAreEmpty };
+  // A row from a JSON object holding one field per column key (null, string, integer or number). Throws Error
+  // naming the column for a missing key under kMissingFieldIsError.
+  void add_json_row(const nlohmann::json& row, MissingFields missing = kMissingFieldIsError);
 
   const std::vector<Column>& columns() const { return columns_; }
   std::size_t row_count() const { return rows_.size(); }

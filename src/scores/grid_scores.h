@@ -55,6 +55,7 @@
 #include "scores/depth_agreement.h"
 #include "scores/depth_regions.h"
 #include "scores/feature_scores.h"
+#include "scores/score_columns.h"
 #include "scores/score_network.h"
 #include "style/backbone_factory.h"
 
@@ -90,8 +91,6 @@ void declare_grid_scores(Schema& schema, GridScoreOptions& options, bool with_en
 // Problems that need several keys, each naming its key; empty if the options can run.
 std::vector<std::string> grid_score_problems(const GridScoreOptions& options, const BackboneConfig& backbone);
 
-// The columns the score fields add to a grid's result table (in this order).
-std::vector<Column> grid_score_columns();
 
 class GridScorer {
  public:

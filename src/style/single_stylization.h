@@ -23,6 +23,7 @@
 
 #include "depth/depth_estimator.h"
 #include "style/backbone_factory.h"
+#include "io/image.h"
 #include "style/depth_source.h"
 #include "style/image_sizing.h"
 #include "style/stylizer.h"
@@ -46,7 +47,7 @@ struct SingleStylization {
   std::filesystem::path output;
   bool save_maps = false;
   std::filesystem::path record;  // JSON record; empty = none
-  int jpeg_quality = 95;
+  int jpeg_quality = ImageSaveOptions{}.jpeg_quality;
 };
 
 struct SingleStylizationResult {

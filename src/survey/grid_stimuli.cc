@@ -6,15 +6,10 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "grid/style_grid_report.h"
+#include "grid/grid_record.h"
 
 namespace depthstyle {
 namespace {
-
-bool has_number(const nlohmann::json& row, const char* key) {
-  const auto field = row.find(key);
-  return field != row.end() && field->is_number();
-}
 
 nlohmann::json read_json(const std::filesystem::path& path, const std::string& hint) {
   if (!std::filesystem::exists(path)) throw InputError(concat(path.string(), ": not found; ", hint));
@@ -25,26 +20,22 @@ nlohmann::json read_json(const std::filesystem::path& path, const std::string& h
   }
 }
 
-// Whether a row passes the stimuli.* filters (a filter only applies to rows that have the field).
-bool passes(const nlohmann::json& row, const StudyStimuliOptions& options) {
-  const auto number_matches = [&](const char* key, double wanted) {
-    return wanted < 0 || !has_number(row, key) || row.at(key).get<double>() == wanted;
+// Whether a cell passes the stimuli.* filters (a filter only applies to cells that have the parameter).
+bool passes(const GridRecord& record, const StudyStimuliOptions& options) {
+  const GridSetting& setting = record.setting;
+  const auto number_matches = [](bool has, double value, double wanted) {
+    return wanted < 0 || !has || value == wanted;
   };
-  if (!number_matches("content_weight", options.content_weight)) return false;
-  if (!number_matches("beta", options.beta)) return false;
-  if (!number_matches("eps", options.eps)) return false;
-  const std::string depth = style_grid_row_text(row, "depth");
-  return options.depth.empty() || depth.empty() || depth == options.depth;
+  return number_matches(setting.uses_content_weight, setting.content_weight, options.content_weight) &&
+         number_matches(setting.uses_strength, setting.beta, options.beta) &&
+         number_matches(setting.uses_strength, setting.eps, options.eps) &&
+         (options.depth.empty() || !setting.uses_strength || setting.depth == options.depth);
 }
 
-// "beta=20,eps=0.15" / "content_weight=0": what tells a method's rows of one pair apart.
-std::string setting_of(const nlohmann::json& row) {
-  std::vector<std::string> parts;
-  for (const char* key : {"content_weight", "depth", "beta", "eps"}) {
-    const std::string value = style_grid_row_text(row, key);
-    if (!value.empty()) parts.push_back(concat(key, "=", value));
-  }
-  return parts.empty() ? "(no setting)" : join(parts, ",");
+// "beta=20,eps=0.15" / "content_weight=0": what tells a method's cells of one pair apart.
+std::string setting_of(const GridRecord& record) {
+  const std::string parameters = grid_blend_parameters_key(record.setting);
+  return parameters.empty() ? "(no setting)" : parameters;
 }
 
 }  // namespace
@@ -71,40 +62,33 @@ GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
   set.backbone_label = backbone.value("label", std::string("unknown backbone"));
 
   const std::filesystem::path results_path = run / "results.json";
-  const nlohmann::json rows = read_json(results_path, hint);
-  if (!rows.is_array()) throw InputError(concat(results_path.string(), ": expected a JSON array of result rows"));
+  if (!std::filesystem::exists(results_path)) throw InputError(concat(results_path.string(), ": not found; ", hint));
+  const std::vector<GridRecord> records = read_grid_results(results_path);
 
-  // Per pair (in first-appearance order), the rows of each of the two methods that pass the filters.
+  // Per pair (in first-appearance order), the cells of each of the two methods that pass the filters.
   std::vector<std::string> pair_order;
-  std::map<std::string, std::map<std::string, std::vector<const nlohmann::json*>>> by_pair;
+  std::map<std::string, std::map<std::string, std::vector<const GridRecord*>>> by_pair;
   std::map<std::string, std::vector<std::string>> filtered_out;  // pair -> settings the filters removed
   std::set<std::string> methods_seen;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const nlohmann::json& row = rows[i];
-    const std::string where = concat(results_path.string(), " row ", i + 1);
-    for (const char* key : {"key", "content", "style", "method", "content_size", "style_size", "output", "status"}) {
-      if (!row.is_object() || !row.contains(key)) {
-        throw InputError(concat(where, ": missing field '", key, "'; is this a style_grid results.json?"));
-      }
-    }
-    const auto field = [&row](const char* key) { return style_grid_row_text(row, key); };
-    const std::string method = field("method");
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const GridRecord& record = records[i];
+    const std::string method = to_string(record.setting.method);
     methods_seen.insert(method);
     if (method != options.baseline && method != options.proposed) continue;
-    const std::string pair = concat("content=", field("content"), ",style=", field("style"),
-                                    ",content_size=", field("content_size"), ",style_size=", field("style_size"));
+    const std::string pair = grid_pair_key(record);
     if (!by_pair.count(pair)) pair_order.push_back(pair);
     auto& methods = by_pair[pair];
     methods[method];
-    if (!passes(row, options)) {
-      filtered_out[pair].push_back(concat(method, " ", setting_of(row)));
+    if (!passes(record, options)) {
+      filtered_out[pair].push_back(concat(method, " ", setting_of(record)));
       continue;
     }
-    if (field("status") != "ok") {
-      throw InputError(concat(where, ": cell '", field("key"), "' failed (", field("error"),
+    if (!record.ok()) {
+      throw InputError(concat(results_path.string(), " row ", i + 1, ": cell '", record.key, "' failed (",
+                              record.error,
                               "); finish the grid (depthstyle run CONFIG --resume) or filter it out with stimuli.*"));
     }
-    methods[method].push_back(&row);
+    methods[method].push_back(&record);
   }
   for (const std::string& method : {options.baseline, options.proposed}) {
     if (!methods_seen.count(method)) {
@@ -123,10 +107,10 @@ GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
       const auto found = methods.find(method);
       const std::size_t count = found == methods.end() ? 0 : found->second.size();
       if (count == 1) {
-        const nlohmann::json& row = *found->second.front();
-        GridStimulus stimulus{method, run / style_grid_row_text(row, "output"), row};
+        const GridRecord& record = *found->second.front();
+        GridStimulus stimulus{method, run / record.output, record};
         if (!std::filesystem::is_regular_file(stimulus.file)) {
-          throw InputError(concat(stimulus.file.string(), ": image of cell '", style_grid_row_text(row, "key"),
+          throw InputError(concat(stimulus.file.string(), ": image of cell '", record.key,
                                   "' is missing from the grid run"));
         }
         (method == options.baseline ? comparison.baseline : comparison.proposed) = std::move(stimulus);
@@ -140,7 +124,7 @@ GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
                                           : concat(" (the grid has: ", join(removed->second, "; "), ")")));
       }
       std::vector<std::string> settings;
-      for (const nlohmann::json* row : found->second) settings.push_back(setting_of(*row));
+      for (const GridRecord* record : found->second) settings.push_back(setting_of(*record));
       throw ConfigError(concat(pair, ": ", count, " ", method, " images (", join(settings, "; "),
                                "); choose one with stimuli.content_weight / stimuli.depth / stimuli.beta / "
                                "stimuli.eps"));

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "grid/grid_record.h"
 #include "survey/study_options.h"
 
 namespace depthstyle {
@@ -19,7 +20,7 @@ namespace depthstyle {
 struct GridStimulus {
   std::string method;
   std::filesystem::path file;  // the image in the run folder
-  nlohmann::json row;          // its results.json row (key, parameters, inputs' sha256, backbone)
+  GridRecord record;           // its results.json row (key, parameters, inputs' sha256, backbone)
 };
 
 struct GridComparison {

@@ -122,7 +122,7 @@ StudyCreateSummary create_study(const StudyOptions& options, const std::string& 
       for (int side = 0; side < 2; ++side) {
         const GridStimulus& stimulus = *pair.stimulus[side];
         pair.id[side] = stimuli.add(read_file(stimulus.file), side == 0 ? baseline_id : proposed_id,
-                                    {{"grid_row", stimulus.row}, {"grid_file", stimulus.file.string()}},
+                                    {{"grid_row", to_json(stimulus.record)}, {"grid_file", stimulus.file.string()}},
                                     stimulus.file.string());
       }
       add_comparison.execute(pair.name, "main", pair.id[0], pair.id[1], nullptr);

@@ -1,6 +1,8 @@
-# Fails when one of BINARIES (a ;-list of executables) would load LibTorch: the test binaries listed without TORCH in
-# tests/CMakeLists.txt handle no tensor, and linking only the modules they test keeps LibTorch out (with
+# Fails when one of BINARIES (a comma-separated list of executables) would load LibTorch: the test binaries listed
+# without TORCH in tests/CMakeLists.txt handle no tensor, and linking only the modules they test keeps LibTorch out (with
 # -Wl,--as-needed, a static module's LibTorch dependency is dropped unless an object that uses it is linked in).
+cmake_minimum_required(VERSION 3.18)
+string(REPLACE "," ";" BINARIES "${BINARIES}")
 set(loaders)
 foreach(binary IN LISTS BINARIES)
   execute_process(COMMAND ldd ${binary} OUTPUT_VARIABLE libraries RESULT_VARIABLE failed)

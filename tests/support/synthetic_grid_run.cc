@@ -6,6 +6,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"  // concat
 #include "core/text.h"
+#include "grid/grid_record.h"
 
 namespace depthstyle {
 namespace {
@@ -26,42 +27,41 @@ cv::Mat synthetic_picture(int width, int height, int seed) {
 
 std::filesystem::path write_synthetic_grid_run(const std::filesystem::path& run, const SyntheticGridRun& grid) {
   std::filesystem::create_directories(run / "images");
-  nlohmann::json rows = nlohmann::json::array();
+  ResultTable results = grid_record_table(false);
   int seed = 0;
   for (int c = 0; c < grid.contents; ++c) {
     for (int s = 0; s < grid.styles; ++s) {
       for (const std::string& method : grid.methods) {
-        const std::vector<double> betas = method == "da-adain" ? grid.betas : std::vector<double>{-1};
-        for (const double beta : betas) {
-          const std::string content = concat("c", c), style = concat("s", s);
-          nlohmann::json row = {{"content", content},   {"style", style},        {"style_mode", "single"},
-                                {"method", method},     {"content_size", 256},   {"style_size", 128},
-                                {"status", "ok"},       {"error", nullptr},      {"backbone", "synthetic"},
-                                {"content_weight", nullptr}, {"depth", nullptr}, {"beta", nullptr},
-                                {"eps", nullptr},       {"content_sha256", std::string(64, 'a')},
-                                {"style_sha256", std::string(64, 'b')}};
-          std::string setting;
-          if (method == "da-adain") {
-            row["depth"] = "map", row["beta"] = beta, row["eps"] = 0.15;
-            setting = concat("depth=map,beta=", format_number(beta), ",eps=0.15");
+        GridRecord record;
+        record.content = concat("c", c);
+        record.style = concat("s", s);
+        record.setting.method = style_method_from_string(method);
+        record.content_size = 256;
+        record.style_size = 128;
+        record.backbone = "synthetic";
+        record.content_sha256 = std::string(64, 'a');
+        record.style_sha256 = std::string(64, 'b');
+        const bool depth_aware = record.setting.method == StyleMethod::kDepthAware;
+        for (const double beta : depth_aware ? grid.betas : std::vector<double>{-1}) {
+          if (depth_aware) {
+            record.setting.uses_strength = true;
+            record.setting.depth = "map", record.setting.beta = beta, record.setting.eps = 0.15;
           } else {
-            row["content_weight"] = 0.0;
-            setting = "content_weight=0";
+            record.setting.uses_content_weight = true;
           }
-          const std::string key = concat("content=", content, ",style=", style, ",method=", method, ",", setting,
-                                         ",content_size=256,style_size=128");
-          row["key"] = key;
-          row["output"] = "images/" + key + ".png";
+          record.key = grid_cell_key(record.content, record.style, record.setting, record.content_size,
+                                     record.style_size);
+          record.output = "images/" + record.key + ".png";
           std::vector<unsigned char> png;
           cv::imencode(".png", synthetic_picture(grid.width, grid.height, ++seed), png);
-          write_file_atomically(run / row["output"].get<std::string>(),
+          write_file_atomically(run / record.output,
                                 std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
-          rows.push_back(row);
+          add_grid_record_row(results, record);
         }
       }
     }
   }
-  write_file_atomically(run / "results.json", rows.dump(2));
+  write_file_atomically(run / "results.json", results.to_json().dump(2));
   const nlohmann::json manifest = {
       {"experiment", "style_grid"},
       {"status", "succeeded"},

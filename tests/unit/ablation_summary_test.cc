@@ -41,7 +41,7 @@ nlohmann::json scored_row(const std::string& content, const std::string& style, 
   return row;
 }
 
-std::vector<nlohmann::json> small_grid() {
+std::vector<GridRecord> small_grid() {
   std::vector<nlohmann::json> rows;
   int pair = 0;
   for (const char* content : {"c1", "c2"}) {
@@ -65,7 +65,12 @@ std::vector<nlohmann::json> small_grid() {
       ++pair;
     }
   }
-  return rows;
+  std::vector<GridRecord> records;
+  for (nlohmann::json& row : rows) {
+    row["key"] = "cell " + std::to_string(records.size() + 1);
+    records.push_back(grid_record_from_json(row, row["key"].get<std::string>()));
+  }
+  return records;
 }
 
 const PairedComparison& comparison_of(const AblationSummary& summary, const std::string& setting,

@@ -4,7 +4,9 @@
 
 #include <limits>
 
+#include "core/error.h"
 #include "report/report.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {
@@ -35,6 +37,17 @@ TEST(ResultTable, JsonUsesKeysAndNullForMissing) {
   EXPECT_DOUBLE_EQ(rows[0]["accuracy"].get<double>(), 0.8712345);
   EXPECT_TRUE(rows[1]["accuracy"].is_null());
   EXPECT_TRUE(rows[1]["preview"].is_null());
+}
+
+TEST(ResultTable, AJsonRowMustHoldEveryColumnUnlessTheCallerSaysFieldsAreOptional) {
+  ResultTable table({{"model", "Model"}, {"accuracy", "Accuracy", ColumnKind::kNumber, 3}});
+  // A misspelt key no longer turns into an empty cell without a word.
+  EXPECT_THROW_MESSAGE(table.add_json_row({{"model", "MiDaS"}, {"acuracy", 0.8}}), Error,
+                       "result row without column 'accuracy'");
+  EXPECT_EQ(table.row_count(), 0u);
+  table.add_json_row({{"model", "MiDaS"}, {"accuracy", nullptr}});
+  table.add_json_row({{"model", "MiDaS v2"}}, ResultTable::kMissingFieldsAreEmpty);
+  EXPECT_EQ(table.to_csv(), "model,accuracy\nMiDaS,\nMiDaS v2,\n");
 }
 
 TEST(ResultTable, MarkdownRoundsAlignsAndEscapes) {

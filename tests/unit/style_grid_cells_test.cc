@@ -19,7 +19,7 @@ StyleGridContent content(const std::string& name, const std::string& depth_map) 
 
 GridSetting adain_setting(double content_weight) {
   GridSetting setting;
-  setting.method = "adain";
+  setting.method = StyleMethod::kAdain;
   setting.uses_content_weight = true;
   setting.content_weight = content_weight;
   return setting;
@@ -53,7 +53,7 @@ TEST(StyleGridCells, KeysNameEveryParameterThatAppliesToTheMethod) {
   EXPECT_EQ(grid_cell_key("aloeL", "starry_night", adain_setting(0.5), 512, 512),
             "content=aloeL,style=starry_night,method=adain,content_weight=0.5,content_size=512,style_size=512");
   GridSetting da;
-  da.method = "da-adain";
+  da.method = StyleMethod::kDepthAware;
   EXPECT_EQ(grid_cell_key("aloeL", "starry_night", strength_setting(da, "map", 20, 0.15), 1000, 300),
             "content=aloeL,style=starry_night,method=da-adain,depth=map,beta=20,eps=0.15,content_size=1000,"
             "style_size=300");
@@ -73,10 +73,10 @@ TEST(StyleGridCells, SettingsFollowTheMethodAndTheStyleMode) {
   const std::vector<GridSetting> single = grid_settings(options, "single", {"map", "vertical"});
   // adain: 2 content weights; da-adain: 2 depths x 2 betas x 1 eps
   ASSERT_EQ(single.size(), 2u + 4u);
-  EXPECT_EQ(single[0].method, "adain");
+  EXPECT_EQ(single[0].method, StyleMethod::kAdain);
   EXPECT_FALSE(single[0].uses_strength);
   EXPECT_EQ(single[1].content_weight, 0.5);
-  EXPECT_EQ(single[2].method, "da-adain");
+  EXPECT_EQ(single[2].method, StyleMethod::kDepthAware);
   EXPECT_FALSE(single[2].uses_content_weight);
   EXPECT_EQ(single[2].depth, "map");
   EXPECT_EQ(single[3].beta, 20);
