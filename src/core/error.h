@@ -1,6 +1,6 @@
-// Error types and checks.
+// Error types and checks (docs/conventions.md#two-failure-channels).
 //
-// Two failure channels (see STYLE.md): exceptions for everything a user can cause (bad command line, config, input
+// Two failure channels: exceptions for everything a user can cause (bad command line, config, input
 // file, environment), whose message names the file/key and what was expected; DEPTHSTYLE_ASSERT only for our own
 // invariants, which abort. main() is the single place that catches and maps the exception type to an exit code.
 #pragma once

@@ -1,6 +1,6 @@
 // Reproducible randomness, in one place: seeds per source of randomness and draws that give the same numbers on
-// every platform and standard library.
-//   - derive_seed / resolve_seed: one seed per source (STYLE.md 8): pair sampling, presentation order, sides,
+// every platform and standard library. The rule: docs/conventions.md#one-seed-per-source.
+//   - derive_seed / resolve_seed: one seed per source: pair sampling, presentation order, sides,
 //     bootstrap over respondents, over items, ... each gets its own seed derived from the run's base seed and the
 //     source's name, so no two sources share a stream and adding a source changes no other source's draws;
 //   - SplitMix64 (Steele, Lea, Flood 2014): a generator whose whole state is one word, so a stream per item (image,

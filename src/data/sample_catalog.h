@@ -1,6 +1,6 @@
 // The built-in sample data: real photographs, paintings and textures, and real ground-truth disparity (Middlebury
 // stereo), extracted from two Debian packages (opencv-doc, python3-skimage) so that every machine can get them
-// without a download site. Facts: REFERENCE.md section 8.
+// without a download site. Facts: docs/reference.md#debian-sample-data.
 #pragma once
 
 #include <string>

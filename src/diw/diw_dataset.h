@@ -3,7 +3,7 @@
 //   ./DIW_test/<hash>.thumb          an image path line (relative to an image root; default: the CSV's folder)
 //   118,70,257,291,>,500,333         y_A,x_A,y_B,x_B,ord,width,height
 //
-// Conventions, exactly as the file states them (REFERENCE.md section 5):
+// Conventions, exactly as the file states them (docs/reference.md#diw-format):
 //   - coordinates are 1-based pixel indices, y (row) first, in the original image of width x height pixels;
 //   - ord '>' means point A is FARTHER than point B, '<' means A is nearer; there is no '=' in DIW;
 //   - one annotation line follows each path line (the official loader reads n_point = 1); a file derived from another

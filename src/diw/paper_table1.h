@@ -1,6 +1,6 @@
 // Table 1 of Kitov, Kozlov, Mishustina (2020), "Depth-Aware Arbitrary Style Transfer Using Instance Normalization":
 // accuracy of relative depth on the DIW test set (73,983 images, one point pair each), as printed (two decimals).
-// REFERENCE.md section 1 is the source. Rows are named as in the paper; a config maps its estimators to rows.
+// docs/reference.md#table-1 is the source. Rows are named as in the paper; a config maps its estimators to rows.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
 // The cells of a style grid, in computation order, and their stable keys.
 //
 // Depth sources of a content: its own depth_map (named "map"), then every depth estimator, in that order.
-// Cells, in the order they are computed (STYLE.md point 4: expensive work outermost):
+// Cells, in the order they are computed (docs/conventions.md#expensive-work-outermost):
 //   content > content size > style > style size > method > (adain: content weight; da-adain: depth > beta > eps)
 //   near_far styles with method adain: content weight > depth > beta > eps.
 // Key of a cell, used in file names and result rows (numbers in their shortest round-trip form):

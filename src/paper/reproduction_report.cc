@@ -23,7 +23,7 @@
 namespace depthstyle {
 namespace {
 
-// The size of the DIW test set (REFERENCE.md section 5): a DIW-format file of another size is a subset or another set.
+// The DIW test set's size (docs/reference.md#diw-format): a DIW-format file of another size is a subset or another set.
 constexpr std::int64_t kDiwTestEntries = 73983;
 constexpr const char* kDiwTestCsv = "DIW_test.csv";
 
@@ -234,7 +234,7 @@ void add_table2_run(const FinishedRun& run, ResultTable& table) {
   const YAML::Node config = read_run_config(run);
   const std::string proportion = yaml_text(config, "paper", "proportion");
   if (!proportion.empty()) {
-    // The paper prints no interval and no two-sided p; its p is the one-sided exact test (REFERENCE.md section 1),
+    // The paper prints no interval and no two-sided p; its p is the one-sided exact test (docs/reference.md#table-2),
     // the counts are the study's.
     nlohmann::json printed = {{"source", "Paper, as printed"},
                               {"proportion", proportion},

@@ -1,6 +1,6 @@
 // Exact binomial inference: tails, the exact test, and intervals for a proportion.
 //
-// Conventions (those of R's binom.test and SciPy's binomtest; ../shared/REFERENCE.md section 6):
+// Conventions (those of R's binom.test and SciPy's binomtest; docs/reference.md#binomial-conventions):
 //   X ~ Binomial(n, p); k successes out of n trials, 0 <= k <= n, 1 <= n <= 2^53; p in [0, 1].
 //   alternative "greater": p = P(X >= k);  "less": p = P(X <= k);
 //   "two-sided" ("minlike"): the sum of P(X = i) over every i with P(X = i) <= P(X = k) * (1 + 1e-7), and exactly 1

@@ -7,10 +7,10 @@
 // repeat_count main trials are shown a second time with the sides swapped, each at least repeat_min_gap other
 // trials after its original (so never adjacent to it).
 //
-// Randomness (STYLE.md 8): one seed per source. Respondent i's streams are derive_seed(order_seed,
+// Randomness: one seed per source. Respondent i's streams are derive_seed(order_seed,
 // "respondent=<i>") for the order, the same from sides_seed for the sides and from repeats_seed for the repeats,
 // each an std::mt19937_64 drawn with core/seeds.h's uniform_index: the same plan on every platform, and a
-// respondent's plan does not depend on how many others there are.
+// respondent's plan does not depend on how many others there are. The rule: docs/conventions.md#one-seed-per-source.
 #pragma once
 
 #include <nlohmann/json.hpp>

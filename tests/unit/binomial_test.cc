@@ -1,4 +1,4 @@
-// Exact binomial inference against REFERENCE.md section 6 (R's binom.test and SciPy's binomtest values) and against
+// Exact binomial inference against docs/reference.md#binomial-conventions (R binom.test, SciPy binomtest) and against
 // independent exact values from tests/fixtures/stats/binomial_references.py (rational sums with Python's fractions,
 // beta quantiles by bisection with mpmath at 50 digits). Tolerances: p-values 1e-10 relative, interval ends 1e-9
 // relative, unless a reference is printed with fewer digits (then half a unit of its last printed digit).

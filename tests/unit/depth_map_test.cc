@@ -246,7 +246,7 @@ TEST(DepthMap, ColourPngIsNotADepthMap) {
                        "a depth PNG must have one 8- or 16-bit channel, this one has 3 channel(s)");
 }
 
-// The real Middlebury ground truth that scripts/test extracts from Debian packages (REFERENCE.md section 8).
+// Real Middlebury ground truth that scripts/test extracts from Debian packages (docs/reference.md#debian-sample-data).
 TEST(DepthMap, ReadsRealMiddleburyDisparity) {
   const std::filesystem::path samples = testing::sample_cache_dir() / "samples";
   ASSERT_TRUE(std::filesystem::exists(samples / "aloeGT.png")) << "run 'build/depthstyle data fetch-samples' first";

@@ -47,7 +47,7 @@ TEST(SampleFetch, ExtractsEveryCatalogFileWithProvenanceAndIsANoOpTheSecondTime)
     EXPECT_EQ(entry["deb_sha256"].get<std::string>().size(), 64u);
     EXPECT_FALSE(entry["package_version"].get<std::string>().empty());
   }
-  // Known facts about the real files (REFERENCE.md section 8).
+  // Known facts about the real files (docs/reference.md#debian-sample-data).
   EXPECT_EQ(read_file(dir / "aloeGT.png").substr(1, 3), "PNG");
   EXPECT_EQ(read_file(dir / "motorcycle_disp.npz").substr(0, 2), "PK");
 
