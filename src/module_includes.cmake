@@ -8,6 +8,11 @@
 # MODULE_GRAPH is written by src/CMakeLists.txt: for each module, its folder, the modules it uses and the libraries it
 # links.
 
+# if(... IN_LIST ...): a script run with -P has it only when asked (at configure time the project's policies have it).
+if(CMAKE_SCRIPT_MODE_FILE)
+  cmake_policy(SET CMP0057 NEW)
+endif()
+
 # Third-party include prefixes and the link target a module must declare to include them.
 set(DEPTHSTYLE_EXTERNAL_HEADERS
   "torch/=depthstyle_torch" "ATen/=depthstyle_torch" "c10/=depthstyle_torch"
