@@ -17,7 +17,8 @@ int fetch_samples_command(int argc, char** argv) {
                            "and python3-skimage (apt-get download + dpkg -x, no install) into the cache, with a "
                            "manifest of provenance and sha256. A second call is a no-op.");
   command_line.options()("cache", boost::program_options::value<std::string>(),
-                         "cache folder (default: $DEPTHSTYLE_CACHE, else datasets/cache of the source tree)");
+                         "cache folder (default: $DEPTHSTYLE_CACHE, else datasets/cache of the source tree; for an "
+                         "installed binary ~/.cache/depthstyle)");
   if (!command_line.parse(argc, argv)) return 0;
   const std::filesystem::path cache =
       command_line.has("cache") ? std::filesystem::path(command_line.get<std::string>("cache")) : default_cache_dir();
@@ -42,7 +43,7 @@ int make_diw_middlebury_command(int argc, char** argv) {
       "the same files; a second call with the same options is a no-op.");
   command_line.options()
       ("cache", po::value<std::string>(), "cache folder holding samples/ (default: $DEPTHSTYLE_CACHE, else "
-                                          "datasets/cache of the source tree)")
+                                          "datasets/cache of the source tree; installed: ~/.cache/depthstyle)")
       ("output,o", po::value<std::string>(), "output folder (default: <cache>/diw_middlebury)")
       ("pairs", po::value<int>()->default_value(1000), "pairs per photo")
       ("seed", po::value<std::int64_t>()->default_value(0), "seed of the pair sampling")

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands.h"
+#include "core/build_info.h"
 #include "core/error.h"
 #include "tensor/runtime.h"
 #include "core/text.h"
@@ -19,7 +20,8 @@ void print_usage(std::FILE* out) {
   for (const Command& command : depthstyle::command_table()) {
     std::fprintf(out, "  %-16s %s\n", command.name.c_str(), command.summary.c_str());
   }
-  std::fprintf(out, "\n'depthstyle <command> --help' describes a command's options.\n");
+  std::fprintf(out, "\n'depthstyle <command> --help' describes a command's options; 'depthstyle --version' prints the "
+                   "version.\n");
 }
 
 }  // namespace
@@ -29,6 +31,10 @@ int main(int argc, char** argv) {
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     print_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    std::printf("%s\n", depthstyle::version_line().c_str());
+    return 0;
   }
   const std::string name = argv[1];
   std::vector<std::string> names;

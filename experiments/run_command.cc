@@ -17,11 +17,13 @@ int run_run_command(int argc, char** argv) {
   CommandLine command_line(
       "depthstyle run",
       "Runs the experiment a YAML config describes (its 'experiment:' key selects the runner) into "
-      "<output_dir>/<experiment>/<name>/ with the resolved config, a manifest and a log.\n\nexperiments:" + kinds);
+      "<output_dir>/<experiment>/<name>/ with the resolved config, a manifest and a log. When that folder holds a run "
+      "already, a new run goes to <name>-<UTC time> (said on stderr).\n\nexperiments:" + kinds);
   command_line.positional("config", 1, "YAML config file");
   command_line.options()
       ("set", po::value<std::vector<std::string>>()->composing(), "override a key: --set key.path=value (repeatable)")
-      ("resume", "continue a stopped run, skipping finished work (the config must be unchanged)")
+      ("resume", "continue a stopped run, skipping finished work (the config must be unchanged); without --set "
+                 "name=, the latest unfinished run of this config")
       ("threads", po::value<int>(), "LibTorch threads (0 = all cores; same as --set threads=N)")
       ("shard", po::value<std::string>(), "run slice k of N (k/N) of an experiment that can be split (diw_eval); "
                                           "the run folder gets the suffix .shard-k-of-N")

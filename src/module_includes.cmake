@@ -16,7 +16,8 @@ endif()
 set(DEPTHSTYLE_EXTERNAL_HEADERS
   "torch/=depthstyle_torch" "ATen/=depthstyle_torch" "c10/=depthstyle_torch"
   "opencv2/=depthstyle_opencv" "oneapi/=depthstyle_dnnl" "yaml-cpp/=yaml-cpp" "sqlite3.h=SQLite::SQLite3"
-  "boost/=Boost::headers" "nlohmann/=nlohmann_json::nlohmann_json" "zlib.h=ZLIB::ZLIB")
+  "boost/=Boost::headers" "nlohmann/=nlohmann_json::nlohmann_json" "zlib.h=ZLIB::ZLIB"
+  "openssl/=OpenSSL::Crypto")
 
 # Appends one line per violation to the variable named by out_errors.
 function(depthstyle_check_module_includes folder module uses links out_errors)

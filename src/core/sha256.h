@@ -1,29 +1,32 @@
-// SHA-256 (FIPS 180-4), for provenance records of sample data, model files and stimuli.
+// SHA-256 (FIPS 180-4) through OpenSSL's libcrypto (EVP interface, which uses the CPU's SHA extensions where there
+// are any), for provenance records of sample data, model files and stimuli. Weight files are hashed through
+// core/file_hash_cache.h, which remembers the digest of an unchanged file.
 #pragma once
 
-#include <array>
-#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
+
+// OpenSSL's EVP_MD_CTX, declared here so that this header does not expose OpenSSL to the modules that use it.
+struct evp_md_ctx_st;
 
 namespace depthstyle {
 
 class Sha256 {
  public:
   Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
   void update(const void* data, std::size_t size);
   void update(std::string_view bytes) { update(bytes.data(), bytes.size()); }
   // Lower-case hex of the digest; the object must not be updated afterwards.
   std::string hex_digest();
 
  private:
-  void compress(const std::uint8_t* block);
-
-  std::array<std::uint32_t, 8> state_;
-  std::array<std::uint8_t, 64> buffer_{};
-  std::size_t buffered_ = 0;
-  std::uint64_t total_bytes_ = 0;
+  evp_md_ctx_st* context_;
+  bool finished_ = false;
 };
 
 std::string sha256_hex(std::string_view bytes);

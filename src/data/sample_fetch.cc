@@ -14,6 +14,7 @@
 #include "core/process.h"
 #include "core/sha256.h"
 #include "core/text.h"
+#include "core/user_cache.h"
 #include "data/sample_catalog.h"
 
 namespace depthstyle {
@@ -93,6 +94,14 @@ class CacheLock {
 
 std::filesystem::path default_cache_dir() {
   if (const char* cache = std::getenv("DEPTHSTYLE_CACHE"); cache && *cache) return cache;
+  // A binary run from its build tree keeps the samples beside its sources; an installed one (anywhere else, e.g.
+  // after `cmake --install`) cannot count on that tree and uses the per-user cache.
+  std::error_code error;
+  const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", error);
+  const std::filesystem::path build_dir = std::filesystem::weakly_canonical(DEPTHSTYLE_BUILD_DIR, error);
+  const bool in_build_tree = !executable.empty() && !build_dir.empty() &&
+                             starts_with(executable.string(), (build_dir / "").string());
+  if (!in_build_tree && !user_cache_dir().empty()) return user_cache_dir();
   return std::filesystem::path(DEPTHSTYLE_SOURCE_DIR) / "datasets" / "cache";
 }
 

@@ -9,7 +9,8 @@
 
 namespace depthstyle {
 
-// <cache>: $DEPTHSTYLE_CACHE if set, else datasets/cache in the source tree this binary was built from.
+// <cache>: $DEPTHSTYLE_CACHE if set, else datasets/cache in the source tree of a binary run from its build tree, else
+// (an installed binary) the user cache folder, $XDG_CACHE_HOME/depthstyle or ~/.cache/depthstyle (core/user_cache.h).
 std::filesystem::path default_cache_dir();
 std::filesystem::path samples_dir(const std::filesystem::path& cache_dir);
 

@@ -1,7 +1,7 @@
 #include "depth/network_estimator.h"
 
 #include "core/error.h"
-#include "core/sha256.h"
+#include "core/file_hash_cache.h"
 
 namespace depthstyle {
 
@@ -9,7 +9,7 @@ NetworkEstimator::NetworkEstimator(std::string type, std::vector<std::filesystem
                                    PreprocessingSpec spec)
     : type_(std::move(type)), model_files_(std::move(model_files)), preset_(std::move(preset)), spec_(std::move(spec)) {
   DEPTHSTYLE_ASSERT(!model_files_.empty());
-  for (const std::filesystem::path& file : model_files_) model_sha256s_.push_back(sha256_hex_of_file(file));
+  for (const std::filesystem::path& file : model_files_) model_sha256s_.push_back(cached_sha256_hex_of_file(file));
 }
 
 DepthPrediction NetworkEstimator::estimate(const DepthQuery& query) {

@@ -64,7 +64,9 @@ HttpRequest request_from_wire(const http::request<http::string_body>& wire) {
   return request;
 }
 
-http::response<http::string_body> response_to_wire(const HttpResponse& response, unsigned version) {
+// `head`: the answer to a HEAD request, i.e. the GET response's status and headers (Content-Length included) without
+// its body (RFC 9110 9.3.2).
+http::response<http::string_body> response_to_wire(const HttpResponse& response, unsigned version, bool head) {
   http::response<http::string_body> wire;
   wire.version(version);
   wire.result(static_cast<unsigned>(response.status));
@@ -72,7 +74,14 @@ http::response<http::string_body> response_to_wire(const HttpResponse& response,
   for (const HttpHeader& header : response.headers) wire.insert(header.name, header.value);
   wire.body() = response.body;
   wire.prepare_payload();
+  if (head) wire.body().clear();
   return wire;
+}
+
+// RFC 9112 3.2: an HTTP/1.1 request must carry exactly one Host header (HTTP/1.0 at most one); otherwise 400.
+bool has_valid_host(const http::request<http::string_body>& wire) {
+  const std::size_t hosts = wire.count(http::field::host);
+  return hosts == 1 || (hosts == 0 && wire.version() < 11);
 }
 
 }  // namespace
@@ -129,17 +138,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return close();
     }
     if (error) {
-      // A socket error: nobody to answer. A parse error (a limit broken, not HTTP): say so, then close, since
-      // where the next request would start is unknown.
+      // A socket error: nobody to answer. A parse error (a limit broken, not HTTP): say so, then close.
       if (&error.category() != &http::make_error_code(http::error::bad_target).category()) return close();
       int status = 400;
       if (error == http::error::header_limit) status = 431;
       if (error == http::error::body_limit) status = 413;
-      HttpResponse response = state_->error_responder(status);
-      response.close = true;
-      return write(response, 11, false);
+      return refuse(status);
     }
     const http::request<http::string_body>& wire = parser_->get();
+    if (!has_valid_host(wire)) return refuse(400);
     HttpResponse response;
     try {
       response = state_->handler(request_from_wire(wire));
@@ -148,11 +155,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
       response = state_->error_responder(500);
     }
     const bool keep_alive = wire.keep_alive() && !response.close && !state_->stop_flag;
-    write(response, wire.version(), keep_alive);
+    write(response, wire.version(), keep_alive, wire.method() == http::verb::head);
   }
 
-  void write(const HttpResponse& response, unsigned version, bool keep_alive) {
-    response_ = response_to_wire(response, version);
+  // The server's own answer to a request it does not pass on (unreadable, too large, no Host); then it closes, since
+  // where the next request would start is unknown.
+  void refuse(int status) {
+    HttpResponse response = state_->error_responder(status);
+    response.close = true;
+    write(response, 11, false, false);
+  }
+
+  void write(const HttpResponse& response, unsigned version, bool keep_alive, bool head) {
+    response_ = response_to_wire(response, version, head);
     response_.keep_alive(keep_alive);
     stream_.expires_after(state_->options.idle_timeout);
     http::async_write(stream_, response_,

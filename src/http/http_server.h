@@ -2,8 +2,11 @@
 // keep-alive connections, limits on what a client may send, and a graceful stop.
 //
 //   - Limits: request line + headers at most header_limit bytes (else 431), body at most body_limit bytes (else
-//     413, decided from Content-Length before the body is read), a malformed request gets 400; after any of these
+//     413, decided from Content-Length before the body is read), a malformed request gets 400, and so does an
+//     HTTP/1.1 request without a Host header or any request with more than one (RFC 9112 3.2); after any of these
 //     the connection is closed. A connection idle (or sending too slowly) for idle_timeout is closed.
+//   - HEAD: the handler sees the request as sent (method "HEAD") and answers as it would a GET; the server sends
+//     that response's status and headers, Content-Length included, without the body.
 //   - The handler runs on a pool thread, one request per connection at a time; it must be thread-safe. An
 //     exception from it becomes a 500 (logged), never a dropped connection.
 //   - The response to a request is written only after the handler returned, so whatever the handler committed

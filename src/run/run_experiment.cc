@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/log.h"
+#include "run/run_folder.h"
 #include "tensor/runtime.h"
 #include "core/text.h"
 
@@ -78,6 +79,32 @@ void check_resume_matches(const std::filesystem::path& stored_config, const Expe
   }
 }
 
+bool names_the_run(const RunRequest& request) {
+  return std::any_of(request.overrides.begin(), request.overrides.end(),
+                     [](const std::string& assignment) { return starts_with(trim(assignment), "name="); });
+}
+
+// The run folder's name: the config's, unless a run of that name exists (a new run then gets a timestamped one, and
+// --resume without --set name= picks the latest unfinished one, run/run_folder.h). Shards keep their fixed names, which the cluster
+// scripts derive and merge.
+std::string choose_run_name(const RunRequest& request, const std::filesystem::path& experiment_dir,
+                            const std::string& name) {
+  if (!request.shard.empty()) return name;
+  if (request.resume) {
+    if (names_the_run(request)) return name;
+    // No run at all: RunRecord says there is nothing to resume.
+    return run_to_resume(experiment_dir, name).value_or(name);
+  }
+  if (!std::filesystem::exists(experiment_dir / name / "manifest.json")) return name;
+  const bool claim = !request.print_run_folder;
+  const std::string fresh = new_run_name(experiment_dir, name, claim);
+  if (claim) {
+    log_info("run folder ", (experiment_dir / name).string(), " exists; starting a new run in ",
+             (experiment_dir / fresh).string(), " (--resume continues the latest unfinished run instead)");
+  }
+  return fresh;
+}
+
 }  // namespace
 
 Schema experiment_schema(const std::string& kind_name, CommonOptions& common, Experiment& experiment,
@@ -125,6 +152,7 @@ RunOutcome run_experiment(const RunRequest& request, const std::vector<Experimen
     out << schema.to_yaml(/*with_help=*/true);
     return {};
   }
+  common.name = choose_run_name(request, std::filesystem::path(common.output_dir) / kind.name, common.name);
   const std::filesystem::path run_dir = RunRecord::folder_of(common.output_dir, kind.name, common.name);
   if (request.print_run_folder) {
     out << run_dir.string() << "\n";

@@ -1,5 +1,6 @@
 // `depthstyle run CONFIG`: config -> runner -> run folder. Selects the runner by the config's `experiment:` key,
 // reads and checks every key, opens (or resumes) the run folder, runs, and records the outcome in the manifest.
+// Which folder: run/run_folder.h (a config started again gets a new, timestamped one).
 #pragma once
 
 #include <filesystem>

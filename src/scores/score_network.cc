@@ -1,7 +1,7 @@
 #include "scores/score_network.h"
 
 #include "core/error.h"
-#include "core/sha256.h"
+#include "core/file_hash_cache.h"
 #include "core/text.h"
 #include "tensor/checkpoint.h"
 #include "nets/vgg_encoder.h"
@@ -15,7 +15,7 @@ ScoreNetwork::ScoreNetwork(Backbone& backbone, const std::filesystem::path& vgg_
     vgg_ = std::make_unique<LayerStack>(
         vgg_encoder_from_weights(read_checkpoint(vgg_encoder).tensors, vgg_encoder.string(), precision));
     vgg_path_ = vgg_encoder;
-    vgg_sha256_ = sha256_hex_of_file(vgg_encoder);
+    vgg_sha256_ = cached_sha256_hex_of_file(vgg_encoder);
     layout_ = vgg_tap_layout();
   } else {
     layout_ = backbone.tap_layout();

@@ -1,8 +1,8 @@
 #include "style/vgg_backbone.h"
 
 #include "core/error.h"
+#include "core/file_hash_cache.h"
 #include "core/log.h"
-#include "core/sha256.h"
 #include "tensor/checkpoint.h"
 #include "nets/adain_decoder.h"
 #include "nets/vgg_encoder.h"
@@ -18,8 +18,8 @@ class VggBackbone : public Backbone {
                                           config.encoder_path.string(), config.precision)),
         decoder_(adain_decoder_from_weights(read_checkpoint(config.decoder_path).tensors,
                                             config.decoder_path.string(), config.precision)),
-        encoder_sha256_(sha256_hex_of_file(config.encoder_path)),
-        decoder_sha256_(sha256_hex_of_file(config.decoder_path)) {}
+        encoder_sha256_(cached_sha256_hex_of_file(config.encoder_path)),
+        decoder_sha256_(cached_sha256_hex_of_file(config.decoder_path)) {}
 
   std::string name() const override { return "vgg"; }
   std::string label() const override {

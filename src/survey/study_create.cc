@@ -15,6 +15,7 @@
 #include "survey/study_database.h"
 #include "survey/study_design.h"
 #include "survey/survey_schema.h"
+#include "survey/web_copy.h"
 
 namespace depthstyle {
 namespace {
@@ -22,11 +23,14 @@ namespace {
 // Adds image bytes to the staged study folder and the stimuli table; returns the stimulus id.
 class StimulusWriter {
  public:
-  StimulusWriter(StagedFolder& folder, SqliteDatabase& database)
+  StimulusWriter(StagedFolder& folder, SqliteDatabase& database, const WebCopyOptions& web)
       : folder_(folder),
         insert_(database.prepare("INSERT INTO stimuli (public_id, method_id, file, sha256, media_type, width, height, "
                                  "source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")),
-        database_(database) {}
+        insert_web_(database.prepare("INSERT INTO web_stimuli (stimulus_id, file, sha256, media_type, width, height) "
+                                     "VALUES (?1, ?2, ?3, 'image/jpeg', ?4, ?5)")),
+        database_(database),
+        web_(web) {}
 
   std::int64_t add(const std::string& bytes, std::int64_t method_id, const nlohmann::json& source,
                    const std::string& origin) {
@@ -42,16 +46,29 @@ class StimulusWriter {
     if (decoded.empty()) throw InputError(concat(origin, ": the image cannot be decoded (truncated or corrupt?)"));
     const std::string sha256 = sha256_hex(bytes);
     const std::string file = "stimuli/" + sha256 + extension;
-    if (!std::filesystem::exists(folder_.staging() / file)) folder_.write(file, bytes);
+    write_once(file, bytes);
     insert_.execute(secure_random_hex(16), method_id, file, sha256, media_type, decoded.cols, decoded.rows,
                     source.dump());
-    return database_.last_insert_rowid();
+    const std::int64_t id = database_.last_insert_rowid();
+    const WebCopy web = make_web_copy(decoded, web_);
+    const std::string web_sha256 = sha256_hex(web.bytes);
+    const std::string web_file = "stimuli/web/" + web_sha256 + ".jpg";
+    write_once(web_file, web.bytes);
+    insert_web_.execute(id, web_file, web_sha256, web.width, web.height);
+    return id;
   }
 
  private:
+  // Files are named by their content: a picture shown twice (a sentinel's good side) is stored once.
+  void write_once(const std::string& file, const std::string& bytes) {
+    if (!std::filesystem::exists(folder_.staging() / file)) folder_.write(file, bytes);
+  }
+
   StagedFolder& folder_;
   SqliteStatement insert_;
+  SqliteStatement insert_web_;
   SqliteDatabase& database_;
+  WebCopyOptions web_;
 };
 
 }  // namespace
@@ -106,7 +123,7 @@ StudyCreateSummary create_study(const StudyOptions& options, const std::string& 
     add_method.execute(options.stimuli.proposed, "proposed");
     const std::int64_t proposed_id = database.last_insert_rowid();
 
-    StimulusWriter stimuli(folder, database);
+    StimulusWriter stimuli(folder, database, options.web);
     SqliteStatement add_comparison = database.prepare(
         "INSERT INTO comparisons (name, kind, first_stimulus, second_stimulus, expected_stimulus) "
         "VALUES (?1, ?2, ?3, ?4, ?5)");

@@ -4,6 +4,7 @@
 //                                            comparisons; respondents come with `survey invite`
 //   <output_dir>/<name>/stimuli/<sha256>.png every image the study shows, copied from the grid run (and the
 //                                            generated sentinel images), named by content
+//   <output_dir>/<name>/stimuli/web/<sha256>.jpg  its web-sized copy, what browsers get (survey/web_copy.h)
 //   <output_dir>/<name>/config.yaml          the resolved config it was made with
 // The folder appears at once when complete (core/staged_folder.h): an interrupted create leaves nothing behind.
 #pragma once

@@ -55,6 +55,10 @@ void declare_study_options(Schema& schema, StudyOptions& options) {
   schema.add("page.instructions", &options.page.instructions, "first page; blank lines separate paragraphs")
       .non_empty();
   schema.add("page.thanks", &options.page.thanks, "last page, above the completion code").non_empty();
+  schema.add("web.max_side", &options.web.max_side,
+             "longest side in pixels of the JPEG copies browsers get (0 = original size; analysis uses originals)")
+      .range(0, 100000);
+  schema.add("web.jpeg_quality", &options.web.jpeg_quality, "JPEG quality of those copies (1-100)").range(1, 100);
 }
 
 StudyConfig read_study_config(const ConfigDocument& document, const std::string& default_name) {

@@ -19,10 +19,13 @@
 //   sentinels: {count: 2, blur: 0.03, noise: 0.15, seed: -1}   # degraded-image checks, shown to every respondent
 //   repeats: {count: 2, min_gap: 2, seed: -1}                  # swapped repeats per respondent
 //   page: {title: ..., question: ..., instructions: ..., thanks: ...}
+//   web: {max_side: 1024, jpeg_quality: 85}                    # the copies browsers get (survey/web_copy.h)
 #pragma once
 
 #include <cstdint>
 #include <string>
+
+#include "survey/web_copy.h"
 
 namespace depthstyle {
 
@@ -86,6 +89,8 @@ struct StudyOptions {
   int repeat_min_gap = 2;
   std::int64_t repeats_seed = -1;
   StudyPageOptions page;
+  // The web-sized copies the server sends instead of the originals.
+  WebCopyOptions web;
 };
 
 void declare_study_options(Schema& schema, StudyOptions& options);

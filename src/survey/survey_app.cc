@@ -100,6 +100,9 @@ std::optional<std::int64_t> parse_trial_id(const std::string& text) {
   return value;
 }
 
+// A HEAD request is routed as GET but must not change state (RFC 9110: HEAD is safe).
+bool is_head(const HttpRequest& request) { return request.method == "HEAD"; }
+
 // "text/html" pages and the respondent-facing wording of each status the HTTP layer sets by itself.
 std::pair<std::string, std::string> status_wording(int status) {
   switch (status) {
@@ -140,7 +143,8 @@ HttpResponse SurveyApp::error_response(int status) const {
 
 HttpResponse SurveyApp::route(const HttpRequest& request) {
   const std::string path = request.path();
-  const bool get = request.method == "GET", post = request.method == "POST";
+  // HEAD is answered as GET (the HTTP layer sends the headers only) but changes nothing (is_head below).
+  const bool get = request.method == "GET" || request.method == "HEAD", post = request.method == "POST";
   const auto with_id = [&](const std::string& prefix, std::string& id) {
     if (!starts_with(path, prefix)) return false;
     id = path.substr(prefix.size());
@@ -148,17 +152,17 @@ HttpResponse SurveyApp::route(const HttpRequest& request) {
   };
   std::string id;
   const bool known_get = path == "/" || path == "/survey" || path == "/static/survey.css" ||
-                         path == "/static/survey.js" || starts_with(path, "/i/") || starts_with(path, "/image/") ||
-                         starts_with(path, "/status/");
+                         path == "/static/survey.js" || path == "/favicon.ico" || starts_with(path, "/i/") ||
+                         starts_with(path, "/image/") || starts_with(path, "/status/");
   const bool known_post = path == "/start" || path == "/answer";
   if ((known_get && !get) || (known_post && !post)) {
     HttpResponse response = message(405, "Method not allowed", "This address does not accept that method.", false);
-    response.set_header("Allow", known_get ? "GET" : "POST");
+    response.set_header("Allow", known_get ? "GET, HEAD" : "POST");
     return response;
   }
   if (!get && !post) {
-    HttpResponse response = message(405, "Method not allowed", "This server accepts GET and POST only.", false);
-    response.set_header("Allow", "GET, POST");
+    HttpResponse response = message(405, "Method not allowed", "This server accepts GET, HEAD and POST only.", false);
+    response.set_header("Allow", "GET, HEAD, POST");
     return response;
   }
   if (path == "/survey") return survey_page(request);
@@ -173,6 +177,14 @@ HttpResponse SurveyApp::route(const HttpRequest& request) {
     response.body = assets_.file(css ? "survey.css" : "survey.js");
     response.set_header("Content-Type", css ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8");
     response.set_header("Cache-Control", "no-cache");
+    return response;
+  }
+  if (path == "/favicon.ico") {
+    // An SVG where browsers look for the icon by themselves; the pages link it with its type.
+    HttpResponse response;
+    response.body = assets_.file("favicon.svg");
+    response.set_header("Content-Type", "image/svg+xml");
+    response.set_header("Cache-Control", "public, max-age=86400");
     return response;
   }
   if (path == "/") {
@@ -202,7 +214,7 @@ HttpResponse SurveyApp::invitation(const HttpRequest& request, const std::string
   // Reopening the link in the same browser keeps the session; another browser or device gets its own.
   const std::optional<SurveySession> current = session_of(request, store);
   HttpResponse response = redirect("/survey");
-  if (!current || current->respondent_id != *respondent) {
+  if (!is_head(request) && (!current || current->respondent_id != *respondent)) {
     const std::string cookie = store->open_session(*respondent).first;
     response.set_header("Set-Cookie", concat(kSessionCookie, "=", cookie, "; Path=/; HttpOnly; SameSite=Lax",
                                              options_.secure_cookie ? "; Secure" : ""));
@@ -243,7 +255,8 @@ HttpResponse SurveyApp::survey_page(const HttpRequest& request) {
                                                {"thanks", texts_.thanks},
                                                {"completion_code", session->completion_code}}));
   }
-  store->mark_shown(trial->trial_id, unix_time_ms());
+  // A HEAD (a link checker, a prefetch) shows nothing to the respondent: response times start at the real page.
+  if (!is_head(request)) store->mark_shown(trial->trial_id, unix_time_ms());
   const std::string progress = concat(counts.answered + 1, " / ", counts.trials);
   return page(200, "trial", concat(texts_.title, " (", progress, ")"),
               assets_.render("trial.html", {{"question", texts_.question},

@@ -7,17 +7,20 @@
 //   GET  /survey            the respondent's current page: instructions, the next unanswered pair, or thanks
 //   POST /start             leaves the instructions (form: csrf)
 //   POST /answer            form: csrf, trial (id), side (left|right) -> 303 to /survey
-//   GET  /image/<id>        a stimulus by its random public id (with a session)
-//   GET  /static/survey.css, /static/survey.js
+//   GET  /image/<id>        a stimulus by its random public id, as its web-sized copy (with a session)
+//   GET  /static/survey.css, /static/survey.js, /favicon.ico (an SVG icon, linked from every page)
 //   GET  /status/<token>    progress per respondent (the admin token given to the server)
 //   GET  /                  a short notice
+// HEAD works wherever GET does, with the same status and headers and no body, and changes nothing: it opens no
+// session (so sets no cookie) and does not mark a trial shown. A missing or repeated Host header gets 400 from the
+// HTTP layer (http/http_server.h).
 //
 // Answers: the client sends only the trial id and a side; the server derives the method and the response time.
 // A repeated POST of the same answer (double click, replay, a retry after a lost response) gets the same 303 and
 // stores nothing; the other side for an answered trial gets 409 and the first answer stands; a trial that is not
 // the respondent's gets 404 (the same for one that does not exist); a trial never shown gets 409.
 // Rejections: no or unknown session 403; missing or wrong CSRF token 403 (compared in constant time); a malformed
-// form 400; a form that is not application/x-www-form-urlencoded 415; another method 405.
+// form 400; a form that is not application/x-www-form-urlencoded 415; another method 405 (with Allow).
 // Every response carries a Content-Security-Policy without inline code (default-src 'none'; scripts, styles and
 // images from the server only; form-action 'self'; frame-ancestors 'none'), X-Content-Type-Options nosniff,
 // X-Frame-Options DENY, Referrer-Policy no-referrer; pages are Cache-Control: no-store. Nothing from a request is

@@ -23,7 +23,7 @@ const std::map<std::string, std::set<std::string>>& template_placeholders() {
   return placeholders;
 }
 
-const std::vector<std::string> kStaticFiles = {"survey.css", "survey.js"};
+const std::vector<std::string> kStaticFiles = {"survey.css", "survey.js", "favicon.svg"};
 
 struct Placeholder {
   std::size_t begin = 0, end = 0;  // [begin, end) of the whole {{...}} / {{{...}}}

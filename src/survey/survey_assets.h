@@ -1,6 +1,6 @@
-// The survey page's files (survey/ in the source tree): page templates, the style sheet and the script. They are
-// compiled into the binary at build time (survey/embed_assets.cmake), so a study runs from the executable alone,
-// offline; `survey serve --assets DIR` reads them from a folder instead, to try edits without rebuilding.
+// The survey page's files (survey/ in the source tree): page templates, the style sheet, the script and the icon.
+// They are compiled into the binary at build time (survey/embed_assets.cmake), so a study runs from the executable
+// alone, offline; `survey serve --assets DIR` reads them from a folder instead, to try edits without rebuilding.
 //
 // Templates are HTML with two kinds of placeholders: {{name}} is replaced by the value HTML-escaped (& < > " ', so
 // it is safe in text and in quoted attributes; every value that comes from a config, a database or a request),
@@ -18,7 +18,7 @@
 
 namespace depthstyle {
 
-// Generated at build time: (file name, bytes) of every survey/*.html, *.css and *.js.
+// Generated at build time: (file name, bytes) of every survey/*.html, *.css, *.js and *.svg.
 const std::vector<std::pair<std::string_view, std::string_view>>& embedded_survey_assets();
 
 class SurveyAssets {

@@ -110,6 +110,18 @@ CREATE TRIGGER answers_are_never_deleted BEFORE DELETE ON answers
 BEGIN
   SELECT RAISE(ABORT, 'answers: an answer is never deleted');
 END;
+)sql",
+       // Version 2: the web-sized copy of each stimulus that `survey serve` sends (survey/web_copy.h); studies made
+       // before it have none and serve their originals.
+       R"sql(
+CREATE TABLE web_stimuli (
+  stimulus_id INTEGER PRIMARY KEY REFERENCES stimuli(id),
+  file TEXT NOT NULL,
+  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+  media_type TEXT NOT NULL CHECK (media_type = 'image/jpeg'),
+  width INTEGER NOT NULL CHECK (width > 0),
+  height INTEGER NOT NULL CHECK (height > 0)
+);
 )sql"}};
   return schema;
 }

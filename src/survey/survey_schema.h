@@ -1,4 +1,4 @@
-// The user-study database (study.sqlite in a study folder): schema version 1 and its migrations.
+// The user-study database (study.sqlite in a study folder): schema version 2 and its migrations.
 //
 // One study per database; the study folder (study.sqlite + stimuli/) is self-contained and can be copied anywhere.
 //   studies      one row: name, page texts (title, question, instructions, thanks), the design (JSON: counts and
@@ -9,6 +9,8 @@
 //                media type, size), the method that made each, a random public_id (the only name a browser ever
 //                sees: it reveals neither the method nor a path), and its source as JSON (the grid row, or how a
 //                sentinel was degraded)
+//   web_stimuli  (version 2) per stimulus, the copy browsers get: file (stimuli/web/<sha256>.jpg), its sha256, media
+//                type, size (survey/web_copy.h); the analysis and reports read the originals
 //   comparisons  what a trial shows: a "main" comparison is the same content/style/parameters by the baseline
 //                (first_stimulus) and the proposed method (second_stimulus); a "sentinel" shows a good image
 //                (first, expected_stimulus) and an obviously degraded copy of it (second). name = the "pair" column
@@ -30,7 +32,7 @@
 
 namespace depthstyle {
 
-// Version 1 = migrations.size() == 1. A schema change is a new migration step appended here, never an edit.
+// Version N = migrations.size() == N (now 2). A schema change is a new migration step appended here, never an edit.
 const SqliteSchema& survey_schema();
 
 }  // namespace depthstyle

@@ -29,8 +29,10 @@ SurveyStore::SurveyStore(const std::filesystem::path& database, SqliteSynchronou
           "SELECT count(*), count(a.id) FROM trials t LEFT JOIN answers a ON a.trial_id = t.id "
           "WHERE t.respondent_id = ?1")),
       select_next_trial_(database_->prepare(
-          "SELECT t.id, ls.public_id, rs.public_id, ls.width, ls.height, rs.width, rs.height FROM trials t "
+          "SELECT t.id, ls.public_id, rs.public_id, coalesce(lw.width, ls.width), coalesce(lw.height, ls.height), "
+          "coalesce(rw.width, rs.width), coalesce(rw.height, rs.height) FROM trials t "
           "JOIN stimuli ls ON ls.id = t.left_stimulus JOIN stimuli rs ON rs.id = t.right_stimulus "
+          "LEFT JOIN web_stimuli lw ON lw.stimulus_id = ls.id LEFT JOIN web_stimuli rw ON rw.stimulus_id = rs.id "
           "WHERE t.respondent_id = ?1 AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.trial_id = t.id) "
           "ORDER BY t.position LIMIT 1")),
       update_shown_(database_->prepare("UPDATE trials SET shown_at_ms = ?2 WHERE id = ?1")),
@@ -46,7 +48,10 @@ SurveyStore::SurveyStore(const std::filesystem::path& database, SqliteSynchronou
       select_answer_state_(database_->prepare(
           "SELECT t.shown_at_ms IS NOT NULL, a.side FROM trials t LEFT JOIN answers a ON a.trial_id = t.id "
           "WHERE t.id = ?1 AND t.respondent_id = ?2")),
-      select_stimulus_(database_->prepare("SELECT file, media_type FROM stimuli WHERE public_id = ?1")) {}
+      // The web-sized copy where the study has one (studies made before schema version 2 have none).
+      select_stimulus_(database_->prepare(
+          "SELECT coalesce(w.file, s.file), coalesce(w.media_type, s.media_type) FROM stimuli s "
+          "LEFT JOIN web_stimuli w ON w.stimulus_id = s.id WHERE s.public_id = ?1")) {}
 
 StudyTexts SurveyStore::study_texts() {
   SqliteStatement select =

@@ -42,7 +42,7 @@ struct TrialView {
   std::int64_t trial_id = 0;
   std::string left_image;  // stimulus public ids
   std::string right_image;
-  std::int64_t left_width = 0, left_height = 0, right_width = 0, right_height = 0;
+  std::int64_t left_width = 0, left_height = 0, right_width = 0, right_height = 0;  // of the served files, pixels
 };
 
 struct RespondentCounts {
@@ -87,7 +87,7 @@ class SurveyStore {
                               std::int64_t now_ms);
   // Progress per respondent, for the status page.
   StudyProgress progress();
-  // A stimulus by its public id (the image file inside the study folder).
+  // A stimulus by its public id: the file browsers get inside the study folder (its web-sized copy, if any).
   std::optional<StimulusFile> stimulus(const std::string& public_id);
 
  private:

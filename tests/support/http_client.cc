@@ -71,6 +71,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
     http::write(connection_->stream, wire);
     http::response_parser<http::string_body> parser;
     parser.body_limit(std::uint64_t{1} << 32);
+    parser.skip(request.method == "HEAD");  // a response to HEAD announces a body it does not carry
     http::read(connection_->stream, connection_->buffer, parser);
     HttpResponse response = response_from_wire(parser.get());
     if (response.close) connection_.reset();

@@ -128,10 +128,8 @@ TEST(Cli, SamplesOverviewRunsOnRealSamplesAndResumes) {
     EXPECT_TRUE(std::filesystem::exists(run_dir / file)) << file;
   }
 
-  const ProcessResult again = run_cli({"run", "overview.yaml", "--quiet"}, dir.path());
-  EXPECT_EQ(again.exit_code, 2);
-  EXPECT_TRUE(contains(again.output, "already exists; pass --resume")) << again.output;
-  const ProcessResult resumed = run_cli({"run", "overview.yaml", "--quiet", "--resume"}, dir.path());
+  const ProcessResult resumed =
+      run_cli({"run", "overview.yaml", "--quiet", "--resume", "--set", "name=overview"}, dir.path());
   EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_TRUE(contains(read_file(run_dir / "log.txt"), "(3 units already done)"));
 }

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <csignal>
+#include <regex>
 #include <sstream>
 
 #include "core/atomic_file.h"
@@ -110,10 +111,12 @@ TEST_F(RunExperimentTest, WritesRunFolderWithConfigManifestLogAndResults) {
   EXPECT_EQ(nlohmann::json::parse(read_file(outcome.run_dir / "units/n=2.json"))["value"], 2);
 }
 
-TEST_F(RunExperimentTest, ExistingRunNeedsResumeAndResumeNeedsARun) {
+TEST_F(RunExperimentTest, SecondStartGetsANewRunAndResumeNeedsARun) {
   RunRequest first = request("experiment: counting\n");
-  run_experiment(first, kinds(), out_);
-  EXPECT_THROW_MESSAGE(run_experiment(first, kinds(), out_), UsageError, "already exists; pass --resume");
+  EXPECT_EQ(run_experiment(first, kinds(), out_).run_dir, dir_ / "runs/counting/count");
+  const std::filesystem::path second = run_experiment(first, kinds(), out_).run_dir;
+  EXPECT_EQ(second.parent_path(), dir_ / "runs/counting");
+  EXPECT_TRUE(std::regex_match(second.filename().string(), std::regex("count-[0-9]{8}T[0-9]{6}Z"))) << second;
   RunRequest other = first;
   other.overrides.push_back("name=other");
   other.resume = true;

@@ -90,7 +90,9 @@ TEST(SurveyCli, TheRepositoryStudyConfigBuildsAStudyThatInviteExportImportAndSta
       const HttpResponse picture = respondent.get(image);
       EXPECT_EQ(picture.status, 200) << image;
       const std::unique_ptr<SqliteDatabase> database = open_study_database(study / kStudyDatabaseName);
-      SqliteStatement select = database->prepare("SELECT file FROM stimuli WHERE public_id = ?1");
+      // The server sends the web-sized copy (survey/web_copy.h) of the stimulus.
+      SqliteStatement select = database->prepare(
+          "SELECT w.file FROM stimuli s JOIN web_stimuli w ON w.stimulus_id = s.id WHERE s.public_id = ?1");
       SqliteRows file = select.query(image.substr(std::string("/image/").size()));
       ASSERT_TRUE(file.next()) << image;
       EXPECT_EQ(picture.body, read_file(study / file.text(0)));

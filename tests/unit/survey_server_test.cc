@@ -110,10 +110,13 @@ TEST(SurveyServer, ImagesAreServedByPublicIdToRespondentsOnly) {
   ASSERT_EQ(respondent.page.left_image.substr(0, 7), "/image/");
   const HttpResponse image = respondent.client.get(respondent.page.left_image);
   EXPECT_EQ(image.status, 200);
-  EXPECT_EQ(image.header("Content-Type"), "image/png");
+  EXPECT_EQ(image.header("Content-Type"), "image/jpeg");
   expect_security_headers(image, "private, max-age=86400, immutable");
   const std::string public_id = respondent.page.left_image.substr(7);
-  const std::string file = survey.text("SELECT file FROM stimuli WHERE public_id = '" + public_id + "'");
+  // Browsers get the web-sized copy, not the original.
+  const std::string file = survey.text("SELECT w.file FROM stimuli s JOIN web_stimuli w ON w.stimulus_id = s.id "
+                                       "WHERE s.public_id = '" + public_id + "'");
+  ASSERT_TRUE(starts_with(file, "stimuli/web/")) << file;
   EXPECT_EQ(image.body, read_file(survey.folder / file));
   // The id says nothing about the method or the file.
   EXPECT_EQ(public_id.size(), 32u);
@@ -444,6 +447,8 @@ TEST(SurveyServer, EveryPageAndFileRefersOnlyToTheServerItself) {
   bodies.push_back(respondent.get("/status/" + testing::kAdminToken).body);
   bodies.push_back(respondent.get("/no/such/page").body);
   const std::string css = respondent.get("/static/survey.css").body, js = respondent.get("/static/survey.js").body;
+  const std::string icon = respondent.get("/favicon.ico").body;
+  for (const char* loader : {"href", "url(", "<script"}) EXPECT_FALSE(contains(icon, loader)) << loader;
   ASSERT_FALSE(css.empty());
   ASSERT_FALSE(js.empty());
 
@@ -474,11 +479,81 @@ TEST(SurveyServer, OtherMethodsAreRefusedWithAllow) {
   EXPECT_EQ(response.header("Allow"), "POST");
   response = client.send({"POST", "/survey", {{"Content-Type", "application/x-www-form-urlencoded"}}, "a=b"});
   EXPECT_EQ(response.status, 405);
-  EXPECT_EQ(response.header("Allow"), "GET");
+  EXPECT_EQ(response.header("Allow"), "GET, HEAD");
   response = client.send({"DELETE", "/nothing", {}, ""});
   EXPECT_EQ(response.status, 405);
-  EXPECT_EQ(response.header("Allow"), "GET, POST");
+  EXPECT_EQ(response.header("Allow"), "GET, HEAD, POST");
   expect_security_headers(response);
+}
+
+TEST(SurveyServer, HeadAnswersAsGetWithoutABodyAndChangesNothing) {
+  InProcessSurvey survey(1);
+  HttpClient client("127.0.0.1", survey.port());
+  // An invitation link checked with HEAD (a mail scanner, a link preview) opens no session.
+  const HttpResponse invitation = client.send({"HEAD", survey.invitation(0), {}, ""});
+  EXPECT_EQ(invitation.status, 303);
+  EXPECT_EQ(invitation.header("Location"), "/survey");
+  EXPECT_TRUE(invitation.header("Set-Cookie").empty());
+  EXPECT_EQ(survey.count("SELECT count(*) FROM sessions"), 0);
+
+  StartedRespondent respondent(survey, 0);
+  const std::vector<HttpHeader> cookie = {{"Cookie", respondent.client.cookie()}};
+  const std::string shown_at = "SELECT max(shown_at_ms) FROM trials";
+  const std::int64_t first_shown = survey.count(shown_at);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const HttpResponse head = client.send({"HEAD", "/survey", cookie, ""});
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.header("Content-Type"), "text/html; charset=utf-8");
+  expect_security_headers(head);
+  EXPECT_EQ(survey.count(shown_at), first_shown);  // response times still count from the page really shown
+  // The same connection carries on (no stray body bytes), and GET's body has the length HEAD announced.
+  const HttpResponse get = client.send({"GET", "/survey", cookie, ""});
+  EXPECT_EQ(head.header("Content-Length"), std::to_string(get.body.size()));
+  EXPECT_GT(survey.count(shown_at), first_shown);
+
+  const HttpResponse image = client.send({"HEAD", respondent.page.left_image, cookie, ""});
+  EXPECT_EQ(image.status, 200);
+  EXPECT_EQ(image.header("Content-Type"), "image/jpeg");
+  EXPECT_EQ(image.header("Content-Length"),
+            std::to_string(client.send({"GET", respondent.page.left_image, cookie, ""}).body.size()));
+  for (const char* path : {"/", "/static/survey.css", "/static/survey.js", "/favicon.ico"}) {
+    const HttpResponse response = client.send({"HEAD", path, {}, ""});
+    EXPECT_EQ(response.status, 200) << path;
+    EXPECT_TRUE(response.body.empty()) << path;
+    EXPECT_NE(response.header("Content-Length"), "0") << path;
+  }
+  const HttpResponse answer = client.send({"HEAD", "/answer", {}, ""});
+  EXPECT_EQ(answer.status, 405);
+  EXPECT_EQ(answer.header("Allow"), "POST");
+}
+
+TEST(SurveyServer, AMissingOrRepeatedHostHeaderGets400) {
+  InProcessSurvey survey(1);
+  HttpClient client("127.0.0.1", survey.port());
+  const HttpResponse missing = client.send_raw("GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_TRUE(contains(missing.body, "The request could not be read.")) << missing.body;
+  expect_security_headers(missing);
+  EXPECT_EQ(client.send_raw("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: example.org\r\n\r\n").status, 400);
+  EXPECT_EQ(client.send_raw("GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n").status, 400);
+  // One Host, or none in HTTP/1.0 (which has no Host requirement), is served.
+  EXPECT_EQ(client.send_raw("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").status, 200);
+  EXPECT_EQ(client.send_raw("GET / HTTP/1.0\r\n\r\n").status, 200);
+}
+
+TEST(SurveyServer, AFaviconIsServedAndLinkedFromEveryPage) {
+  InProcessSurvey survey(1);
+  HttpClient client("127.0.0.1", survey.port());
+  const HttpResponse icon = client.get("/favicon.ico");
+  EXPECT_EQ(icon.status, 200);
+  EXPECT_EQ(icon.header("Content-Type"), "image/svg+xml");
+  EXPECT_TRUE(starts_with(icon.body, "<svg xmlns=\"http://www.w3.org/2000/svg\"")) << icon.body;
+  expect_security_headers(icon, "public, max-age=86400");
+  for (const char* path : {"/", "/survey", "/no/such/page"}) {
+    EXPECT_TRUE(contains(client.get(path).body, "<link rel=\"icon\" href=\"/favicon.ico\" type=\"image/svg+xml\">"))
+        << path;
+  }
 }
 
 TEST(SurveyServer, ReopeningTheLinkKeepsTheSessionAndAnotherBrowserContinuesWhereTheFirstStopped) {

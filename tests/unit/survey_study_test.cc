@@ -41,7 +41,7 @@ TEST(SurveySchema, OneAnswerPerTrialAndAnswersMatchTheShownSide) {
   const StudyCreateSummary created =
       create_study(testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path()), "# config\n");
   const std::unique_ptr<SqliteDatabase> database = open_study_database(created.folder / "study.sqlite");
-  EXPECT_EQ(schema_version(*database), 1);
+  EXPECT_EQ(schema_version(*database), 2);
   invite_respondents(*database, 1, "http://127.0.0.1:8080");
   const std::int64_t trial = count_rows(*database, "SELECT min(id) FROM trials");
   const std::int64_t left_method = count_rows(
@@ -85,18 +85,18 @@ TEST(SurveySchema, AStudyMigratesToALaterVersionKeepingItsDataAndAnOlderBuildRef
   const StudyCreateSummary created =
       create_study(testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path()), "# config\n");
   const std::filesystem::path path = created.folder / "study.sqlite";
-  // A hypothetical version 2 of the schema: version 1's step, then one more.
+  // A hypothetical version 3 of the schema: versions 1 and 2's steps, then one more.
   SqliteSchema next = survey_schema();
   next.migrations.push_back("ALTER TABLE respondents ADD COLUMN note TEXT NOT NULL DEFAULT '';");
   {
     SqliteDatabase database(path);
-    EXPECT_EQ(migrate(database, next), 1);  // found version 1, applied step 2
-    EXPECT_EQ(schema_version(database), 2);
+    EXPECT_EQ(migrate(database, next), 2);  // found version 2, applied step 3
+    EXPECT_EQ(schema_version(database), 3);
     EXPECT_EQ(count_rows(database, "SELECT count(*) FROM comparisons"), 7);  // 6 pairs + 1 sentinel, kept
   }
   EXPECT_THROW_MESSAGE(open_study_database(path), SqliteError,
-                       "depthstyle user-study database schema version 2 was written by a newer depthstyle; this "
-                       "build knows versions up to 1");
+                       "depthstyle user-study database schema version 3 was written by a newer depthstyle; this "
+                       "build knows versions up to 2");
   testing::write_text(dir / "other.sqlite", "");
   {
     SqliteDatabase other(dir / "other.sqlite");
@@ -160,6 +160,62 @@ TEST(SurveyCreate, MakesASelfContainedStudyFolderFromTheGridRun) {
   EXPECT_EQ(text_value(*database, "SELECT name FROM comparisons WHERE kind = 'sentinel'").rfind("sentinel:content=", 0),
             0u);
   EXPECT_EQ(count_rows(*database, "SELECT count(*) FROM respondents"), 0);
+}
+
+TEST(SurveyCreate, StimuliGetWebSizedJpegCopiesAndTheOriginalsStay) {
+  TempDir dir;
+  SyntheticGridRun large;
+  large.contents = 1;
+  large.styles = 2;
+  large.width = 2000;
+  large.height = 1500;
+  const std::filesystem::path grid = write_synthetic_grid_run(dir / "grid", large);
+  StudyOptions options = testing::small_study_options(grid, dir / "studies");
+  options.repeats = 0;
+  const StudyCreateSummary created = create_study(options, "");
+  const std::unique_ptr<SqliteDatabase> database = open_study_database(created.folder / "study.sqlite");
+  SqliteStatement copies = database->prepare(
+      "SELECT s.file, s.sha256, s.width, s.height, w.file, w.sha256, w.media_type, w.width, w.height FROM stimuli s "
+      "JOIN web_stimuli w ON w.stimulus_id = s.id ORDER BY s.id");
+  int count = 0;
+  for (SqliteRows rows = copies.query(); rows.next(); ++count) {
+    // The original stays as it was: full size, PNG, what the analysis and the reports read.
+    const std::string original = read_file(created.folder / rows.text(0));
+    EXPECT_EQ(sha256_hex(original), rows.text(1));
+    EXPECT_EQ(rows.integer(2), 2000);
+    EXPECT_EQ(rows.integer(3), 1500);
+    // The copy: a JPEG at the display size, named by and hashed like the originals.
+    const std::string web = read_file(created.folder / rows.text(4));
+    EXPECT_EQ(rows.text(4), "stimuli/web/" + rows.text(5) + ".jpg");
+    EXPECT_EQ(sha256_hex(web), rows.text(5));
+    EXPECT_EQ(rows.text(6), "image/jpeg");
+    EXPECT_EQ(rows.integer(7), 1024);
+    EXPECT_EQ(rows.integer(8), 768);
+    const cv::Mat decoded = decode_image_as_stored(web);
+    EXPECT_EQ(decoded.cols, 1024);
+    EXPECT_EQ(decoded.rows, 768);
+    EXPECT_LT(web.size() * 8, original.size()) << web.size() << " vs " << original.size();
+  }
+  EXPECT_EQ(count, 5);  // 4 grid images + 1 degraded
+  EXPECT_EQ(count_rows(*database, "SELECT count(*) FROM stimuli"), 5);
+}
+
+TEST(SurveyCreate, SmallStimuliAreNotEnlargedAndMaxSideZeroKeepsTheSize) {
+  TempDir dir;
+  StudyOptions options = testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir / "studies");
+  const StudyCreateSummary small = create_study(options, "");
+  EXPECT_EQ(text_value(*open_study_database(small.folder / "study.sqlite"),
+                       "SELECT group_concat(DISTINCT w.width || 'x' || w.height) FROM web_stimuli w"),
+            "40x30");
+  SyntheticGridRun large;
+  large.width = 1100;
+  large.height = 200;
+  options = testing::small_study_options(write_synthetic_grid_run(dir / "large", large), dir / "studies", "kept");
+  options.web.max_side = 0;
+  const StudyCreateSummary kept = create_study(options, "");
+  EXPECT_EQ(text_value(*open_study_database(kept.folder / "study.sqlite"),
+                       "SELECT group_concat(DISTINCT w.width || 'x' || w.height) FROM web_stimuli w"),
+            "1100x200");
 }
 
 TEST(SurveyCreate, SentinelImagesAreBlurredNoisyCopiesMadeTheSameWayEveryTime) {

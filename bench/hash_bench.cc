@@ -1,0 +1,95 @@
+// SHA-256 throughput of a weights-sized file (core/sha256.h, OpenSSL's EVP) against just reading it in the same
+// chunks (the floor any hash pays), best of --repeats with the file in the page cache, and the cost of the same
+// digest from the hash cache (core/file_hash_cache.h), i.e. what every later run pays for an unchanged file.
+//
+//   build/bench/hash_bench [--file F] [--megabytes 200] [--repeats 3]
+// Without --file, writes a file of pseudo-random bytes of that size into the temp folder (removed afterwards).
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/file_hash_cache.h"
+#include "core/sha256.h"
+
+namespace {
+
+using depthstyle::concat;
+
+template <typename Work>
+double best_seconds(int repeats, const Work& work) {
+  double best = 1e300;
+  for (int i = 0; i < repeats; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    work();
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return best;
+}
+
+void read_whole_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> chunk(1 << 20);
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+  }
+}
+
+void write_random_file(const std::filesystem::path& path, std::size_t megabytes) {
+  std::ofstream out(path, std::ios::binary);
+  std::mt19937_64 random(1);
+  std::vector<std::uint64_t> chunk((1 << 20) / sizeof(std::uint64_t));
+  for (std::size_t i = 0; i < megabytes; ++i) {
+    for (std::uint64_t& word : chunk) word = random();
+    out.write(reinterpret_cast<const char*>(chunk.data()), 1 << 20);
+  }
+  if (!out) throw depthstyle::Error(concat(path.string(), ": cannot write the benchmark file"));
+}
+
+int run(int argc, char** argv) {
+  std::filesystem::path file;
+  std::size_t megabytes = 200;
+  int repeats = 3;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--file") == 0) file = argv[i + 1];
+    else if (std::strcmp(argv[i], "--megabytes") == 0) megabytes = std::stoul(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--repeats") == 0) repeats = std::stoi(argv[i + 1]);
+    else throw depthstyle::UsageError(concat("unknown option ", argv[i]));
+  }
+  const std::filesystem::path scratch = std::filesystem::temp_directory_path() / concat("hash_bench-", ::getpid());
+  std::filesystem::create_directories(scratch);
+  if (file.empty()) {
+    file = scratch / "weights.bin";
+    write_random_file(file, megabytes);
+  }
+  const double mb = static_cast<double>(std::filesystem::file_size(file)) / 1e6;
+  read_whole_file(file);  // into the page cache
+  const double read_s = best_seconds(repeats, [&] { read_whole_file(file); });
+  std::string digest;
+  const double hash_s = best_seconds(repeats, [&] { digest = depthstyle::sha256_hex_of_file(file); });
+  depthstyle::FileHashCache(scratch / "file_hashes.tsv").sha256_of(file);
+  const double cached_s = best_seconds(repeats, [&] {
+    depthstyle::FileHashCache(scratch / "file_hashes.tsv").sha256_of(file);  // a new process's first lookup
+  });
+  std::printf("%s: %.1f MB\n  read only   %8.1f MB/s\n  SHA-256     %8.1f MB/s (%s)\n  hash cache  %8.3f ms\n",
+              file.string().c_str(), mb, mb / read_s, mb / hash_s, digest.c_str(), cached_s * 1e3);
+  std::filesystem::remove_all(scratch);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    return 1;
+  }
+}
