@@ -89,7 +89,7 @@ std::string describe(const YAML::Node& node) {
   if (node.IsSequence()) return "a list";
   if (node.IsMap()) return "a mapping";
   if (node.IsNull()) return "nothing";
-  return "'" + node.Scalar() + "'";
+  return "'" + excerpt(node.Scalar()) + "'";
 }
 
 std::string flow_text(const YAML::Node& node) {
@@ -164,7 +164,7 @@ std::string Field::check_number(double value) const {
 
 std::string Field::check_text(const std::string& value) const {
   if (choices_.empty() || std::find(choices_.begin(), choices_.end(), value) != choices_.end()) return "";
-  return concat("'", value, "' is not ", expectation(), did_you_mean(value, choices_));
+  return concat("'", excerpt(value), "' is not ", expectation(), did_you_mean(value, choices_));
 }
 
 Schema::Schema(std::string context) : context_(std::move(context)) {}

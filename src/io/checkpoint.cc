@@ -142,7 +142,7 @@ class CheckpointPickles {
     dtype.kind = arguments[0]->text[0];
     dtype.width = std::atoi(arguments[0]->text.c_str() + 1);
     if (dtype.kind == 'b') dtype.width = 1;  // numpy spells bool 'b1'
-    if (dtype.width <= 0 || dtype.width > 8) fail("unsupported numpy dtype '" + arguments[0]->text + "'");
+    if (dtype.width <= 0 || dtype.width > 8) fail("unsupported numpy dtype '" + excerpt(arguments[0]->text) + "'");
     return PickleValue::of_host_object(dtype);
   }
 
@@ -176,7 +176,7 @@ class CheckpointPickles {
     if (storage_dtype(full) != at::ScalarType::Undefined) {
       return [this, full](const auto&) -> PickleRef { fail(full + " called; storages come from persistent ids"); };
     }
-    fail(concat("unsupported pickle global '", full, "': a checkpoint may hold tensors, containers and plain "
+    fail(concat("unsupported pickle global '", excerpt(full), "': a checkpoint may hold tensors, containers and plain "
                 "values, not other objects"));
   }
 
@@ -187,7 +187,9 @@ class CheckpointPickles {
       fail(concat("unexpected persistent id: ", describe(*id)));
     }
     const at::ScalarType dtype = storage_dtype(id->items[1]->text);
-    if (dtype == at::ScalarType::Undefined) fail(concat("unsupported storage type '", id->items[1]->text, "'"));
+    if (dtype == at::ScalarType::Undefined) {
+      fail(concat("unsupported storage type '", excerpt(id->items[1]->text), "'"));
+    }
     const std::int64_t numel = integer(id->items[4], "storage size");
     at::Tensor flat = storage_for_key_(id->items[2]->text, dtype, numel);
     if (id->items.size() > 5 && id->items[5]->kind == Kind::kTuple) {  // legacy view of a storage
@@ -297,8 +299,8 @@ Checkpoint read_zip_checkpoint(const std::filesystem::path& path, ZipReader& arc
   const std::string source = path.string();
   const std::string folder = entry_folder(archive);
   if (const ZipEntry* order = archive.find(folder + "byteorder"); order && trim(archive.read(*order)) != "little") {
-    throw InputError(concat(source, ": written on a big-endian machine (byteorder '", trim(archive.read(*order)),
-                            "'); only little-endian checkpoints are supported"));
+    throw InputError(concat(source, ": written on a big-endian machine (byteorder '",
+                            excerpt(trim(archive.read(*order))), "'); only little-endian checkpoints are supported"));
   }
   std::map<std::string, at::Tensor> storages;
   CheckpointPickles pickles(source, [&](const std::string& key, at::ScalarType dtype, std::int64_t numel) {

@@ -4,6 +4,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace depthstyle {
 
@@ -89,7 +90,7 @@ CsvDocument parse_csv(std::string_view text, const std::string& source) {
   for (std::size_t i = 0; i < document.header.size(); ++i) {
     if (document.header[i].empty()) throw InputError(concat(source, ":1: column ", i + 1, " has no name"));
     if (!seen.insert(document.header[i]).second) {
-      throw InputError(concat(source, ":1: column '", document.header[i], "' appears twice"));
+      throw InputError(concat(source, ":1: column '", excerpt(document.header[i]), "' appears twice"));
     }
   }
   for (std::size_t i = 1; i < records.size(); ++i) {

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "io/byte_order.h"
+#include "core/text.h"
 
 namespace depthstyle {
 namespace {
@@ -94,7 +95,7 @@ class Interpreter {
   }
   PickleRef call(const PickleRef& callable, const PickleRef& arguments) {
     if (callable->kind != Kind::kGlobal) fail(concat("cannot call ", describe(*callable)));
-    if (arguments->kind != Kind::kTuple) fail(concat("arguments of ", callable->text, " are not a tuple"));
+    if (arguments->kind != Kind::kTuple) fail(concat("arguments of ", excerpt(callable->text), " are not a tuple"));
     return callable->call(arguments->items);
   }
   void add_items(PickleValue& target, std::vector<PickleRef> items) {
@@ -308,13 +309,13 @@ std::string describe(const PickleValue& value) {
     case Kind::kInt: return concat("the int ", value.integer);
     case Kind::kBigInt: return "a large int";
     case Kind::kFloat: return concat("the float ", value.number);
-    case Kind::kString: return concat("the string '", value.text, "'");
+    case Kind::kString: return concat("the string '", excerpt(value.text), "'");
     case Kind::kBytes: return concat("a bytes object of ", value.text.size(), " bytes");
     case Kind::kList: return concat("a list of ", value.items.size());
     case Kind::kTuple: return concat("a tuple of ", value.items.size());
     case Kind::kSet: return "a set";
     case Kind::kDict: return concat("a dict of ", value.entries.size());
-    case Kind::kGlobal: return concat("the global ", value.text);
+    case Kind::kGlobal: return concat("the global ", excerpt(value.text));
     case Kind::kHostObject: return "an object";
   }
   return "?";
