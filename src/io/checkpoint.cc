@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "io/byte_order.h"
@@ -458,4 +459,5 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   throw InputError(concat(path.string(), ": not a PyTorch checkpoint (neither a ZIP archive nor a pickle)"));
 }
 
+  check_readable_file(path);
 }  // namespace depthstyle
