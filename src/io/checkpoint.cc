@@ -215,7 +215,11 @@ class Flattener {
   Flattener(Checkpoint& checkpoint, const std::string& source) : checkpoint_(checkpoint), source_(source) {}
 
   void add(const std::string& name, const PickleRef& value, int depth = 0) {
-    if (depth > 64) throw InputError(concat(source_, ": containers nested more than 64 deep at '", name, "'"));
+    // load_pickle has refused deeper trees already; this keeps the recursion bounded whatever built `value`.
+    const int max_depth = PickleLimits().max_depth;
+    if (depth > max_depth) {
+      throw InputError(concat(source_, ": containers nested more than ", max_depth, " deep at '", excerpt(name), "'"));
+    }
     const auto child = [&](const std::string& key) { return name.empty() ? key : name + "." + key; };
     switch (value->kind) {
       case Kind::kDict:
@@ -307,13 +311,17 @@ Checkpoint read_zip_checkpoint(const std::filesystem::path& path, ZipReader& arc
   CheckpointPickles pickles(source, [&](const std::string& key, at::ScalarType dtype, std::int64_t numel) {
     if (const auto found = storages.find(key); found != storages.end()) return found->second;
     const ZipEntry* entry = archive.find(folder + "data/" + key);
-    if (!entry) throw InputError(concat(source, ": storage '", key, "' is missing from the archive"));
-    at::Tensor flat = at::empty({numel}, at::TensorOptions().dtype(dtype));
-    const std::uint64_t expected = static_cast<std::uint64_t>(numel) * flat.element_size();
-    if (entry->size != expected) {
-      throw InputError(concat(source, ": storage '", key, "' holds ", entry->size, " bytes, its tensors need ",
-                              expected));
+    if (!entry) throw InputError(concat(source, ": storage '", excerpt(key), "' is missing from the archive"));
+    // Checked before anything is allocated: the pickle's element count is outside data, and 2^33 floats claimed
+    // for a 16-byte entry used to reach at::empty (32 GiB, or a c10 stack trace naming no file).
+    const auto element_size = static_cast<std::uint64_t>(c10::elementSize(dtype));
+    if (numel < 0 || entry->size % element_size != 0 ||
+        static_cast<std::uint64_t>(numel) != entry->size / element_size) {
+      throw InputError(concat(source, ": storage '", excerpt(key), "' (entry '", excerpt(entry->name), "') holds ",
+                              entry->size, " bytes, but the pickle gives it ", numel, " ", pytorch_dtype_name(dtype),
+                              " elements"));
     }
+    at::Tensor flat = at::empty({numel}, at::TensorOptions().dtype(dtype));
     archive.read_into(*entry, flat.data_ptr());
     storages.emplace(key, flat);
     return flat;
@@ -333,7 +341,14 @@ Checkpoint read_legacy_checkpoint(const std::filesystem::path& path) {
   std::map<std::string, at::Tensor> storages;
   CheckpointPickles pickles(source, [&](const std::string& key, at::ScalarType dtype, std::int64_t numel) {
     if (const auto found = storages.find(key); found != storages.end()) return found->second;
-    if (numel < 0) throw InputError(concat(source, ": storage '", key, "' has a negative size"));
+    if (numel < 0) throw InputError(concat(source, ": storage '", excerpt(key), "' has a negative size"));
+    // The storages' bytes follow the pickles in this file, so none can be larger than the file: checked before
+    // allocating what the pickle claims.
+    const auto element_size = static_cast<std::uint64_t>(c10::elementSize(dtype));
+    if (static_cast<std::uint64_t>(numel) > bytes.size() / element_size) {
+      throw InputError(concat(source, ": storage '", excerpt(key), "' claims ", numel, " ", pytorch_dtype_name(dtype),
+                              " elements, more than the whole file of ", bytes.size(), " bytes holds"));
+    }
     return storages.emplace(key, at::empty({numel}, at::TensorOptions().dtype(dtype))).first->second;
   });
 
@@ -444,6 +459,7 @@ const CheckpointValue* Checkpoint::value(std::string_view name) const {
 }
 
 Checkpoint read_checkpoint(const std::filesystem::path& path) {
+  check_readable_file(path);
   std::error_code error;
   const auto size = std::filesystem::file_size(path, error);
   if (error) throw InputError(concat(path.string(), ": cannot open for reading (", error.message(), ")"));
@@ -459,5 +475,4 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   throw InputError(concat(path.string(), ": not a PyTorch checkpoint (neither a ZIP archive nor a pickle)"));
 }
 
-  check_readable_file(path);
 }  // namespace depthstyle
