@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/runtime.h"
 #include "core/text.h"
+#include "style/image_sizing.h"
 #include "style/single_stylization.h"
 
 namespace po = boost::program_options;
@@ -64,8 +65,10 @@ int run_stylize_command(int argc, char** argv) {
       ("depth-version", po::value<std::string>()->default_value(""), "MiDaS version of --depth-estimator midas: v1, "
                                                                      "v2 or v21 (monodepth2: --depth-model is the "
                                                                      "model folder)")
-      ("content-size", po::value<int>()->default_value(512), "smaller side of the content in px (0 = keep)")
-      ("style-size", po::value<int>()->default_value(512), "smaller side of the style(s) in px (0 = keep)")
+      ("content-size", po::value<int>()->default_value(512),
+       concat("smaller side of the content in px (0 = keep, at most ", kMaxSmallerSide, ")").c_str())
+      ("style-size", po::value<int>()->default_value(512),
+       concat("smaller side of the style(s) in px (0 = keep, at most ", kMaxSmallerSide, ")").c_str())
       ("crop", "centre-crop content and style(s) to squares after resizing")
       ("preserve-color", "give the style(s) the content's colour mean and covariance first")
       ("style-mode", po::value<std::string>(), "single, interpolate, mask or near_far (default: single for one "
@@ -81,11 +84,16 @@ int run_stylize_command(int argc, char** argv) {
       ("save-maps", "also write OUTPUT_proximity.png and OUTPUT_strength.png")
       ("record", po::value<std::string>(), "write a JSON record of inputs (sha256), parameters and timings")
       ("jpeg-quality", po::value<int>()->default_value(95), "JPEG quality 0..100")
-      ("threads", po::value<int>()->default_value(0), "LibTorch threads (0 = all cores)");
+      ("threads", po::value<int>()->default_value(0),
+       concat("LibTorch threads (0 = all cores, at most ", kMaxThreadCount, ")").c_str());
   if (!command_line.parse(argc, argv)) return 0;
   if (!command_line.has("output")) {
     throw UsageError(concat("depthstyle stylize: --output is required\n", command_line.usage()));
   }
+  // The ranges configs have (style/image_sizing.h, core/runtime.h), checked before any image is read.
+  check_smaller_side(command_line.get<int>("content-size"), "stylize: --content-size");
+  check_smaller_side(command_line.get<int>("style-size"), "stylize: --style-size");
+  set_thread_count(command_line.get<int>("threads"), "stylize: --threads");
 
   SingleStylization request;
   request.content = command_line.get<std::string>("content");
@@ -140,7 +148,6 @@ int run_stylize_command(int argc, char** argv) {
   request.save_maps = command_line.has("save-maps");
   if (command_line.has("record")) request.record = command_line.get<std::string>("record");
   request.jpeg_quality = command_line.get<int>("jpeg-quality");
-  set_thread_count(command_line.get<int>("threads"));
 
   const SingleStylizationResult result = run_single_stylization(request);
   std::cout << "backbone: " << result.record["backbone_label"].get<std::string>() << "\n";

@@ -157,7 +157,10 @@ std::string Field::expectation() const {
 
 std::string Field::check_number(double value) const {
   if ((lowest_ && value < *lowest_) || (highest_ && value > *highest_)) {
-    return concat(format_number(value), " is out of range: expected ", expectation());
+    // Whole numbers as written ("100000", not format_number's shortest "1e+05").
+    const bool whole = std::fabs(value) < 1e15 && value == std::floor(value);
+    return concat(whole ? std::to_string(static_cast<long long>(value)) : format_number(value),
+                  " is out of range: expected ", expectation());
   }
   return "";
 }
