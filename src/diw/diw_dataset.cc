@@ -15,13 +15,19 @@ namespace {
 
 constexpr const char* kAnnotationLayout = "y_A,x_A,y_B,x_B,ord,width,height";
 
-// The lines of `text` without their line ends ("\n" or "\r\n").
-std::vector<std::string_view> lines_of(std::string_view text) {
+// The lines of `text` without their line ends ("\n" or "\r\n"); InputError for one longer than `max_line_bytes`,
+// before its fields are split (100 MB of commas would become 7.8 GB of empty fields).
+std::vector<std::string_view> lines_of(std::string_view text, const std::string& source_name,
+                                       std::size_t max_line_bytes) {
   std::vector<std::string_view> lines;
   std::size_t start = 0;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
+    if (end - start > max_line_bytes) {
+      throw InputError(concat(source_name, ":", lines.size() + 1, ": a line of ", end - start,
+                              " bytes, more than the limit of ", max_line_bytes, " (is this a DIW CSV file?)"));
+    }
     std::string_view line = text.substr(start, end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     lines.push_back(line);
@@ -116,9 +122,10 @@ class LineParser {
 
 char to_symbol(DiwRelation relation) { return relation == DiwRelation::kAFarther ? '>' : '<'; }
 
-std::vector<DiwEntry> parse_diw_csv(std::string_view text, const std::string& source_name) {
+std::vector<DiwEntry> parse_diw_csv(std::string_view text, const std::string& source_name,
+                                    std::size_t max_line_bytes) {
   if (starts_with(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
-  std::vector<std::string_view> lines = lines_of(text);
+  std::vector<std::string_view> lines = lines_of(text, source_name, max_line_bytes);
   while (!lines.empty() && trim(lines.back()).empty()) lines.pop_back();
   const LineParser parser(source_name);
   if (lines.empty()) throw InputError(concat(source_name, ": no entries (the file is empty)"));
