@@ -156,6 +156,8 @@ std::string Field::expectation() const {
 }
 
 std::string Field::check_number(double value) const {
+  // Infinity would pass a one-sided range (beta >= 0) and then fail every cell of a run.
+  if (!std::isfinite(value)) return concat(format_number(value), " is not a finite number: expected ", expectation());
   if ((lowest_ && value < *lowest_) || (highest_ && value > *highest_)) {
     // Whole numbers as written ("100000", not format_number's shortest "1e+05").
     const bool whole = std::fabs(value) < 1e15 && value == std::floor(value);
