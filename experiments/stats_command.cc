@@ -22,7 +22,7 @@ std::int64_t parse_count(const std::string& command, const std::string& name, co
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value < 0) {
-    throw UsageError(concat(command, ": ", name, " = '", text, "' is not a whole number >= 0"));
+    throw UsageError(concat(command, ": ", name, " = '", excerpt(text), "' is not a whole number >= 0"));
   }
   return value;
 }

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "tensor/runtime.h"
 #include "core/text.h"
+#include "style/image_sizing.h"
 #include "style/single_stylization.h"
 
 namespace po = boost::program_options;
@@ -65,28 +66,36 @@ int run_stylize_command(int argc, char** argv) {
       ("depth-version", po::value<std::string>()->default_value(""), "MiDaS version of --depth-estimator midas: v1, "
                                                                      "v2 or v21 (monodepth2: --depth-model is the "
                                                                      "model folder)")
-      ("content-size", po::value<int>()->default_value(defaults.content_sizing.smaller_side), "smaller side of the content in px (0 = keep)")
-      ("style-size", po::value<int>()->default_value(defaults.style_sizing.smaller_side), "smaller side of the style(s) in px (0 = keep)")
+      ("content-size", po::value<int>()->default_value(defaults.content_sizing.smaller_side),
+       concat("smaller side of the content in px (0 = keep, at most ", kMaxSmallerSide, ")").c_str())
+      ("style-size", po::value<int>()->default_value(defaults.style_sizing.smaller_side),
+       concat("smaller side of the style(s) in px (0 = keep, at most ", kMaxSmallerSide, ")").c_str())
       ("crop", "centre-crop content and style(s) to squares after resizing")
       ("preserve-color", "give the style(s) the content's colour mean and covariance first")
       ("style-mode", po::value<std::string>(), "single, interpolate, mask or near_far (default: single for one "
                                                "style, interpolate for several)")
       ("style-weights", po::value<std::string>(), "interpolation weights, e.g. 1,1 (normalised to sum 1)")
       ("mask", po::value<std::string>(), "mask image for style mode mask: white = foreground = first style")
-      ("backbone", po::value<std::string>()->default_value(defaults.backbone.type), "feature extractor: pyramid (weight-free "
-                                                                       "stand-in)")
-      ("pyramid-levels", po::value<int>()->default_value(defaults.backbone.pyramid_levels), "pyramid: band-pass levels")
+      ("backbone", po::value<std::string>()->default_value(defaults.backbone.type),
+       "feature extractor: pyramid (weight-free stand-in)")
+      ("pyramid-levels", po::value<int>()->default_value(defaults.backbone.pyramid_levels),
+       "pyramid: band-pass levels")
       ("encoder", po::value<std::string>()->default_value(""), "vgg: vgg_normalised.pth")
       ("decoder", po::value<std::string>()->default_value(""), "vgg: decoder.pth")
       ("precision", po::value<std::string>()->default_value(defaults.backbone.precision), "vgg: fp32 or bf16")
       ("save-maps", "also write OUTPUT_proximity.png and OUTPUT_strength.png")
       ("record", po::value<std::string>(), "write a JSON record of inputs (sha256), parameters and timings")
       ("jpeg-quality", po::value<int>()->default_value(defaults.jpeg_quality), "JPEG quality 0..100")
-      ("threads", po::value<int>()->default_value(0), "LibTorch threads (0 = all cores)");
+      ("threads", po::value<int>()->default_value(0),
+       concat("LibTorch threads (0 = all cores, at most ", kMaxThreadCount, ")").c_str());
   if (!command_line.parse(argc, argv)) return 0;
   if (!command_line.has("output")) {
     throw UsageError(concat("depthstyle stylize: --output is required\n", command_line.usage()));
   }
+  // The ranges configs have (style/image_sizing.h, core/runtime.h), checked before any image is read.
+  check_smaller_side(command_line.get<int>("content-size"), "stylize: --content-size");
+  check_smaller_side(command_line.get<int>("style-size"), "stylize: --style-size");
+  set_thread_count(command_line.get<int>("threads"), "stylize: --threads");
 
   SingleStylization request;
   request.content = command_line.get<std::string>("content");
@@ -141,7 +150,6 @@ int run_stylize_command(int argc, char** argv) {
   request.save_maps = command_line.has("save-maps");
   if (command_line.has("record")) request.record = command_line.get<std::string>("record");
   request.jpeg_quality = command_line.get<int>("jpeg-quality");
-  set_thread_count(command_line.get<int>("threads"));
 
   const SingleStylizationResult result = run_single_stylization(request);
   std::cout << "backbone: " << result.record["backbone_label"].get<std::string>() << "\n";

@@ -89,7 +89,7 @@ std::string describe(const YAML::Node& node) {
   if (node.IsSequence()) return "a list";
   if (node.IsMap()) return "a mapping";
   if (node.IsNull()) return "nothing";
-  return "'" + node.Scalar() + "'";
+  return "'" + excerpt(node.Scalar()) + "'";
 }
 
 std::string flow_text(const YAML::Node& node) {
@@ -156,15 +156,20 @@ std::string Field::expectation() const {
 }
 
 std::string Field::check_number(double value) const {
+  // Infinity would pass a one-sided range (beta >= 0) and then fail every cell of a run.
+  if (!std::isfinite(value)) return concat(format_number(value), " is not a finite number: expected ", expectation());
   if ((lowest_ && value < *lowest_) || (highest_ && value > *highest_)) {
-    return concat(format_number(value), " is out of range: expected ", expectation());
+    // Whole numbers as written ("100000", not format_number's shortest "1e+05").
+    const bool whole = std::fabs(value) < 1e15 && value == std::floor(value);
+    return concat(whole ? std::to_string(static_cast<long long>(value)) : format_number(value),
+                  " is out of range: expected ", expectation());
   }
   return "";
 }
 
 std::string Field::check_text(const std::string& value) const {
   if (choices_.empty() || std::find(choices_.begin(), choices_.end(), value) != choices_.end()) return "";
-  return concat("'", value, "' is not ", expectation(), did_you_mean(value, choices_));
+  return concat("'", excerpt(value), "' is not ", expectation(), did_you_mean(value, choices_));
 }
 
 Schema::Schema(std::string context) : context_(std::move(context)) {}

@@ -102,12 +102,33 @@ std::size_t remove_stale_temporary_files(const std::filesystem::path& dir) {
   return removed;
 }
 
+void check_readable_file(const std::filesystem::path& path) {
+  // A directory opens, then fails the first read with "basic_filebuf::underflow error", and /dev/zero never ends
+  // (std::bad_alloc): say what the path is instead. Pipes stay readable (e.g. <(...) from a shell).
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(path, error);
+  if (status.type() == std::filesystem::file_type::directory) {
+    throw InputError(concat(path.string(), ": is a directory, expected a file"));
+  }
+  if (status.type() == std::filesystem::file_type::character || status.type() == std::filesystem::file_type::block ||
+      status.type() == std::filesystem::file_type::socket) {
+    throw InputError(concat(path.string(), ": not a regular file (a device or socket)"));
+  }
+}
+
 std::string read_file(const std::filesystem::path& path) {
+  check_readable_file(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(concat(path.string(), ": cannot open for reading (", std::strerror(errno), ")"));
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw InputError(concat(path.string(), ": read error"));
-  return bytes;
+  try {
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw InputError(concat(path.string(), ": read error"));
+    return bytes;
+  } catch (const std::ios_base::failure& failure) {
+    throw InputError(concat(path.string(), ": read error (", failure.what(), ")"));
+  } catch (const std::bad_alloc&) {
+    throw InputError(concat(path.string(), ": too large to read into memory"));
+  }
 }
 
 }  // namespace depthstyle

@@ -40,6 +40,10 @@ class AtomicFile {
 // Returns how many were removed.
 std::size_t remove_stale_temporary_files(const std::filesystem::path& dir);
 
+// Throws InputError naming the path if it is a directory, a device or a socket ("is a directory", "not a regular
+// file"): what read_file and the other readers of whole files refuse before opening it.
+void check_readable_file(const std::filesystem::path& path);
+
 // Reads a whole file; throws InputError naming the file if it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 

@@ -35,7 +35,7 @@ class InputError : public Error {
   using Error::Error;
 };
 
-// The user interrupted a run (SIGINT/SIGTERM); finished units of work are kept for --resume.
+// The user interrupted a run (SIGINT/SIGTERM/SIGHUP); finished units of work are kept for --resume.
 class Interrupted : public Error {
  public:
   using Error::Error;

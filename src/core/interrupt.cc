@@ -19,6 +19,9 @@ void install_interrupt_handlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  // A closed terminal or an ended ssh session sends SIGHUP, whose default action killed runs without recording
+  // their end (the manifest stayed at "running").
+  sigaction(SIGHUP, &action, nullptr);
 }
 
 bool interrupt_requested() { return interrupt_signal != 0; }

@@ -30,6 +30,12 @@ const char* level_name(LogLevel level) {
   return "?";
 }
 
+void write_to_file(LogState& log, LogLevel level, const std::string& message) {
+  if (!log.file.is_open()) return;
+  log.file << utc_timestamp() << ' ' << level_name(level) << ' ' << message << '\n';
+  log.file.flush();
+}
+
 }  // namespace
 
 void log_message(LogLevel level, const std::string& message) {
@@ -42,10 +48,13 @@ void log_message(LogLevel level, const std::string& message) {
       std::fprintf(stderr, "%s: %s\n", level_name(level), message.c_str());
     }
   }
-  if (log.file.is_open()) {
-    log.file << utc_timestamp() << ' ' << level_name(level) << ' ' << message << '\n';
-    log.file.flush();
-  }
+  write_to_file(log, level, message);
+}
+
+void log_to_file_only(LogLevel level, const std::string& message) {
+  LogState& log = state();
+  std::lock_guard<std::mutex> lock(log.mutex);
+  write_to_file(log, level, message);
 }
 
 void set_log_file(const std::filesystem::path& path) {

@@ -14,6 +14,9 @@ namespace depthstyle {
 enum class LogLevel { kDebug, kInfo, kWarning, kError };
 
 void log_message(LogLevel level, const std::string& message);
+// Writes `message` to the run's log file only (nothing if none is open): for an error that main() prints to stderr
+// itself.
+void log_to_file_only(LogLevel level, const std::string& message);
 // Mirrors every following message into `path` (appending); an empty path stops mirroring.
 void set_log_file(const std::filesystem::path& path);
 // Messages below `level` are not printed to stderr (they still go to the log file).

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/error.h"
+
 namespace depthstyle {
 
 std::vector<std::string> split(std::string_view text, char separator) {
@@ -66,6 +68,9 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   std::string best;
   std::size_t best_distance = tolerance + 1;
   for (const std::string& candidate : candidates) {
+    // Lengths further apart than the tolerance cannot match; skipping them also keeps edit_distance's table small
+    // when `word` is a huge piece of input.
+    if (std::max(word.size(), candidate.size()) - std::min(word.size(), candidate.size()) > tolerance) continue;
     const std::size_t distance = edit_distance(word, candidate);
     if (distance < best_distance) {
       best_distance = distance;
@@ -78,6 +83,14 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   const std::string match = closest_match(word, candidates);
   return match.empty() ? "" : " (did you mean '" + match + "'?)";
+}
+
+std::string excerpt(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return std::string(text);
+  std::size_t cut = limit;
+  // Back up over UTF-8 continuation bytes (10xxxxxx) so the excerpt does not end in half a character.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return concat(text.substr(0, cut), "... (", text.size(), " bytes in all)");
 }
 
 std::string format_duration(double seconds) {

@@ -22,6 +22,13 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 // " (did you mean 'x'?)" or "" when nothing is close.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
+// Messages that quote input (a CSV line, a config value, a pickle string) quote at most this many characters, so a
+// hostile 100 MB line is neither printed whole to stderr nor stored whole in a run's manifest.
+constexpr std::size_t kMaxQuotedInput = 200;
+// `text` itself if it has at most `limit` bytes; else its first `limit` bytes (cut at a UTF-8 character boundary)
+// followed by "... (N bytes in all)". For every message that quotes input.
+std::string excerpt(std::string_view text, std::size_t limit = kMaxQuotedInput);
+
 // "1.5 s", "2 min 03 s", "1 h 02 min".
 std::string format_duration(double seconds);
 // Shortest round-trip decimal form of a double ("0.15", "20", "1e-05").

@@ -15,13 +15,19 @@ namespace {
 
 constexpr const char* kAnnotationLayout = "y_A,x_A,y_B,x_B,ord,width,height";
 
-// The lines of `text` without their line ends ("\n" or "\r\n").
-std::vector<std::string_view> lines_of(std::string_view text) {
+// The lines of `text` without their line ends ("\n" or "\r\n"); InputError for one longer than `max_line_bytes`,
+// before its fields are split (100 MB of commas would become 7.8 GB of empty fields).
+std::vector<std::string_view> lines_of(std::string_view text, const std::string& source_name,
+                                       std::size_t max_line_bytes) {
   std::vector<std::string_view> lines;
   std::size_t start = 0;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
+    if (end - start > max_line_bytes) {
+      throw InputError(concat(source_name, ":", lines.size() + 1, ": a line of ", end - start,
+                              " bytes, more than the limit of ", max_line_bytes, " (is this a DIW CSV file?)"));
+    }
     std::string_view line = text.substr(start, end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     lines.push_back(line);
@@ -48,7 +54,7 @@ class LineParser {
     if (path.empty()) throw error(line, concat("empty line; expected an image path"));
     const std::vector<std::string> fields = split(path, ',');
     if (fields.size() == 7 && (trim(fields[4]) == ">" || trim(fields[4]) == "<")) {
-      throw error(line, concat("expected an image path, found an annotation line '", path,
+      throw error(line, concat("expected an image path, found an annotation line '", excerpt(path),
                                "' (lines alternate: an image path, then ", kAnnotationLayout, ")"));
     }
     return path;
@@ -60,14 +66,14 @@ class LineParser {
     for (std::string& field : fields) field = trim(field);
     if (fields.size() != 7) {
       throw error(line, concat("expected 7 comma-separated fields ", kAnnotationLayout, ", found ", fields.size(),
-                               ": '", content, "'"));
+                               ": '", excerpt(content), "'"));
     }
     static const char* const kNames[] = {"y_A", "x_A", "y_B", "x_B", "ord", "width", "height"};
     int numbers[7] = {};
     for (int index : {0, 1, 2, 3, 5, 6}) {
       if (!parse_integer(fields[index], numbers[index])) {
-        throw error(line, concat(kNames[index], " '", fields[index], "' is not an integer (", kAnnotationLayout,
-                                 ")"));
+        throw error(line, concat(kNames[index], " '", excerpt(fields[index]), "' is not an integer (",
+                                 kAnnotationLayout, ")"));
       }
     }
     DiwPair pair;
@@ -85,7 +91,8 @@ class LineParser {
       throw error(line, "relation '=' (equal depth) does not occur in DIW; expected '>' (A farther) or '<' "
                         "(A nearer)");
     } else {
-      throw error(line, concat("unknown relation '", fields[4], "'; expected '>' (A farther) or '<' (A nearer)"));
+      throw error(line, concat("unknown relation '", excerpt(fields[4]),
+                               "'; expected '>' (A farther) or '<' (A nearer)"));
     }
     if (pair.width <= 0 || pair.height <= 0) {
       throw error(line, concat("image size ", pair.width, "x", pair.height, " (width x height) is not positive"));
@@ -115,9 +122,10 @@ class LineParser {
 
 char to_symbol(DiwRelation relation) { return relation == DiwRelation::kAFarther ? '>' : '<'; }
 
-std::vector<DiwEntry> parse_diw_csv(std::string_view text, const std::string& source_name) {
+std::vector<DiwEntry> parse_diw_csv(std::string_view text, const std::string& source_name,
+                                    std::size_t max_line_bytes) {
   if (starts_with(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
-  std::vector<std::string_view> lines = lines_of(text);
+  std::vector<std::string_view> lines = lines_of(text, source_name, max_line_bytes);
   while (!lines.empty() && trim(lines.back()).empty()) lines.pop_back();
   const LineParser parser(source_name);
   if (lines.empty()) throw InputError(concat(source_name, ": no entries (the file is empty)"));
@@ -129,7 +137,7 @@ std::vector<DiwEntry> parse_diw_csv(std::string_view text, const std::string& so
     entry.line = static_cast<int>(index) + 1;
     entry.image = parser.parse_path(lines[index], entry.line);
     if (index + 1 >= lines.size()) {
-      throw parser.error(entry.line, concat("the file ends after the image path '", entry.image,
+      throw parser.error(entry.line, concat("the file ends after the image path '", excerpt(entry.image),
                                             "'; expected an annotation line ", kAnnotationLayout, " after it"));
     }
     entry.pair = parser.parse_annotation(lines[index + 1], entry.line + 1);
@@ -171,8 +179,8 @@ DiwDataset read_diw_dataset(const std::filesystem::path& csv_path, const DiwRead
     } else if (options.missing_images == MissingImagePolicy::kSkip) {
       dataset.skipped.push_back(std::move(entry));
     } else {
-      throw InputError(concat(csv_path.string(), ":", entry.line, ": image '", entry.image, "' not found at ",
-                              image.string(), " (image root ", dataset.image_root.string(),
+      throw InputError(concat(csv_path.string(), ":", entry.line, ": image '", excerpt(entry.image), "' not found at ",
+                              excerpt(image.string()), " (image root ", dataset.image_root.string(),
                               "; missing_images: skip leaves such entries out and counts them)"));
     }
   }

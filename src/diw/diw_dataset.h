@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "io/csv_reader.h"
+
 namespace depthstyle {
 
 enum class DiwRelation {
@@ -49,8 +51,10 @@ struct DiwEntry {
 };
 
 // Parses the CSV text; `source_name` (the file's path) starts every error message. Tolerates a UTF-8 byte-order mark,
-// CRLF line ends, blanks around fields and trailing empty lines; anything else malformed is an InputError.
-std::vector<DiwEntry> parse_diw_csv(std::string_view text, const std::string& source_name);
+// CRLF line ends, blanks around fields and trailing empty lines; anything else malformed is an InputError, and so is
+// a line longer than `max_line_bytes` (the CSV readers' limit, io/csv_reader.h).
+std::vector<DiwEntry> parse_diw_csv(std::string_view text, const std::string& source_name,
+                                    std::size_t max_line_bytes = kMaxCsvLineBytes);
 
 // The CSV text of `entries` (LF line ends), which parse_diw_csv reads back unchanged.
 std::string format_diw_csv(const std::vector<DiwEntry>& entries);

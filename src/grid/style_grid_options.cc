@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "data/sample_fetch.h"
 #include "depth/depth_prediction.h"
+#include "style/image_sizing.h"
 #include "style/pyramid_backbone.h"
 #include "style/style_mix.h"
 
@@ -95,10 +96,10 @@ void declare_style_grid(Schema& schema, StyleGridOptions& options, bool scores_o
       .range(0, 1)
       .non_empty();
   schema.add("grid.content_sizes", &options.content_sizes, "smaller side of the contents, px (0 = keep)")
-      .range(0, 16384)
+      .range(0, kMaxSmallerSide)
       .non_empty();
   schema.add("grid.style_sizes", &options.style_sizes, "smaller side of the styles, px (0 = keep)")
-      .range(0, 16384)
+      .range(0, kMaxSmallerSide)
       .non_empty();
   schema.add("crop", &options.crop, "centre-crop contents and styles to squares after resizing (the port's --crop)");
   schema.add("preserve_color", &options.preserve_color,

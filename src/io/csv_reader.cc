@@ -4,6 +4,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace depthstyle {
 
@@ -16,7 +17,7 @@ int CsvDocument::column(const std::string& name) const {
 
 std::string CsvDocument::location(const CsvRecord& record) const { return concat(source, ":", record.line); }
 
-CsvDocument parse_csv(std::string_view text, const std::string& source) {
+CsvDocument parse_csv(std::string_view text, const std::string& source, std::size_t max_line_bytes) {
   CsvDocument document;
   document.source = source;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
@@ -26,6 +27,14 @@ CsvDocument parse_csv(std::string_view text, const std::string& source) {
   while (position < text.size()) {
     CsvRecord record;
     record.line = line;
+    const std::size_t record_start = position;
+    // Checked as the record grows, so a huge record costs no memory before it is refused.
+    const auto check_length = [&] {
+      if (position - record_start > max_line_bytes) {
+        throw InputError(concat(source, ":", record.line, ": a record longer than ", max_line_bytes,
+                                " bytes (the limit of CSV lines; is this a CSV file?)"));
+      }
+    };
     std::string field;
     bool record_done = false;
     while (!record_done) {
@@ -37,6 +46,7 @@ CsvDocument parse_csv(std::string_view text, const std::string& source) {
           if (position >= text.size()) {
             throw InputError(concat(source, ":", opening_line, ": a quoted field is never closed"));
           }
+          check_length();
           const char c = text[position++];
           if (c == '"') {
             if (position < text.size() && text[position] == '"') {
@@ -65,6 +75,7 @@ CsvDocument parse_csv(std::string_view text, const std::string& source) {
           }
           ++position;
         }
+        check_length();
         field.assign(text.data() + start, position - start);
       }
       record.fields.push_back(std::move(field));
@@ -89,7 +100,7 @@ CsvDocument parse_csv(std::string_view text, const std::string& source) {
   for (std::size_t i = 0; i < document.header.size(); ++i) {
     if (document.header[i].empty()) throw InputError(concat(source, ":1: column ", i + 1, " has no name"));
     if (!seen.insert(document.header[i]).second) {
-      throw InputError(concat(source, ":1: column '", document.header[i], "' appears twice"));
+      throw InputError(concat(source, ":1: column '", excerpt(document.header[i]), "' appears twice"));
     }
   }
   for (std::size_t i = 1; i < records.size(); ++i) {

@@ -28,9 +28,14 @@ struct CsvDocument {
   std::string location(const CsvRecord& record) const;
 };
 
+// The longest record (line) the CSV readers accept, in bytes: far above any real answers or DIW line, far below
+// what a hostile file could cost (100 MB of commas became 7.8 GB of empty fields).
+constexpr std::size_t kMaxCsvLineBytes = std::size_t{1} << 20;
+
 // Throws InputError "source:line: ..." for an unterminated quote, a stray quote inside an unquoted field, text after
-// a closing quote, a record whose field count differs from the header's, an empty or duplicated header name.
-CsvDocument parse_csv(std::string_view text, const std::string& source);
+// a closing quote, a record whose field count differs from the header's, an empty or duplicated header name, and a
+// record longer than `max_line_bytes`.
+CsvDocument parse_csv(std::string_view text, const std::string& source, std::size_t max_line_bytes = kMaxCsvLineBytes);
 // Reads the whole file (InputError naming it if it cannot be read), then parses it.
 CsvDocument read_csv(const std::filesystem::path& path);
 

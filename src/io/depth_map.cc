@@ -87,7 +87,7 @@ void check_png_scale(const std::filesystem::path& path, double png_scale) {
 
 cv::Mat read_png(const std::filesystem::path& path, double png_scale) {
   check_png_scale(path, png_scale);
-  const cv::Mat stored = decode_image_as_stored(read_file(path));
+  const cv::Mat stored = decode_image_as_stored(read_file(path), path.string());
   if (stored.empty()) throw InputError(concat(path.string(), ": not a PNG image OpenCV can decode"));
   if (stored.channels() != 1 || (stored.depth() != CV_8U && stored.depth() != CV_16U)) {
     throw InputError(concat(path.string(), ": a depth PNG must have one 8- or 16-bit channel, this one has ",

@@ -4,11 +4,17 @@
 #include <cmath>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
 #include <string_view>
+#include <utility>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "io/byte_order.h"
 #include "io/exif.h"
 #include "io/jpeg_segments.h"
 
@@ -30,17 +36,66 @@ cv::Mat oriented(const cv::Mat& image, int orientation) {
   return out;
 }
 
+// Width and height as a PNG's IHDR or a JPEG's start-of-frame segment states them, read without decoding (OpenCV
+// 4.6 has no header-only API); nothing for other formats or a header too short to say.
+std::optional<std::pair<std::int64_t, std::int64_t>> stated_size(std::string_view bytes) {
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  // PNG: signature, then the IHDR chunk (length, "IHDR", big-endian width and height).
+  if (bytes.size() >= 24 && bytes.substr(0, 8) == "\x89PNG\r\n\x1a\n" && bytes.substr(12, 4) == "IHDR") {
+    return std::make_pair(static_cast<std::int64_t>(read_unsigned(data + 16, 4, ByteOrder::kBig)),
+                          static_cast<std::int64_t>(read_unsigned(data + 20, 4, ByteOrder::kBig)));
+  }
+  if (!is_jpeg(bytes)) return std::nullopt;
+  for (const JpegSegment& segment : parse_jpeg_layout(bytes).header_segments) {
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC): precision, height, width.
+    const unsigned char marker = segment.marker;
+    if (marker < 0xC0 || marker > 0xCF || marker == 0xC4 || marker == 0xC8 || marker == 0xCC) continue;
+    if (segment.payload.size() < 5) return std::nullopt;
+    const auto* frame = reinterpret_cast<const unsigned char*>(segment.payload.data());
+    return std::make_pair(static_cast<std::int64_t>(read_unsigned(frame + 3, 2, ByteOrder::kBig)),
+                          static_cast<std::int64_t>(read_unsigned(frame + 1, 2, ByteOrder::kBig)));
+  }
+  return std::nullopt;
+}
+
+void check_pixel_count(std::int64_t width, std::int64_t height, const std::string& source) {
+  const std::int64_t limit = max_image_pixels();
+  if (width * height <= limit) return;  // each side < 2^32, so the product fits
+  throw InputError(concat(source, ": ", width, " x ", height, " = ", width * height,
+                          " pixels is more than the limit of ", limit,
+                          " pixels per image (set DEPTHSTYLE_MAX_IMAGE_PIXELS to change it)"));
+}
+
 }  // namespace
 
-cv::Mat decode_image_as_stored(const std::string& bytes) {
+std::int64_t max_image_pixels() {
+  static const std::int64_t limit = [] {
+    const char* text = std::getenv("DEPTHSTYLE_MAX_IMAGE_PIXELS");
+    if (!text || !*text) return kDefaultMaxImagePixels;
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(text, text + std::strlen(text), value);
+    if (error != std::errc() || *end != '\0' || value < 1) {
+      throw UsageError(concat("DEPTHSTYLE_MAX_IMAGE_PIXELS='", excerpt(text), "' is not a whole number >= 1"));
+    }
+    return value;
+  }();
+  return limit;
+}
+
+cv::Mat decode_image_as_stored(const std::string& bytes, const std::string& source) {
   if (bytes.empty()) return {};
+  if (const auto size = stated_size(bytes)) check_pixel_count(size->first, size->second, source);
+  cv::Mat decoded;
   try {
     // imdecode only reads the buffer; the const_cast satisfies cv::Mat's constructor.
-    return cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data())),
-                        cv::IMREAD_UNCHANGED);
+    decoded = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data())),
+                           cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception&) {
     return {};
   }
+  // Formats without a header check here are bounded by OpenCV's own cap while decoding; hold them to ours too.
+  check_pixel_count(decoded.cols, decoded.rows, source);
+  return decoded;
 }
 
 Image load_image(const std::filesystem::path& path) {
@@ -51,7 +106,7 @@ Image load_image(const std::filesystem::path& path) {
     throw fail("truncated or corrupt JPEG (its segments do not run to an end-of-image marker)");
   }
 
-  const cv::Mat decoded = decode_image_as_stored(bytes);
+  const cv::Mat decoded = decode_image_as_stored(bytes, path.string());
   if (decoded.empty()) throw fail("not an image OpenCV can decode (corrupt, truncated, or another kind of file)");
 
   double scale = 1.0;
@@ -103,8 +158,15 @@ cv::Mat resize_to_smaller_side(const cv::Mat& image, int side) {
   const int smaller = std::min(image.rows, image.cols);
   if (side == 0 || side == smaller) return image;
   const double scale = static_cast<double>(side) / smaller;
-  const cv::Size size(std::max(1, static_cast<int>(std::lround(image.cols * scale))),
-                      std::max(1, static_cast<int>(std::lround(image.rows * scale))));
+  const double width = std::max(1.0, std::round(image.cols * scale));
+  const double height = std::max(1.0, std::round(image.rows * scale));
+  // Enlarging a thin image can ask for far more pixels than any file held (1 x 1000 at side 16384).
+  if (width * height > static_cast<double>(max_image_pixels())) {
+    throw UsageError(concat("resizing a ", image.cols, " x ", image.rows, " image to smaller side ", side, " gives ",
+                            format_number(width), " x ", format_number(height), " pixels, more than the limit of ",
+                            max_image_pixels(), " pixels per image"));
+  }
+  const cv::Size size(static_cast<int>(width), static_cast<int>(height));
   cv::Mat resized;
   cv::resize(image, resized, size, 0, 0, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
   return resized;

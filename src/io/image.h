@@ -4,10 +4,19 @@
 
 #include <opencv2/core.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
 namespace depthstyle {
+
+// Decoded pixels (width x height) one image may have. A PNG of 20000 x 20000 pixels of one colour is 1.1 MB on disk
+// and needed 10.7 GB of memory to stylize; 2^28 pixels (16384 x 16384) decode to at most 3 GiB as float RGB.
+// PNG and JPEG files are checked from their header, before anything is decoded; other formats after decoding, under
+// OpenCV's own cap of 2^30 pixels. The environment variable DEPTHSTYLE_MAX_IMAGE_PIXELS (a whole number >= 1)
+// replaces the default.
+constexpr std::int64_t kDefaultMaxImagePixels = std::int64_t{1} << 28;
+std::int64_t max_image_pixels();
 
 struct Image {
   cv::Mat rgb;    // CV_32FC3, RGB in [0,1]; transparent pixels composited over white
@@ -20,8 +29,9 @@ struct Image {
 Image load_image(const std::filesystem::path& path);
 
 // Decodes image file bytes exactly as stored (any bit depth and channel count, BGR order, no orientation applied);
-// an empty Mat if OpenCV cannot decode them.
-cv::Mat decode_image_as_stored(const std::string& bytes);
+// an empty Mat if OpenCV cannot decode them. Throws InputError naming `source` and the limit for an image of more
+// than max_image_pixels() pixels.
+cv::Mat decode_image_as_stored(const std::string& bytes, const std::string& source);
 
 // Scales so that the smaller side is `side` pixels, keeping the aspect ratio; 0 keeps the size. Shrinking averages
 // the covered pixels (area interpolation, free of aliasing); enlarging is bilinear, which cannot overshoot [0,1].

@@ -29,7 +29,7 @@ NpyHeader parse_header(const std::string& text, const std::string& source) {
   NpyHeader header;
   std::smatch match;
   if (!std::regex_search(text, match, std::regex(R"('descr'\s*:\s*'([<>|=])([a-zA-Z])(\d+)')"))) {
-    throw fail("NPY header has no readable 'descr' (dtype) entry: " + text);
+    throw fail("NPY header has no readable 'descr' (dtype) entry: " + excerpt(text));
   }
   const char order = match[1].str()[0];
   header.order = order == '>' ? ByteOrder::kBig : order == '<' ? ByteOrder::kLittle : host_byte_order();
@@ -56,7 +56,7 @@ NpyHeader parse_header(const std::string& text, const std::string& source) {
     try {
       header.shape.push_back(std::stoll(dimension));
     } catch (const std::exception&) {
-      throw fail("NPY shape is not a tuple of integers: (" + match[1].str() + ")");
+      throw fail("NPY shape is not a tuple of integers: (" + excerpt(match[1].str()) + ")");
     }
   }
   return header;

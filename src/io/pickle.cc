@@ -1,9 +1,11 @@
 #include "io/pickle.h"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "io/byte_order.h"
 
 namespace depthstyle {
@@ -35,8 +37,9 @@ const char* opcode_name(unsigned char opcode) {
 
 class Interpreter {
  public:
-  Interpreter(std::string_view bytes, std::size_t position, const PickleHooks& hooks, const std::string& source)
-      : bytes_(bytes), position_(position), hooks_(hooks), source_(source) {}
+  Interpreter(std::string_view bytes, std::size_t position, const PickleHooks& hooks, const std::string& source,
+              const PickleLimits& limits)
+      : bytes_(bytes), position_(position), hooks_(hooks), source_(source), limits_(limits) {}
 
   PickleRef run();
   std::size_t position() const { return position_; }
@@ -56,7 +59,10 @@ class Interpreter {
     const auto* data = take(static_cast<std::size_t>(count));
     return std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(count));
   }
-  void push(PickleRef value) { stack_.push_back(std::move(value)); }
+  void push(PickleRef value) {
+    if (++pushed_ > limits_.max_values) fail(concat("more than ", limits_.max_values, " values"));
+    stack_.push_back(std::move(value));
+  }
   PickleRef pop() {
     if (stack_.size() <= floor()) fail("stack underflow (corrupt pickle)");
     PickleRef value = std::move(stack_.back());
@@ -79,6 +85,25 @@ class Interpreter {
   PickleValue& container(Kind kind, const char* operation) {
     PickleValue& value = *top();
     if (value.kind != kind) fail(concat(operation, " applied to ", describe(value)));
+    if (value.nested) {
+      fail(concat(operation, " on a container already inside another one (recursive objects are not supported)"));
+    }
+    return value;
+  }
+  // Records that `item` now lives in `target`, checking the depth and size limits before the tree grows further.
+  void adopt(PickleValue& target, PickleValue& item) {
+    if (&item == &target) fail("a container that contains itself (recursive objects are not supported)");
+    item.nested = true;
+    target.depth = std::max(target.depth, item.depth + 1);
+    if (target.depth > limits_.max_depth) fail(concat("containers nested more than ", limits_.max_depth, " deep"));
+    if (target.items.size() + target.entries.size() > limits_.max_container_items) {
+      fail(concat("a container of more than ", limits_.max_container_items, " items"));
+    }
+  }
+  // A new list, tuple or set of `items` (which become nested in it).
+  PickleRef make_container(Kind kind, std::vector<PickleRef> items) {
+    PickleRef value = PickleValue::of_items(kind);
+    add_items(*value, std::move(items));
     return value;
   }
   void memoize(std::uint64_t index) { memo_[index] = top(); }
@@ -94,15 +119,22 @@ class Interpreter {
   }
   PickleRef call(const PickleRef& callable, const PickleRef& arguments) {
     if (callable->kind != Kind::kGlobal) fail(concat("cannot call ", describe(*callable)));
-    if (arguments->kind != Kind::kTuple) fail(concat("arguments of ", callable->text, " are not a tuple"));
+    if (arguments->kind != Kind::kTuple) fail(concat("arguments of ", excerpt(callable->text), " are not a tuple"));
     return callable->call(arguments->items);
   }
   void add_items(PickleValue& target, std::vector<PickleRef> items) {
-    for (PickleRef& item : items) target.items.push_back(std::move(item));
+    for (PickleRef& item : items) {
+      target.items.push_back(std::move(item));
+      adopt(target, *target.items.back());
+    }
   }
   void set_items(PickleValue& dict, const std::vector<PickleRef>& items) {
     if (items.size() % 2 != 0) fail("SETITEMS with an odd number of items");
-    for (std::size_t i = 0; i < items.size(); i += 2) dict.entries.emplace_back(items[i], items[i + 1]);
+    for (std::size_t i = 0; i < items.size(); i += 2) {
+      dict.entries.emplace_back(items[i], items[i + 1]);
+      adopt(dict, *items[i]);
+      adopt(dict, *items[i + 1]);
+    }
   }
   PickleRef integer_from_bytes(std::uint64_t count) {
     const std::string raw = take_text(count);
@@ -117,6 +149,8 @@ class Interpreter {
   std::size_t opcode_position_ = 0;
   const PickleHooks& hooks_;
   const std::string& source_;
+  const PickleLimits& limits_;
+  std::size_t pushed_ = 0;
   std::vector<PickleRef> stack_;
   std::vector<std::size_t> marks_;
   std::unordered_map<std::uint64_t, PickleRef> memo_;
@@ -160,17 +194,17 @@ PickleRef Interpreter::run() {
       case 'B': push(PickleValue::of_string(take_text(take_unsigned(4)), Kind::kBytes)); break;
       case 'C': push(PickleValue::of_string(take_text(take_unsigned(1)), Kind::kBytes)); break;
       case 0x8e: push(PickleValue::of_string(take_text(take_unsigned(8)), Kind::kBytes)); break;
-      case ']': push(PickleValue::of_items(Kind::kList)); break;
-      case ')': push(PickleValue::of_items(Kind::kTuple)); break;
+      case ']': push(make_container(Kind::kList, {})); break;
+      case ')': push(make_container(Kind::kTuple, {})); break;
       case '}': push(PickleValue::empty_dict()); break;
-      case 0x8f: push(PickleValue::of_items(Kind::kSet)); break;
-      case 'l': push(PickleValue::of_items(Kind::kList, pop_to_mark())); break;
-      case 't': push(PickleValue::of_items(Kind::kTuple, pop_to_mark())); break;
-      case 0x91: push(PickleValue::of_items(Kind::kSet, pop_to_mark())); break;  // FROZENSET
+      case 0x8f: push(make_container(Kind::kSet, {})); break;
+      case 'l': push(make_container(Kind::kList, pop_to_mark())); break;
+      case 't': push(make_container(Kind::kTuple, pop_to_mark())); break;
+      case 0x91: push(make_container(Kind::kSet, pop_to_mark())); break;  // FROZENSET
       case 0x85: case 0x86: case 0x87: {  // TUPLE1..3
         std::vector<PickleRef> items(static_cast<std::size_t>(opcode - 0x84));
         for (auto item = items.rbegin(); item != items.rend(); ++item) *item = pop();
-        push(PickleValue::of_items(Kind::kTuple, std::move(items)));
+        push(make_container(Kind::kTuple, std::move(items)));
         break;
       }
       case 'd': {
@@ -181,7 +215,7 @@ PickleRef Interpreter::run() {
       }
       case 'a': {
         PickleRef item = pop();
-        container(Kind::kList, "APPEND").items.push_back(std::move(item));
+        add_items(container(Kind::kList, "APPEND"), {std::move(item)});
         break;
       }
       case 'e': {
@@ -197,7 +231,7 @@ PickleRef Interpreter::run() {
       case 's': {
         PickleRef value = pop();
         PickleRef key = pop();
-        container(Kind::kDict, "SETITEM").entries.emplace_back(std::move(key), std::move(value));
+        set_items(container(Kind::kDict, "SETITEM"), {std::move(key), std::move(value)});
         break;
       }
       case 'u': {
@@ -284,6 +318,8 @@ PickleRef PickleValue::of_string(std::string value, Kind kind) {
 PickleRef PickleValue::of_items(Kind kind, std::vector<PickleRef> items) {
   auto result = std::make_shared<PickleValue>();
   result->kind = kind;
+  result->depth = 1;
+  for (const PickleRef& item : items) result->depth = std::max(result->depth, item->depth + 1);
   result->items = std::move(items);
   return result;
 }
@@ -291,6 +327,7 @@ PickleRef PickleValue::of_items(Kind kind, std::vector<PickleRef> items) {
 PickleRef PickleValue::empty_dict() {
   auto result = std::make_shared<PickleValue>();
   result->kind = Kind::kDict;
+  result->depth = 1;
   return result;
 }
 
@@ -308,21 +345,21 @@ std::string describe(const PickleValue& value) {
     case Kind::kInt: return concat("the int ", value.integer);
     case Kind::kBigInt: return "a large int";
     case Kind::kFloat: return concat("the float ", value.number);
-    case Kind::kString: return concat("the string '", value.text, "'");
+    case Kind::kString: return concat("the string '", excerpt(value.text), "'");
     case Kind::kBytes: return concat("a bytes object of ", value.text.size(), " bytes");
     case Kind::kList: return concat("a list of ", value.items.size());
     case Kind::kTuple: return concat("a tuple of ", value.items.size());
     case Kind::kSet: return "a set";
     case Kind::kDict: return concat("a dict of ", value.entries.size());
-    case Kind::kGlobal: return concat("the global ", value.text);
+    case Kind::kGlobal: return concat("the global ", excerpt(value.text));
     case Kind::kHostObject: return "an object";
   }
   return "?";
 }
 
 PickleRef load_pickle(std::string_view bytes, std::size_t& position, const PickleHooks& hooks,
-                      const std::string& source) {
-  Interpreter interpreter(bytes, position, hooks, source);
+                      const std::string& source, const PickleLimits& limits) {
+  Interpreter interpreter(bytes, position, hooks, source, limits);
   PickleRef result = interpreter.run();
   position = interpreter.position();
   return result;

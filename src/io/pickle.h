@@ -32,6 +32,10 @@ struct PickleValue {
   std::vector<std::pair<PickleRef, PickleRef>> entries;  // kDict, in insertion order
   PickleCallable call;                                // kGlobal
   std::any host_object;                               // kHostObject: what a find_class callable built
+  // Containers nested in this value, counting itself (0 for a scalar, 1 for a list of scalars). Exact, because a
+  // container that has been placed inside another one can no longer be modified (see load_pickle).
+  int depth = 0;
+  bool nested = false;  // placed inside another container
 
   static PickleRef none();
   static PickleRef of_bool(bool value);
@@ -53,9 +57,25 @@ struct PickleHooks {
   std::function<PickleRef(const PickleRef& id)> persistent_load;
 };
 
+// Bounds on what a pickle may build, checked while it is interpreted, so a hostile file fails with a message
+// instead of exhausting the stack or the memory. The defaults are far above what torch.save writes for any model
+// here (a state dict nests 2-4 deep and has at most a few thousand entries).
+struct PickleLimits {
+  // Containers inside containers. Deeper trees are refused as they are built: a 200,000-deep list in a 400 KB file
+  // would otherwise overflow the stack when it is walked or destroyed.
+  int max_depth = 64;
+  // Items of one list, tuple, set or dict.
+  std::size_t max_container_items = std::size_t{1} << 20;
+  // Values pushed in all (each costs ~200 bytes): bounds the memory of a pickle of millions of tiny opcodes.
+  std::size_t max_values = std::size_t{1} << 22;
+};
+
 // Runs one pickle starting at bytes[position] up to its STOP opcode and returns the object; `position` is left just
 // after STOP. `source` names the file in errors ("file.pth: pickle opcode 0x2a ('*') at byte 17 is not supported").
+// Throws InputError when a limit is exceeded, and for a container modified after it was placed inside another one:
+// Python's pickler fills every container before nesting it, and only self-referencing objects (which a checkpoint
+// never holds) need otherwise; refusing them keeps depths exact and the value tree free of cycles.
 PickleRef load_pickle(std::string_view bytes, std::size_t& position, const PickleHooks& hooks,
-                      const std::string& source);
+                      const std::string& source, const PickleLimits& limits = {});
 
 }  // namespace depthstyle

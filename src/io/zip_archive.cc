@@ -7,6 +7,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace depthstyle {
 namespace {
@@ -138,7 +139,7 @@ ZipReader::ZipReader(std::filesystem::path path) : path_(std::move(path)), file_
     entry.local_header_offset = fields.u32();
     if (!fields.has(std::size_t{name_size} + extra_size + comment_size)) fail("corrupt central directory");
     entry.name = fields.text(name_size);
-    if (flags & 0x1) fail(concat("entry '", entry.name, "' is encrypted"));
+    if (flags & 0x1) fail(concat("entry '", excerpt(entry.name), "' is encrypted"));
 
     const std::size_t extra_end = fields.offset() + extra_size;
     while (fields.offset() + 4 <= extra_end) {
@@ -177,23 +178,23 @@ std::uint64_t ZipReader::data_offset(const ZipEntry& entry) {
   file_.seekg(static_cast<std::streamoff>(entry.local_header_offset));
   file_.read(header.data(), 30);
   if (file_.gcount() != 30 || FieldReader(header, 0).u32() != kLocalHeaderSignature) {
-    fail(concat("corrupt local header of entry '", entry.name, "'"));
+    fail(concat("corrupt local header of entry '", excerpt(entry.name), "'"));
   }
   FieldReader fields(header, 26);
   const std::uint64_t name_size = fields.u16();
   const std::uint64_t extra_size = fields.u16();
   const std::uint64_t offset = entry.local_header_offset + 30 + name_size + extra_size;
   if (offset > file_size_ || entry.compressed_size > file_size_ - offset) {  // not offset + size: ZIP64 sizes overflow
-    fail(concat("truncated: entry '", entry.name, "' needs bytes up to ", offset + entry.compressed_size,
+    fail(concat("truncated: entry '", excerpt(entry.name), "' needs bytes up to ", offset + entry.compressed_size,
                 " but the file has ", file_size_));
   }
   // Checked here, before read() allocates entry.size bytes, so that a forged size cannot become a huge allocation.
   if (entry.method == 0 && entry.compressed_size != entry.size) {
-    fail(concat("entry '", entry.name, "' has inconsistent sizes"));
+    fail(concat("entry '", excerpt(entry.name), "' has inconsistent sizes"));
   }
   if (entry.method == 8 && entry.size / kMaxDeflateRatio > entry.compressed_size) {
-    fail(concat("entry '", entry.name, "' declares ", entry.size, " bytes, more than its ", entry.compressed_size,
-                " deflated bytes can hold"));
+    fail(concat("entry '", excerpt(entry.name), "' declares ", entry.size, " bytes, more than its ",
+                entry.compressed_size, " deflated bytes can hold"));
   }
   return offset;
 }
@@ -203,7 +204,9 @@ void ZipReader::read_into(const ZipEntry& entry, void* destination) {
   file_.seekg(static_cast<std::streamoff>(offset));
   if (entry.method == 0) {
     file_.read(static_cast<char*>(destination), static_cast<std::streamsize>(entry.size));
-    if (static_cast<std::uint64_t>(file_.gcount()) != entry.size) fail(concat("short read of '", entry.name, "'"));
+    if (static_cast<std::uint64_t>(file_.gcount()) != entry.size) {
+      fail(concat("short read of '", excerpt(entry.name), "'"));
+    }
   } else if (entry.method == 8) {
     std::string compressed(entry.compressed_size, '\0');
     file_.read(compressed.data(), static_cast<std::streamsize>(compressed.size()));
@@ -217,13 +220,15 @@ void ZipReader::read_into(const ZipEntry& entry, void* destination) {
     const std::uint64_t produced = stream.total_out;
     inflateEnd(&stream);
     if (status != Z_STREAM_END || produced != entry.size) {
-      fail(concat("entry '", entry.name, "' does not inflate to its declared ", entry.size, " bytes"));
+      fail(concat("entry '", excerpt(entry.name), "' does not inflate to its declared ", entry.size, " bytes"));
     }
   } else {
-    fail(concat("entry '", entry.name, "' uses compression method ", entry.method,
+    fail(concat("entry '", excerpt(entry.name), "' uses compression method ", entry.method,
                 "; only stored (0) and deflate (8) are supported"));
   }
-  if (crc32_of(destination, entry.size) != entry.crc32) fail(concat("CRC mismatch in entry '", entry.name, "'"));
+  if (crc32_of(destination, entry.size) != entry.crc32) {
+    fail(concat("CRC mismatch in entry '", excerpt(entry.name), "'"));
+  }
 }
 
 std::string ZipReader::read(const ZipEntry& entry) {

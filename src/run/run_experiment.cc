@@ -117,7 +117,7 @@ Schema experiment_schema(const std::string& kind_name, CommonOptions& common, Ex
   schema.add("seed", &common.seed, "base seed; each source of randomness derives its own from it").at_least(0);
   schema.add("threads", &common.threads, "LibTorch intra-op threads, 0 = all cores (results depend on it only "
                                          "through summation order)")
-      .range(0, 1024)
+      .range(0, kMaxThreadCount)
       .runtime_only();
   experiment.declare(schema);
   return schema;

@@ -187,7 +187,11 @@ void RunRecord::finish(const std::string& status, const std::string& error) {
   attempt["end_time"] = utc_timestamp();
   attempt["status"] = status;
   attempt["units_done"] = done_units_.size();
-  if (!error.empty()) attempt["error"] = error;
+  if (!error.empty()) {
+    attempt["error"] = error;
+    // main() prints the error to stderr; the log gets it too, so log.txt alone tells why the run ended.
+    log_to_file_only(status == "interrupted" ? LogLevel::kWarning : LogLevel::kError, error);
+  }
   manifest_["status"] = status;
   manifest_["start_time"] = manifest_["attempts"].front()["start_time"];
   manifest_["end_time"] = attempt["end_time"];

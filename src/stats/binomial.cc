@@ -19,8 +19,6 @@ constexpr double kMinlikeRelativeTolerance = 1e-7;
 // Below this a tail from the incomplete beta function has lost relative precision (or underflowed): sum it in log
 // space instead.
 constexpr double kSmallestDirectTail = 1e-280;
-// 2^53: beyond it int64 counts are no longer exact doubles.
-constexpr std::int64_t kMaxTrials = std::int64_t{1} << 53;
 
 // log(n!) - log(sqrt(2 pi n) (n/e)^n), the error of Stirling's formula (Loader 2000).
 double stirling_error(double n) {

@@ -21,6 +21,10 @@
 
 namespace depthstyle {
 
+// 2^53: the most trials (and, for McNemar, discordant pairs b + c) a test accepts; beyond it int64 counts are no
+// longer exact doubles.
+constexpr std::int64_t kMaxTrials = std::int64_t{1} << 53;
+
 enum class Alternative { kTwoSided, kGreater, kLess };
 
 // "two-sided", "greater", "less".

@@ -35,6 +35,12 @@ McNemarTest mcnemar_exact_test(std::int64_t first_only, std::int64_t second_only
   if (first_only < 0 || second_only < 0) {
     throw UsageError(concat("McNemar test: discordant counts must be >= 0, got ", first_only, " and ", second_only));
   }
+  // The binomial test's bound on n, checked before b + c is formed: 2^62 + 2^62 overflowed int64 and gave p = 0.
+  if (first_only > kMaxTrials || second_only > kMaxTrials - first_only) {
+    throw UsageError(concat("McNemar test: b + c = ", first_only, " + ", second_only,
+                            " discordant items is more than 2^53 (", kMaxTrials, "), beyond which counts are not "
+                            "exact doubles"));
+  }
   McNemarTest test;
   test.first_only = first_only;
   test.second_only = second_only;

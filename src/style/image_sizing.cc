@@ -9,10 +9,15 @@
 
 namespace depthstyle {
 
-SizedImage size_image(const Image& image, const ImageSizing& sizing) {
-  if (sizing.smaller_side < 0) {
-    throw UsageError(concat("image size: the smaller side must be >= 0 (0 = keep), got ", sizing.smaller_side));
+void check_smaller_side(int side, const std::string& what) {
+  if (side < 0 || side > kMaxSmallerSide) {
+    throw UsageError(concat(what, ": the smaller side ", side, " is out of range: expected 0 (keep) to ",
+                            kMaxSmallerSide, " px"));
   }
+}
+
+SizedImage size_image(const Image& image, const ImageSizing& sizing) {
+  check_smaller_side(sizing.smaller_side, "image size");
   SizedImage sized;
   sized.original_size = image.rgb.size();
   const cv::Mat resized = resize_to_smaller_side(image.rgb, sizing.smaller_side);

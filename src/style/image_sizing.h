@@ -11,9 +11,15 @@
 
 #include <opencv2/core.hpp>
 
+#include <string>
+
 #include "io/image.h"
 
 namespace depthstyle {
+
+// The largest smaller side a content or style may be resized to, px: the one range of `content_size`/`style_size`
+// in configs and of --content-size/--style-size on the command line.
+constexpr int kMaxSmallerSide = 16384;
 
 struct ImageSizing {
   // Smaller side in pixels after resizing; 0 = keep. The port's default is 512.
@@ -30,7 +36,11 @@ struct SizedImage {
   cv::Rect window;        // the crop inside resized_size (all of it without crop)
 };
 
-// Throws UsageError for a negative smaller_side.
+// Throws UsageError naming `what` (e.g. "--content-size") for a side outside [0, kMaxSmallerSide].
+void check_smaller_side(int side, const std::string& what);
+
+// Throws UsageError for a smaller_side outside [0, kMaxSmallerSide], or if the resized image would have more than
+// max_image_pixels() pixels (a 1 x 1000 image at smaller side 16384 would be 16384 x 16384000).
 SizedImage size_image(const Image& image, const ImageSizing& sizing);
 
 // A map of any size covering the same field of view as the sized image's original (a depth map, possibly at an

@@ -27,8 +27,8 @@ Study parse_study_answers_csv(std::string_view text, const std::string& source) 
   known.insert(known.end(), kOptionalColumns.begin(), kOptionalColumns.end());
   for (const std::string& name : document.header) {
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-    throw InputError(concat(source, ":1: unknown column '", name, "'", did_you_mean(name, known), "; expected ",
-                            join(known, ", ")));
+    throw InputError(concat(source, ":1: unknown column '", excerpt(name), "'", did_you_mean(name, known),
+                            "; expected ", join(known, ", ")));
   }
   for (const std::string& name : kRequiredColumns) {
     if (document.column(name) < 0) {
@@ -69,7 +69,7 @@ Study parse_study_answers_csv(std::string_view text, const std::string& source) 
       const auto [stop, error] = std::from_chars(milliseconds.data(), end, answer.response_ms);
       if (error != std::errc() || stop != end || answer.response_ms < 0) {
         throw InputError(concat(answer.origin, ": column 'response_ms' (", document.column("response_ms") + 1,
-                                "): expected whole milliseconds >= 0 or nothing, found '", milliseconds, "'"));
+                                "): expected whole milliseconds >= 0 or nothing, found '", excerpt(milliseconds), "'"));
       }
     }
     answer.time = field("time", false);

@@ -42,7 +42,7 @@ class StimulusWriter {
     } else {
       throw InputError(concat(origin, ": not a PNG or JPEG file (a survey page can show only those)"));
     }
-    const cv::Mat decoded = decode_image_as_stored(bytes);
+    const cv::Mat decoded = decode_image_as_stored(bytes, origin);
     if (decoded.empty()) throw InputError(concat(origin, ": the image cannot be decoded (truncated or corrupt?)"));
     const std::string sha256 = sha256_hex(bytes);
     const std::string file = "stimuli/" + sha256 + extension;

@@ -144,7 +144,7 @@ ImportSummary import_study_answers(SqliteDatabase& database, const std::filesyst
     auto found = respondents.find(answer.respondent);
     if (found == respondents.end()) {
       if (existing.count(answer.respondent)) {
-        throw InputError(concat(answer.origin, ": ", column("respondent"), ": respondent '", answer.respondent,
+        throw InputError(concat(answer.origin, ": ", column("respondent"), ": respondent '", excerpt(answer.respondent),
                                 "' is already in the study; import each respondent once, under a label the study "
                                 "does not use"));
       }
@@ -153,7 +153,8 @@ ImportSummary import_study_answers(SqliteDatabase& database, const std::filesyst
     }
     const auto comparison_entry = comparisons.find(answer.item);
     if (comparison_entry == comparisons.end()) {
-      throw InputError(concat(answer.origin, ": ", column("pair"), ": '", answer.item, "' is not a pair of this study",
+      throw InputError(concat(answer.origin, ": ", column("pair"), ": '", excerpt(answer.item),
+                              "' is not a pair of this study",
                               did_you_mean(answer.item, comparison_names), "; expected one of: ",
                               join(comparison_names, "; ")));
     }
@@ -165,16 +166,16 @@ ImportSummary import_study_answers(SqliteDatabase& database, const std::filesyst
     if (left < 0) {
       throw InputError(concat(answer.origin, ": ", column("left_method"), "/", column("right_method"), ": pair '",
                               answer.item, "' shows ", comparison.method[0], " and ", comparison.method[1],
-                              ", found ", answer.left_method, " / ", answer.right_method));
+                              ", found ", excerpt(answer.left_method), " / ", excerpt(answer.right_method)));
     }
     if (comparison.kind == "sentinel" && answer.sentinel_expected != comparison.expected_method) {
       throw InputError(concat(answer.origin, ": ", column("sentinel_expected"), ": pair '", answer.item,
                               "' is a sentinel whose expected answer is '", comparison.expected_method, "', found '",
-                              answer.sentinel_expected, "'"));
+                              excerpt(answer.sentinel_expected), "'"));
     }
     if (comparison.kind != "sentinel" && answer.is_sentinel()) {
       throw InputError(concat(answer.origin, ": ", column("sentinel_expected"), ": pair '", answer.item,
-                              "' is not a sentinel of this study, found '", answer.sentinel_expected,
+                              "' is not a sentinel of this study, found '", excerpt(answer.sentinel_expected),
                               "' (expected an empty field)"));
     }
     ImportedRespondent& respondent = found->second;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "io/byte_order.h"
@@ -142,7 +143,7 @@ class CheckpointPickles {
     dtype.kind = arguments[0]->text[0];
     dtype.width = std::atoi(arguments[0]->text.c_str() + 1);
     if (dtype.kind == 'b') dtype.width = 1;  // numpy spells bool 'b1'
-    if (dtype.width <= 0 || dtype.width > 8) fail("unsupported numpy dtype '" + arguments[0]->text + "'");
+    if (dtype.width <= 0 || dtype.width > 8) fail("unsupported numpy dtype '" + excerpt(arguments[0]->text) + "'");
     return PickleValue::of_host_object(dtype);
   }
 
@@ -176,7 +177,7 @@ class CheckpointPickles {
     if (storage_dtype(full) != at::ScalarType::Undefined) {
       return [this, full](const auto&) -> PickleRef { fail(full + " called; storages come from persistent ids"); };
     }
-    fail(concat("unsupported pickle global '", full, "': a checkpoint may hold tensors, containers and plain "
+    fail(concat("unsupported pickle global '", excerpt(full), "': a checkpoint may hold tensors, containers and plain "
                 "values, not other objects"));
   }
 
@@ -187,7 +188,9 @@ class CheckpointPickles {
       fail(concat("unexpected persistent id: ", describe(*id)));
     }
     const at::ScalarType dtype = storage_dtype(id->items[1]->text);
-    if (dtype == at::ScalarType::Undefined) fail(concat("unsupported storage type '", id->items[1]->text, "'"));
+    if (dtype == at::ScalarType::Undefined) {
+      fail(concat("unsupported storage type '", excerpt(id->items[1]->text), "'"));
+    }
     const std::int64_t numel = integer(id->items[4], "storage size");
     at::Tensor flat = storage_for_key_(id->items[2]->text, dtype, numel);
     if (id->items.size() > 5 && id->items[5]->kind == Kind::kTuple) {  // legacy view of a storage
@@ -212,7 +215,11 @@ class Flattener {
   Flattener(Checkpoint& checkpoint, const std::string& source) : checkpoint_(checkpoint), source_(source) {}
 
   void add(const std::string& name, const PickleRef& value, int depth = 0) {
-    if (depth > 64) throw InputError(concat(source_, ": containers nested more than 64 deep at '", name, "'"));
+    // load_pickle has refused deeper trees already; this keeps the recursion bounded whatever built `value`.
+    const int max_depth = PickleLimits().max_depth;
+    if (depth > max_depth) {
+      throw InputError(concat(source_, ": containers nested more than ", max_depth, " deep at '", excerpt(name), "'"));
+    }
     const auto child = [&](const std::string& key) { return name.empty() ? key : name + "." + key; };
     switch (value->kind) {
       case Kind::kDict:
@@ -297,20 +304,24 @@ Checkpoint read_zip_checkpoint(const std::filesystem::path& path, ZipReader& arc
   const std::string source = path.string();
   const std::string folder = entry_folder(archive);
   if (const ZipEntry* order = archive.find(folder + "byteorder"); order && trim(archive.read(*order)) != "little") {
-    throw InputError(concat(source, ": written on a big-endian machine (byteorder '", trim(archive.read(*order)),
-                            "'); only little-endian checkpoints are supported"));
+    throw InputError(concat(source, ": written on a big-endian machine (byteorder '",
+                            excerpt(trim(archive.read(*order))), "'); only little-endian checkpoints are supported"));
   }
   std::map<std::string, at::Tensor> storages;
   CheckpointPickles pickles(source, [&](const std::string& key, at::ScalarType dtype, std::int64_t numel) {
     if (const auto found = storages.find(key); found != storages.end()) return found->second;
     const ZipEntry* entry = archive.find(folder + "data/" + key);
-    if (!entry) throw InputError(concat(source, ": storage '", key, "' is missing from the archive"));
-    at::Tensor flat = at::empty({numel}, at::TensorOptions().dtype(dtype));
-    const std::uint64_t expected = static_cast<std::uint64_t>(numel) * flat.element_size();
-    if (entry->size != expected) {
-      throw InputError(concat(source, ": storage '", key, "' holds ", entry->size, " bytes, its tensors need ",
-                              expected));
+    if (!entry) throw InputError(concat(source, ": storage '", excerpt(key), "' is missing from the archive"));
+    // Checked before anything is allocated: the pickle's element count is outside data, and 2^33 floats claimed
+    // for a 16-byte entry used to reach at::empty (32 GiB, or a c10 stack trace naming no file).
+    const auto element_size = static_cast<std::uint64_t>(c10::elementSize(dtype));
+    if (numel < 0 || entry->size % element_size != 0 ||
+        static_cast<std::uint64_t>(numel) != entry->size / element_size) {
+      throw InputError(concat(source, ": storage '", excerpt(key), "' (entry '", excerpt(entry->name), "') holds ",
+                              entry->size, " bytes, but the pickle gives it ", numel, " ", pytorch_dtype_name(dtype),
+                              " elements"));
     }
+    at::Tensor flat = at::empty({numel}, at::TensorOptions().dtype(dtype));
     archive.read_into(*entry, flat.data_ptr());
     storages.emplace(key, flat);
     return flat;
@@ -330,7 +341,14 @@ Checkpoint read_legacy_checkpoint(const std::filesystem::path& path) {
   std::map<std::string, at::Tensor> storages;
   CheckpointPickles pickles(source, [&](const std::string& key, at::ScalarType dtype, std::int64_t numel) {
     if (const auto found = storages.find(key); found != storages.end()) return found->second;
-    if (numel < 0) throw InputError(concat(source, ": storage '", key, "' has a negative size"));
+    if (numel < 0) throw InputError(concat(source, ": storage '", excerpt(key), "' has a negative size"));
+    // The storages' bytes follow the pickles in this file, so none can be larger than the file: checked before
+    // allocating what the pickle claims.
+    const auto element_size = static_cast<std::uint64_t>(c10::elementSize(dtype));
+    if (static_cast<std::uint64_t>(numel) > bytes.size() / element_size) {
+      throw InputError(concat(source, ": storage '", excerpt(key), "' claims ", numel, " ", pytorch_dtype_name(dtype),
+                              " elements, more than the whole file of ", bytes.size(), " bytes holds"));
+    }
     return storages.emplace(key, at::empty({numel}, at::TensorOptions().dtype(dtype))).first->second;
   });
 
@@ -441,6 +459,7 @@ const CheckpointValue* Checkpoint::value(std::string_view name) const {
 }
 
 Checkpoint read_checkpoint(const std::filesystem::path& path) {
+  check_readable_file(path);
   std::error_code error;
   const auto size = std::filesystem::file_size(path, error);
   if (error) throw InputError(concat(path.string(), ": cannot open for reading (", error.message(), ")"));

@@ -24,8 +24,10 @@ int hardware_thread_count() {
   return count == 0 ? 1 : static_cast<int>(count);
 }
 
-int set_thread_count(int requested) {
-  if (requested < 0) throw UsageError(concat("thread count must be >= 0 (0 = all cores), got ", requested));
+int set_thread_count(int requested, const std::string& what) {
+  if (requested < 0 || requested > kMaxThreadCount) {
+    throw UsageError(concat(what, " ", requested, " is out of range: expected 0 (all cores) to ", kMaxThreadCount));
+  }
   const int count = requested == 0 ? hardware_thread_count() : requested;
   at::set_num_threads(count);
   return at::get_num_threads();

@@ -6,9 +6,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <sstream>
+#include <thread>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace depthstyle::testing {
 
@@ -68,6 +71,27 @@ std::size_t line_count(const std::filesystem::path& path) {
   std::size_t lines = 0;
   for (std::string line; std::getline(in, line);) ++lines;
   return lines;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string cpu_features() {
+  std::string model = "unknown CPU", flags;
+  std::istringstream cpuinfo(read_file("/proc/cpuinfo"));
+  for (std::string line; std::getline(cpuinfo, line);) {
+    const std::size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string key = trim(line.substr(0, colon)), value = trim(line.substr(colon + 1));
+    if (key == "model name" && model == "unknown CPU") model = value;
+    if (key == "flags" && flags.empty()) flags = " " + value + " ";
+  }
+  std::string text = concat(model, ", ", std::thread::hardware_concurrency(), " threads:");
+  const char* separator = " ";
+  for (const char* feature : {"avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16"}) {
+    text += concat(separator, feature, contains(flags, concat(" ", feature, " ")) ? " yes" : " no");
+    separator = ", ";
+  }
+  return text;
 }
 
 std::map<std::string, std::string> files_under(const std::filesystem::path& dir, const std::vector<std::string>& folders) {

@@ -42,6 +42,12 @@ pid_t spawn_cli(const std::vector<std::string>& arguments, const std::filesystem
 // Lines in a text file (0 if it does not exist), e.g. the finished units of a run.
 std::size_t line_count(const std::filesystem::path& path);
 
+bool contains(const std::string& text, const std::string& part);
+
+// The CPU this test runs on and the features that numeric bounds depend on (docs/testing.md), from /proc/cpuinfo:
+// "Intel(R) Xeon(R) Processor, 2 threads: avx2 yes, fma yes, avx512f yes, avx512_bf16 yes, amx_bf16 yes".
+std::string cpu_features();
+
 // Every regular file under `folders` of `dir` (paths relative to `dir`), with its bytes; a missing folder is skipped.
 std::map<std::string, std::string> files_under(const std::filesystem::path& dir, const std::vector<std::string>& folders);
 

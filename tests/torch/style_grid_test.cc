@@ -287,13 +287,13 @@ TEST(Stylize, AGrayscaleContentBecomesRgb) {
   cv::Mat gray;
   cv::extractChannel(load_image(testing::sample_cache_dir() / "samples/aloeL.jpg").rgb, gray, 1);
   save_image(dir / "gray.png", gray);
-  ASSERT_EQ(decode_image_as_stored(read_file(dir / "gray.png")).channels(), 1);
+  ASSERT_EQ(decode_image_as_stored(read_file(dir / "gray.png"), "gray.png").channels(), 1);
   const ProcessResult result =
       run_cli({"stylize", "gray.png", (testing::sample_cache_dir() / "samples/starry_night.jpg").string(), "-o",
                "out.png", "--method", "adain", "--content-size", "80", "--style-size", "80", "--pyramid-levels", "3"},
               dir.path());
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  const cv::Mat out = decode_image_as_stored(read_file(dir / "out.png"));
+  const cv::Mat out = decode_image_as_stored(read_file(dir / "out.png"), "out.png");
   EXPECT_EQ(out.channels(), 3);
   EXPECT_EQ(out.rows, 80);
   // the style's colours arrive: the channels are no longer equal

@@ -358,12 +358,44 @@ TEST(VggBackbone, EncodesAndDecodesLikeTheNetworksAndDescribesItsFiles) {
 
 // bf16 has no exact reference: a value near a rounding boundary rounds the other way after another summation order,
 // and the difference is bf16-sized from then on. So the bf16 policy (which convs run in bf16, bf16 weights, bias and
-// activations, float32 sums) is checked with depthstyle's direct convs, whose summation order is nearly PyTorch's,
-// against PyTorch eager with that arithmetic (make_vgg_fixtures.py run_in_bfloat16): measured 66 dB, 2.8e-3 of
-// the largest value. With Winograd (the default) the rounding noise differs: measured 54 dB to PyTorch's bf16,
-// 53 dB to float32 (issue 3's goal: 40 dB). ATen's own bf16 conv on a CPU without AVX-512 keeps bf16 partial sums
-// and gives 29.5 dB here, which is what this guards against.
+// activations, float32 sums) is checked against PyTorch eager with that arithmetic (make_vgg_fixtures.py
+// run_in_bfloat16), with bounds derived from bf16's arithmetic rather than measured on one machine (docs/testing.md):
+// the summation order differs between CPUs (AVX2: depthstyle's float32 convs, Winograd or direct; AVX-512-BF16 and
+// AMX: oneDNN's bf16 kernels, which sum pairs of products), and so do the roundings that flip.
+//
+// The model. bf16 keeps 8 significant bits: rounding to nearest errs by at most u = 2^-8 relative, and values that do
+// not line up with the bf16 grid err uniformly in [-u, u], rms u / sqrt(3). Products and sums are float32 (u =
+// 2^-24, negligible), so an implementation's error is that of its L bf16 roundings on the content's path (bf16_
+// roundings below). Two implementations whose float32 sums differ in order round each of them at worst
+// independently: rms sqrt(2/3) u per rounding. The network's layers are normalised, so a relative error keeps its
+// scale as it passes on, and independent errors add in quadrature: outputs in [0, 1] differ by at most
+// sqrt(sides L / 3) u rms, where sides = 2 for two bf16 implementations and 1 for bf16 against float32, i.e. a PSNR
+// of at least -20 log10(sqrt(sides L / 3) u). With L = 18 that is 37.4 dB between bf16 implementations and 40.4 dB to
+// float32. Measured: 66 dB (direct convs, AVX2), 55.4 dB (AVX-512-BF16), 54 dB Winograd to PyTorch and 53 dB to
+// float32 (AVX2). What the bound guards against: bf16 partial sums (ATen's own bf16 conv on a CPU without AVX-512)
+// round every one of a conv's 9 x 512 additions, ~sqrt(4608) = 68 times more noise per layer; 29.5 dB here.
+int bf16_roundings(const LayerTable& layers, std::size_t used_count) {
+  // layer_stack.h: the convs touching the image (3 channels in or out) stay float32; every other conv's output is
+  // stored in bf16, and so is the float32 input of the first bf16 conv after a float32 step.
+  int roundings = 0;
+  bool previous_bf16 = false;
+  for (std::size_t index = 0; index < used_count; ++index) {
+    if (layers[index].kind != LayerKind::kConv) continue;
+    const bool bf16 = layers[index].in_channels > 3 && layers[index].out_channels > 3;
+    if (bf16) roundings += previous_bf16 ? 1 : 2;
+    previous_bf16 = bf16;
+  }
+  return roundings;
+}
+
+double bf16_psnr_bound(int roundings, int sides) {
+  const double unit_roundoff = std::ldexp(1.0, -8);
+  return -20 * std::log10(std::sqrt(sides * roundings / 3.0) * unit_roundoff);
+}
+
 TEST(VggBackbone, Bfloat16StylizationFollowsPytorchAndStaysNearFloat32) {
+  const std::string cpu = testing::cpu_features();
+  std::printf("CPU: %s; bf16_is_native() = %s\n", cpu.c_str(), bf16_is_native() ? "yes" : "no");
   const VggBackboneConfig fp32{weights_fixture("vgg_normalised_zip.pth"), weights_fixture("decoder_zip.pth")};
   VggBackboneConfig bf16 = fp32;
   bf16.precision = Precision::kBFloat16;
@@ -382,18 +414,24 @@ TEST(VggBackbone, Bfloat16StylizationFollowsPytorchAndStaysNearFloat32) {
   unsetenv("DEPTHSTYLE_WINOGRAD");
   EXPECT_EQ(reduced.scalar_type(), at::kFloat);
 
-  const double direct_difference = relative_max_difference(reduced_direct, pytorch_bf16);
+  // The style's path only feeds AdaIN's per-channel means and deviations, which average its errors away.
+  const int roundings = bf16_roundings(vgg_encoder_layers(), kVggEncoderUsedLayers) +
+                        bf16_roundings(adain_decoder_layers(), adain_decoder_layers().size());
+  EXPECT_EQ(roundings, 18);
+  const double between_bf16 = bf16_psnr_bound(roundings, 2), to_float32 = bf16_psnr_bound(roundings, 1);
   const double direct_decibels = psnr(reduced_direct, pytorch_bf16);
   const double pytorch_decibels = psnr(reduced, pytorch_bf16);
   const double decibels = psnr(reduced, reference);
-  std::printf("bf16, direct convs: relative difference to PyTorch bf16 %.3g (PSNR %.1f dB)\n", direct_difference,
-              direct_decibels);
-  std::printf("bf16, Winograd: PSNR %.1f dB vs PyTorch bf16, %.1f dB vs fp32\n", pytorch_decibels, decibels);
-  EXPECT_LE(direct_difference, 1e-2);
-  EXPECT_GE(direct_decibels, 60.0);
-  EXPECT_GE(pytorch_decibels, 48.0);
-  EXPECT_GE(decibels, 40.0);
-  EXPECT_LT(decibels, 70.0);  // it did run in bfloat16 (float32 vs PyTorch: > 100 dB)
+  std::printf("bf16, direct convs: PSNR %.1f dB vs PyTorch bf16 (relative max difference %.3g); bound %.1f dB\n",
+              direct_decibels, relative_max_difference(reduced_direct, pytorch_bf16), between_bf16);
+  std::printf("bf16, Winograd: PSNR %.1f dB vs PyTorch bf16, %.1f dB vs fp32; bounds %.1f and %.1f dB\n",
+              pytorch_decibels, decibels, between_bf16, to_float32);
+  EXPECT_GE(direct_decibels, between_bf16) << cpu;
+  EXPECT_GE(pytorch_decibels, between_bf16) << cpu;
+  EXPECT_GE(decibels, to_float32) << cpu;
+  // It did run in bfloat16: one rounding per value already costs ~50 dB at full scale, while float32 arithmetic
+  // (u = 2^-24) stays above 100 dB from PyTorch; 70 dB lies 20 dB from either.
+  EXPECT_LT(decibels, 70.0) << cpu;
 }
 
 }  // namespace

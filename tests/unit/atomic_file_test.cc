@@ -71,5 +71,12 @@ TEST(ReadFile, MissingFileIsAnInputErrorNamingIt) {
   EXPECT_THROW_MESSAGE(read_file("/nonexistent/depthstyle/file.txt"), InputError, "/nonexistent/depthstyle/file.txt");
 }
 
+// A directory failed with "basic_filebuf::underflow error" and /dev/zero with std::bad_alloc, naming nothing.
+TEST(ReadFile, DirectoriesAndDevicesAreNamed) {
+  testing::TempDir dir;
+  EXPECT_THROW_MESSAGE(read_file(dir.path()), InputError, dir.path().string() + ": is a directory, expected a file");
+  EXPECT_THROW_MESSAGE(read_file("/dev/zero"), InputError, "/dev/zero: not a regular file (a device or socket)");
+}
+
 }  // namespace
 }  // namespace depthstyle

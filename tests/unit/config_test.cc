@@ -86,6 +86,11 @@ TEST(Config, OutOfRangeNamesRange) {
                        "grid.yaml:2:10: 'threads': 2000 is out of range: expected an integer in [0, 1024]");
   EXPECT_THROW_MESSAGE(grid_schema(options).read(document("name: x\ngrid:\n  beta: -1\n")), ConfigError,
                        "grid.yaml:3:9: 'grid.beta': -1 is out of range: expected a number >= 0");
+  // YAML's infinities pass a one-sided range; they are refused as not finite (issue 15: then every cell failed).
+  EXPECT_THROW_MESSAGE(grid_schema(options).read(document("name: x\ngrid:\n  beta: .inf\n")), ConfigError,
+                       "grid.yaml:3:9: 'grid.beta': inf is not a finite number: expected a number >= 0");
+  EXPECT_THROW_MESSAGE(grid_schema(options).read(document("name: x\ngrid:\n  eps: [0, -.inf]\n")), ConfigError,
+                       "'grid.eps[1]': -inf is not a finite number");
 }
 
 TEST(Config, ListElementErrorsNameTheIndex) {

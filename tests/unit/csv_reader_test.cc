@@ -44,5 +44,17 @@ TEST(CsvReader, MalformedFilesNameTheLine) {
   EXPECT_THROW_MESSAGE(read_csv("/nonexistent/answers.csv"), InputError, "/nonexistent/answers.csv");
 }
 
+// issue 15: 100 MB of commas in one line became 7.8 GB of empty fields; a record is refused as soon as it outgrows
+// the limit, whether its length comes from unquoted fields, quoted ones, or quoted line breaks.
+TEST(CsvReader, RecordsLongerThanTheLimitAreRefused) {
+  EXPECT_THROW_MESSAGE(parse_csv("a,b\n" + std::string(100 << 20, ',') + "\n", "t.csv"), InputError,
+                       "t.csv:2: a record longer than 1048576 bytes (the limit of CSV lines; is this a CSV file?)");
+  EXPECT_THROW_MESSAGE(parse_csv("a,b\n1,\"" + std::string(20, '\n') + "\"\n", "t.csv", 16), InputError,
+                       "t.csv:2: a record longer than 16 bytes");
+  EXPECT_THROW_MESSAGE(parse_csv("a,b\n1," + std::string(17, 'x') + "\n", "t.csv", 16), InputError,
+                       "t.csv:2: a record longer than 16 bytes");
+  EXPECT_EQ(parse_csv("a,b\n1," + std::string(14, 'x') + "\n", "t.csv", 16).records.size(), 1u);
+}
+
 }  // namespace
 }  // namespace depthstyle

@@ -18,9 +18,8 @@
 namespace depthstyle {
 namespace {
 
+using testing::contains;
 using testing::run_cli;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 class DiwCli : public ::testing::Test {
  protected:
@@ -261,11 +260,10 @@ std::int64_t stored_predictions(const std::filesystem::path& store) {
   }
 }
 
-// A run killed with SIGKILL (no chance to clean up) after its first commit, then resumed, gives exactly the results
-// of an uninterrupted run. The vertical baseline does not read pixels, so the images may be empty files; their large
-// declared size makes each prediction take a few milliseconds, so the kill lands mid-run.
-TEST(DiwCliKill, ResumeAfterSigkillEqualsAnUninterruptedRun) {
-  testing::TempDir dir;
+// Starts `run kill.yaml` on 600 DIW entries in `dir` (output to killed.log) and returns once its first predictions
+// are committed, so that a signal sent then lands mid-run. The vertical baseline does not read pixels, so the images
+// may be empty files; their large declared size makes each prediction take a few milliseconds.
+pid_t start_slow_diw_run(const testing::TempDir& dir) {
   std::string csv;
   for (int i = 0; i < 600; ++i) {
     testing::write_text(dir / concat("images/", i, ".jpg"), "");
@@ -281,6 +279,15 @@ TEST(DiwCliKill, ResumeAfterSigkillEqualsAnUninterruptedRun) {
   while (stored_predictions(store) == 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  return pid;
+}
+
+// A run killed with SIGKILL (no chance to clean up) after its first commit, then resumed, gives exactly the results
+// of an uninterrupted run.
+TEST(DiwCliKill, ResumeAfterSigkillEqualsAnUninterruptedRun) {
+  testing::TempDir dir;
+  const pid_t pid = start_slow_diw_run(dir);
+  const std::filesystem::path store = dir / "runs/diw_eval/kill/predictions.sqlite";
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
@@ -300,6 +307,59 @@ TEST(DiwCliKill, ResumeAfterSigkillEqualsAnUninterruptedRun) {
   ASSERT_EQ(manifest["attempts"].size(), 2u);
   EXPECT_EQ(manifest["attempts"][0]["status"], "running");  // the killed attempt never recorded an end
   EXPECT_EQ(manifest["attempts"][1]["status"], "succeeded");
+}
+
+// A closed terminal sends SIGHUP, which killed the run outright and left its manifest at "running" (issue 15): it
+// now stops the run like SIGTERM, recorded in the manifest and the log.
+TEST(DiwCliKill, SighupStopsTheRunAndRecordsIt) {
+  testing::TempDir dir;
+  const pid_t pid = start_slow_diw_run(dir);
+  ASSERT_EQ(kill(pid, SIGHUP), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const std::string output = read_file(dir / "killed.log");
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status) << ": " << output;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << output;
+  EXPECT_TRUE(contains(output, "interrupted: stopped by signal 1; finished work is kept")) << output;
+  const nlohmann::json manifest = nlohmann::json::parse(read_file(dir / "runs/diw_eval/kill/manifest.json"));
+  EXPECT_EQ(manifest["status"], "interrupted");
+  EXPECT_TRUE(contains(read_file(dir / "runs/diw_eval/kill/log.txt"), "warning stopped by signal 1"));
+}
+
+// issue 15: a 100 MB line was printed whole to stderr and stored whole in manifest.json. The line limit refuses it
+// before its fields are split, and the error reaches stderr, the manifest and log.txt (which lacked it) in a few
+// hundred bytes.
+TEST(DiwCliHostile, HugeLineIsRefusedWithoutEchoingIt) {
+  testing::TempDir dir;
+  testing::write_text(dir / "images/a.jpg", "");
+  testing::write_text(dir / "huge.csv", "images/a.jpg\n" + std::string(100 << 20, ',') + "\n");
+  testing::write_text(dir / "huge.yaml", "experiment: diw_eval\ndiw:\n  csv: huge.csv\n"
+                                         "depth_estimators:\n  - {name: vertical, type: vertical}\n");
+  const ProcessResult result = run_cli({"run", "huge.yaml", "--quiet"}, dir.path());
+  EXPECT_EQ(result.exit_code, 1);
+  const std::string error = "huge.csv:2: a line of 104857600 bytes, more than the limit of 1048576";
+  EXPECT_TRUE(contains(result.output, error)) << result.output.substr(0, 1000);
+  EXPECT_LT(result.output.size(), 1000u);
+  const std::string manifest = read_file(dir / "runs/diw_eval/huge/manifest.json");
+  EXPECT_EQ(nlohmann::json::parse(manifest)["status"], "failed");
+  EXPECT_TRUE(contains(manifest, error));
+  EXPECT_LT(manifest.size(), 20000u);
+  const std::string log = read_file(dir / "runs/diw_eval/huge/log.txt");
+  EXPECT_TRUE(contains(log, " error ") && contains(log, error)) << log;
+}
+
+// Below the line limit, a malformed line is quoted in at most kMaxQuotedInput characters.
+TEST(DiwCliHostile, LongMalformedLinesAreQuotedInPart) {
+  testing::TempDir dir;
+  testing::write_text(dir / "images/a.jpg", "");
+  testing::write_text(dir / "long.csv", "images/a.jpg\n1,2,3,4,>,5," + std::string(500000, '9') + "x\n");
+  testing::write_text(dir / "long.yaml", "experiment: diw_eval\ndiw:\n  csv: long.csv\n"
+                                         "depth_estimators:\n  - {name: vertical, type: vertical}\n");
+  const ProcessResult result = run_cli({"run", "long.yaml", "--quiet"}, dir.path());
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(contains(result.output, "long.csv:2: height '99999")) << result.output;
+  EXPECT_TRUE(contains(result.output, "... (500001 bytes in all)' is not an integer")) << result.output;
+  EXPECT_LT(result.output.size(), 1000u);
 }
 
 }  // namespace

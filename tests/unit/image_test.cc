@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/imgcodecs.hpp>
+#include <zlib.h>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -279,6 +280,88 @@ TEST(Image, CropsTheCentre) {
   EXPECT_EQ(crop.size(), cv::Size(2, 2));
   EXPECT_EQ(crop.at<float>(0, 0), 1);
   EXPECT_THROW_MESSAGE(center_crop(image, 7, 2), UsageError, "center crop 7x2 does not fit an image of 6x4");
+}
+
+// A PNG chunk: length, type, data, CRC-32 of type and data.
+std::string png_chunk(const std::string& type, const std::string& data) {
+  const auto u32 = [](std::uint32_t value) {
+    return std::string{static_cast<char>(value >> 24), static_cast<char>(value >> 16), static_cast<char>(value >> 8),
+                       static_cast<char>(value)};
+  };
+  const std::string body = type + data;
+  return u32(static_cast<std::uint32_t>(data.size())) + body +
+         u32(static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), body.size())));
+}
+
+// A valid black 8-bit grayscale PNG of any size, small on disk: its rows are compressed one at a time, so a 20000 x
+// 20000 image (400 MB of pixels) needs ~400 KB and no more memory than one row.
+std::string black_png(std::uint32_t width, std::uint32_t height) {
+  std::string header = png_chunk("IHDR", std::string{static_cast<char>(width >> 24), static_cast<char>(width >> 16),
+                                                     static_cast<char>(width >> 8), static_cast<char>(width),
+                                                     static_cast<char>(height >> 24), static_cast<char>(height >> 16),
+                                                     static_cast<char>(height >> 8), static_cast<char>(height),
+                                                     8, 0, 0, 0, 0});
+  z_stream stream{};
+  EXPECT_EQ(deflateInit(&stream, Z_BEST_COMPRESSION), Z_OK);
+  std::string row(width + 1, '\0');  // filter byte 0, then the pixels
+  std::string compressed, buffer(1 << 16, '\0');
+  for (std::uint32_t y = 0; y <= height; ++y) {
+    const bool last = y == height;
+    stream.next_in = reinterpret_cast<Bytef*>(row.data());
+    stream.avail_in = last ? 0 : static_cast<uInt>(row.size());
+    do {
+      stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
+      stream.avail_out = static_cast<uInt>(buffer.size());
+      deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH);
+      compressed.append(buffer.data(), buffer.size() - stream.avail_out);
+    } while (stream.avail_out == 0);
+  }
+  deflateEnd(&stream);
+  return std::string("\x89PNG\r\n\x1a\n", 8) + header + png_chunk("IDAT", compressed) + png_chunk("IEND", "");
+}
+
+// issue 15: a 20000 x 20000 PNG was decoded whole (10.7 GB to stylize, 12.7 GB as a DIW image). Its header is
+// enough to refuse it, before any pixel is decoded.
+TEST(ImagePixelLimit, HugeImagesAreRefusedFromTheirHeader) {
+  testing::TempDir dir;
+  const std::string bomb = black_png(20000, 20000);
+  EXPECT_LT(bomb.size(), 1u << 20);
+  write_file_atomically(dir / "bomb.png", bomb);
+  EXPECT_THROW_MESSAGE(load_image(dir / "bomb.png"), InputError,
+                       "bomb.png: 20000 x 20000 = 400000000 pixels is more than the limit of 268435456 pixels per "
+                       "image (set DEPTHSTYLE_MAX_IMAGE_PIXELS to change it)");
+  EXPECT_EQ(max_image_pixels(), kDefaultMaxImagePixels);
+  // The same generator at a size within the limit gives an image that loads.
+  write_file_atomically(dir / "small.png", black_png(7, 5));
+  EXPECT_EQ(load_image(dir / "small.png").rgb.size(), cv::Size(7, 5));
+
+  // A JPEG states its size in the start-of-frame segment: 65000 x 65000, one component.
+  const std::string frame("\xFF\xC0\x00\x0B\x08\xFD\xE8\xFD\xE8\x01\x01\x11\x00", 13);
+  write_file_atomically(dir / "bomb.jpg", std::string("\xFF\xD8", 2) + frame + std::string("\xFF\xD9", 2));
+  EXPECT_THROW_MESSAGE(load_image(dir / "bomb.jpg"), InputError, "bomb.jpg: 65000 x 65000 = 4225000000 pixels");
+  // Enlarging a thin image is held to the same limit.
+  EXPECT_THROW_MESSAGE(resize_to_smaller_side(cv::Mat(1, 1000, CV_32FC3), 16384), UsageError,
+                       "resizing a 1000 x 1 image to smaller side 16384 gives 16384000 x 16384 pixels, more than the "
+                       "limit of 268435456 pixels per image");
+}
+
+TEST(ImagePixelLimit, StylizeNamesTheFileAndTheLimit) {
+  testing::TempDir dir;
+  write_file_atomically(dir / "bomb.png", black_png(20000, 20000));
+  save_image(dir / "style.png", cv::Mat(64, 64, CV_32FC3, cv::Scalar(0.2, 0.5, 0.8)));
+  const ProcessResult result =
+      testing::run_cli({"stylize", "bomb.png", "style.png", "-o", "out.png", "--method", "adain"}, dir.path());
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_TRUE(testing::contains(result.output, "bomb.png: 20000 x 20000 = 400000000 pixels is more than the limit"))
+      << result.output;
+  // The environment variable replaces the default.
+  const ProcessResult lowered = run_process({"env", "DEPTHSTYLE_MAX_IMAGE_PIXELS=100", DEPTHSTYLE_CLI_PATH, "stylize",
+                                             "style.png", "style.png", "-o", "out.png", "--method", "adain"},
+                                            dir.path());
+  EXPECT_EQ(lowered.exit_code, 1) << lowered.output;
+  EXPECT_TRUE(testing::contains(lowered.output, "style.png: 64 x 64 = 4096 pixels is more than the limit of 100 "))
+      << lowered.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out.png"));
 }
 
 TEST(Image, LoadsRealSamplePhotos) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "core/error.h"
@@ -39,6 +40,16 @@ TEST(McNemar, PerItemOutcomesCountOnlyDisagreements) {
   EXPECT_THROW_MESSAGE(mcnemar_exact_test(first, std::vector<bool>(3)), UsageError,
                        "scored on different numbers of items (9 and 3)");
   EXPECT_THROW_MESSAGE(mcnemar_exact_test(-1, 2), UsageError, "discordant counts must be >= 0, got -1 and 2");
+}
+
+// issue 15: b = c = 2^62 overflowed b + c and gave p = 0. The bound is the binomial test's, n <= 2^53.
+TEST(McNemar, CountsBeyondTwoToThe53AreRefusedBeforeTheirSumOverflows) {
+  const std::int64_t half = std::int64_t{1} << 62;
+  EXPECT_THROW_MESSAGE(mcnemar_exact_test(half, half), UsageError, "b + c = 4611686018427387904 + "
+                       "4611686018427387904 discordant items is more than 2^53");
+  EXPECT_THROW(mcnemar_exact_test(kMaxTrials, 1), UsageError);
+  EXPECT_THROW(mcnemar_exact_test(std::numeric_limits<std::int64_t>::max(), 0), UsageError);
+  EXPECT_EQ(mcnemar_exact_test(kMaxTrials / 2, kMaxTrials / 2).p_value, 1.0);
 }
 
 TEST(McNemar, DiwSizedCountsStayFiniteInLogSpace) {

@@ -25,6 +25,20 @@ TEST(Text, DidYouMeanSuggestsOnlyPlausibleTypos) {
   EXPECT_EQ(did_you_mean("resolution", keys), "");
 }
 
+TEST(Text, DidYouMeanSkipsWordsOfAnotherLength) {
+  // A 10 MB "key" must not build edit_distance's 10 MB x 12 table.
+  EXPECT_EQ(did_you_mean(std::string(10 << 20, 'x'), {"content_size"}), "");
+}
+
+TEST(Text, ExcerptQuotesAtMostTheLimit) {
+  EXPECT_EQ(excerpt("short"), "short");
+  EXPECT_EQ(excerpt(std::string(200, 'a')), std::string(200, 'a'));
+  EXPECT_EQ(excerpt(std::string(100 << 20, ',')), std::string(200, ',') + "... (104857600 bytes in all)");
+  EXPECT_EQ(excerpt("abcdef", 3), "abc... (6 bytes in all)");
+  // Never half a UTF-8 character: "é" is two bytes, the cut at 2 would split the second one.
+  EXPECT_EQ(excerpt("a\xC3\xA9\xC3\xA9", 2), "a... (5 bytes in all)");
+}
+
 TEST(Text, FormatsNumbersShortestRoundTrip) {
   EXPECT_EQ(format_number(0.15), "0.15");
   EXPECT_EQ(format_number(20), "20");
