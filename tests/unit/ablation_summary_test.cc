@@ -48,7 +48,7 @@ std::vector<GridRecord> small_grid() {
     for (const char* style : {"s1", "s2", "s3"}) {
       const double adain = 0.5 + 0.02 * pair;
       nlohmann::json row = scored_row(content, style, adain);
-      row.update({{"method", "adain"}, {"content_weight", 0}, {"depth", nullptr}, {"beta", nullptr}, {"eps", nullptr}});
+      row.update({{"method", "adain"}, {"content_weight", 0.0}, {"depth", nullptr}, {"beta", nullptr}, {"eps", nullptr}});
       if (pair == 2) row["regions_depth"] = "other";  // its near/far scores cover other cells: not comparable
       rows.push_back(row);
       for (const auto& [setting, differences] : kDifferences) {
