@@ -9,7 +9,8 @@
 //   min over u of [ -2 log p(y | eta(u)) + |u|^2 ] + log det(H),  eta = X beta + Z Lambda(theta) u,
 //   H = Lambda' Z' W Z Lambda + I at the conditional mode, W = trials x mu (1 - mu).
 // The conditional mode is found by Newton iterations with step halving (penalized iteratively reweighted least
-// squares), warm-started from the previous evaluation's mode, until the largest Newton step is below 1e-10.
+// squares), warm-started from the previous evaluation's mode, until the largest Newton step is below 1e-10; steps
+// are checked (and halved) only outside the region of quadratic convergence.
 // H = [[A, B], [B', C]] with A, C diagonal: the factor with more levels ("outer") is eliminated, leaving the dense
 // Schur complement C - B' A^-1 B on the factor with fewer levels ("inner"), which is Cholesky-factored.
 // Cost per Newton iteration: O(cells + sum over outer levels of (its inner levels) x (inner level count) +
@@ -41,9 +42,11 @@ class CrossedLaplaceDeviance {
  private:
   double binomial_deviance(const std::vector<double>& fixed_eta) const;
   double penalized_deviance(const std::vector<double>& fixed_eta, double theta_outer, double theta_inner,
-                            const std::vector<double>& modes);
-  double factor_and_step(double theta_outer, double theta_inner, std::vector<double>& step);
+                            const std::vector<double>& modes, bool with_deviance);
+  double factor_and_step(double theta_outer, double theta_inner, std::vector<double>& step, double& decrement);
+  static constexpr int kOuterGroup = 4;
   void factor_schur_complement();
+  void subtract_outer_group(int first, int end, std::vector<double>& dense_rows, std::vector<char>& touched);
   void solve(const std::vector<double>& rhs, std::vector<double>& solution) const;
 
   int fixed_effects_ = 0;

@@ -176,12 +176,25 @@ void fit_full_model(Fitter& fitter, const std::vector<double>& start) {
 }
 
 // Standard errors from the inverse of the central-difference Hessian of the deviance over all free parameters
-// (lme4's vcov for GLMMs: 2 H^-1). If that Hessian is not positive definite (a flat profile of a standard
-// deviation), the fixed effects fall back to the Hessian of their own block (the variances held at the optimum).
+// (lme4's vcov for GLMMs: 2 H^-1). The same differences give a central gradient, and one more Newton step from them
+// polishes the optimum when it lowers the deviance (the Hessian barely moves over such a step). If the Hessian is not
+// positive definite (a flat profile of a standard deviation), the fixed effects fall back to the Hessian of their
+// own block (the variances held at the optimum).
 std::vector<double> standard_errors(Fitter& fitter, const std::vector<int>& free) {
   const DifferenceDerivatives derivatives =
       difference_derivatives(fitter.objective, fitter.optimum, free, kHessianStep, true);
   const std::size_t k = free.size();
+  std::vector<double> step = derivatives.gradient;
+  for (double& value : step) value = -value;
+  if (solve_positive_definite(derivatives.hessian, step)) {
+    std::vector<double> polished = fitter.optimum;
+    for (std::size_t a = 0; a < k; ++a) polished[static_cast<std::size_t>(free[a])] += step[a];
+    const double value = fitter.objective(polished);
+    if (value < fitter.minimum) {
+      fitter.optimum = polished;
+      fitter.minimum = value;
+    }
+  }
   std::vector<double> errors(fitter.optimum.size(), kNaN);
   for (std::size_t a = 0; a < k; ++a) {
     std::vector<double> column(k, 0.0);
@@ -258,11 +271,12 @@ CrossedLogitFit fit_crossed_logit(const std::vector<CrossedVote>& votes, const C
   std::vector<double> start(fitter.free.size(), 0.0);
   const std::vector<int> fixed_only = all_but(all_but(fitter.free, kRespondentSd), kPairSd);
   const SmoothMinimum plain = minimize_smooth(fitter.objective, start, fixed_only);
-  fit.plain_deviance = plain.value;
   fitter.optimum = plain.x;
+  fitter.minimum = plain.value;
   fit.plain_standard_error = standard_errors(fitter, fixed_only)[kIntercept];
+  fit.plain_deviance = fitter.minimum;
 
-  std::vector<double> full_start = plain.x;
+  std::vector<double> full_start = fitter.optimum;
   full_start[kRespondentSd] = full_start[kPairSd] = 1;  // lme4's starting theta
   fit_full_model(fitter, full_start);
   fitter.standard_errors = standard_errors(fitter, fitter.free);

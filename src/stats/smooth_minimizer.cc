@@ -111,7 +111,7 @@ SmoothMinimum minimize_smooth(const SmoothObjective& objective, const std::vecto
     const std::vector<double> step = damped_newton_step(derivatives);
     double slope = 0;
     for (std::size_t a = 0; a < free.size(); ++a) slope += derivatives.gradient[a] * step[a];
-    const bool small = -slope < options.decrement_tolerance;
+    const bool small = -slope < options.decrement_tolerance + options.relative_decrement_tolerance * std::fabs(result.value);
     double scale = 1;
     bool moved = false;
     for (int halving = 0; halving < 50 && !moved; ++halving, scale /= 2) {

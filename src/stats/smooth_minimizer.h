@@ -26,14 +26,18 @@ DifferenceDerivatives difference_derivatives(const SmoothObjective& objective, c
 struct SmoothMinimum {
   std::vector<double> x;  // all coordinates; those not free are as given
   double value = 0;
-  bool converged = false;  // the Newton decrement fell below the tolerance
+  bool converged = false;  // the Newton decrement fell below the tolerance (and that last step was taken)
   int iterations = 0;
 };
 
 struct SmoothMinimizerOptions {
   double difference_step = 1e-4;
-  // Converged when the Newton decrement g' H^-1 g (about twice the distance of the value to the minimum) is below.
-  double decrement_tolerance = 1e-11;
+  // Converged when the Newton decrement g' H^-1 g (about twice the distance of the value to the minimum) is below
+  // decrement_tolerance + relative_decrement_tolerance |f|; that last Newton step is then taken (if f does not go
+  // up), which leaves the minimizer within ~(H^-1 decrement) squared of the minimum, Newton converging
+  // quadratically. The relative part is the floor set by rounding: sums of 10^5 terms are exact to ~1e-14.
+  double decrement_tolerance = 1e-6;
+  double relative_decrement_tolerance = 1e-12;
   int max_iterations = 100;
 };
 
