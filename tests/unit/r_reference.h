@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 #include <string>
@@ -70,10 +72,16 @@ inline double r_value(const std::map<std::string, double>& values, const std::st
   return found->second;
 }
 
-// |actual - expected| <= absolute + relative |expected|, as a gtest assertion that names the quantity.
+// |actual - expected| <= absolute + relative |expected|, as a gtest assertion that names the quantity. With the
+// environment variable DEPTHSTYLE_PRINT_R_DIFFERENCES set, every comparison is printed (for reports).
 inline ::testing::AssertionResult near_reference(const std::string& what, double actual, double expected,
                                                  double relative, double absolute = 0) {
   const double difference = std::fabs(actual - expected);
+  if (std::getenv("DEPTHSTYLE_PRINT_R_DIFFERENCES") != nullptr) {
+    std::printf("R-DIFF %s | %s | abs %.3g | rel %.3g\n",
+                ::testing::UnitTest::GetInstance()->current_test_info()->name(), what.c_str(), difference,
+                expected != 0 ? difference / std::fabs(expected) : difference);
+  }
   if (difference <= absolute + relative * std::fabs(expected)) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << what << ": depthstyle " << actual << ", R " << expected << ", difference "
                                        << difference << " > " << absolute << " + " << relative << " x |R|";
