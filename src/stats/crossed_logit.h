@@ -32,8 +32,9 @@
 //   - standard_error: lme4's default for GLMMs: sqrt of 2 x the fixed-effect block of the inverse Hessian of the
 //     deviance in (theta, beta). Wald interval: estimate -+ z_(1-a/2) SE (lme4's confint(method = "Wald")).
 //   - profile interval: the values b where the deviance minimized with the parameter held at b exceeds the minimum
-//     by qchisq(confidence, 1), found by root finding (lme4 interpolates a spline through profile points, so the two
-//     agree to ~1e-4). Standard deviations are profiled the same way (lme4's .sig01/.sig02); a lower bound is 0
+//     by qchisq(confidence, 1), found by root finding. lme4's confint(method = "profile") interpolates a spline
+//     through profile points instead and is off from those roots by up to ~1.5e-3 (tests/unit/crossed_logit_r_test.cc
+//     checks both). Standard deviations are profiled the same way (lme4's .sig01/.sig02); a lower bound is 0
 //     when the profile at 0 stays below the cut-off.
 //   - singular: a standard deviation below 1e-4 (lme4's isSingular tolerance); such a standard deviation is set to
 //     exactly 0 and the fit is valid (the model reduces to fewer random effects), as lme4 reports it.
