@@ -3,10 +3,11 @@
 // alike: bench/pytorch_depth_baseline.py), and the throughput of a Table 1 run with all ten models.
 //
 //   build/bench/depth_bench [--repeats 3] [--rounds 2] [--threads 0] [--table1-images 8] [--weights-dir DIR]
-//                           [--only monodepth2|midas_v1|midas_v2]   (part (a) for one network only, e.g. to profile)
+//                           [--only monodepth2|midas_v1|midas_v2|midas_small]   (part (a) for one network only)
 //
 // (a) Per architecture at its native input size: monodepth2 at both feed sizes (640x192, 1024x320), MiDaS v1 and
-//     v2 / v2.1 large at 384x384 (their presets' largest feed: the longer side or the box is 384). Wall-clock median
+//     v2 / v2.1 large at 384x384 (their presets' largest feed: the longer side or the box is 384), MiDaS v2.1 small
+//     at 256x256 (its preset's box) and 384x384 (the size a user might raise it to). Wall-clock median
 //     and minimum and process CPU time of one forward pass, their ratios (goal >= 1.0x), GFLOP/s, and the largest
 //     difference from PyTorch's output relative to its largest value. Timings alternate between the two programs for
 //     --rounds rounds, so other work on the machine slows both alike; CPU time is the steadier figure there.
@@ -16,7 +17,8 @@
 //     in this process (its estimator on the same images: preprocessing, network, output), which add up to the run.
 // The weight files (seeded random values in the published layouts, ~760 MB) are written by make_native_fixtures.py
 // into --weights-dir (default: depth_weights beside this binary), or reused when already there (e.g. the tests'
-// build/tests/generated_fixtures/depth_native). Inputs, outputs and the Table 1 run go to depth_bench_work beside
+// build/tests/generated_fixtures/depth_native); MiDaS v2.1 small's by make_midas_small_fixtures.py into its
+// midas_small subfolder. Inputs, outputs and the Table 1 run go to depth_bench_work beside
 // this binary.
 #include <ATen/ATen.h>
 
@@ -28,6 +30,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -45,6 +48,7 @@
 #include "io/npy.h"
 #include "tensor/tensor_image.h"
 #include "nets/midas.h"
+#include "nets/midas_small.h"
 #include "nets/monodepth2.h"
 
 namespace {
@@ -89,8 +93,9 @@ Options parse(int argc, char** argv) {
     throw depthstyle::UsageError("need --repeats >= 1, --rounds >= 1, --table1-images >= 0");
   }
   if (!options.only.empty() && options.only != "monodepth2" && options.only != "midas_v1" &&
-      options.only != "midas_v2") {
-    throw depthstyle::UsageError("--only takes monodepth2, midas_v1 or midas_v2, not '" + options.only + "'");
+      options.only != "midas_v2" && options.only != "midas_small") {
+    throw depthstyle::UsageError("--only takes monodepth2, midas_v1, midas_v2 or midas_small, not '" + options.only +
+                                 "'");
   }
   return options;
 }
@@ -229,10 +234,12 @@ int run(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const Options options = parse(argc, argv);
   const int threads = depthstyle::set_thread_count(options.threads);
-  const depthstyle::ProcessResult fixtures = depthstyle::run_process(
-      {"/usr/bin/python3", std::string(DEPTHSTYLE_SOURCE_DIR) + "/tests/fixtures/depth/make_native_fixtures.py",
-       options.weights_dir.string()});
-  if (fixtures.exit_code != 0) throw depthstyle::Error("writing the random weight files failed:\n" + fixtures.output);
+  for (const auto& [script, out_dir] : {std::pair{"make_native_fixtures.py", options.weights_dir},
+                                        std::pair{"make_midas_small_fixtures.py", options.weights_dir / "midas_small"}}) {
+    const depthstyle::ProcessResult fixtures = depthstyle::run_process(
+        {"/usr/bin/python3", concat(DEPTHSTYLE_SOURCE_DIR, "/tests/fixtures/depth/", script), out_dir.string()});
+    if (fixtures.exit_code != 0) throw depthstyle::Error("writing the random weight files failed:\n" + fixtures.output);
+  }
   const fs::path weights = options.weights_dir / "weights";
   std::printf("depth_bench: %d threads; seeded random weights in %s; load average %s\n", threads, weights.c_str(),
               depthstyle::load_average().c_str());
@@ -246,7 +253,11 @@ int run(int argc, char** argv) {
   const auto midas_v2 = std::make_shared<depthstyle::MidasNetwork>(
       depthstyle::MidasVersion::kV2, depthstyle::read_checkpoint(weights / "midas/midas_v21-f6b98070.pt").tensors,
       "midas_v21-f6b98070.pt");
+  const auto midas_small = std::make_shared<depthstyle::MidasSmallNetwork>(
+      depthstyle::read_checkpoint(options.weights_dir / "midas_small/weights/midas/midas_v21_small_256.pt").tensors,
+      "midas_v21_small_256.pt");
   const auto md2_forward = [monodepth2](const at::Tensor& x) { return monodepth2->forward(x); };
+  const auto small_forward = [midas_small](const at::Tensor& x) { return midas_small->forward(x); };
   const std::vector<Architecture> architectures = {
       {"monodepth2", "monodepth2", 192, 640, md2_forward, monodepth2->flops(192, 640)},
       {"monodepth2", "monodepth2", 320, 1024, md2_forward, monodepth2->flops(320, 1024)},
@@ -254,6 +265,8 @@ int run(int argc, char** argv) {
        midas_v1->flops(384, 384)},
       {"MiDaS v2/v2.1 large", "midas_v2", 384, 384, [midas_v2](const at::Tensor& x) { return midas_v2->forward(x); },
        midas_v2->flops(384, 384)},
+      {"MiDaS v2.1 small", "midas_small", 256, 256, small_forward, midas_small->flops(256, 256)},
+      {"MiDaS v2.1 small", "midas_small", 384, 384, small_forward, midas_small->flops(384, 384)},
   };
   std::printf("\n(a) one forward pass, %d runs each after a warm-up, alternating with PyTorch eager in %d rounds\n",
               options.repeats * options.rounds, options.rounds);

@@ -3,12 +3,12 @@
 
     GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 \
     /usr/bin/python3 bench/pytorch_depth_baseline.py --weights-dir DIR --work-dir DIR \
-        --model monodepth2|midas_v1|midas_v2 --size 192x640 --repeats 3 --threads 2
+        --model monodepth2|midas_v1|midas_v2|midas_small --size 192x640 --repeats 3 --threads 2
 
-The networks are the reference code's modules (defined once, in tests/fixtures/depth/make_native_fixtures.py),
-loaded with load_state_dict(strict=True) from the weight files make_native_fixtures.py wrote into DIR/weights (the
-published layouts). The input is a seeded 1x3xHxW image in [0,1] (ImageNet-normalised for midas_v2, as its run.py
-feeds it), written to the work dir as input.npy (2-D float32, (3*H, W)) so the C++ side runs the very same pixels;
+The networks are the reference code's modules (defined once, in tests/fixtures/depth/make_native_fixtures.py and,
+for MiDaS v2.1 small, make_midas_small_fixtures.py), loaded with load_state_dict(strict=True) from the weight files
+those scripts wrote into DIR/weights (midas_small: DIR/midas_small/weights; the published layouts). The input is a
+seeded 1x3xHxW image in [0,1] (ImageNet-normalised for midas_v2 and midas_small, as their run.py feeds them), written to the work dir as input.npy (2-D float32, (3*H, W)) so the C++ side runs the very same pixels;
 the last output goes to output.npy (H, W). One warm-up run, then `repeats` (>= 0) timed runs under torch.no_grad()
 (as test_simple.py and run.py do). Prints one JSON line: {"seconds": [...], "cpu_seconds": [...], "threads": T}.
 """
@@ -22,11 +22,11 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURE_SCRIPT = os.path.join(HERE, "..", "tests", "fixtures", "depth", "make_native_fixtures.py")
+FIXTURE_DIR = os.path.join(HERE, "..", "tests", "fixtures", "depth")
 
 
-def load_reference():
-    spec = importlib.util.spec_from_file_location("make_native_fixtures", FIXTURE_SCRIPT)
+def load_reference(name="make_native_fixtures"):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(FIXTURE_DIR, name + ".py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -50,6 +50,11 @@ def load_network(reference, name, weights):
         encoder.eval()
         decoder.eval()
         return lambda x: decoder(encoder(x))[("disp", 0)]
+    if name == "midas_small":
+        model = load_reference("make_midas_small_fixtures").MidasNet_small()
+        model.load_state_dict(torch.load(os.path.normpath(os.path.join(
+            weights, os.pardir, "midas_small", "weights", "midas", "midas_v21_small_256.pt"))))
+        return model.eval()
     version, file = {"midas_v1": ("v1", "model.pt"), "midas_v2": ("v2", "midas_v21-f6b98070.pt")}[name]
     model = reference.MidasFusionNet(version)
     model.load_state_dict(torch.load(os.path.join(weights, "midas", file)))
@@ -61,7 +66,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--weights-dir", required=True)
     parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--model", choices=("monodepth2", "midas_v1", "midas_v2"), required=True)
+    parser.add_argument("--model", choices=("monodepth2", "midas_v1", "midas_v2", "midas_small"), required=True)
     parser.add_argument("--size", type=size, required=True)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, required=True)
@@ -72,7 +77,7 @@ def main():
     reference = load_reference()
     network = load_network(reference, args.model, os.path.join(args.weights_dir, "weights"))
     image = reference.test_image(args.size[0], args.size[1], seed=5)
-    if args.model == "midas_v2":
+    if args.model in ("midas_v2", "midas_small"):
         image = (image - reference.IMAGENET_MEAN) / reference.IMAGENET_STD
     np.save(os.path.join(args.work_dir, "input.npy"), np.ascontiguousarray(image.numpy().reshape(-1, args.size[1])))
 

@@ -55,7 +55,7 @@ const std::vector<DepthEstimatorType>& depth_estimator_types() {
        {"path", "variant", "preprocessing"},
        make_monodepth2_estimator},
       {"midas",
-       "MiDaS v1, v2 or v2.1 large from its published weight file",
+       "MiDaS v1, v2, v2.1 large or v2.1 small from its published weight file",
        {"path", "version", "preprocessing"},
        make_midas_estimator},
   };
@@ -77,7 +77,10 @@ void declare_depth_estimator(Schema& schema, DepthEstimatorConfig& config) {
   schema.add("variant", &config.variant,
              "monodepth2: the published model, a subfolder of path ('' = path is the model folder)")
       .one_of(monodepth2_variant_names());
-  schema.add("version", &config.version, "midas: v1 (model.pt), v2 (model-f46da743.pt), v21 (midas_v21-f6b98070.pt)")
+  schema
+      .add("version", &config.version,
+           "midas: v1 (model.pt), v2 (model-f46da743.pt), v21 (midas_v21-f6b98070.pt), v21_small "
+           "(midas_v21_small_256.pt)")
       .one_of(midas_version_names());
   schema.add("seed", &config.seed, "seed of the random baseline (-1 = the run's seed)").at_least(-1);
   schema

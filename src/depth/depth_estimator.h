@@ -71,7 +71,7 @@ struct DepthEstimatorConfig {
   std::string path;
   // monodepth2: one of the nine published models (depth/monodepth2_estimator.h); "" = `path` is the model folder.
   std::string variant;
-  // midas: v1, v2 or v21 (depth/midas_estimator.h).
+  // midas: v1, v2, v21 or v21_small (depth/midas_estimator.h).
   std::string version;
   // Seed of the random baseline; -1 = the run's seed (make_depth_estimator's run_seed).
   std::int64_t seed = -1;

@@ -3,6 +3,9 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
+#include <utility>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -10,27 +13,42 @@
 #include "tensor/checkpoint.h"
 #include "tensor/tensor_image.h"
 #include "nets/midas.h"
+#include "nets/midas_small.h"
 
 namespace depthstyle {
 namespace {
 
 struct VersionInfo {
-  MidasVersion network;
   std::string preset;
   std::string description;
 };
 
 VersionInfo version_info(const std::string& version) {
-  if (version == "v1") return {MidasVersion::kV1, "midas_v1", "MiDaS v1 (ResNet-50, model.pt)"};
-  if (version == "v2") return {MidasVersion::kV2, "midas_v2", "MiDaS v2 (ResNeXt-101 32x8d WSL, model-f46da743.pt)"};
-  DEPTHSTYLE_ASSERT(version == "v21");
-  return {MidasVersion::kV2, "midas_v21_large", "MiDaS v2.1 large (ResNeXt-101 32x8d WSL, midas_v21-f6b98070.pt)"};
+  if (version == "v1") return {"midas_v1", "MiDaS v1 (ResNet-50, model.pt)"};
+  if (version == "v2") return {"midas_v2", "MiDaS v2 (ResNeXt-101 32x8d WSL, model-f46da743.pt)"};
+  if (version == "v21") return {"midas_v21_large", "MiDaS v2.1 large (ResNeXt-101 32x8d WSL, midas_v21-f6b98070.pt)"};
+  DEPTHSTYLE_ASSERT(version == "v21_small");
+  return {"midas_v21_small", "MiDaS v2.1 small (EfficientNet-Lite3, midas_v21_small_256.pt)"};
+}
+
+// The version's network behind one call: 1x3xHxW normalised image -> 1x1xHxW relative inverse depth.
+using NetworkForward = std::function<at::Tensor(const at::Tensor&)>;
+
+template <typename Network, typename... Arguments>
+NetworkForward forward_of(Arguments&&... arguments) {
+  auto network = std::make_shared<const Network>(std::forward<Arguments>(arguments)...);
+  return [network](const at::Tensor& image) { return network->forward(image); };
+}
+
+NetworkForward load_network(const std::string& version, const NamedTensors& weights, const std::string& source) {
+  if (version == "v21_small") return forward_of<MidasSmallNetwork>(weights, source);
+  return forward_of<MidasNetwork>(version == "v1" ? MidasVersion::kV1 : MidasVersion::kV2, weights, source);
 }
 
 class MidasEstimator : public NetworkEstimator {
  public:
   MidasEstimator(const std::filesystem::path& path, const std::string& version, PreprocessingSpec spec,
-                 std::unique_ptr<MidasNetwork> network)
+                 NetworkForward network)
       : NetworkEstimator("midas", {path}, version_info(version).preset, std::move(spec)),
         network_(std::move(network)),
         version_(version) {}
@@ -44,18 +62,18 @@ class MidasEstimator : public NetworkEstimator {
 
  protected:
   cv::Mat run_model(const cv::Mat& input, const std::string& source) override {
-    return image_from_tensor(network_->forward(tensor_from_image(input)));
+    return image_from_tensor(network_(tensor_from_image(input)));
   }
 
  private:
-  std::unique_ptr<MidasNetwork> network_;
+  NetworkForward network_;
   std::string version_;
 };
 
 }  // namespace
 
 const std::vector<std::string>& midas_version_names() {
-  static const std::vector<std::string> names = {"v1", "v2", "v21"};
+  static const std::vector<std::string> names = {"v1", "v2", "v21", "v21_small"};
   return names;
 }
 
@@ -64,12 +82,12 @@ void check_midas_config(const DepthEstimatorConfig& config) {
   const std::vector<std::string>& versions = midas_version_names();
   if (config.version.empty()) {
     throw UsageError(concat(context, ": set version (v1 = model.pt, v2 = model-f46da743.pt, v21 = ",
-                            "midas_v21-f6b98070.pt): the files do not say which network they hold"));
+                            "midas_v21-f6b98070.pt, v21_small = midas_v21_small_256.pt): the files do not say which ",
+                            "network they hold"));
   }
   if (std::find(versions.begin(), versions.end(), config.version) == versions.end()) {
     throw UsageError(concat(context, ": unknown MiDaS version '", config.version, "'",
-                            did_you_mean(config.version, versions), "; expected one of ", join(versions, ", "),
-                            " (MiDaS v2.1 small: type onnx with model-small.onnx and preset midas_v21_small_onnx)"));
+                            did_you_mean(config.version, versions), "; expected one of ", join(versions, ", ")));
   }
   if (config.path.empty()) throw UsageError(concat(context, ": set path to the model file"));
 }
@@ -77,11 +95,10 @@ void check_midas_config(const DepthEstimatorConfig& config) {
 std::unique_ptr<DepthEstimator> make_midas_estimator(const DepthEstimatorConfig& config) {
   check_midas_config(config);
   const std::filesystem::path path = model_file_of(config);
-  const VersionInfo info = version_info(config.version);
-  auto network = std::make_unique<MidasNetwork>(info.network, midas_weights_from_checkpoint(read_checkpoint(path)),
-                                                path.string());
-  PreprocessingSpec spec =
-      resolve_preprocessing(info.preset, config.preprocessing, "", depth_estimator_context(config));
+  NetworkForward network =
+      load_network(config.version, midas_weights_from_checkpoint(read_checkpoint(path)), path.string());
+  PreprocessingSpec spec = resolve_preprocessing(version_info(config.version).preset, config.preprocessing, "",
+                                                 depth_estimator_context(config));
   return std::make_unique<MidasEstimator>(path, config.version, std::move(spec), std::move(network));
 }
 

@@ -1,15 +1,17 @@
-// MiDaS v1, v2 and v2.1 large (Ranftl et al.) run natively from the published weight files (nets/midas.h), fed as
-// each version's run.py feeds them (presets midas_v1, midas_v2, midas_v21_large), returning relative inverse depth
-// (proximity).
+// MiDaS v1, v2, v2.1 large and v2.1 small (Ranftl et al.) run natively from the published weight files
+// (nets/midas.h, nets/midas_small.h), fed as each version's run.py feeds them (presets midas_v1, midas_v2,
+// midas_v21_large, midas_v21_small), returning relative inverse depth (proximity).
 //
 //   depth_estimators:
 //     - {name: midas_v1, type: midas, version: v1, path: weights/midas/model.pt}
 //     - {name: midas_v21, type: midas, version: v21, path: weights/midas/midas_v21-f6b98070.pt}
+//     - {name: midas_small, type: midas, version: v21_small, path: weights/midas/midas_v21_small_256.pt}
 //
 // version: v1 = model.pt (2019, ResNet-50), v2 = model-f46da743.pt (ResNeXt-101 WSL), v21 = midas_v21-f6b98070.pt
-// (v2.1 large, same network as v2). MiDaS v2.1 small has no native model here: run its official ONNX file
-// (model-small.onnx) with type onnx and preset midas_v21_small_onnx. preprocessing.* overrides single fields of the
-// version's preset.
+// (v2.1 large, same network as v2), v21_small = midas_v21_small_256.pt, published by the v2.1 release also as
+// model-small-70d6b9c8.pt (EfficientNet-Lite3, the same file). Its official ONNX export (model-small.onnx) can still
+// be run with type onnx and preset midas_v21_small_onnx where OpenCV reads it. preprocessing.* overrides single
+// fields of the version's preset.
 #pragma once
 
 #include <memory>
@@ -20,7 +22,7 @@
 
 namespace depthstyle {
 
-const std::vector<std::string>& midas_version_names();  // v1, v2, v21
+const std::vector<std::string>& midas_version_names();  // v1, v2, v21, v21_small
 
 // UsageError for entry problems (no path, no or unknown version); InputError naming the file for a missing or
 // unreadable file, or a file that is not the version's weights (every difference listed, the other version named

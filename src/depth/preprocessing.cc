@@ -45,11 +45,11 @@ PreprocessingSpec midas_v1() {
   return spec;
 }
 
-PreprocessingSpec midas_v2() {
+PreprocessingSpec midas_v2(int side) {
   PreprocessingSpec spec;
   spec.resize = ResizeMode::kKeepAspect;
   spec.target = ResizeTarget::kBox;
-  spec.width = spec.height = 384;
+  spec.width = spec.height = side;
   spec.multiple_of = 32;
   spec.rounding = SizeRounding::kUpperBound;
   spec.interpolation = Interpolation::kCubic;
@@ -88,8 +88,9 @@ struct Preset {
 const std::vector<Preset>& presets() {
   static const std::vector<Preset> all = {
       {"midas_v1", midas_v1()},
-      {"midas_v2", midas_v2()},
-      {"midas_v21_large", midas_v2()},
+      {"midas_v2", midas_v2(384)},
+      {"midas_v21_large", midas_v2(384)},
+      {"midas_v21_small", midas_v2(256)},
       {"midas_v21_small_onnx", midas_onnx(256)},
       {"midas_v2_large_onnx", midas_onnx(384)},
       {"monodepth2", monodepth2()},

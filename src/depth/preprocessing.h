@@ -37,6 +37,11 @@
 //                         ImageNet mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225); output resized with
 //                         interpolate(mode="bicubic", align_corners=False) (= cubic here).
 //   midas_v21_large       MiDaS v2.1 run.py, model_type "large": the same transform as midas_v2.
+//   midas_v21_small       MiDaS v2.1 run.py, model_type "small" (v3.1: midas/model_loader.py "midas_v21_small_256"):
+//                         the same transform at 256: Resize(256, 256, keep_aspect_ratio=True, ensure_multiple_of=32,
+//                         resize_method="upper_bound", cv2.INTER_CUBIC), ImageNet mean/std, output resized with
+//                         interpolate(mode="bicubic", align_corners=False) (= cubic here). A 741x500 image is fed at
+//                         256x160.
 //   midas_v21_small_onnx  MiDaS v2.1 run_onnx.py, model_type "small" (model-small.onnx): Resize(256, 256,
 //                         keep_aspect_ratio=False, ensure_multiple_of=32, "upper_bound", cv2.INTER_CUBIC) = exactly
 //                         256x256; RGB in [0,1], no mean/std (inside the graph); output resized with cv2.INTER_CUBIC.

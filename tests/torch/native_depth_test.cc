@@ -26,12 +26,16 @@
 #include "nets/midas.h"
 #include "nets/monodepth2.h"
 #include "nets/resnet.h"
+#include "native_depth_fixtures.h"
 #include "support/test_support.h"
 
 namespace depthstyle {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::key_list;
+using testing::KeyList;
+using testing::relative_max_difference;
 
 constexpr double kTolerance = 1e-4;
 
@@ -42,19 +46,7 @@ fs::path weights_dir() { return native_fixture("weights"); }
 fs::path md2_folder(const std::string& variant) { return weights_dir() / "monodepth2" / variant; }
 fs::path midas_file(const std::string& name) { return weights_dir() / "midas" / name; }
 
-// An array the script wrote: a 2-D float32 .npy reshaped to its real shape from expected.json.
-at::Tensor fixture_array(const std::string& name) {
-  static const nlohmann::json shapes = nlohmann::json::parse(read_file(native_fixture("expected.json")))["shapes"];
-  const fs::path path = native_fixture(name + ".npy");
-  return tensor_from_image(parse_npy(read_file(path), path.string()))
-      .reshape(shapes.at(name).get<std::vector<std::int64_t>>());
-}
-
-double relative_max_difference(const at::Tensor& actual, const at::Tensor& expected) {
-  EXPECT_EQ(actual.sizes(), expected.sizes());
-  if (actual.sizes() != expected.sizes()) return INFINITY;
-  return (actual - expected).abs().max().item<double>() / expected.abs().max().item<double>();
-}
+at::Tensor fixture_array(const std::string& name) { return testing::fixture_array(native_fixture(""), name); }
 
 NamedTensors weights(const fs::path& file) { return read_checkpoint(file).tensors; }
 
@@ -74,37 +66,6 @@ const MidasNetwork& midas_v2() {
 }
 
 // --- Key lists of the published files ---
-
-struct KeyList {
-  NamedTensors tensors;                             // zero-filled, with each entry's dtype and shape
-  std::vector<std::pair<std::string, std::string>> values;  // plain entries: name, python type
-};
-
-// tests/fixtures/depth/native_keys/<name>.txt: "<name> <dtype> [<shape>]" or "<name> value <type>" per line.
-KeyList key_list(const std::string& name) {
-  const fs::path path = testing::fixture_path("depth/native_keys/" + name + ".txt");
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  KeyList list;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const std::size_t first = line.find(' '), second = line.find(' ', first + 1);
-    const std::string key = line.substr(0, first), kind = line.substr(first + 1, second - first - 1);
-    const std::string rest = line.substr(second + 1);
-    if (kind == "value") {
-      list.values.emplace_back(key, rest);
-      continue;
-    }
-    std::vector<std::int64_t> shape;
-    for (const std::string& side : split(rest.substr(1, rest.size() - 2), ',')) {
-      if (!trim(side).empty()) shape.push_back(std::stoll(trim(side)));
-    }
-    EXPECT_TRUE(kind == "float32" || kind == "int64") << line;
-    list.tensors.emplace_back(key, at::zeros(shape, kind == "int64" ? at::kLong : at::kFloat));
-  }
-  return list;
-}
 
 std::vector<std::string> names_of(const NamedTensors& tensors) {
   std::vector<std::string> names;
@@ -486,10 +447,11 @@ TEST(MidasEstimator, EntryAndFileProblemsAreNamed) {
   DepthEstimatorConfig no_version = midas_entry("", midas_file("model.pt"));
   EXPECT_THROW_MESSAGE(make_depth_estimator(no_version), UsageError,
                        "depth estimator 'midas': set version (v1 = model.pt, v2 = model-f46da743.pt, v21 = "
-                       "midas_v21-f6b98070.pt): the files do not say which network they hold");
+                       "midas_v21-f6b98070.pt, v21_small = midas_v21_small_256.pt): the files do not say which "
+                       "network they hold");
   EXPECT_THROW_MESSAGE(make_depth_estimator(midas_entry("v3", midas_file("model.pt"))), UsageError,
                        "depth estimator 'midas': unknown MiDaS version 'v3' (did you mean 'v1'?); expected one of v1, "
-                       "v2, v21 (MiDaS v2.1 small: type onnx with model-small.onnx and preset midas_v21_small_onnx)");
+                       "v2, v21, v21_small");
   EXPECT_THROW_MESSAGE(make_depth_estimator(midas_entry("v1", weights_dir() / "nowhere.pt")), InputError,
                        (weights_dir() / "nowhere.pt").string() + ": no such model file (depth estimator 'midas')");
   EXPECT_THROW_MESSAGE(make_depth_estimator(midas_entry("v21", midas_file("model.pt"))), InputError,

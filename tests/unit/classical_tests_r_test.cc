@@ -13,7 +13,7 @@
 #include "stats/binomial.h"
 #include "stats/multiple_testing.h"
 #include "stats/paired_tests.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

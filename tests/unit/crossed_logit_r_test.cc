@@ -13,7 +13,7 @@
 
 #include "r_reference.h"
 #include "stats/crossed_logit.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {

@@ -17,7 +17,7 @@
 
 #include "core/error.h"
 #include "core/process.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace depthstyle::testing {
 
