@@ -3,7 +3,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "scores/score_columns.h"
+#include "scores/score_declarations.h"
 
 namespace depthstyle {
 namespace {

@@ -33,13 +33,6 @@ cv::Size size_of(const at::Tensor& tap) {
 
 }  // namespace
 
-DepthEstimatorConfig default_score_depth_estimator() {
-  DepthEstimatorConfig config;
-  config.name = "dark_channel";
-  config.type = "dark_channel";
-  return config;
-}
-
 void declare_grid_scores(Schema& schema, GridScoreOptions& options, bool with_enabled_key) {
   if (with_enabled_key) {
     schema.add("scores.enabled", &options.enabled,

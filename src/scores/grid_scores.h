@@ -55,17 +55,13 @@
 #include "scores/depth_agreement.h"
 #include "scores/depth_regions.h"
 #include "scores/feature_scores.h"
-#include "scores/score_columns.h"
+#include "scores/score_declarations.h"
 #include "scores/score_network.h"
 #include "style/backbone_factory.h"
 
 namespace depthstyle {
 
 class Schema;
-
-// The default estimator of the scores: the dark-channel haze cue (depth/dark_channel.h), weight-free but reading the
-// pixels, so it responds to what stylization does to them (vertical would agree perfectly whatever the output).
-DepthEstimatorConfig default_score_depth_estimator();
 
 struct GridScoreOptions {
   // Score every output (experiment style_grid; an ablation always scores and has no such key).

@@ -1,6 +1,13 @@
-#include "scores/score_columns.h"
+#include "scores/score_declarations.h"
 
 namespace depthstyle {
+
+DepthEstimatorConfig default_score_depth_estimator() {
+  DepthEstimatorConfig config;
+  config.name = "dark_channel";
+  config.type = "dark_channel";
+  return config;
+}
 
 std::vector<Column> grid_score_columns() {
   return {{"score_network", "Score network"},
