@@ -56,13 +56,13 @@ WeightLayout make_layout(MidasVersion version) {
   return layout;
 }
 
+}  // namespace
+
 // Bilinear x2 of a MKLDNN or dense map, as F.interpolate(scale_factor=2, mode="bilinear"); dense result.
 at::Tensor upsample_bilinear_x2(const at::Tensor& x, bool align_corners) {
   const at::Tensor dense = x.is_mkldnn() ? x.to_dense() : x;
   return at::upsample_bilinear2d(dense, {2 * dense.size(2), 2 * dense.size(3)}, align_corners, 2.0, 2.0);
 }
-
-}  // namespace
 
 std::string to_string(MidasVersion version) { return version == MidasVersion::kV1 ? "v1" : "v2"; }
 

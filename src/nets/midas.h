@@ -48,6 +48,10 @@ std::string to_string(MidasVersion version);  // "v1", "v2"
 
 const WeightLayout& midas_weight_layout(MidasVersion version);
 
+// Bilinear x2 of a MKLDNN or dense 1xCxHxW map, as MiDaS' F.interpolate(scale_factor=2, mode="bilinear") with the
+// given align_corners; the result is dense. Shared by every MiDaS network (nets/midas_small.h too).
+at::Tensor upsample_bilinear_x2(const at::Tensor& x, bool align_corners);
+
 // The checkpoint's tensors as BaseModel.load takes them: the 'model' entry's tensors (prefix removed) when the file
 // also has an 'optimizer' entry, else all of them.
 NamedTensors midas_weights_from_checkpoint(const Checkpoint& checkpoint);

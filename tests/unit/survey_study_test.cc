@@ -191,7 +191,7 @@ TEST(SurveyCreate, StimuliGetWebSizedJpegCopiesAndTheOriginalsStay) {
     EXPECT_EQ(rows.text(6), "image/jpeg");
     EXPECT_EQ(rows.integer(7), 1024);
     EXPECT_EQ(rows.integer(8), 768);
-    const cv::Mat decoded = decode_image_as_stored(web);
+    const cv::Mat decoded = decode_image_as_stored(web, "web copy");
     EXPECT_EQ(decoded.cols, 1024);
     EXPECT_EQ(decoded.rows, 768);
     EXPECT_LT(web.size() * 8, original.size()) << web.size() << " vs " << original.size();
