@@ -1,7 +1,7 @@
 // What feature reuse buys a parameter sweep: DA-AdaIN with 6 values of beta computed as one grid (content and style
 // encoded once, AdaIN once, Algorithm 1 steps 3-5 once; per beta only steps 6-7, the blend and the decoder) vs six
 // independent stylizations, each doing everything. Both start from decoded images in memory (no file I/O), use the
-// same library calls (style/stylization.h) and must give identical pictures. Then what a user would otherwise run:
+// same library calls (style/pair_stylization.h) and must give identical pictures. Then what a user would otherwise run:
 // six `depthstyle stylize` processes (each starts LibTorch, loads the weights, reads and sizes the images and the
 // depth map, encodes) vs one `depthstyle run` of a style_grid config with the same six settings, writing the same
 // PNGs (checked byte for byte; the grid's figure sheets and strength-map pictures are switched off so both write the
@@ -33,7 +33,7 @@
 #include "data/sample_fetch.h"
 #include "style/backbone_factory.h"
 #include "style/depth_source.h"
-#include "style/stylization.h"
+#include "style/pair_stylization.h"
 
 namespace depthstyle {
 namespace {

@@ -1,4 +1,4 @@
-// `depthstyle stylize CONTENT STYLE... -o OUTPUT`: one stylization from the command line (style/single_stylization.h).
+// `depthstyle stylize CONTENT STYLE... -o OUTPUT`: one stylization from the command line (style/stylize_job.h).
 #include <iostream>
 
 #include "cli_options.h"
@@ -7,7 +7,7 @@
 #include "tensor/runtime.h"
 #include "core/text.h"
 #include "style/image_sizing.h"
-#include "style/single_stylization.h"
+#include "style/stylize_job.h"
 
 namespace po = boost::program_options;
 

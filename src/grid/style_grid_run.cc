@@ -20,7 +20,7 @@
 #include "report/style_previews.h"
 #include "style/color_preservation.h"
 #include "style/depth_source.h"
-#include "style/stylization.h"
+#include "style/pair_stylization.h"
 
 namespace depthstyle {
 namespace {

@@ -1,5 +1,5 @@
 // The stylised target features t = AdaIN(f(c), f(s)) and its variants with several styles, computed once per
-// content/style pair and reused for every blend setting (style/stylizer.h).
+// content/style pair and reused for every blend setting (style/render.h).
 //
 //   single       one style: t = AdaIN(f(c), f(s))
 //   interpolate  n >= 2 styles with weights w_i >= 0 (normalised to sum 1, as the reference tools do):

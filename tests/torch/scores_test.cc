@@ -27,7 +27,7 @@
 #include "style/depth_source.h"
 #include "style/image_sizing.h"
 #include "style/pyramid_backbone.h"
-#include "style/stylization.h"
+#include "style/pair_stylization.h"
 #include "style/vgg_backbone.h"
 #include "support/test_support.h"
 

@@ -9,8 +9,8 @@
 #include "style/adain.h"
 #include "style/backbone_factory.h"
 #include "style/pyramid_backbone.h"
-#include "style/stylization.h"
-#include "style/stylizer.h"
+#include "style/pair_stylization.h"
+#include "style/render.h"
 #include "support/test_support.h"
 
 namespace depthstyle {

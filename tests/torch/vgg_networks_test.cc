@@ -21,7 +21,7 @@
 #include "nets/vgg_encoder.h"
 #include "style/adain.h"
 #include "style/backbone_factory.h"
-#include "style/stylizer.h"
+#include "style/render.h"
 #include "style/vgg_backbone.h"
 #include "support/test_support.h"
 

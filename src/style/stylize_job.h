@@ -26,7 +26,7 @@
 #include "io/image.h"
 #include "style/depth_source.h"
 #include "style/image_sizing.h"
-#include "style/stylizer.h"
+#include "style/render.h"
 
 namespace depthstyle {
 

@@ -1,5 +1,5 @@
 // One content image with one style group, stylized for a list of blend settings, sharing the encoder work between
-// them (style/stylizer.h). `depthstyle stylize` and the benchmarks use this; the grid runner (grid/) calls the same
+// them (style/render.h). `depthstyle stylize` and the benchmarks use this; the grid runner (grid/) calls the same
 // steps itself so that it can also share f(c) across styles and f(s) across contents.
 //
 // Images are CV_32FC3 RGB in [0,1] already sized (style/image_sizing.h); the proximity map is CV_32FC1 at the
@@ -17,7 +17,7 @@
 #include "io/image.h"
 #include "style/backbone.h"
 #include "style/image_sizing.h"
-#include "style/stylizer.h"
+#include "style/render.h"
 
 namespace depthstyle {
 

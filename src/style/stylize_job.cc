@@ -1,4 +1,4 @@
-#include "style/single_stylization.h"
+#include "style/stylize_job.h"
 
 #include <chrono>
 
@@ -10,7 +10,7 @@
 #include "io/image.h"
 #include "report/depth_preview.h"
 #include "report/style_previews.h"
-#include "style/stylization.h"
+#include "style/pair_stylization.h"
 
 namespace depthstyle {
 namespace {

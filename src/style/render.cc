@@ -1,4 +1,4 @@
-#include "style/stylizer.h"
+#include "style/render.h"
 
 #include <ATen/ATen.h>
 

@@ -1,4 +1,4 @@
-#include "style/stylization.h"
+#include "style/pair_stylization.h"
 
 #include "core/error.h"
 #include "core/log.h"
