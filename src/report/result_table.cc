@@ -1,6 +1,7 @@
 #include "report/result_table.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -26,14 +27,25 @@ bool is_numeric(ColumnKind kind) {
 }  // namespace
 
 std::string markdown_escape(const std::string& text) {
+  const auto alphanumeric = [&](std::size_t i) {
+    return i < text.size() && std::isalnum(static_cast<unsigned char>(text[i])) != 0;
+  };
   std::string out;
   out.reserve(text.size());
-  for (const char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     if (c == '\n' || c == '\r') {
       out += ' ';
       continue;
     }
-    if (std::strchr("\\`*_[]<>|&", c) != nullptr && c != '\0') out += '\\';
+    const char next = i + 1 < text.size() ? text[i + 1] : ' ';
+    const bool markup =
+        std::strchr("\\`*[]|", c) != nullptr ||
+        (c == '_' && !(i > 0 && alphanumeric(i - 1) && alphanumeric(i + 1))) ||  // snake_case cannot emphasise
+        (c == '<' && (std::isalpha(static_cast<unsigned char>(next)) != 0 || std::strchr("/!?", next) != nullptr)) ||
+        (c == '&' && (std::isalpha(static_cast<unsigned char>(next)) != 0 || next == '#')) ||
+        ((c == '>' || c == '#') && i == 0);
+    if (markup) out += '\\';
     out += c;
   }
   return out;
