@@ -43,6 +43,7 @@
 
 #include "nets/efficientnet_lite.h"
 #include "nets/folded_conv.h"
+#include "nets/midas.h"
 #include "nets/weight_layout.h"
 
 namespace depthstyle {
@@ -74,7 +75,7 @@ class MidasSmallNetwork {
   EfficientNetLite3Encoder encoder_;
   std::array<FoldedConv, 4> layer_rn_;     // scratch.layer1_rn .. layer4_rn
   std::array<FusionBlock, 4> refinenets_;  // scratch.refinenet1 .. refinenet4
-  std::array<FoldedConv, 3> head_;         // output_conv.0, .2, .4
+  MidasOutputHead head_;                   // output_conv
 
   static at::Tensor residual(const ResidualUnit& unit, const at::Tensor& x);
   at::Tensor fuse(int block, at::Tensor path, const at::Tensor* skip) const;
