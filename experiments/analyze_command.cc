@@ -11,7 +11,7 @@
 #include "report/study_report.h"
 #include "stats/study_analysis.h"
 #include "survey/study_database.h"
-#include "survey/survey_answers.h"
+#include "survey/study_answers.h"
 
 namespace po = boost::program_options;
 

@@ -22,9 +22,9 @@
 #include "survey/study_create.h"
 #include "survey/study_database.h"
 #include "survey/study_design.h"
-#include "survey/survey_answers.h"
+#include "survey/study_answers.h"
 #include "survey/survey_app.h"
-#include "survey/survey_status.h"
+#include "survey/study_status.h"
 
 namespace po = boost::program_options;
 

@@ -18,7 +18,7 @@
 #include "stats/study_analysis.h"
 #include "survey/study_database.h"
 #include "survey/study_design.h"
-#include "survey/survey_answers.h"
+#include "survey/study_answers.h"
 
 namespace depthstyle {
 namespace {

@@ -13,7 +13,7 @@
 #include "survey/answers_csv.h"
 #include "report/result_table.h"
 #include "support/scripted_respondent.h"
-#include "survey/survey_answers.h"
+#include "survey/study_answers.h"
 #include "survey_fixture.h"
 
 namespace depthstyle {
