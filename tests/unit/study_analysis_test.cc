@@ -11,7 +11,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "survey/answers_csv.h"
-#include "report/study_report.h"
+#include "survey/study_report.h"
 #include "support/test_support.h"
 
 namespace depthstyle {
