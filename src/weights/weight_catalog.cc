@@ -1,5 +1,6 @@
 #include "weights/weight_catalog.h"
 
+#include <algorithm>
 #include <system_error>
 
 #include "core/error.h"
@@ -151,6 +152,56 @@ std::vector<std::string> missing_folder_files(const CatalogEntry& entry, const s
     if (!is_file(expected_path(entry, folder) / file)) missing.push_back(file);
   }
   return missing;
+}
+
+namespace {
+
+// Every place a catalog file may take, relative to the folder: each published name of single files, each model
+// folder (whose whole contents are the model's).
+std::vector<std::string> known_files() {
+  std::vector<std::string> paths;
+  for (const CatalogEntry& entry : weight_catalog()) {
+    if (!entry.folder_files.empty()) {
+      for (const std::string& file : entry.folder_files) paths.push_back(entry.relative_path + "/" + file);
+      continue;
+    }
+    paths.push_back(entry.relative_path);
+    const std::string parent = std::filesystem::path(entry.relative_path).parent_path().generic_string();
+    for (const std::string& name : entry.other_names) paths.push_back(parent + "/" + name);
+  }
+  return paths;
+}
+
+bool is_known(const std::string& relative_path) {
+  const std::vector<std::string> known = known_files();
+  if (std::find(known.begin(), known.end(), relative_path) != known.end()) return true;
+  // A model folder may hold more than the files depthstyle reads (the zips of the mono models add pose networks).
+  for (const CatalogEntry& entry : weight_catalog()) {
+    if (!entry.folder_files.empty() && starts_with(relative_path, entry.relative_path + "/")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> unknown_files(const std::filesystem::path& folder) {
+  std::vector<std::string> unknown;
+  std::error_code error;
+  if (folder.empty() || !std::filesystem::is_directory(folder, error)) return unknown;
+  const auto options = std::filesystem::directory_options::skip_permission_denied;
+  for (auto it = std::filesystem::recursive_directory_iterator(folder, options, error);
+       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    if (!it->is_regular_file(error)) continue;
+    // Lexically: a file may be a link to a download kept elsewhere.
+    const std::string relative = it->path().lexically_relative(folder).generic_string();
+    if (!is_known(relative)) unknown.push_back(relative);
+  }
+  std::sort(unknown.begin(), unknown.end());
+  return unknown;
+}
+
+std::string closest_catalog_path(const std::string& relative_path) {
+  return did_you_mean(relative_path, known_files());
 }
 
 std::string to_string(ModelUse use) {

@@ -73,6 +73,13 @@ std::filesystem::path expected_path(const CatalogEntry& entry, const std::filesy
 // What a model folder lacks ("encoder.pth"); empty for single files and for complete folders.
 std::vector<std::string> missing_folder_files(const CatalogEntry& entry, const std::filesystem::path& folder);
 
+// The regular files under `folder` that are no catalog model's (no published name in its place, not inside a
+// catalog model folder), as paths relative to `folder` ("midas/midas_v21_smal.pt"), sorted: misnamed or misplaced
+// downloads. Empty for a missing folder.
+std::vector<std::string> unknown_files(const std::filesystem::path& folder);
+// " (did you mean 'midas/midas_v21_small_256.pt'?)" for an unknown file whose path is close to a catalog path, else "".
+std::string closest_catalog_path(const std::string& relative_path);
+
 // The one resolver of model paths: `value` equal to a catalog name -> that model's path in `folder` (its present
 // path); anything else -> `value` unchanged. A named model that is absent (or a model folder missing one of its
 // files) throws InputError naming the model, the folder and the rule that chose it, the expected path and where the

@@ -31,10 +31,11 @@ void check_model_loads(const CatalogEntry& entry, const std::filesystem::path& p
       check_midas_small_weights(midas_weights_from_checkpoint(read_checkpoint(path)), source);
       return;
     case WeightLoadCheck::kMonodepth2: {
-      // read_checkpoint names a missing file.
-      const std::filesystem::path encoder = path / "encoder.pth", depth = path / "depth.pth";
-      check_monodepth2_weights(read_checkpoint(encoder).tensors, encoder.string(), read_checkpoint(depth).tensors,
-                               depth.string());
+      // read_checkpoint names a missing file; the encoder's is named first.
+      const std::filesystem::path encoder_path = path / "encoder.pth", depth_path = path / "depth.pth";
+      const Checkpoint encoder = read_checkpoint(encoder_path);
+      check_monodepth2_weights(encoder.tensors, encoder_path.string(), read_checkpoint(depth_path).tensors,
+                               depth_path.string());
       return;
     }
     case WeightLoadCheck::kNoLoader:
