@@ -6,9 +6,9 @@
 namespace depthstyle {
 namespace {
 
-// The weight-free fallback. Neither the paper nor docs/diw.md has a DIW figure for weight-free estimators; on the
-// real Middlebury DIW-format set (configs/diw_middlebury.yaml, 2000 pairs on 2 photos; docs/weights.md) vertical
-// scored 0.78, dark_channel 0.51 and random 0.51.
+// The weight-free fallback. No DIW figure of a weight-free estimator is published (docs/reference.md#published-diw-
+// figures); on the real Middlebury DIW-format set (configs/diw_middlebury.yaml, 2000 pairs on 2 photos;
+// docs/weights.md#default-models) vertical scored 0.78, dark_channel 0.51 and random 0.51.
 const char* const kWeightFreeDepth = "vertical";
 
 struct ChosenDepth {
@@ -38,18 +38,16 @@ ChosenDepth choose_depth(const WeightsFolder& folder) {
 
 }  // namespace
 
-// Best first. Depth Anything V2 has no published DIW figure: it is ranked first on its papers' zero-shot
-// relative-depth tables (KITTI, NYUv2, Sintel, ETH3D, DIODE), where Depth Anything beats MiDaS v3.1's best model on
-// most; large before base before small. The rest by published DIW WHDR (1 - accuracy; lower is better):
-//   dpt_large_384 10.82%, dpt_hybrid_384 11.06%       DPT paper (Ranftl et al. 2021), Table 1, zero-shot
-//   midas_v2 12.46%, midas_v21 12.95%                  MiDaS v2.1 README, "Accuracy" (large models)
-//   midas_v1: accuracy 0.87 (WHDR 12.5-13.5%)          the paper's Table 1 (docs/reference.md#table-1)
-//   midas_v21_small 13.44%                             MiDaS v2.1 README (v1's 0.87 is printed to two decimals; the
-//                                                      larger v1 network is put first)
-//   monodepth2, the paper's Table 1 accuracy:          mono_640x192 0.71; mono+stereo_640x192, mono_1024x320 0.70;
-//                                                      mono+stereo_1024x320 0.69; stereo_1024x320 0.67;
-//                                                      stereo_640x192 0.66; mono_no_pt, mono+stereo_no_pt 0.65;
-//                                                      stereo_no_pt 0.62
+// Best first (docs/weights.md#default-models). Depth Anything V2 has no published DIW figure: it is ranked first on
+// its papers' zero-shot relative-depth tables, where Depth Anything beats MiDaS v3.1's best model on most datasets (a
+// judgment, not a DIW ranking); large before base before small. The rest by published DIW WHDR
+// (docs/reference.md#published-diw-figures; 1 - accuracy, lower is better):
+//   dpt_large_384 10.82%, dpt_hybrid_384 11.06%, midas_v2 12.46%, midas_v21 12.95%,
+//   midas_v1 accuracy 0.87 (WHDR 12.5-13.5%: printed to two decimals; the larger v1 network is put first),
+//   midas_v21_small 13.44%,
+//   monodepth2 by the paper's Table 1 accuracy (docs/reference.md#table-1): mono_640x192 0.71; mono+stereo_640x192,
+//   mono_1024x320 0.70; mono+stereo_1024x320 0.69; stereo_1024x320 0.67; stereo_640x192 0.66; mono_no_pt,
+//   mono+stereo_no_pt 0.65; stereo_no_pt 0.62.
 const std::vector<std::string>& depth_model_ranking() {
   static const std::vector<std::string> ranking = {
       "depth_anything_v2_vitl",
