@@ -91,12 +91,16 @@ NamedTensors midas_weights_from_checkpoint(const Checkpoint& checkpoint) {
   return model;
 }
 
-MidasNetwork::MidasNetwork(MidasVersion version, const NamedTensors& weights, const std::string& source)
-    : version_(version) {
+void check_midas_weights(MidasVersion version, const NamedTensors& weights, const std::string& source) {
   const MidasVersion other = version == MidasVersion::kV1 ? MidasVersion::kV2 : MidasVersion::kV1;
   check_weight_layout(midas_weight_layout(version), weights, source,
                       {&midas_weight_layout(other), &monodepth2_encoder_weight_layout(),
                        &monodepth2_depth_weight_layout()});
+}
+
+MidasNetwork::MidasNetwork(MidasVersion version, const NamedTensors& weights, const std::string& source)
+    : version_(version) {
+  check_midas_weights(version, weights, source);
   encoder_ = ResNetEncoder(encoder_spec(version), midas_resnet_keys(), weights);
   for (int layer = 0; layer < 4; ++layer) layer_rn_[layer] = folded_conv_from(weights, layer_rn_key(layer), {1, 1, 1});
   const std::vector<std::string> units = unit_keys(version);

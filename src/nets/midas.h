@@ -47,6 +47,8 @@ enum class MidasVersion { kV1, kV2 };  // kV2: v2 and v2.1 large
 std::string to_string(MidasVersion version);  // "v1", "v2"
 
 const WeightLayout& midas_weight_layout(MidasVersion version);
+// The layout check MidasNetwork's constructor runs (see there), without building the network.
+void check_midas_weights(MidasVersion version, const NamedTensors& weights, const std::string& source);
 
 // Bilinear x2 of a MKLDNN or dense 1xCxHxW map, as MiDaS' F.interpolate(scale_factor=2, mode="bilinear") with the
 // given align_corners; the result is dense. Shared by every MiDaS network (nets/midas_small.h too).

@@ -49,10 +49,14 @@ const WeightLayout& midas_small_weight_layout() {
   return layout;
 }
 
-MidasSmallNetwork::MidasSmallNetwork(const NamedTensors& weights, const std::string& source) {
+void check_midas_small_weights(const NamedTensors& weights, const std::string& source) {
   check_weight_layout(midas_small_weight_layout(), weights, source,
                       {&midas_weight_layout(MidasVersion::kV1), &midas_weight_layout(MidasVersion::kV2),
                        &monodepth2_encoder_weight_layout(), &monodepth2_depth_weight_layout()});
+}
+
+MidasSmallNetwork::MidasSmallNetwork(const NamedTensors& weights, const std::string& source) {
+  check_midas_small_weights(weights, source);
   encoder_ = EfficientNetLite3Encoder(weights);
   const auto unit_from = [&](const std::string& prefix) {
     return ResidualUnit{folded_conv_from(weights, prefix + ".conv1", {1, 1, 1}),

@@ -49,6 +49,8 @@
 namespace depthstyle {
 
 const WeightLayout& midas_small_weight_layout();
+// The layout check MidasSmallNetwork's constructor runs (see there), without building the network.
+void check_midas_small_weights(const NamedTensors& weights, const std::string& source);
 
 class MidasSmallNetwork {
  public:
