@@ -22,6 +22,8 @@ int run_analyze_command(int argc, char** argv) {
       "depthstyle analyze",
       "Analyses a pairwise user study: Table 2 as the paper lays it out (image pairs, respondents, responses, votes "
       "for the proposed method, proportion, std. deviation, p-value) with the conventions that produce each number, "
+      "the crossed random-effects model of respondents and pairs (the recommended headline: preference, profile "
+      "interval, likelihood-ratio tests of no preference and of clustering, design effect), "
       "the two-sided p and interval, a per-respondent view with a sign test, a two-way cluster bootstrap, per-pair "
       "and per-respondent tables with quality controls, Holm-adjusted method pairs and Bradley-Terry scores. "
       "ANSWERS is the long CSV of `survey export` (columns respondent, trial, pair, left_method, right_method, "
@@ -53,6 +55,12 @@ int run_analyze_command(int argc, char** argv) {
       ("respondent-seed", po::value<std::int64_t>()->default_value(-1),
        "seed of the respondent draws (-1 = derived from --seed)")
       ("item-seed", po::value<std::int64_t>()->default_value(-1), "seed of the item draws (-1 = derived from --seed)")
+      ("clustering-alpha", number_option(defaults.clustering_alpha),
+       "significance level of the model's test of the respondent and pair variances (the clustering warning)")
+      ("planning-simulations", po::value<int>()->default_value(defaults.planning_simulations),
+       "planning: simulated studies per design for the model's power (0 = none)")
+      ("planning-seed", po::value<std::int64_t>()->default_value(-1),
+       "seed of the planning simulations (-1 = derived from --seed)")
       ("effect", number_option(defaults.power_effect),
        "planning: true proportion of votes the study should detect")
       ("alpha", number_option(defaults.power_alpha), "planning: significance level")
@@ -74,6 +82,10 @@ int run_analyze_command(int argc, char** argv) {
   options.respondent_seed = resolve_seed(command_line.get<std::int64_t>("respondent-seed"), seed,
                                          "bootstrap.respondents");
   options.item_seed = resolve_seed(command_line.get<std::int64_t>("item-seed"), seed, "bootstrap.items");
+  options.clustering_alpha = command_line.get<double>("clustering-alpha");
+  options.planning_simulations = command_line.get<int>("planning-simulations");
+  options.planning_seed =
+      static_cast<std::int64_t>(resolve_seed(command_line.get<std::int64_t>("planning-seed"), seed, "planning"));
   options.power_effect = command_line.get<double>("effect");
   options.power_alpha = command_line.get<double>("alpha");
   options.power_target = command_line.get<double>("power");

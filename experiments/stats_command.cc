@@ -5,15 +5,23 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "cli_options.h"
 #include "commands.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "survey/study_report.h"
 #include "stats/binomial.h"
+#include "stats/crossed_power.h"
 #include "stats/paired_tests.h"
 #include "stats/power.h"
+#include "stats/study_analysis.h"
+#include "survey/answers_csv.h"
+#include "survey/study_database.h"
+#include "survey/study_answers.h"
 
 namespace depthstyle {
 namespace {
@@ -139,27 +147,31 @@ int mcnemar_command(int argc, char** argv) {
   return 0;
 }
 
-int power_command(int argc, char** argv) {
-  const std::string name = "depthstyle stats power";
-  CommandLine command_line(name,
-                           "Smallest number of independent responses for which the exact binomial test reaches the "
-                           "target power against a true proportion EFFECT, and the power at --n.");
-  const PowerOptions defaults;
-  command_line.options()
-      ("effect", boost::program_options::value<double>()->required(), "true proportion to detect, e.g. 0.6")
-      ("p0", number_option(defaults.p0), "null proportion")
-      ("alpha", number_option(defaults.alpha), "significance level")
-      ("power", number_option(defaults.power), "target power")
-      ("alternative", boost::program_options::value<std::string>()->default_value(to_string(defaults.alternative)),
-       "two-sided, greater or less")
-      ("n", boost::program_options::value<std::int64_t>(), "also print the power at n");
-  if (!command_line.parse(argc, argv)) return 0;
-  PowerOptions options;
-  options.effect = command_line.get<double>("effect");
-  options.p0 = command_line.get<double>("p0");
-  options.alpha = command_line.get<double>("alpha");
-  options.power = command_line.get<double>("power");
-  options.alternative = alternative_from_string(command_line.get<std::string>("alternative"));
+// "10,20,40" -> {10, 20, 40}; each a whole number >= 2.
+std::vector<int> parse_design_counts(const std::string& option, const std::string& text) {
+  std::vector<int> counts;
+  for (const std::string& field : split(text, ',')) {
+    int value = 0;
+    const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
+    if (error != std::errc() || end != field.data() + field.size() || value < 2 || value > 100000) {
+      throw UsageError(concat("depthstyle stats power: --", option, " '", excerpt(text),
+                              "': expected whole numbers from 2 to 100000 separated by commas, e.g. 10,20,40"));
+    }
+    counts.push_back(value);
+  }
+  return counts;
+}
+
+// The pilot study of --from-study: a study folder or study.sqlite, else an answers CSV.
+Study read_pilot_study(const std::string& path) {
+  const std::filesystem::path pilot(path);
+  if (std::filesystem::is_directory(pilot) || pilot.extension() == ".sqlite") {
+    return read_study_answers(*open_study_database(study_database_path(path)));
+  }
+  return read_study_answers_csv(path);
+}
+
+void print_exact_power(const PowerOptions& options, std::optional<std::int64_t> n) {
   const SampleSize size = minimum_sample_size(options);
   std::printf("exact binomial test, %s, alpha = %s, p0 = %s, true proportion %s, target power %s\n",
               to_string(options.alternative).c_str(), format_number(options.alpha).c_str(),
@@ -172,13 +184,115 @@ int power_command(int argc, char** argv) {
     std::printf("  minimum n (exact)           more than 1000000\n");
   }
   std::printf("  normal approximation        %.1f\n", size.normal_approximation);
-  if (command_line.has("n")) {
-    const std::int64_t n = command_line.get<std::int64_t>("n");
-    std::printf("  power at n = %lld%*s%.4f\n", static_cast<long long>(n),
-                std::max(1, 15 - static_cast<int>(std::to_string(n).size())), "",
-                binomial_test_power(n, options));
+  if (n) {
+    std::printf("  power at n = %lld%*s%.4f\n", static_cast<long long>(*n),
+                std::max(1, 15 - static_cast<int>(std::to_string(*n).size())), "", binomial_test_power(*n, options));
   }
   std::printf("  (independent responses assumed: answers clustered by respondent and item need more)\n");
+}
+
+int power_command(int argc, char** argv) {
+  const std::string name = "depthstyle stats power";
+  CommandLine command_line(
+      name,
+      "Smallest number of independent responses for which the exact binomial test reaches the target power against "
+      "a true proportion EFFECT, and the power at --n. With --from-study (a pilot study's answers CSV, study folder "
+      "or study.sqlite) or --respondent-sd/--pair-sd: the power of the crossed random-effects model's test of no "
+      "preference by simulation, for every design of --respondents x --pairs (the model's effect is the preference "
+      "of a typical respondent on a typical pair; see docs/statistics.md#planning-by-simulation).");
+  const PowerOptions defaults;
+  const CrossedPowerOptions simulation_defaults;
+  const StudyAnalysisOptions analysis_defaults;
+  command_line.options()
+      ("effect", boost::program_options::value<double>()->required(), "true proportion to detect, e.g. 0.6")
+      ("p0", number_option(defaults.p0), "null proportion")
+      ("alpha", number_option(defaults.alpha), "significance level")
+      ("power", number_option(defaults.power), "target power")
+      ("alternative", boost::program_options::value<std::string>()->default_value(to_string(defaults.alternative)),
+       "two-sided, greater or less")
+      ("n", boost::program_options::value<std::int64_t>(), "also print the power at n")
+      ("from-study", boost::program_options::value<std::string>(),
+       "pilot study (answers CSV, study folder or study.sqlite): simulate with its fitted respondent and pair SDs")
+      ("proposed", boost::program_options::value<std::string>()->default_value(analysis_defaults.proposed),
+       "with --from-study: the proposed method")
+      ("baseline", boost::program_options::value<std::string>()->default_value(analysis_defaults.baseline),
+       "with --from-study: the baseline method")
+      ("respondent-sd", boost::program_options::value<double>(),
+       "simulate with this respondent SD (logit scale) instead of a pilot's")
+      ("pair-sd", boost::program_options::value<double>(), "simulate with this pair SD (logit scale)")
+      ("respondents", boost::program_options::value<std::string>(),
+       "respondents of each simulated design, e.g. 10,20,40 (default with --from-study: the pilot's R, 2R, 4R)")
+      ("pairs", boost::program_options::value<std::string>(),
+       "pairs each respondent answers, e.g. 10,20 (default with --from-study: the pilot's P, 2P)")
+      ("simulations", boost::program_options::value<int>()->default_value(simulation_defaults.simulations),
+       "simulated studies per design")
+      ("seed", boost::program_options::value<std::int64_t>()->default_value(simulation_defaults.seed),
+       "base seed of the simulations");
+  if (!command_line.parse(argc, argv)) return 0;
+  PowerOptions options;
+  options.effect = command_line.get<double>("effect");
+  options.p0 = command_line.get<double>("p0");
+  options.alpha = command_line.get<double>("alpha");
+  options.power = command_line.get<double>("power");
+  options.alternative = alternative_from_string(command_line.get<std::string>("alternative"));
+  check_power_options(options);
+  std::optional<std::int64_t> n;
+  if (command_line.has("n")) n = command_line.get<std::int64_t>("n");
+  const bool from_study = command_line.has("from-study");
+  const bool given_sds = command_line.has("respondent-sd") || command_line.has("pair-sd");
+  if (from_study && given_sds) throw UsageError(name + ": give --from-study or --respondent-sd/--pair-sd, not both");
+  if (!from_study && !given_sds) {
+    if (command_line.has("respondents") || command_line.has("pairs")) {
+      throw UsageError(name + ": --respondents/--pairs plan a simulation: give --from-study or --respondent-sd and "
+                       "--pair-sd too");
+    }
+    print_exact_power(options, n);
+    return 0;
+  }
+  if (options.p0 != 0.5) throw UsageError(name + ": the model tests no preference: --p0 must be 0.5 with a simulation");
+  CrossedPowerOptions simulation;
+  simulation.effect = options.effect;
+  simulation.alpha = options.alpha;
+  simulation.alternative = options.alternative;
+  simulation.simulations = command_line.get<int>("simulations");
+  simulation.seed = command_line.get<std::int64_t>("seed");
+  std::vector<int> respondents, pairs;
+  std::string pilot_text;
+  if (from_study) {
+    StudyAnalysisOptions analysis_options;
+    analysis_options.proposed = command_line.get<std::string>("proposed");
+    analysis_options.baseline = command_line.get<std::string>("baseline");
+    analysis_options.bootstrap_replicates = 0;
+    analysis_options.planning_simulations = 0;
+    const std::string path = command_line.get<std::string>("from-study");
+    const StudyAnalysis pilot = analyze_study(read_pilot_study(path), analysis_options);
+    if (!pilot.model) throw UsageError(concat(name, ": ", path, ": no model fit of the pilot: ", pilot.model_problem));
+    simulation.respondent_sd = pilot.model->respondent_sd;
+    simulation.pair_sd = pilot.model->pair_sd;
+    respondents = default_power_respondents(static_cast<int>(pilot.respondents));
+    pairs = default_power_pairs(static_cast<int>(pilot.items));
+    pilot_text = concat("pilot ", path, ": ", pilot.respondents, " respondents x ", pilot.items, " pairs, ",
+                        pilot.responses, " answers; preference ", format_number(pilot.model->preference));
+  } else {
+    if (!command_line.has("respondent-sd") || !command_line.has("pair-sd") || !command_line.has("respondents") ||
+        !command_line.has("pairs")) {
+      throw UsageError(name + ": without --from-study give all of --respondent-sd, --pair-sd, --respondents and "
+                       "--pairs");
+    }
+    simulation.respondent_sd = command_line.get<double>("respondent-sd");
+    simulation.pair_sd = command_line.get<double>("pair-sd");
+  }
+  if (command_line.has("respondents")) {
+    respondents = parse_design_counts("respondents", command_line.get<std::string>("respondents"));
+  }
+  if (command_line.has("pairs")) pairs = parse_design_counts("pairs", command_line.get<std::string>("pairs"));
+  print_exact_power(options, n);
+  const NamedTable table = power_simulation_table(crossed_power_grid(respondents, pairs, simulation), simulation);
+  std::printf("\n%s\n", table.title.c_str());
+  if (!pilot_text.empty()) std::printf("%s\n", pilot_text.c_str());
+  std::printf("%d simulated studies per design (every respondent answers every pair once); Monte Carlo standard "
+              "error = sqrt(power (1 - power) / %d)\n\n%s",
+              simulation.simulations, simulation.simulations, table.table.to_markdown().c_str());
   return 0;
 }
 
@@ -189,7 +303,8 @@ int run_stats_command(int argc, char** argv) {
                           {{"binom", "exact binomial test and intervals: binom K N [--p0] [--alternative] [--conf]",
                             binom_command},
                            {"mcnemar", "McNemar's exact test on discordant counts: mcnemar B C", mcnemar_command},
-                           {"power", "exact power and minimum n: power --effect 0.6 [--alpha] [--power]",
+                           {"power", "exact power and minimum n: power --effect 0.6 [--alpha] [--power]; the model's power by simulation "
+                                     "with --from-study DB_OR_CSV",
                             power_command}});
 }
 

@@ -26,6 +26,8 @@ struct StudyAnalysisRunOptions {
   // Bootstrap seeds; -1 = derived from the run's seed.
   std::int64_t respondent_seed = -1;
   std::int64_t item_seed = -1;
+  // Seed of the planning simulations; -1 = derived from the run's seed.
+  std::int64_t planning_seed = -1;
   // The paper's printed numbers, to set beside ours ("" = none).
   PaperTable2 paper;
 };
@@ -57,6 +59,13 @@ class StudyAnalysisExperiment : public Experiment {
     schema.add("bootstrap.respondent_seed", &run_.respondent_seed, "seed of the respondent draws (-1 = derived)")
         .at_least(-1);
     schema.add("bootstrap.item_seed", &run_.item_seed, "seed of the item draws (-1 = derived)").at_least(-1);
+    schema.add("model.clustering_alpha", &options_.clustering_alpha,
+               "significance level of the model's test of the respondent and pair variances (clustering warning)")
+        .range(1e-9, 0.5);
+    schema.add("power.simulations", &options_.planning_simulations,
+               "simulated studies per design for the model's power (0 = none)")
+        .range(0, 1000000);
+    schema.add("power.seed", &run_.planning_seed, "seed of the planning simulations (-1 = derived)").at_least(-1);
     schema.add("power.effect", &options_.power_effect, "true proportion of votes the study should detect")
         .range(1e-9, 1 - 1e-9);
     schema.add("power.alpha", &options_.power_alpha, "significance level of the planning").range(1e-9, 0.5);
@@ -81,6 +90,7 @@ class StudyAnalysisExperiment : public Experiment {
     options.alternative = alternative_from_string(run_.alternative);
     options.respondent_seed = resolve_seed(run_.respondent_seed, context.common.seed, "bootstrap.respondents");
     options.item_seed = resolve_seed(run_.item_seed, context.common.seed, "bootstrap.items");
+    options.planning_seed = static_cast<std::int64_t>(resolve_seed(run_.planning_seed, context.common.seed, "planning"));
     RunRecord& record = context.record;
     if (!record.is_done("analysis")) {
       StudyAnalysis analysis;

@@ -1,9 +1,13 @@
 #include "db/sqlite.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "core/text.h"
@@ -137,9 +141,29 @@ std::string SqliteRows::text(int column) const {
 
 // ---- SqliteDatabase ----
 
+namespace {
+
+// An empty file (SQLite treats it as a new database) with mode 0600, unless the file exists already.
+void create_owner_only_file(const std::filesystem::path& path) {
+  const int descriptor = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (descriptor >= 0) {
+    ::close(descriptor);
+    return;
+  }
+  if (errno != EEXIST) {
+    throw SqliteError(concat(path.string(), ": cannot create the database file: ", std::strerror(errno)),
+                      SQLITE_CANTOPEN);
+  }
+}
+
+}  // namespace
+
 SqliteDatabase::SqliteDatabase(std::filesystem::path path, const SqliteOpenOptions& options)
     : path_(std::move(path)) {
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  if (!options.read_only && options.create && options.owner_only && path_ != ":memory:") {
+    create_owner_only_file(path_);
+  }
   if (options.read_only) {
     flags |= SQLITE_OPEN_READONLY;
   } else {

@@ -140,6 +140,9 @@ struct SqliteOpenOptions {
   bool read_only = false;
   // Create the file if it does not exist (ignored with read_only).
   bool create = true;
+  // A file this call creates is readable and writable by its owner only (mode 0600; e.g. it holds completion codes).
+  // SQLite gives the -wal and -shm files it creates the database file's mode.
+  bool owner_only = false;
   // How long a connection waits for another process's lock before SQLITE_BUSY, milliseconds.
   int busy_timeout_ms = 60000;
   SqliteSynchronous synchronous = SqliteSynchronous::kNormal;

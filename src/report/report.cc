@@ -21,11 +21,11 @@ dt { font-weight: 600; } dd { margin: 0; font-family: monospace; }
 Report::Report(std::string title) : title_(std::move(title)) {}
 
 void Report::add_heading(const std::string& text) {
-  blocks_.push_back({"## " + text + "\n", "<h2>" + html_escape(text) + "</h2>\n"});
+  blocks_.push_back({"## " + markdown_escape(text) + "\n", "<h2>" + html_escape(text) + "</h2>\n"});
 }
 
 void Report::add_paragraph(const std::string& text) {
-  blocks_.push_back({text + "\n", "<p>" + html_escape(text) + "</p>\n"});
+  blocks_.push_back({markdown_escape(text) + "\n", "<p>" + html_escape(text) + "</p>\n"});
 }
 
 void Report::add_bullets(const std::vector<Block>& items) {
@@ -39,14 +39,14 @@ void Report::add_bullets(const std::vector<Block>& items) {
 
 void Report::add_list(const std::vector<std::string>& items) {
   std::vector<Block> bullets;
-  for (const std::string& item : items) bullets.push_back({item, html_escape(item)});
+  for (const std::string& item : items) bullets.push_back({markdown_escape(item), html_escape(item)});
   add_bullets(bullets);
 }
 
 void Report::add_facts(const std::vector<std::pair<std::string, std::string>>& facts) {
   std::string markdown, html = "<dl>\n";
   for (const auto& [key, value] : facts) {
-    markdown += "- **" + key + "**: `" + value + "`\n";
+    markdown += "- **" + markdown_escape(key) + "**: " + markdown_code_span(value) + "\n";
     html += "<dt>" + html_escape(key) + "</dt><dd>" + html_escape(value) + "</dd>\n";
   }
   blocks_.push_back({markdown, html + "</dl>\n"});
@@ -87,7 +87,7 @@ void Report::append(const Report& other) {
 }
 
 std::string Report::to_markdown() const {
-  std::string out = "# " + title_ + "\n";
+  std::string out = "# " + markdown_escape(title_) + "\n";
   for (const Block& block : blocks_) out += "\n" + block.markdown;
   return out;
 }

@@ -1,7 +1,9 @@
 #include "report/result_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -21,17 +23,36 @@ bool is_numeric(ColumnKind kind) {
          kind == ColumnKind::kSignificant || kind == ColumnKind::kPValue;
 }
 
+}  // namespace
+
 std::string markdown_escape(const std::string& text) {
   std::string out;
-  for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+      continue;
+    }
+    if (std::strchr("\\`*_[]<>|&", c) != nullptr && c != '\0') out += '\\';
+    out += c;
   }
   return out;
 }
 
-}  // namespace
+std::string markdown_code_span(const std::string& text) {
+  std::string flat = text;
+  for (char& c : flat) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  std::size_t longest = 0, run = 0;
+  for (const char c : flat) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(longest + 1, '`');
+  const bool pad = !flat.empty() && (flat.front() == '`' || flat.back() == '`');
+  return fence + (pad ? " " : "") + flat + (pad ? " " : "") + fence;
+}
 
 std::string html_escape(const std::string& text) {
   std::string out;

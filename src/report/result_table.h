@@ -62,6 +62,12 @@ class ResultTable {
 };
 
 std::string html_escape(const std::string& text);
+// Plain text (labels from input files included) for Markdown: a backslash before every character that could start
+// markup, inline HTML or break a table (\ ` * _ [ ] < > | &), line breaks as spaces; it renders as the text itself.
+std::string markdown_escape(const std::string& text);
+// Plain text as a Markdown code span: fenced by one more backtick than its longest run of backticks, line breaks as
+// spaces.
+std::string markdown_code_span(const std::string& text);
 // RFC 4180: quoted when the field holds a comma, quote or line break.
 std::string csv_field(const std::string& text);
 

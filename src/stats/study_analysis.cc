@@ -115,7 +115,10 @@ void fill_table2(StudyAnalysis& analysis) {
   analysis.null_standard_error = null_standard_error(options.p0, analysis.responses);
 }
 
-void fill_planning(StudyAnalysis& analysis, double design_effect) {
+std::string rounded(double value, double unit) { return format_number(std::round(value / unit) * unit); }
+
+// The exact binomial planning (independent answers), the clustering warning and the model's power by simulation.
+void fill_planning(StudyAnalysis& analysis) {
   const StudyAnalysisOptions& options = analysis.options;
   const PowerOptions power{options.p0, options.power_effect, options.power_alpha, options.power_target,
                            options.alternative};
@@ -123,21 +126,32 @@ void fill_planning(StudyAnalysis& analysis, double design_effect) {
   analysis.power_at_responses = binomial_test_power(analysis.responses, power);
   const std::string plan = concat("an effect of ", format_number(options.power_effect), " (",
                                   to_string(options.alternative), ", alpha ", format_number(options.power_alpha),
-                                  ", power ",
-                                  format_number(options.power_target), ")");
-  if (analysis.sample_size.exact == 0) {
+                                  ", power ", format_number(options.power_target), ")");
+  const std::int64_t needed = analysis.sample_size.exact;
+  if (needed == 0) {
     analysis.warnings.push_back(concat("no n up to 1000000 detects ", plan));
-  } else if (analysis.responses < analysis.sample_size.exact) {
-    analysis.warnings.push_back(concat("n = ", analysis.responses, " responses is below the ",
-                                       analysis.sample_size.exact, " independent responses needed to detect ", plan,
-                                       "; the power is only ",
-                                       format_number(std::round(analysis.power_at_responses * 1000) / 1000)));
-  } else if (design_effect > 1 && analysis.responses / design_effect < analysis.sample_size.exact) {
-    analysis.warnings.push_back(concat("the ", analysis.responses, " responses are clustered (design effect ",
-                                       format_number(std::round(design_effect * 100) / 100), "): they are worth about ",
-                                       std::llround(analysis.responses / design_effect),
-                                       " independent ones, fewer than the ", analysis.sample_size.exact,
-                                       " needed to detect ", plan));
+  } else if (analysis.responses < needed) {
+    analysis.warnings.push_back(concat("n = ", analysis.responses, " responses is below the ", needed,
+                                       " independent responses needed to detect ", plan, "; the power is only ",
+                                       rounded(analysis.power_at_responses, 1e-3)));
+  }
+  if (analysis.clustered) {
+    const CrossedLogitFit& model = *analysis.model;
+    const double worth = static_cast<double>(analysis.responses) / std::max(1.0, model.design_effect);
+    std::string warning = concat(
+        "the ", analysis.responses, " responses are clustered (likelihood-ratio test of the respondent and pair "
+        "variances p = ", format_p_value(model.clustering_test.p_value, std::log(model.clustering_test.p_value)), "; model design effect ",
+        rounded(model.design_effect, 0.01), "): they are worth about ", std::llround(worth), " independent ones");
+    if (needed > 0 && analysis.responses >= needed && worth < static_cast<double>(needed)) {
+      warning += concat(", fewer than the ", needed, " needed to detect ", plan);
+    }
+    analysis.warnings.push_back(warning);
+  }
+  if (analysis.model && options.planning_simulations > 0 && options.p0 == 0.5) {
+    analysis.planning_power =
+        crossed_power_grid(default_power_respondents(static_cast<int>(analysis.respondents)),
+                           default_power_pairs(static_cast<int>(analysis.items)),
+                           planning_power_options(options, *analysis.model));
   }
 }
 
@@ -146,73 +160,10 @@ bool compares(const StudyAnswer& answer, const std::string& first, const std::st
          (answer.left_method == second && answer.right_method == first);
 }
 
-}  // namespace
-
-void check_study_analysis_options(const StudyAnalysisOptions& options) {
-  if (options.proposed.empty() || options.baseline.empty() || options.proposed == options.baseline) {
-    throw UsageError(concat("study analysis: proposed ('", options.proposed, "') and baseline ('", options.baseline,
-                            "') must name two different methods"));
-  }
-  const auto inside = [](double value) { return value > 0 && value < 1; };
-  if (!inside(options.p0)) throw UsageError(concat("study analysis: p0 = ", options.p0, " must lie in (0, 1)"));
-  if (!inside(options.confidence)) {
-    throw UsageError(concat("study analysis: confidence = ", options.confidence, " must lie in (0, 1)"));
-  }
-  if (options.bootstrap_replicates == 1 || options.bootstrap_replicates < 0) {
-    throw UsageError(concat("study analysis: bootstrap replicates = ", options.bootstrap_replicates,
-                            " (expected 0 for none, or >= 2)"));
-  }
-  if (!(options.min_repeat_consistency >= 0 && options.min_repeat_consistency <= 1)) {
-    throw UsageError(concat("study analysis: minimum repeat consistency = ", options.min_repeat_consistency,
-                            " must lie in [0, 1]"));
-  }
-  check_power_options({options.p0, options.power_effect, options.power_alpha, options.power_target,
-                       options.alternative});
-}
-
-VoteCounts parse_vote_counts(const std::string& text) {
-  const std::size_t slash = text.find('/');
-  VoteCounts counts{-1, -1};
-  if (slash != std::string::npos) {
-    const char* end = text.data() + text.size();
-    const auto first = std::from_chars(text.data(), text.data() + slash, counts.votes);
-    const auto second = std::from_chars(text.data() + slash + 1, end, counts.responses);
-    if (first.ec == std::errc() && first.ptr == text.data() + slash && second.ec == std::errc() &&
-        second.ptr == end && counts.votes >= 0 && counts.responses >= 1 && counts.votes <= counts.responses) {
-      return counts;
-    }
-  }
-  throw UsageError(concat("'", text, "': expected VOTES/RESPONSES with 0 <= VOTES <= RESPONSES, e.g. 207/360"));
-}
-
-StudyAnalysis analyze_counts(std::int64_t votes, std::int64_t responses, std::int64_t items, std::int64_t respondents,
-                             const StudyAnalysisOptions& options) {
-  check_study_analysis_options(options);
-  if (items < 0 || respondents < 0) {
-    throw UsageError(concat("study analysis: image pairs (", items, ") and respondents (", respondents,
-                            ") must be >= 0 (0 = unknown)"));
-  }
-  StudyAnalysis analysis;
-  analysis.options = options;
-  analysis.from_counts = true;
-  analysis.source = concat(votes, "/", responses);
-  analysis.votes = votes;
-  analysis.responses = responses;
-  analysis.items = items;
-  analysis.respondents = respondents;
-  fill_table2(analysis);
-  fill_planning(analysis, 0);
-  return analysis;
-}
-
-StudyAnalysis analyze_study(const Study& study, const StudyAnalysisOptions& options) {
-  check_study_analysis_options(options);
-  check_study(study);
-  StudyAnalysis analysis;
-  analysis.options = options;
-  analysis.source = study.source;
-
-  NameIndex respondents;
+// Quality controls, exclusions and their warnings; returns the main answers: neither sentinel nor repeat, from
+// included respondents. `respondents` indexes every respondent in order of appearance.
+std::vector<const StudyAnswer*> apply_exclusions(const Study& study, StudyAnalysis& analysis, NameIndex& respondents) {
+  const StudyAnalysisOptions& options = analysis.options;
   analysis.respondent_summaries = summarize_respondents(study, options, respondents);
   std::int64_t sentinel_failers = 0;
   for (const RespondentSummary& summary : analysis.respondent_summaries) {
@@ -227,20 +178,24 @@ StudyAnalysis analyze_study(const Study& study, const StudyAnalysisOptions& opti
     analysis.warnings.push_back(concat(sentinel_failers, " respondents failed at least one sentinel trial, and no "
                                        "exclusion rule is set (max_sentinel_failures = -1)"));
   }
-
-  // Main answers: not sentinel, not repeat, from included respondents.
   std::vector<const StudyAnswer*> main_answers;
-  NameIndex methods;
   for (const StudyAnswer& answer : study.answers) {
     if (answer.is_sentinel() || answer.is_repeat()) continue;
     if (!analysis.respondent_summaries[respondents.at(answer.respondent)].exclusion.empty()) continue;
     main_answers.push_back(&answer);
-    methods.add(answer.left_method);
-    methods.add(answer.right_method);
+  }
+  return main_answers;
+}
+
+// Every pair of methods, in order of appearance with the earlier-appearing method first, Holm-adjusted; the wins of
+// each method and, for more than two methods, Bradley-Terry scores.
+void summarize_method_pairs(const std::vector<const StudyAnswer*>& main_answers, StudyAnalysis& analysis) {
+  NameIndex methods;
+  for (const StudyAnswer* answer : main_answers) {
+    methods.add(answer->left_method);
+    methods.add(answer->right_method);
   }
   analysis.methods = methods.names();
-
-  // Every pair of methods, in order of appearance, with the earlier-appearing method first.
   std::map<std::pair<std::size_t, std::size_t>, MethodPairSummary> pairs;
   std::vector<std::pair<std::size_t, std::size_t>> pair_order;
   std::vector<std::vector<double>> wins(methods.size(), std::vector<double>(methods.size(), 0));
@@ -281,11 +236,22 @@ StudyAnalysis analyze_study(const Study& study, const StudyAnalysisOptions& opti
     analysis.bradley_terry = fit_bradley_terry(wins, methods.names());
     if (!analysis.bradley_terry->estimable) analysis.warnings.push_back(analysis.bradley_terry->problem);
   }
+}
 
-  // Table 2: the proposed method against the baseline.
+// The answers comparing the proposed method with the baseline, as the bootstrap's cells and the model's answers
+// (respondents and items indexed densely in order of appearance among these answers).
+struct Table2Answers {
+  ClusteredVotes cells;
+  std::vector<CrossedVote> votes;
+};
+
+// Counts Table 2's responses and votes, the per-item and per-respondent counts, and collects their answers.
+Table2Answers count_table2(const std::vector<const StudyAnswer*>& main_answers, const NameIndex& respondents,
+                           StudyAnalysis& analysis) {
+  const StudyAnalysisOptions& options = analysis.options;
   NameIndex items, table_respondents;
-  ClusteredVotes clustered;
-  std::unordered_map<std::uint64_t, std::size_t> cell_of;  // (respondent << 32 | item) -> index in clustered.cells
+  Table2Answers answers;
+  std::unordered_map<std::uint64_t, std::size_t> cell_of;  // (respondent << 32 | item) -> index in answers.cells
   for (const StudyAnswer* answer : main_answers) {
     if (!compares(*answer, options.proposed, options.baseline)) continue;
     const bool vote = answer->chosen_method == options.proposed;
@@ -298,28 +264,24 @@ StudyAnalysis analyze_study(const Study& study, const StudyAnalysisOptions& opti
     ++summary.responses;
     summary.votes += vote;
     const auto [where, inserted] =
-        cell_of.emplace(static_cast<std::uint64_t>(respondent) << 32 | item, clustered.cells.size());
-    if (inserted) clustered.cells.push_back({static_cast<int>(respondent), static_cast<int>(item), 0, 0});
-    clustered.cells[where->second].votes += vote;
-    clustered.cells[where->second].responses += 1;
+        cell_of.emplace(static_cast<std::uint64_t>(respondent) << 32 | item, answers.cells.cells.size());
+    if (inserted) answers.cells.cells.push_back({static_cast<int>(respondent), static_cast<int>(item), 0, 0});
+    answers.cells.cells[where->second].votes += vote;
+    answers.cells.cells[where->second].responses += 1;
+    answers.votes.push_back({static_cast<int>(respondent), static_cast<int>(item), vote ? 1 : 0,
+                             answer->left_method == options.proposed ? 0 : 1});
     ++analysis.responses;
     analysis.votes += vote;
   }
-  if (analysis.responses == 0) {
-    std::vector<std::string> compared;
-    for (const MethodPairSummary& pair : analysis.method_pairs) compared.push_back(pair.first + " vs " + pair.second);
-    throw UsageError(concat(study.source, ": no ", analysis.excluded_respondents > 0 ? "included " : "",
-                            "answer compares the proposed method '", options.proposed, "' with the baseline '",
-                            options.baseline, "'", did_you_mean(options.proposed, analysis.methods),
-                            "; compared pairs: ", compared.empty() ? "none" : join(compared, ", ")));
-  }
   analysis.items = static_cast<std::int64_t>(items.size());
   analysis.respondents = static_cast<std::int64_t>(table_respondents.size());
-  fill_table2(analysis);
-  for (ItemSummary& item : analysis.item_summaries) {
-    item.p_two_sided = binomial_test(item.votes, item.responses, {options.p0, Alternative::kTwoSided, 0.95}).p_value;
-  }
+  answers.cells.respondents = static_cast<int>(table_respondents.size());
+  answers.cells.items = static_cast<int>(items.size());
+  return answers;
+}
 
+// The sign test over included respondents with responses.
+void fill_respondent_view(StudyAnalysis& analysis) {
   std::int64_t prefer_proposed = 0, prefer_baseline = 0, undecided = 0;
   for (const RespondentSummary& summary : analysis.respondent_summaries) {
     if (!summary.exclusion.empty() || summary.responses == 0) continue;
@@ -328,23 +290,145 @@ StudyAnalysis analyze_study(const Study& study, const StudyAnalysisOptions& opti
     else if (summary.votes < against) ++prefer_baseline;
     else ++undecided;
   }
-  analysis.respondent_sign_test = sign_test(prefer_proposed, prefer_baseline, options.alternative, undecided);
+  analysis.respondent_sign_test =
+      sign_test(prefer_proposed, prefer_baseline, analysis.options.alternative, undecided);
+}
 
-  if (options.bootstrap_replicates > 0) {
-    clustered.respondents = static_cast<int>(table_respondents.size());
-    clustered.items = static_cast<int>(items.size());
-    ClusterBootstrapOptions bootstrap;
-    bootstrap.replicates = options.bootstrap_replicates;
-    bootstrap.respondent_seed = options.respondent_seed;
-    bootstrap.item_seed = options.item_seed;
-    bootstrap.confidence = options.confidence;
-    analysis.bootstrap = cluster_bootstrap_proportion(clustered, bootstrap);
-    if (analysis.test.standard_error > 0) {
-      const double ratio = analysis.bootstrap->standard_error / analysis.test.standard_error;
-      analysis.design_effect = ratio * ratio;
+// The crossed model with profile intervals, and whether the data show clustering. A study the model cannot fit
+// (fewer than two respondents or pairs, every vote the same) keeps Table 2 and says why in model_problem.
+void fill_model(const std::vector<CrossedVote>& votes, StudyAnalysis& analysis) {
+  CrossedLogitOptions options;
+  options.confidence = analysis.options.confidence;
+  try {
+    analysis.model = fit_crossed_logit(votes, options);
+  } catch (const Error& error) {
+    analysis.model_problem = error.what();
+    analysis.warnings.push_back(concat("the crossed random-effects model was not fitted: ", error.what()));
+    return;
+  }
+  analysis.model_p_value = model_preference_p_value(*analysis.model, analysis.options.alternative);
+  analysis.clustered = analysis.model->clustering_test.p_value < analysis.options.clustering_alpha;
+}
+
+void fill_bootstrap(const ClusteredVotes& cells, StudyAnalysis& analysis) {
+  const StudyAnalysisOptions& options = analysis.options;
+  if (options.bootstrap_replicates == 0) return;
+  ClusterBootstrapOptions bootstrap;
+  bootstrap.replicates = options.bootstrap_replicates;
+  bootstrap.respondent_seed = options.respondent_seed;
+  bootstrap.item_seed = options.item_seed;
+  bootstrap.confidence = options.confidence;
+  analysis.bootstrap = cluster_bootstrap_proportion(cells, bootstrap);
+  if (analysis.test.standard_error > 0) {
+    const double ratio = analysis.bootstrap->standard_error / analysis.test.standard_error;
+    analysis.bootstrap_design_effect = ratio * ratio;
+  }
+}
+
+}  // namespace
+
+void check_study_analysis_options(const StudyAnalysisOptions& options) {
+  if (options.proposed.empty() || options.baseline.empty() || options.proposed == options.baseline) {
+    throw UsageError(concat("study analysis: proposed ('", options.proposed, "') and baseline ('", options.baseline,
+                            "') must name two different methods"));
+  }
+  const auto inside = [](double value) { return value > 0 && value < 1; };
+  if (!inside(options.p0)) throw UsageError(concat("study analysis: p0 = ", options.p0, " must lie in (0, 1)"));
+  if (!inside(options.confidence)) {
+    throw UsageError(concat("study analysis: confidence = ", options.confidence, " must lie in (0, 1)"));
+  }
+  if (options.bootstrap_replicates == 1 || options.bootstrap_replicates < 0) {
+    throw UsageError(concat("study analysis: bootstrap replicates = ", options.bootstrap_replicates,
+                            " (expected 0 for none, or >= 2)"));
+  }
+  if (!(options.min_repeat_consistency >= 0 && options.min_repeat_consistency <= 1)) {
+    throw UsageError(concat("study analysis: minimum repeat consistency = ", options.min_repeat_consistency,
+                            " must lie in [0, 1]"));
+  }
+  check_power_options({options.p0, options.power_effect, options.power_alpha, options.power_target,
+                       options.alternative});
+  if (!inside(options.clustering_alpha)) {
+    throw UsageError(concat("study analysis: clustering alpha = ", options.clustering_alpha, " must lie in (0, 1)"));
+  }
+  if (options.planning_simulations < 0 || options.planning_simulations > 1000000) {
+    throw UsageError(concat("study analysis: planning simulations = ", options.planning_simulations,
+                            " (expected 0 for none, up to 1000000)"));
+  }
+}
+
+CrossedPowerOptions planning_power_options(const StudyAnalysisOptions& options, const CrossedLogitFit& pilot) {
+  CrossedPowerOptions simulation;
+  simulation.effect = options.power_effect;
+  simulation.respondent_sd = pilot.respondent_sd;
+  simulation.pair_sd = pilot.pair_sd;
+  simulation.alpha = options.power_alpha;
+  simulation.alternative = options.alternative;
+  simulation.simulations = options.planning_simulations;
+  simulation.seed = options.planning_seed;
+  return simulation;
+}
+
+VoteCounts parse_vote_counts(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  VoteCounts counts{-1, -1};
+  if (slash != std::string::npos) {
+    const char* end = text.data() + text.size();
+    const auto first = std::from_chars(text.data(), text.data() + slash, counts.votes);
+    const auto second = std::from_chars(text.data() + slash + 1, end, counts.responses);
+    if (first.ec == std::errc() && first.ptr == text.data() + slash && second.ec == std::errc() &&
+        second.ptr == end && counts.votes >= 0 && counts.responses >= 1 && counts.votes <= counts.responses) {
+      return counts;
     }
   }
-  fill_planning(analysis, analysis.design_effect);
+  throw UsageError(concat("'", text, "': expected VOTES/RESPONSES with 0 <= VOTES <= RESPONSES, e.g. 207/360"));
+}
+
+StudyAnalysis analyze_counts(std::int64_t votes, std::int64_t responses, std::int64_t items, std::int64_t respondents,
+                             const StudyAnalysisOptions& options) {
+  check_study_analysis_options(options);
+  if (items < 0 || respondents < 0) {
+    throw UsageError(concat("study analysis: image pairs (", items, ") and respondents (", respondents,
+                            ") must be >= 0 (0 = unknown)"));
+  }
+  StudyAnalysis analysis;
+  analysis.options = options;
+  analysis.from_counts = true;
+  analysis.source = concat(votes, "/", responses);
+  analysis.votes = votes;
+  analysis.responses = responses;
+  analysis.items = items;
+  analysis.respondents = respondents;
+  fill_table2(analysis);
+  fill_planning(analysis);
+  return analysis;
+}
+
+StudyAnalysis analyze_study(const Study& study, const StudyAnalysisOptions& options) {
+  check_study_analysis_options(options);
+  check_study(study);
+  StudyAnalysis analysis;
+  analysis.options = options;
+  analysis.source = study.source;
+  NameIndex respondents;
+  const std::vector<const StudyAnswer*> main_answers = apply_exclusions(study, analysis, respondents);
+  summarize_method_pairs(main_answers, analysis);
+  const Table2Answers table2 = count_table2(main_answers, respondents, analysis);
+  if (analysis.responses == 0) {
+    std::vector<std::string> compared;
+    for (const MethodPairSummary& pair : analysis.method_pairs) compared.push_back(pair.first + " vs " + pair.second);
+    throw UsageError(concat(study.source, ": no ", analysis.excluded_respondents > 0 ? "included " : "",
+                            "answer compares the proposed method '", options.proposed, "' with the baseline '",
+                            options.baseline, "'", did_you_mean(options.proposed, analysis.methods),
+                            "; compared pairs: ", compared.empty() ? "none" : join(compared, ", ")));
+  }
+  fill_table2(analysis);
+  for (ItemSummary& item : analysis.item_summaries) {
+    item.p_two_sided = binomial_test(item.votes, item.responses, {options.p0, Alternative::kTwoSided, 0.95}).p_value;
+  }
+  fill_respondent_view(analysis);
+  fill_model(table2.votes, analysis);
+  fill_bootstrap(table2.cells, analysis);
+  fill_planning(analysis);
   return analysis;
 }
 

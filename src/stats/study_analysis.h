@@ -9,12 +9,19 @@
 // with options.alternative (the paper's 0.0026 is one-sided "greater"); the two-sided p and the Clopper-Pearson
 // interval are reported too.
 //
-// Beyond the pooled test (answers from one person are not independent): a per-respondent view (who preferred which
-// method, and a sign test over respondents, ties dropped), a two-way cluster bootstrap over respondents and items
-// (stats/cluster_bootstrap.h) with the design effect it implies, a per-item table, quality controls per respondent
-// (sentinel failures, consistency of swapped repeats, median response time) with exclusion rules that are always
-// reported, all method pairs with Holm-adjusted p-values and Bradley-Terry scores when more than two methods were
-// compared, and the exact minimum n for the configured effect size.
+// Beyond the pooled test (answers from one person are not independent): the crossed random-effects logistic model
+// (stats/crossed_logit.h: respondents and pairs as random effects, profile intervals, the likelihood-ratio test of no
+// preference), the recommended headline for new studies; a per-respondent view (who preferred which method, and a
+// sign test over respondents, ties dropped), a two-way cluster bootstrap over respondents and items
+// (stats/cluster_bootstrap.h, conservative: see docs/statistics.md#clustering), a per-item table, quality controls per
+// respondent (sentinel failures, consistency of swapped repeats, median response time) with exclusion rules that are
+// always reported, all method pairs with Holm-adjusted p-values and Bradley-Terry scores when more than two methods
+// were compared, the exact minimum n for the configured effect size and the model's power by simulation.
+//
+// Clustering is claimed (warning "the responses are clustered") only when the model's likelihood-ratio test of the
+// two random-effect variances against the plain binomial model (chi-bar-square p, crossed_logit.h) is significant at
+// options.clustering_alpha; the design effect it quotes is the model's (squared SE ratio of the intercept to the
+// plain binomial's), never the bootstrap's.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +32,8 @@
 #include "stats/binomial.h"
 #include "stats/bradley_terry.h"
 #include "stats/cluster_bootstrap.h"
+#include "stats/crossed_logit.h"
+#include "stats/crossed_power.h"
 #include "stats/paired_tests.h"
 #include "stats/power.h"
 #include "stats/study.h"
@@ -56,10 +65,19 @@ struct StudyAnalysisOptions {
   std::uint64_t respondent_seed = 1;
   std::uint64_t item_seed = 2;
 
+  // The crossed random-effects model: significance level of its test of the two variances (the clustering warning),
+  // in (0, 1).
+  double clustering_alpha = 0.05;
+
   // Planning: the true proportion of votes the study should detect, its significance level and target power.
   double power_effect = 0.6;
   double power_alpha = 0.05;
   double power_target = 0.8;
+  // Planning by simulation with the model's variance components (stats/crossed_power.h, grid
+  // default_power_respondents x default_power_pairs of this study's counts): studies per design (0 = none) and the
+  // base seed. Needs p0 = 1/2 (the model tests no preference).
+  int planning_simulations = 100;
+  std::int64_t planning_seed = 0;
 };
 
 // Throws UsageError naming the offending option.
@@ -120,10 +138,19 @@ struct StudyAnalysis {
   SignTest respondent_sign_test;
 
   std::vector<ItemSummary> item_summaries;  // in order of appearance
+
+  // The crossed random-effects model of the Table 2 answers (with profile intervals); absent from counts, or when it
+  // cannot be fitted (model_problem says why: e.g. one respondent, or every vote the same).
+  std::optional<CrossedLogitFit> model;
+  std::string model_problem;
+  double model_p_value = 1;  // its test of no preference at options.alternative (crossed_power.h's convention)
+  // The model's clustering test is significant at options.clustering_alpha.
+  bool clustered = false;
+
   std::optional<ClusterBootstrapEstimate> bootstrap;
-  // (bootstrap standard error / binomial standard error)^2: how many independent responses one response is worth
-  // the inverse of. 0 when not computed.
-  double design_effect = 0;
+  // (bootstrap standard error / binomial standard error)^2, conservative (it overstates the variance of a crossed
+  // design, Owen 2007): reported beside the model's, used for nothing. 0 when not computed.
+  double bootstrap_design_effect = 0;
 
   std::vector<std::string> methods;  // in order of appearance
   std::vector<MethodPairSummary> method_pairs;
@@ -132,6 +159,8 @@ struct StudyAnalysis {
 
   SampleSize sample_size;
   double power_at_responses = 0;
+  // Power of the model's test by simulation with the model's variance components (empty when not computed).
+  std::vector<CrossedPowerDesign> planning_power;
 
   // Things a reader must not miss (small n, exclusions, a non-estimable Bradley-Terry fit, ...).
   std::vector<std::string> warnings;
@@ -144,6 +173,10 @@ struct VoteCounts {
 // "207/360" -> {207, 360}; throws UsageError "'<text>': expected VOTES/RESPONSES ..." unless 0 <= votes <= responses
 // and responses >= 1.
 VoteCounts parse_vote_counts(const std::string& text);
+
+// The planning simulation's options: effect, alpha and alternative of the planning, the pilot's SDs, the analysis's
+// simulations and seed.
+CrossedPowerOptions planning_power_options(const StudyAnalysisOptions& options, const CrossedLogitFit& pilot);
 
 // Throws UsageError when the study has no answer comparing the two configured methods (naming the methods it has).
 StudyAnalysis analyze_study(const Study& study, const StudyAnalysisOptions& options);

@@ -107,7 +107,9 @@ StudyCreateSummary create_study(const StudyOptions& options, const std::string& 
   StagedFolder folder(summary.folder);
   folder.write("config.yaml", resolved_config);
   {
-    SqliteDatabase database(folder.staging() / kStudyDatabaseName);
+    SqliteOpenOptions open;
+    open.owner_only = true;  // it will hold completion codes
+    SqliteDatabase database(folder.staging() / kStudyDatabaseName, open);
     migrate(database, study_schema());
     SqliteTransaction transaction(database);
     database.execute(

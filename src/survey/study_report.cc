@@ -140,6 +140,52 @@ NamedTable items(const StudyAnalysis& analysis) {
   return {"items", "Per image pair", std::move(table)};
 }
 
+// The model as the recommended headline, one row per number with a sentence on what it means.
+NamedTable model(const StudyAnalysis& analysis) {
+  const StudyAnalysisOptions& options = analysis.options;
+  const CrossedLogitFit& fit = *analysis.model;
+  const std::string level = confidence_text(options.confidence);
+  ResultTable table({{"quantity", "Quantity"},
+                     {"estimate", "Estimate", ColumnKind::kSignificant, 4},
+                     {"standard_error", "Std. error", ColumnKind::kSignificant, 3},
+                     {"interval_lower", level + " CI lower", ColumnKind::kSignificant, 4},
+                     {"interval_upper", level + " CI upper", ColumnKind::kSignificant, 4},
+                     {"meaning", "What it means"}});
+  const std::string singular = fit.singular ? " The fit is singular: an SD is estimated as exactly 0." : "";
+  const double worth = static_cast<double>(analysis.responses) / std::max(1.0, fit.design_effect);
+  table.add_row({"preference", fit.preference, Cell{}, fit.preference_interval.lower, fit.preference_interval.upper,
+                 concat("The probability that a typical respondent prefers ", options.proposed, " over ",
+                        options.baseline, " on a typical image pair (random effects at 0), with its profile-likelihood "
+                        "interval.")});
+  table.add_row({"log-odds (intercept)", fit.intercept.estimate, fit.intercept.standard_error,
+                 fit.intercept.wald_interval.lower, fit.intercept.wald_interval.upper,
+                 "The same preference as log(p / (1 - p)); its standard error allows for answers shared by "
+                 "respondents and pairs (Wald interval)."});
+  table.add_row({concat("p-value, no preference (", alternative_text(options.alternative), ")"),
+                 analysis.model_p_value, Cell{}, Cell{}, Cell{},
+                 concat("Likelihood-ratio test of preference 1/2 within the model (statistic ",
+                        format_number(std::round(fit.intercept.test.statistic * 1000) / 1000),
+                        "); unlike Table 2's binomial p it does not treat the ", analysis.responses,
+                        " answers as independent.")});
+  table.add_row({"respondent SD", fit.respondent_sd, Cell{}, fit.respondent_sd_profile_interval.lower,
+                 fit.respondent_sd_profile_interval.upper,
+                 "How much respondents differ in their preference: standard deviation of their effects on the "
+                 "log-odds scale (0 = all alike)." + singular});
+  table.add_row({"pair SD", fit.pair_sd, Cell{}, fit.pair_sd_profile_interval.lower, fit.pair_sd_profile_interval.upper,
+                 "How much image pairs differ in the preference they draw, on the same scale."});
+  table.add_row({"clustering p-value", fit.clustering_test.p_value, Cell{}, Cell{}, Cell{},
+                 concat("Likelihood-ratio test of both SDs against 0 (statistic ",
+                        format_number(std::round(fit.clustering_test.statistic * 1000) / 1000),
+                        ", chi-bar-square p); below ", format_number(options.clustering_alpha),
+                        " the answers count as clustered: ", analysis.clustered ? "yes." : "no.")});
+  table.add_row({"design effect", fit.design_effect, Cell{}, Cell{}, Cell{},
+                 concat("Squared ratio of the intercept's standard error to the plain binomial model's: the ",
+                        analysis.responses, " answers are worth about ", std::llround(worth),
+                        " independent ones.")});
+  return {"model", "Recommended headline for new studies: crossed random-effects model (respondents and pairs)",
+          std::move(table)};
+}
+
 NamedTable clustered(const StudyAnalysis& analysis) {
   const ClusterBootstrapEstimate& bootstrap = *analysis.bootstrap;
   const std::string level = confidence_text(analysis.options.confidence);
@@ -148,23 +194,24 @@ NamedTable clustered(const StudyAnalysis& analysis) {
                      {"bootstrap_standard_error", "Cluster bootstrap std. error", ColumnKind::kPercent, 2},
                      {"interval_lower", level + " percentile CI lower", ColumnKind::kPercent, 1},
                      {"interval_upper", level + " percentile CI upper", ColumnKind::kPercent, 1},
-                     {"design_effect", "Design effect", ColumnKind::kNumber, 2},
-                     {"effective_responses", "Effective independent responses", ColumnKind::kNumber, 0},
+                     {"model_design_effect", "Design effect (model, used)", ColumnKind::kNumber, 2},
+                     {"bootstrap_design_effect", "Design effect (bootstrap, conservative)", ColumnKind::kNumber, 2},
                      {"replicates", "Replicates", ColumnKind::kInteger},
                      {"respondent_seed", "Respondent seed", ColumnKind::kInteger},
                      {"item_seed", "Item seed", ColumnKind::kInteger}});
-  const double effective = analysis.design_effect > 0 ? static_cast<double>(analysis.responses) / analysis.design_effect
-                                                      : std::nan("");
   // Seeds are < 2^63 (core/seeds.h), so they fit the integer cells.
+  // Cells pushed one by one: conditional cells in a braced list trip GCC 12's -Wmaybe-uninitialized.
   std::vector<Cell> row = {bootstrap.estimate, analysis.test.standard_error, bootstrap.standard_error,
                            bootstrap.interval.lower, bootstrap.interval.upper};
-  row.push_back(analysis.design_effect > 0 ? Cell{analysis.design_effect} : Cell{});
-  row.push_back(effective);
+  row.push_back(analysis.model ? Cell{analysis.model->design_effect} : Cell{});
+  row.push_back(analysis.bootstrap_design_effect > 0 ? Cell{analysis.bootstrap_design_effect} : Cell{});
   row.push_back(std::int64_t{bootstrap.replicates});
   row.push_back(static_cast<std::int64_t>(analysis.options.respondent_seed));
   row.push_back(static_cast<std::int64_t>(analysis.options.item_seed));
   table.add_row(std::move(row));
-  return {"clustered", "Clustered by respondent and image pair (two-way cluster bootstrap)", std::move(table)};
+  return {"clustered",
+          "Clustered by respondent and image pair: two-way cluster bootstrap (conservative) beside the model",
+          std::move(table)};
 }
 
 NamedTable method_pairs(const StudyAnalysis& analysis) {
@@ -215,6 +262,28 @@ NamedTable planning(const StudyAnalysis& analysis) {
 
 }  // namespace
 
+NamedTable power_simulation_table(const std::vector<CrossedPowerDesign>& designs, const CrossedPowerOptions& options) {
+  ResultTable table({{"respondents", "Respondents", ColumnKind::kInteger},
+                     {"pairs", "Pairs", ColumnKind::kInteger},
+                     {"responses", "Responses", ColumnKind::kInteger},
+                     {"power", "Power", ColumnKind::kNumber, 3},
+                     {"monte_carlo_error", "Monte Carlo std. error", ColumnKind::kNumber, 3},
+                     {"simulations", "Simulations", ColumnKind::kInteger},
+                     {"degenerate", "All answers alike (binomial test)", ColumnKind::kInteger},
+                     {"failed", "Failed fits (not rejected)", ColumnKind::kInteger}});
+  for (const CrossedPowerDesign& design : designs) {
+    table.add_row({std::int64_t{design.respondents}, std::int64_t{design.pairs},
+                   std::int64_t{design.respondents} * design.pairs, design.power, design.monte_carlo_error,
+                   std::int64_t{design.simulations}, std::int64_t{design.degenerate}, std::int64_t{design.failed}});
+  }
+  const std::string title =
+      concat("Planning by simulation: power of the model's test of no preference (", to_string(options.alternative),
+             ", alpha ", format_number(options.alpha), ") against a preference of ", format_number(options.effect),
+             ", respondent SD ", format_number(std::round(options.respondent_sd * 1000) / 1000), ", pair SD ",
+             format_number(std::round(options.pair_sd * 1000) / 1000), ", seed ", options.seed);
+  return {"planning_power", title, std::move(table)};
+}
+
 std::string paper_percent(double fraction) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f%%", 100 * fraction);
@@ -230,6 +299,7 @@ std::string paper_p_value(double p_value) {
 std::vector<NamedTable> study_tables(const StudyAnalysis& analysis, const PaperTable2& paper) {
   std::vector<NamedTable> tables;
   tables.push_back(table2(analysis));
+  if (analysis.model) tables.push_back(model(analysis));
   tables.push_back(conventions(analysis, paper));
   if (!analysis.from_counts) {
     tables.push_back(respondent_view(analysis));
@@ -240,6 +310,10 @@ std::vector<NamedTable> study_tables(const StudyAnalysis& analysis, const PaperT
     if (analysis.bradley_terry && analysis.bradley_terry->estimable) tables.push_back(bradley_terry(analysis));
   }
   tables.push_back(planning(analysis));
+  if (!analysis.planning_power.empty()) {
+    tables.push_back(
+        power_simulation_table(analysis.planning_power, planning_power_options(analysis.options, *analysis.model)));
+  }
   return tables;
 }
 
@@ -260,7 +334,10 @@ nlohmann::json study_analysis_json(const StudyAnalysis& analysis, const std::vec
                     {"item_seed", options.item_seed},
                     {"power_effect", options.power_effect},
                     {"power_alpha", options.power_alpha},
-                    {"power_target", options.power_target}};
+                    {"power_target", options.power_target},
+                    {"clustering_alpha", options.clustering_alpha},
+                    {"planning_simulations", options.planning_simulations},
+                    {"planning_seed", options.planning_seed}};
   out["warnings"] = analysis.warnings;
   out["log_p_value"] = analysis.test.log_p_value;
   nlohmann::json& rows = out["tables"];
@@ -303,11 +380,17 @@ Report study_report(const StudyAnalysis& analysis, const std::vector<NamedTable>
       "Conventions: proportion = votes / responses; std. deviation = sqrt(p (1 - p) / n) with p the observed "
       "proportion; p-values are exact binomial tests (two-sided = sum of the probabilities of every outcome no more "
       "likely than the observed one, relative tolerance 1e-7, as R's binom.test and SciPy's binomtest); intervals "
-      "are Clopper-Pearson; the planning assumes independent responses.";
+      "are Clopper-Pearson; the minimum n assumes independent responses.";
+  if (analysis.model) {
+    conventions += concat(" The model is lme4's glmer(chose_proposed ~ 1 + (1 | respondent) + (1 | pair), family = "
+                          "binomial) (Laplace); the answers count as clustered only when its likelihood-ratio test of "
+                          "the two variances is significant at ", format_number(options.clustering_alpha),
+                          ", and every design effect quoted in warnings is the model's.");
+  }
   if (analysis.bootstrap) {
     conventions += " The cluster bootstrap resamples respondents and image pairs independently (Owen's pigeonhole "
-                   "bootstrap), each with its own seed; the design effect is the squared ratio of its standard error "
-                   "to the binomial one.";
+                   "bootstrap), each with its own seed; its design effect (squared ratio of its standard error to the "
+                   "binomial one) overstates the variance of a crossed design and is shown for comparison only.";
   }
   report.add_paragraph(conventions);
   return report;

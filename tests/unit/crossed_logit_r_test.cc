@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <random>
 
 #include "r_reference.h"
 #include "stats/crossed_logit.h"
+#include "stats/crossed_simulation.h"
 #include "support/test_support.h"
 
 namespace depthstyle {
@@ -32,32 +32,19 @@ struct SimulatedStudy {
   std::uint64_t seed = 1;
 };
 
-// Uniform in (0, 1) from 53 bits of a std::mt19937_64 (whose sequence the C++ standard fixes), and normals by
-// Box-Muller: the same studies on every platform.
-double uniform(std::mt19937_64& generator) { return (static_cast<double>(generator() >> 11) + 0.5) * 0x1p-53; }
-double normal(std::mt19937_64& generator) {
-  const double radius = std::sqrt(-2 * std::log(uniform(generator)));
-  return radius * std::cos(2 * M_PI * uniform(generator));
-}
-
+// The test's defaults, drawn by stats/crossed_simulation.h (whose fixed draws make these the same data sets on every
+// platform).
 std::vector<CrossedVote> simulate(const SimulatedStudy& study) {
-  std::mt19937_64 generator(study.seed);
-  std::vector<double> respondent_effect(static_cast<std::size_t>(study.respondents));
-  std::vector<double> pair_effect(static_cast<std::size_t>(study.pairs));
-  for (double& effect : respondent_effect) effect = study.respondent_sd * normal(generator);
-  for (double& effect : pair_effect) effect = study.pair_sd * normal(generator);
-  std::vector<CrossedVote> votes;
-  for (int r = 0; r < study.respondents; ++r) {
-    for (int q = 0; q < study.pairs; ++q) {
-      const bool answered = uniform(generator) < study.cell_probability;
-      const int side = uniform(generator) < 0.5 ? 1 : 0;
-      const double eta = study.intercept + study.position * (side - 0.5) +
-                         respondent_effect[static_cast<std::size_t>(r)] + pair_effect[static_cast<std::size_t>(q)];
-      const int chose = uniform(generator) < 1 / (1 + std::exp(-eta)) ? 1 : 0;
-      if (answered) votes.push_back({r, q, chose, side});
-    }
-  }
-  return votes;
+  SimulatedCrossedStudy simulated;
+  simulated.respondents = study.respondents;
+  simulated.pairs = study.pairs;
+  simulated.intercept = study.intercept;
+  simulated.respondent_sd = study.respondent_sd;
+  simulated.pair_sd = study.pair_sd;
+  simulated.position = study.position;
+  simulated.cell_probability = study.cell_probability;
+  simulated.seed = study.seed;
+  return simulate_crossed_study(simulated);
 }
 
 // Set DEPTHSTYLE_KEEP_R_INPUT=FOLDER to keep each study's CSV there (named after the test) for running R by hand.
@@ -132,6 +119,15 @@ void compare_with_lme4(const SimulatedStudy& study, bool position) {
   EXPECT_TRUE(near_reference("plain deviance", fit.plain_deviance, r_value(r, "plain_deviance"), 1e-9));
   EXPECT_TRUE(near_reference("plain SE", fit.plain_standard_error, r_value(r, "plain_se_intercept"), 1e-6));
   expect_test("clustering LRT", fit.clustering_test, r, "clustering_lrt");
+  // As lme4's anova(glmer fit, glm fit) computes the statistic; its p uses chi2_2 and so is never smaller than the
+  // boundary-corrected one.
+  EXPECT_TRUE(near_reference("clustering LRT statistic (anova)", fit.clustering_test.statistic,
+                             r_value(r, "clustering_lrt_anova"), 1e-4, 2e-4));
+  EXPECT_TRUE(near_reference("clustering LRT chi-bar p of anova's statistic", fit.clustering_test.p_value,
+                             r_value(r, "clustering_lrt_anova_chibar_p"), 1e-3, 1e-6));
+  if (fit.clustering_test.statistic > 0) {
+    EXPECT_LT(fit.clustering_test.p_value, r_value(r, "clustering_lrt_anova_naive_p"));
+  }
   const double r_design_effect = std::pow(r_value(r, "se_intercept") / r_value(r, "plain_se_intercept"), 2);
   EXPECT_TRUE(near_reference("design effect", fit.design_effect, r_design_effect, 2e-3));
   EXPECT_NEAR(fit.preference, 1 / (1 + std::exp(-r_value(r, "intercept"))), 1e-4);

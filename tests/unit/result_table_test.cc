@@ -55,7 +55,7 @@ TEST(ResultTable, MarkdownRoundsAlignsAndEscapes) {
             "| Model | Pairs | Accuracy | Preview |\n"
             "| --- | ---: | ---: | --- |\n"
             "| MiDaS, v1 | 73983 | 0.871 | ![Preview](previews/a.png) |\n"
-            "| say \"hi\" \\| <b> | 0 | – | – |\n");
+            "| say \"hi\" \\| \\<b\\> | 0 | – | – |\n");  // text, not HTML: labels come from input files
 }
 
 TEST(ResultTable, HtmlEscapesTextAndShowsImages) {
@@ -87,9 +87,18 @@ TEST(ResultTable, AnUnderflowedPValueReadsAsABoundNotZero) {
   EXPECT_EQ(table.to_markdown(),
             "| p | d |\n"
             "| ---: | ---: |\n"
-            "| < 1e-300 | 0 |\n"
+            "| \\< 1e-300 | 0 |\n"
             "| 2.3e-131 | 0.5 |\n");
   EXPECT_EQ(table.to_csv(), "p,distance\n0,0\n2.3e-131,0.5\n");
+}
+
+TEST(Report, MarkdownEscapesPlainTextAndFencesCodeSpansAroundBackticks) {
+  EXPECT_EQ(markdown_escape("a|b <script> *x* _y_ [l](u) `c` \\ &amp;\nz"),
+            "a\\|b \\<script\\> \\*x\\* \\_y\\_ \\[l\\](u) \\`c\\` \\\\ \\&amp; z");
+  EXPECT_EQ(markdown_code_span("abc"), "`abc`");
+  EXPECT_EQ(markdown_code_span("a`b``c"), "```a`b``c```");
+  EXPECT_EQ(markdown_code_span("`x"), "`` `x ``");
+  EXPECT_EQ(markdown_code_span("two\nlines"), "`two lines`");
 }
 
 TEST(Report, MarkdownAndHtmlCarryTheSameBlocks) {
@@ -99,8 +108,9 @@ TEST(Report, MarkdownAndHtmlCarryTheSameBlocks) {
   report.add_facts({{"git revision", "abc123"}});
   report.add_table(example_table());
   const std::string markdown = report.to_markdown();
-  EXPECT_EQ(markdown.rfind("# Demo <report>\n", 0), 0u);
+  EXPECT_EQ(markdown.rfind("# Demo \\<report\\>\n", 0), 0u);
   EXPECT_NE(markdown.find("## Results\n"), std::string::npos);
+  EXPECT_NE(markdown.find("Accuracy \\& more.\n"), std::string::npos);
   EXPECT_NE(markdown.find("- **git revision**: `abc123`"), std::string::npos);
   const std::string html = report.to_html();
   EXPECT_NE(html.find("<title>Demo &lt;report&gt;</title>"), std::string::npos);

@@ -6,10 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <random>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/seeds.h"
+#include "core/text.h"
+#include "stats/crossed_simulation.h"
 #include "survey/answers_csv.h"
 #include "survey/study_report.h"
 #include "support/test_support.h"
@@ -18,7 +23,7 @@ namespace depthstyle {
 namespace {
 
 // The options the golden files were written with (also: depthstyle analyze answers.csv --max-sentinel-failures 0
-// --min-repeat-consistency 0.5 --min-median-response-ms 500 --bootstrap 200 --seed 7).
+// --min-repeat-consistency 0.5 --min-median-response-ms 500 --bootstrap 200 --planning-simulations 20 --seed 7).
 StudyAnalysisOptions small_study_options() {
   StudyAnalysisOptions options;
   options.max_sentinel_failures = 0;
@@ -27,6 +32,8 @@ StudyAnalysisOptions small_study_options() {
   options.bootstrap_replicates = 200;
   options.respondent_seed = 5433361506119552918u;  // derive_seed(7, "bootstrap.respondents")
   options.item_seed = 9139887989000903305u;        // derive_seed(7, "bootstrap.items")
+  options.planning_simulations = 20;
+  options.planning_seed = static_cast<std::int64_t>(derive_seed(7, "planning"));
   return options;
 }
 
@@ -65,7 +72,9 @@ TEST(StudyAnalysis, SmallStudyNumbersDerivedByHand) {
   EXPECT_EQ(analysis.methods, (std::vector<std::string>{"adain", "da-adain", "wct"}));
   ASSERT_TRUE(analysis.bootstrap);
   EXPECT_EQ(analysis.bootstrap->replicates, 200);
-  EXPECT_GT(analysis.design_effect, 0.0);
+  EXPECT_GT(analysis.bootstrap_design_effect, 0.0);
+  ASSERT_TRUE(analysis.model);
+  EXPECT_EQ(analysis.model->answers, 15);
   // 15 responses cannot detect a 60% preference.
   ASSERT_EQ(analysis.warnings.size(), 2u);
   EXPECT_NE(analysis.warnings[1].find("n = 15 responses is below the 158 independent responses needed"),
@@ -89,9 +98,9 @@ TEST(StudyAnalysis, OutputFilesMatchTheGoldenCopies) {
     ASSERT_TRUE(std::filesystem::exists(golden / name)) << "no golden copy of " << name;
     EXPECT_EQ(read_file(entry.path()), read_file(golden / name)) << name << " differs from its golden copy";
   }
-  // table2, conventions, respondent_view, clustered, items, respondents, method_pairs, bradley_terry, planning,
-  // analysis.json, report.md, report.html.
-  EXPECT_EQ(files, 12u);
+  // table2, model, conventions, respondent_view, clustered, items, respondents, method_pairs, bradley_terry, planning,
+  // planning_power, analysis.json, report.md, report.html.
+  EXPECT_EQ(files, 14u);
 }
 
 TEST(StudyAnalysis, BootstrapIsDeterministicUnderFixedSeeds) {
@@ -146,6 +155,189 @@ TEST(StudyAnalysis, MisconfiguredAnalysesAreUsageErrors) {
                        "'207-360': expected VOTES/RESPONSES with 0 <= VOTES <= RESPONSES, e.g. 207/360");
   EXPECT_THROW_MESSAGE(parse_vote_counts("361/360"), UsageError, "expected VOTES/RESPONSES");
   EXPECT_EQ(parse_vote_counts("207/360").votes, 207);
+  options = StudyAnalysisOptions{};
+  options.clustering_alpha = 1;
+  EXPECT_THROW_MESSAGE(analyze_counts(1, 2, 0, 0, options), UsageError, "clustering alpha = 1 must lie in (0, 1)");
+}
+
+// A study of da-adain vs adain from model answers: respondent r, pair p, the proposed image on the left for side 0.
+Study study_of(const std::vector<CrossedVote>& votes, const std::vector<std::string>& respondent_names = {}) {
+  Study study;
+  study.source = "simulated";
+  for (const CrossedVote& vote : votes) {
+    StudyAnswer answer;
+    answer.respondent = respondent_names.empty() ? concat("r", vote.respondent + 1)
+                                                 : respondent_names[static_cast<std::size_t>(vote.respondent)];
+    answer.item = concat("p", vote.pair + 1);
+    answer.trial = answer.item;
+    answer.left_method = vote.proposed_side == 0 ? "da-adain" : "adain";
+    answer.right_method = vote.proposed_side == 0 ? "adain" : "da-adain";
+    answer.chosen_method = vote.chose_proposed == 1 ? "da-adain" : "adain";
+    study.answers.push_back(answer);
+  }
+  return study;
+}
+
+// The issue's reproduction: 18 respondents x 20 pairs, 207 of the 360 votes for da-adain placed at random cells
+// (a seeded Fisher-Yates shuffle), sides at random: no respondent or pair effect at all.
+std::vector<CrossedVote> independent_votes_of_the_issue() {
+  std::mt19937_64 generator(16);
+  std::vector<CrossedVote> votes;
+  for (int r = 0; r < 18; ++r) {
+    for (int q = 0; q < 20; ++q) votes.push_back({r, q, 0, static_cast<int>(uniform_index(generator, 2))});
+  }
+  std::vector<std::size_t> cells(votes.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) cells[i] = i;
+  for (std::size_t i = cells.size() - 1; i > 0; --i) std::swap(cells[i], cells[uniform_index(generator, i + 1)]);
+  for (std::size_t i = 0; i < 207; ++i) votes[cells[i]].chose_proposed = 1;
+  return votes;
+}
+
+bool warns_of_clustering(const StudyAnalysis& analysis) {
+  for (const std::string& warning : analysis.warnings) {
+    if (warning.find("clustered") != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(StudyAnalysisClustering, IndependentVotesOfTheIssuesReproductionDoNotWarn) {
+  StudyAnalysisOptions options;
+  options.planning_simulations = 0;
+  const StudyAnalysis analysis = analyze_study(study_of(independent_votes_of_the_issue()), options);
+  ASSERT_EQ(analysis.responses, 360);
+  ASSERT_EQ(analysis.votes, 207);
+  ASSERT_TRUE(analysis.model);
+  EXPECT_FALSE(analysis.clustered);
+  EXPECT_FALSE(warns_of_clustering(analysis)) << join(analysis.warnings, "\n");
+  EXPECT_GE(analysis.model->clustering_test.p_value, options.clustering_alpha);
+  EXPECT_LT(analysis.model->design_effect, 1.5);
+  // The bootstrap's variance ratio, which the warning used to quote, overstates it (issue 16: 2.0 to 3.8).
+  EXPECT_GT(analysis.bootstrap_design_effect, 1.5);
+}
+
+TEST(StudyAnalysisClustering, AStrongRespondentEffectWarnsWithTheModelsDesignEffect) {
+  // The data set of CrossedLogitVersusLme4.StrongRespondentEffect (its design effect is checked against lme4 there).
+  SimulatedCrossedStudy simulated;
+  simulated.respondents = 40;
+  simulated.pairs = 15;
+  simulated.respondent_sd = 2.0;
+  simulated.pair_sd = 0.3;
+  simulated.intercept = 0.5;
+  simulated.seed = 3;
+  StudyAnalysisOptions options;
+  options.planning_simulations = 0;
+  options.bootstrap_replicates = 0;
+  const StudyAnalysis analysis = analyze_study(study_of(simulate_crossed_study(simulated)), options);
+  ASSERT_TRUE(analysis.model);
+  EXPECT_TRUE(analysis.clustered);
+  EXPECT_LT(analysis.model->clustering_test.p_value, 1e-6);
+  ASSERT_TRUE(warns_of_clustering(analysis));
+  const std::string expected =
+      concat("the 600 responses are clustered (likelihood-ratio test of the respondent and pair variances p = ",
+             format_p_value(analysis.model->clustering_test.p_value,
+                            std::log(analysis.model->clustering_test.p_value)),
+             "; model design effect ", format_number(std::round(analysis.model->design_effect * 100) / 100),
+             "): they are worth about ", std::llround(600 / analysis.model->design_effect), " independent ones");
+  EXPECT_NE(join(analysis.warnings, "\n").find(expected), std::string::npos) << join(analysis.warnings, "\n");
+  EXPECT_GT(analysis.model->design_effect, 4.0);
+}
+
+TEST(StudyAnalysisClustering, ModelAndBootstrapDesignEffectsAreReportedSideBySide) {
+  StudyAnalysisOptions options;
+  options.planning_simulations = 0;
+  options.bootstrap_replicates = 200;
+  const StudyAnalysis analysis = analyze_study(study_of(independent_votes_of_the_issue()), options);
+  const std::vector<NamedTable> tables = study_tables(analysis);
+  ASSERT_GE(tables.size(), 3u);
+  EXPECT_EQ(tables[0].name, "table2");
+  EXPECT_EQ(tables[1].name, "model");  // beside Table 2, the recommended headline
+  const nlohmann::json model = tables[1].table.to_json();
+  ASSERT_EQ(model.size(), 7u);
+  EXPECT_EQ(model[0]["quantity"], "preference");
+  EXPECT_DOUBLE_EQ(model[0]["estimate"].get<double>(), analysis.model->preference);
+  EXPECT_EQ(model[6]["quantity"], "design effect");
+  EXPECT_DOUBLE_EQ(model[6]["estimate"].get<double>(), analysis.model->design_effect);
+  for (const NamedTable& table : tables) {
+    if (table.name != "clustered") continue;
+    const nlohmann::json row = table.table.to_json()[0];
+    EXPECT_DOUBLE_EQ(row["model_design_effect"].get<double>(), analysis.model->design_effect);
+    EXPECT_DOUBLE_EQ(row["bootstrap_design_effect"].get<double>(), analysis.bootstrap_design_effect);
+    EXPECT_NE(table.title.find("conservative"), std::string::npos);
+    return;
+  }
+  ADD_FAILURE() << "no clustered table";
+}
+
+TEST(StudyAnalysisPlanning, SimulatedPowerUsesThePilotsVarianceComponentsOnTheDefaultGrid) {
+  StudyAnalysisOptions options;
+  options.bootstrap_replicates = 0;
+  options.planning_simulations = 20;
+  options.planning_seed = 5;
+  options.power_effect = 0.65;
+  SimulatedCrossedStudy pilot;
+  pilot.respondents = 8;
+  pilot.pairs = 6;
+  pilot.respondent_sd = 0.8;
+  pilot.pair_sd = 0.4;
+  pilot.intercept = 0.4;
+  const Study study = study_of(simulate_crossed_study(pilot));
+  const StudyAnalysis analysis = analyze_study(study, options);
+  ASSERT_EQ(analysis.planning_power.size(), 6u);  // respondents 8, 16, 32 x pairs 6, 12
+  EXPECT_EQ(analysis.planning_power[0].respondents, 8);
+  EXPECT_EQ(analysis.planning_power[0].pairs, 6);
+  EXPECT_EQ(analysis.planning_power[5].respondents, 32);
+  EXPECT_EQ(analysis.planning_power[5].pairs, 12);
+  // The same designs simulated directly with the pilot's SDs give the same powers (one definition of the options).
+  const std::vector<CrossedPowerDesign> direct =
+      crossed_power_grid({8}, {6}, planning_power_options(options, *analysis.model));
+  EXPECT_EQ(direct[0].rejections, analysis.planning_power[0].rejections);
+  EXPECT_EQ(analysis.planning_power[0].simulations, 20);
+  options.planning_simulations = 0;
+  EXPECT_TRUE(analyze_study(study, options).planning_power.empty());
+}
+
+TEST(StudyReport, LabelsFromTheAnswersCannotBreakTheMarkdownOrInjectHtml) {
+  std::vector<CrossedVote> votes = independent_votes_of_the_issue();
+  std::vector<std::string> names;
+  for (int r = 0; r < 18; ++r) names.push_back(concat("r", r));
+  names[0] = "<script>alert(1)</script>";
+  names[1] = "a|b";
+  names[2] = "`tick` *star* _under_ [link](x) &amp;";
+  Study study = study_of(votes, names);
+  study.source = "answers|<b>.csv";
+  StudyAnalysisOptions options;
+  options.planning_simulations = 0;
+  options.bootstrap_replicates = 0;
+  const StudyAnalysis analysis = analyze_study(study, options);
+  testing::TempDir dir;
+  write_study_outputs(analysis, dir.path());
+  const std::string markdown = read_file(dir / "report.md");
+  EXPECT_EQ(markdown.find("<script>"), std::string::npos);
+  EXPECT_NE(markdown.find("| \\<script\\>alert(1)\\</script\\> |"), std::string::npos);
+  EXPECT_NE(markdown.find("| a\\|b |"), std::string::npos);
+  EXPECT_NE(markdown.find("| \\`tick\\` \\*star\\* \\_under\\_ \\[link\\](x) \\&amp; |"), std::string::npos);
+  // A fact is a code span, which shows its text as it is (no HTML, no table): the only place "<b>" stays.
+  EXPECT_EQ(markdown.find("<b>"), markdown.find("- **source**: `answers|<b>.csv`") + 23);
+  // Every row of the respondents table has as many unescaped cell separators as its header.
+  const std::size_t start = markdown.find("| Respondent |");
+  ASSERT_NE(start, std::string::npos);
+  const auto separators = [](const std::string& line) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) count += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+    return count;
+  };
+  std::size_t position = start, rows = 0;
+  const std::size_t header = separators(markdown.substr(start, markdown.find('\n', start) - start));
+  while (position < markdown.size() && markdown[position] == '|') {
+    const std::size_t end = markdown.find('\n', position);
+    EXPECT_EQ(separators(markdown.substr(position, end - position)), header)
+        << markdown.substr(position, end - position);
+    position = end + 1;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 2u + 18u);
+  // The HTML page escapes them as entities.
+  EXPECT_NE(read_file(dir / "report.html").find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
 }
 
 }  // namespace

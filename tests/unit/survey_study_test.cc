@@ -162,6 +162,23 @@ TEST(SurveyCreate, MakesASelfContainedStudyFolderFromTheGridRun) {
   EXPECT_EQ(count_rows(*database, "SELECT count(*) FROM respondents"), 0);
 }
 
+TEST(SurveyCreate, TheDatabaseIsReadableByItsOwnerOnly) {
+  // study.sqlite holds completion codes: mode 0600 whatever the umask allows (issue 16 item 4); SQLite gives its
+  // -wal and -shm files the same mode.
+  TempDir dir;
+  const std::filesystem::path grid = write_synthetic_grid_run(dir / "grid");
+  const StudyCreateSummary created = create_study(testing::small_study_options(grid, dir / "studies"), "");
+  const auto mode = [](const std::filesystem::path& path) {
+    return std::filesystem::status(path).permissions() & std::filesystem::perms::all;
+  };
+  const std::filesystem::path database_path = created.folder / "study.sqlite";
+  EXPECT_EQ(mode(database_path), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const std::unique_ptr<SqliteDatabase> database = open_study_database(database_path);
+  ASSERT_TRUE(std::filesystem::exists(database_path.string() + "-wal"));
+  EXPECT_EQ(mode(database_path.string() + "-wal"),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
 TEST(SurveyCreate, StimuliGetWebSizedJpegCopiesAndTheOriginalsStay) {
   TempDir dir;
   SyntheticGridRun large;
