@@ -24,7 +24,7 @@
 
 #include "core/atomic_file.h"
 #include "survey/answers_csv.h"
-#include "report/study_report.h"
+#include "survey/study_report.h"
 #include "stats/cluster_bootstrap.h"
 #include "stats/study_analysis.h"
 

@@ -1,6 +1,6 @@
 // depthstyle analyze: the analysis of a pairwise user study from its long answers CSV (survey/answers_csv.h), or
 // Table 2 from its counts alone (--counts 207/360). Prints the Markdown report; --out also writes the CSV/JSON tables
-// and the HTML page. The analysis lives in stats/study_analysis.h, the tables in report/study_report.h.
+// and the HTML page. The analysis lives in stats/study_analysis.h, the tables in survey/study_report.h.
 #include <iostream>
 
 #include "cli_options.h"
@@ -8,10 +8,10 @@
 #include "core/error.h"
 #include "core/seeds.h"
 #include "survey/answers_csv.h"
-#include "report/study_report.h"
+#include "survey/study_report.h"
 #include "stats/study_analysis.h"
 #include "survey/study_database.h"
-#include "survey/survey_answers.h"
+#include "survey/study_answers.h"
 
 namespace po = boost::program_options;
 

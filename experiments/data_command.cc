@@ -41,13 +41,14 @@ int make_diw_middlebury_command(int argc, char** argv) {
       "from the sample data): point pairs drawn with a seed among known pixels whose disparities differ by at least "
       "--min-ratio, one pair per entry, plus the ground truth as PFM maps beside the images. The same options give "
       "the same files; a second call with the same options is a no-op.");
+  const MiddleburyDiwOptions defaults;
   command_line.options()
       ("cache", po::value<std::string>(), "cache folder holding samples/ (default: $DEPTHSTYLE_CACHE, else "
                                           "datasets/cache of the source tree; installed: ~/.cache/depthstyle)")
       ("output,o", po::value<std::string>(), "output folder (default: <cache>/diw_middlebury)")
-      ("pairs", po::value<int>()->default_value(1000), "pairs per photo")
-      ("seed", po::value<std::int64_t>()->default_value(0), "seed of the pair sampling")
-      ("min-ratio", number_option(1.15),
+      ("pairs", po::value<int>()->default_value(defaults.pairs_per_image), "pairs per photo")
+      ("seed", po::value<std::int64_t>()->default_value(defaults.seed), "seed of the pair sampling")
+      ("min-ratio", number_option(defaults.min_ratio),
        "keep a pair only if one disparity is at least this many times the other (> 1)");
   if (!command_line.parse(argc, argv)) return 0;
   const std::filesystem::path cache =
@@ -65,7 +66,8 @@ int make_diw_middlebury_command(int argc, char** argv) {
   return 0;
 }
 
-// "64x48" -> {64, 48}.
+// "64x48" -> {64, 48}, and back.
+std::string size_text(int width, int height) { return concat(width, "x", height); }
 std::pair<int, int> parse_size(const std::string& option, const std::string& text) {
   const std::vector<std::string> parts = split(text, 'x');
   try {
@@ -81,13 +83,16 @@ int make_diw_synthetic_command(int argc, char** argv) {
       "Writes a DIW-format set of rendered scenes with exactly known depth (textured ground, wall and boxes), one "
       "pair per image, with each scene's depth map as PFM at --map-size (so scoring resizes it like a network's "
       "output): for scale tests and benchmarks, e.g. --count 73983 (the size of the DIW test set).");
+  const SyntheticDiwOptions defaults;
   command_line.options()
       ("output,o", po::value<std::string>(), "output folder (must not exist)")
-      ("count", po::value<int>()->default_value(1000), "number of images (= entries)")
-      ("size", po::value<std::string>()->default_value("64x48"), "image size WIDTHxHEIGHT")
-      ("map-size", po::value<std::string>()->default_value("32x24"), "stored depth map size (0x0 = image size)")
-      ("seed", po::value<std::int64_t>()->default_value(0), "seed of scenes and pairs")
-      ("min-ratio", number_option(1.1), "one point at least this many times farther (> 1)");
+      ("count", po::value<int>()->default_value(defaults.count), "number of images (= entries)")
+      ("size", po::value<std::string>()->default_value(size_text(defaults.scene.width, defaults.scene.height)),
+       "image size WIDTHxHEIGHT")
+      ("map-size", po::value<std::string>()->default_value(size_text(defaults.map_width, defaults.map_height)),
+       "stored depth map size (0x0 = image size)")
+      ("seed", po::value<std::int64_t>()->default_value(defaults.seed), "seed of scenes and pairs")
+      ("min-ratio", number_option(defaults.min_ratio), "one point at least this many times farther (> 1)");
   if (!command_line.parse(argc, argv)) return 0;
   if (!command_line.has("output")) throw UsageError("depthstyle data make-diw-synthetic: --output DIR is required");
   SyntheticDiwOptions options;

@@ -14,6 +14,7 @@
 #include "diw/paper_table1.h"
 #include "diw/prediction_store.h"
 #include "experiment_table.h"
+#include "weights/weight_catalog.h"
 
 namespace depthstyle {
 namespace {
@@ -32,7 +33,8 @@ struct DiwEvalOptions {
   // error: a missing image stops the run naming its line; skip: the entry is left out and counted.
   std::string missing_images = "error";
   // Folder relative estimator `path`s are resolved against; empty = the working directory. Lets one config name
-  // its weight files the same way on every machine (--set weights_dir=...).
+  // its weight files the same way on every machine (--set weights_dir=...). A path that is a catalog model's name
+  // (weights/weight_catalog.h) is found in the weights folder instead (run --weights-dir).
   std::string weights_dir;
   // wrong: a tie (equal values at both points) is an error, as in the official script; separate: accuracy over
   // decided pairs, ties reported on their own.
@@ -68,7 +70,8 @@ class DiwEval : public Experiment {
                "a missing image: error (stop, naming its line) or skip (leave the entry out, counted)")
         .one_of({"error", "skip"});
     schema.add("diw.weights_dir", &options_.weights_dir, "folder relative estimator paths are resolved against "
-                                                         "(empty = the working directory)")
+                                                         "(empty = the working directory; a model's catalog name "
+                                                         "is found in the weights folder instead)")
         .runtime_only();
     schema.add("diw.ties", &options_.ties, "ties: wrong (the official rule) or separate (accuracy over decided "
                                            "pairs, ties counted on their own)")
@@ -154,7 +157,15 @@ class DiwEval : public Experiment {
     std::vector<DiwEstimatorPlan> plans;
     for (const DepthEstimatorConfig& configured : options_.estimators) {
       DepthEstimatorConfig config = configured;
-      if (!config.path.empty() && !options_.weights_dir.empty() && std::filesystem::path(config.path).is_relative()) {
+      if (const CatalogEntry* entry = find_catalog_entry(config.path)) {
+        // A model named by the catalog is in the weights folder (not diw.weights_dir); absent, it is reported as
+        // "not run: weights missing at <its expected path>" like any missing file.
+        config = with_catalog_model(config);
+        const WeightsFolder folder = current_weights_folder();
+        const std::filesystem::path present = present_path(*entry, folder.path);
+        config.path = (present.empty() ? expected_path(*entry, folder.path) : present).string();
+      } else if (!config.path.empty() && !options_.weights_dir.empty() &&
+                 std::filesystem::path(config.path).is_relative()) {
         config.path = (std::filesystem::path(options_.weights_dir) / config.path).string();
       }
       DiwEstimatorPlan& plan = plans.emplace_back();

@@ -13,7 +13,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "report/study_report.h"
+#include "survey/study_report.h"
 #include "stats/binomial.h"
 #include "stats/crossed_power.h"
 #include "stats/paired_tests.h"
@@ -21,7 +21,7 @@
 #include "stats/study_analysis.h"
 #include "survey/answers_csv.h"
 #include "survey/study_database.h"
-#include "survey/survey_answers.h"
+#include "survey/study_answers.h"
 
 namespace depthstyle {
 namespace {

@@ -1,13 +1,13 @@
 // experiment: study_analysis — the analysis of a pairwise user study (Table 2 and beyond) as a run, so its numbers
 // are stored with the config, the tool's git revision and the input's checksum, where `depthstyle report` finds them.
 // Input: an answers CSV (input.answers) or the published counts alone (input.counts, e.g. configs/table2_paper.yaml).
-// One unit of work: the analysis, whose tables land in the run folder (report/study_report.h lists the files).
+// One unit of work: the analysis, whose tables land in the run folder (survey/study_report.h lists the files).
 #include "core/log.h"
 #include "core/seeds.h"
 #include "core/sha256.h"
 #include "experiment_table.h"
 #include "survey/answers_csv.h"
-#include "report/study_report.h"
+#include "survey/study_report.h"
 #include "stats/study_analysis.h"
 
 namespace depthstyle {

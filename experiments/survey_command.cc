@@ -22,9 +22,9 @@
 #include "survey/study_create.h"
 #include "survey/study_database.h"
 #include "survey/study_design.h"
-#include "survey/survey_answers.h"
+#include "survey/study_answers.h"
 #include "survey/survey_app.h"
-#include "survey/survey_status.h"
+#include "survey/study_status.h"
 
 namespace po = boost::program_options;
 
@@ -75,9 +75,11 @@ int invite_command(int argc, char** argv) {
       "trials (order, sides, sentinels, repeats). The links are printed and written to --out (a new file, readable "
       "only by you); they cannot be shown again: the study keeps only each token's SHA-256.");
   command_line.positional("study", 1, "study folder (or its study.sqlite)");
+  const HttpServerOptions server_defaults;  // where `survey serve` listens unless told otherwise
   command_line.options()
       ("count", po::value<int>(), "respondents to invite (default: the planned respondents not yet invited)")
-      ("base-url", po::value<std::string>()->default_value("http://127.0.0.1:8080"),
+      ("base-url", po::value<std::string>()->default_value(concat("http://", server_defaults.host, ":",
+                                                                  server_defaults.port)),
        "how respondents reach 'survey serve': scheme, host and port (of the HTTPS proxy in front of it, if any); no "
        "path")
       ("out", po::value<std::string>()->default_value("invitations.csv"),

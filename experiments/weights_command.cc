@@ -2,10 +2,18 @@
 
 #include <cstdio>
 
+#include <iostream>
+
 #include "cli_options.h"
 #include "commands.h"
-#include "tensor/checkpoint.h"
+#include "core/error.h"
 #include "nets/weight_layout.h"
+#include "report/result_table.h"
+#include "tensor/checkpoint.h"
+#include "weights/weight_catalog.h"
+#include "weights/weight_check.h"
+
+namespace po = boost::program_options;
 
 namespace depthstyle {
 namespace {
@@ -59,11 +67,89 @@ int inspect_command(int argc, char** argv) {
   return 0;
 }
 
+// "ok", or the first line of the loader's error (the rest lists every layout difference: weights inspect, or
+// loading the model, shows it whole).
+std::string load_status(const CatalogEntry& entry, const std::filesystem::path& path) {
+  try {
+    check_model_loads(entry, path);
+    return "ok";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    return message.substr(0, message.find('\n'));
+  }
+}
+
+// "yes", "yes, as model-small-70d6b9c8.pt" (another published name) or "incomplete: no depth.pth".
+std::string presence(const CatalogEntry& entry, const std::filesystem::path& path,
+                     const std::filesystem::path& folder) {
+  const std::vector<std::string> missing = missing_folder_files(entry, folder);
+  if (!missing.empty()) return concat("incomplete: no ", join(missing, ", "));
+  if (entry.folder_files.empty() && path.filename() != entry.published_file) {
+    return concat("yes, as ", path.filename().string());
+  }
+  return "yes";
+}
+
+std::string file_names(const CatalogEntry& entry) {
+  std::string names = entry.published_file;
+  if (!entry.folder_files.empty()) names += " (" + join(entry.folder_files, ", ") + ")";
+  if (!entry.other_names.empty()) names += " = " + join(entry.other_names, " = ");
+  return names;
+}
+
+int list_command(int argc, char** argv) {
+  CommandLine command_line("depthstyle weights list",
+                           "Lists every published weight file depthstyle knows by name (the names configs and "
+                           "options may give instead of a path), where each is published and where it goes in the "
+                           "weights folder; for the files present there, whether they load (each read and checked "
+                           "against its network's layout, nothing run). The folder: --weights-dir, else "
+                           "$DEPTHSTYLE_WEIGHTS, else $XDG_CACHE_HOME/depthstyle/weights or "
+                           "~/.cache/depthstyle/weights.");
+  command_line.options()("weights-dir", po::value<std::string>()->default_value(""),
+                         "the weights folder (default: $DEPTHSTYLE_WEIGHTS, else the user cache's weights/)");
+  if (!command_line.parse(argc, argv)) return 0;
+  const WeightsFolder folder = resolve_weights_folder(command_line.get<std::string>("weights-dir"));
+  std::cout << "weights folder: " << describe(folder);
+  if (folder.rule != WeightsFolderRule::kNone && !std::filesystem::is_directory(folder.path)) {
+    std::cout << " (does not exist)";
+  }
+  std::cout << "\n\n";
+
+  ResultTable table({{"model", "model"},
+                     {"file", "file as published"},
+                     {"published_at", "published at"},
+                     {"expected_path", "expected path"},
+                     {"present", "present"},
+                     {"loads", "loads"}});
+  int present_count = 0;
+  for (const CatalogEntry& entry : weight_catalog()) {
+    const std::filesystem::path path = present_path(entry, folder.path);
+    Cell present = std::string("no"), loads;
+    if (!path.empty()) {
+      ++present_count;
+      present = presence(entry, path, folder.path);
+      loads = load_status(entry, path);
+    }
+    table.add_row({entry.name, file_names(entry), entry.published_at,
+                   folder.rule == WeightsFolderRule::kNone ? entry.relative_path
+                                                           : expected_path(entry, folder.path).string(),
+                   present, loads});
+  }
+  std::cout << table.to_markdown() << "\n"
+            << present_count << " of " << weight_catalog().size() << " models present. Configs and options take a "
+            << "model's name wherever they take its path (e.g. --depth-model midas_v21, backbone.encoder: "
+            << "vgg_encoder).\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_weights_command(int argc, char** argv) {
   return run_verb_command("depthstyle weights", argc, argv,
-                          {{"inspect", "list the tensors and entries of a PyTorch checkpoint", inspect_command}});
+                          {{"list", "every published weight file known by name: where to get it, where it goes, "
+                                    "whether it is there and loads",
+                            list_command},
+                           {"inspect", "list the tensors and entries of a PyTorch checkpoint", inspect_command}});
 }
 
 }  // namespace depthstyle

@@ -113,12 +113,13 @@ std::string format_number(double value) {
   return std::string(text, result.ptr);
 }
 
-std::string utc_timestamp() {
+std::string utc_timestamp(TimestampFormat format) {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
   gmtime_r(&now, &utc);
   char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  std::strftime(text, sizeof text, format == TimestampFormat::kExtended ? "%Y-%m-%dT%H:%M:%SZ" : "%Y%m%dT%H%M%SZ",
+                &utc);
   return text;
 }
 

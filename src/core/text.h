@@ -33,7 +33,9 @@ std::string excerpt(std::string_view text, std::size_t limit = kMaxQuotedInput);
 std::string format_duration(double seconds);
 // Shortest round-trip decimal form of a double ("0.15", "20", "1e-05").
 std::string format_number(double value);
-// UTC time as ISO 8601 with seconds ("2026-11-24T02:30:00Z").
-std::string utc_timestamp();
+// The current UTC time to the second: ISO 8601 extended ("2026-11-24T02:30:00Z", for records and reports) or basic
+// ("20261124T023000Z", for file and folder names: no colons, sorts by time).
+enum class TimestampFormat { kExtended, kBasic };
+std::string utc_timestamp(TimestampFormat format = TimestampFormat::kExtended);
 
 }  // namespace depthstyle

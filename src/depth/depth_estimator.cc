@@ -12,6 +12,7 @@
 #include "depth/monodepth2_estimator.h"
 #include "depth/onnx_estimator.h"
 #include "depth/torchscript_estimator.h"
+#include "weights/weight_catalog.h"
 
 namespace depthstyle {
 namespace {
@@ -73,7 +74,7 @@ void declare_depth_estimator(Schema& schema, DepthEstimatorConfig& config) {
   schema.add("type", &config.type, "estimator type").one_of(depth_estimator_type_names()).required();
   schema.add("path", &config.path,
              "model file (torchscript, onnx, midas), folder of precomputed maps (file) or of model folders "
-             "(monodepth2)");
+             "(monodepth2); midas, monodepth2: or a model's name in the weights folder (depthstyle weights list)");
   schema.add("variant", &config.variant,
              "monodepth2: the published model, a subfolder of path ('' = path is the model folder)")
       .one_of(monodepth2_variant_names());
@@ -123,13 +124,43 @@ std::vector<std::string> depth_estimator_keys_set(const DepthEstimatorConfig& co
   return keys;
 }
 
+DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config) {
+  const CatalogEntry* entry = find_catalog_entry(config.path);
+  if (entry == nullptr) return config;
+  const std::string context = concat(depth_estimator_context(config), ": path '", config.path, "'");
+  if (const std::string problem = model_use_problem(config.path, ModelUse::kDepth); !problem.empty()) {
+    throw UsageError(concat(depth_estimator_context(config), ": path ", problem));
+  }
+  if (entry->estimator_type.empty()) {
+    throw UsageError(concat(context, " names the catalog's ", entry->description, ", which has no loader in this build"));
+  }
+  if (config.type != entry->estimator_type) {
+    throw UsageError(concat(context, " names the catalog's ", entry->description, ", run by type ",
+                            entry->estimator_type, ", not ", config.type, "; set type: ", entry->estimator_type));
+  }
+  DepthEstimatorConfig named = config;
+  if (entry->estimator_type == "midas") {
+    if (named.version.empty()) named.version = entry->estimator_version;
+    if (named.version != entry->estimator_version) {
+      throw UsageError(concat(context, " names MiDaS version ", entry->estimator_version, ", but version is ",
+                              named.version, "; drop version (the name implies it)"));
+    }
+  }
+  if (entry->estimator_type == "monodepth2" && !named.variant.empty()) {
+    throw UsageError(concat(context, " names one monodepth2 model folder, so variant (", named.variant,
+                            ") has nothing to choose; drop variant, or give path the folder of model folders"));
+  }
+  return named;
+}
+
 std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig& config, std::uint64_t run_seed) {
   check_depth_estimator_config(config);
   const auto& types = depth_estimator_types();
   const auto type = std::find_if(types.begin(), types.end(), [&config](const DepthEstimatorType& candidate) {
     return candidate.name == config.type;
   });
-  DepthEstimatorConfig resolved = config;
+  DepthEstimatorConfig resolved = with_catalog_model(config);
+  resolved.path = resolve_model_path(resolved.path, ModelUse::kDepth, depth_estimator_context(config));
   if (resolved.seed < 0) resolved.seed = static_cast<std::int64_t>(run_seed & 0x7fffffffffffffffULL);
   return type->create(resolved);
 }
@@ -154,8 +185,9 @@ void check_depth_estimator_config(const DepthEstimatorConfig& config) {
                unused.size() == 1 ? "key " : "keys ", join(unused, ", "), "; it reads ",
                type->keys.empty() ? std::string("no keys besides name and type") : join(type->keys, ", ")));
   }
-  if (type->name == "monodepth2") check_monodepth2_config(config);
-  if (type->name == "midas") check_midas_config(config);
+  const DepthEstimatorConfig named = with_catalog_model(config);
+  if (type->name == "monodepth2") check_monodepth2_config(named);
+  if (type->name == "midas") check_midas_config(named);
 }
 
 }  // namespace depthstyle

@@ -52,7 +52,8 @@ class DepthEstimator {
 //
 //   - name: midas                 # every type
 //     type: torchscript
-//     path: weights/midas_v21.pt  # torchscript, onnx: the model file; file: the folder of maps
+//     path: weights/midas_v21.pt  # torchscript, onnx: the model file; file: the folder of maps; midas,
+//                                 # monodepth2: also a catalog name (midas_v21), see with_catalog_model
 //     preset: midas_v21_large     # torchscript, onnx: fills `preprocessing` (depth/preprocessing.h)
 //     preprocessing: {output_size: model}   # torchscript, onnx: overrides of single preset fields
 //     meaning: proximity          # torchscript, onnx (default: the preset's), file (required)
@@ -67,7 +68,7 @@ struct DepthEstimatorConfig {
   // One of depth_estimator_types().
   std::string type;
   // Model file (torchscript, onnx, midas), folder of precomputed maps (file) or of monodepth2 model folders
-  // (monodepth2); "" for baselines.
+  // (monodepth2), or a catalog model's name (with_catalog_model); "" for baselines.
   std::string path;
   // monodepth2: one of the nine published models (depth/monodepth2_estimator.h); "" = `path` is the model folder.
   std::string variant;
@@ -112,8 +113,16 @@ std::vector<std::string> depth_estimator_type_names();
 // The keys of `config` set away from their defaults, as YAML keys ("path", "preprocessing.width", ...).
 std::vector<std::string> depth_estimator_keys_set(const DepthEstimatorConfig& config);
 
+// A `path` equal to a catalog model's name (weights/weight_catalog.h: midas_v21, monodepth2_mono_640x192, ...) is
+// that model in the weights folder. with_catalog_model fills in what the name implies (a midas version) and refuses,
+// naming the entry, a name the type cannot run (another type, a network without a loader, a monodepth2 variant on
+// top of a named model folder, a version other than the model's). It reads no file: the path stays the name. Any
+// other path leaves the config unchanged.
+DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config);
+
 // Throws UsageError naming the entry (`config.name`) for an unknown type or settings the type cannot use, and
-// InputError for missing or unreadable model files. A seed of -1 becomes `run_seed`.
+// InputError for missing or unreadable model files (a named model absent from the weights folder: the message says
+// where it is expected and where it is published). A seed of -1 becomes `run_seed`.
 std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig& config, std::uint64_t run_seed = 0);
 // make_depth_estimator's checks of the entry itself, without reading any file: for a runner's check(), so a config
 // mistake stops a run before any work (and before its run folder exists).

@@ -10,11 +10,6 @@ namespace {
 
 nlohmann::json text_or_null(const std::string& text) { return text.empty() ? nlohmann::json() : nlohmann::json(text); }
 
-template <typename T>
-nlohmann::json value_or_null(const std::optional<T>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json();
-}
-
 // Typed access to a row's fields, each failure naming the row and the field.
 class RowReader {
  public:

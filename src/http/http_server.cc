@@ -12,6 +12,7 @@
 #include <list>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -84,6 +85,31 @@ bool has_valid_host(const http::request<http::string_body>& wire) {
   return hosts == 1 || (hosts == 0 && wire.version() < 11);
 }
 
+bool is_parse_error(const beast::error_code& error) {
+  return &error.category() == &http::make_error_code(http::error::bad_target).category();
+}
+
+// The status the server refuses a request with after the parser's `error` (a limit broken, or not HTTP).
+int refusal_status(const beast::error_code& error) {
+  if (error == http::error::header_limit) return 431;
+  if (error == http::error::body_limit) return 413;
+  return 400;
+}
+
+// The server's answer to a request the parser read whole: 400 without a valid Host (`refused`: the server answers
+// by itself and closes); otherwise the handler's response, or 500 if the handler throws.
+HttpResponse answer(const http::request<http::string_body>& wire, const HttpHandler& handler,
+                    const HttpErrorResponder& error_responder, bool& refused) {
+  refused = !has_valid_host(wire);
+  if (refused) return error_responder(400);
+  try {
+    return handler(request_from_wire(wire));
+  } catch (const std::exception& exception) {
+    log_warning("survey server: ", wire.method_string(), " ", wire.target(), " failed: ", exception.what());
+    return error_responder(500);
+  }
+}
+
 }  // namespace
 
 // One client connection: read a request, handle it, write the response, repeat while kept alive. All of its work
@@ -139,29 +165,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     if (error) {
       // A socket error: nobody to answer. A parse error (a limit broken, not HTTP): say so, then close.
-      if (&error.category() != &http::make_error_code(http::error::bad_target).category()) return close();
-      int status = 400;
-      if (error == http::error::header_limit) status = 431;
-      if (error == http::error::body_limit) status = 413;
-      return refuse(status);
+      if (!is_parse_error(error)) return close();
+      return refuse(refusal_status(error));
     }
     const http::request<http::string_body>& wire = parser_->get();
-    if (!has_valid_host(wire)) return refuse(400);
-    HttpResponse response;
-    try {
-      response = state_->handler(request_from_wire(wire));
-    } catch (const std::exception& exception) {
-      log_warning("survey server: ", wire.method_string(), " ", wire.target(), " failed: ", exception.what());
-      response = state_->error_responder(500);
-    }
+    bool refused = false;
+    const HttpResponse response = answer(wire, state_->handler, state_->error_responder, refused);
+    if (refused) return refuse(response);
     const bool keep_alive = wire.keep_alive() && !response.close && !state_->stop_flag;
     write(response, wire.version(), keep_alive, wire.method() == http::verb::head);
   }
 
   // The server's own answer to a request it does not pass on (unreadable, too large, no Host); then it closes, since
   // where the next request would start is unknown.
-  void refuse(int status) {
-    HttpResponse response = state_->error_responder(status);
+  void refuse(int status) { refuse(state_->error_responder(status)); }
+  void refuse(HttpResponse response) {
     response.close = true;
     write(response, 11, false, false);
   }
@@ -204,6 +222,45 @@ void accept_next(const std::shared_ptr<HttpServer::State>& state) {
 }
 
 }  // namespace
+
+std::string respond_to_wire_bytes(std::string_view wire_bytes, const HttpServerOptions& options,
+                                  const HttpHandler& handler, const HttpErrorResponder& error_responder) {
+  if (wire_bytes.empty()) return "";  // the client closed without sending anything: the server just closes
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+  parser.body_limit(options.body_limit);
+  beast::error_code error;
+  // As async_read does: offer everything received; the parser takes whole header lines and body chunks.
+  std::size_t offset = 0;
+  while (!parser.is_done() && !error && offset < wire_bytes.size()) {
+    const std::size_t used =
+        parser.put(asio::buffer(wire_bytes.data() + offset, wire_bytes.size() - offset), error);
+    offset += used;
+    if (error == http::error::need_more) {
+      if (used == 0) break;
+      error = {};
+    }
+  }
+  // The bytes end here, as if the client closed its side: a request cut short is a parse error (partial_message).
+  if (!parser.is_done() && (!error || error == http::error::need_more)) {
+    error = {};
+    parser.put_eof(error);
+  }
+  bool refused = true;
+  HttpResponse response;
+  if (error) {
+    if (!is_parse_error(error)) return "";
+    response = error_responder(refusal_status(error));
+  } else {
+    response = answer(parser.get(), handler, error_responder, refused);
+  }
+  const bool head = !refused && parser.get().method() == http::verb::head;
+  http::response<http::string_body> wire = response_to_wire(response, refused ? 11 : parser.get().version(), head);
+  wire.keep_alive(!refused && parser.get().keep_alive() && !response.close);
+  std::ostringstream out;
+  out << wire;
+  return out.str();
+}
 
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler, HttpErrorResponder error_responder)
     : state_(std::make_shared<State>(std::move(options), std::move(handler), std::move(error_responder))) {

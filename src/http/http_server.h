@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "http/http_message.h"
 
@@ -44,6 +45,13 @@ struct HttpServerOptions {
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 // The response the server sends by itself (400, 413, 431, 500), so it carries the application's headers too.
 using HttpErrorResponder = std::function<HttpResponse(int status)>;
+
+// One exchange as the server performs it, without a socket: `wire_bytes` is what a client sent on a new connection
+// before closing its side; the result is the bytes of the server's response to the first request in them (the same
+// limits, refusals and handler call as a connection), or "" where the server would close without answering. For
+// tests and the fuzz target of the request path (tests/fuzz).
+std::string respond_to_wire_bytes(std::string_view wire_bytes, const HttpServerOptions& options,
+                                  const HttpHandler& handler, const HttpErrorResponder& error_responder);
 
 class HttpServer {
  public:

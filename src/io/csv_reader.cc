@@ -20,7 +20,7 @@ std::string CsvDocument::location(const CsvRecord& record) const { return concat
 CsvDocument parse_csv(std::string_view text, const std::string& source, std::size_t max_line_bytes) {
   CsvDocument document;
   document.source = source;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (text.substr(0, kUtf8ByteOrderMark.size()) == kUtf8ByteOrderMark) text.remove_prefix(kUtf8ByteOrderMark.size());
 
   std::size_t line = 1, position = 0;
   std::vector<CsvRecord> records;

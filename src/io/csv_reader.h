@@ -28,6 +28,9 @@ struct CsvDocument {
   std::string location(const CsvRecord& record) const;
 };
 
+// The UTF-8 byte-order mark, which the CSV readers skip at the start of a file.
+inline constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
+
 // The longest record (line) the CSV readers accept, in bytes: far above any real answers or DIW line, far below
 // what a hostile file could cost (100 MB of commas became 7.8 GB of empty fields).
 constexpr std::size_t kMaxCsvLineBytes = std::size_t{1} << 20;

@@ -60,8 +60,11 @@ std::optional<std::pair<std::int64_t, std::int64_t>> stated_size(std::string_vie
 
 void check_pixel_count(std::int64_t width, std::int64_t height, const std::string& source) {
   const std::int64_t limit = max_image_pixels();
-  if (width * height <= limit) return;  // each side < 2^32, so the product fits
-  throw InputError(concat(source, ": ", width, " x ", height, " = ", width * height,
+  // Each side is in [0, 2^32), so the product fits an unsigned 64-bit integer, not a signed one: two sides of
+  // 3263299585 used to overflow into a negative count that passed (found by fuzzing: tests/fuzz).
+  const std::uint64_t pixels = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
+  if (pixels <= static_cast<std::uint64_t>(limit)) return;
+  throw InputError(concat(source, ": ", width, " x ", height, " = ", pixels,
                           " pixels is more than the limit of ", limit,
                           " pixels per image (set DEPTHSTYLE_MAX_IMAGE_PIXELS to change it)"));
 }

@@ -90,15 +90,17 @@ class Interpreter {
     }
     return value;
   }
-  // Records that `item` now lives in `target`, checking the depth and size limits before the tree grows further.
+  // Checks that `item` may go into `target` and records that it lives there; called before it is inserted. A
+  // container inserted into itself would be a reference cycle that shared ownership never frees, even after the
+  // error (found by fuzzing: tests/fuzz), and the depth and size limits hold before the tree grows further.
   void adopt(PickleValue& target, PickleValue& item) {
     if (&item == &target) fail("a container that contains itself (recursive objects are not supported)");
+    if (target.items.size() + target.entries.size() >= limits_.max_container_items) {
+      fail(concat("a container of more than ", limits_.max_container_items, " items"));
+    }
     item.nested = true;
     target.depth = std::max(target.depth, item.depth + 1);
     if (target.depth > limits_.max_depth) fail(concat("containers nested more than ", limits_.max_depth, " deep"));
-    if (target.items.size() + target.entries.size() > limits_.max_container_items) {
-      fail(concat("a container of more than ", limits_.max_container_items, " items"));
-    }
   }
   // A new list, tuple or set of `items` (which become nested in it).
   PickleRef make_container(Kind kind, std::vector<PickleRef> items) {
@@ -124,16 +126,16 @@ class Interpreter {
   }
   void add_items(PickleValue& target, std::vector<PickleRef> items) {
     for (PickleRef& item : items) {
+      adopt(target, *item);
       target.items.push_back(std::move(item));
-      adopt(target, *target.items.back());
     }
   }
   void set_items(PickleValue& dict, const std::vector<PickleRef>& items) {
     if (items.size() % 2 != 0) fail("SETITEMS with an odd number of items");
     for (std::size_t i = 0; i < items.size(); i += 2) {
-      dict.entries.emplace_back(items[i], items[i + 1]);
       adopt(dict, *items[i]);
       adopt(dict, *items[i + 1]);
+      dict.entries.emplace_back(items[i], items[i + 1]);
     }
   }
   PickleRef integer_from_bytes(std::uint64_t count) {

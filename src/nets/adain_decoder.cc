@@ -35,9 +35,13 @@ const WeightLayout& adain_decoder_weight_layout() {
   return layout;
 }
 
-LayerStack adain_decoder_from_weights(const NamedTensors& weights, const std::string& source, Precision precision) {
+void check_adain_decoder_weights(const NamedTensors& weights, const std::string& source) {
   // The encoder's layout also matches a file cut after relu4_1.
   check_weight_layout(adain_decoder_weight_layout(), weights, source, {&vgg_encoder_weight_layout()});
+}
+
+LayerStack adain_decoder_from_weights(const NamedTensors& weights, const std::string& source, Precision precision) {
+  check_adain_decoder_weights(weights, source);
   return LayerStack("AdaIN decoder", adain_decoder_layers(), adain_decoder_layers().size(), weights, precision);
 }
 

@@ -21,6 +21,9 @@ namespace depthstyle {
 
 const LayerTable& adain_decoder_layers();
 const WeightLayout& adain_decoder_weight_layout();
+// The layout check adain_decoder_from_weights runs (InputError starting with `source`, naming the encoder when the
+// file holds its weights), without building the network.
+void check_adain_decoder_weights(const NamedTensors& weights, const std::string& source);
 
 // The decoder as a LayerStack: forward(features) -> image (see above for layouts).
 // Throws InputError starting with `source` (the file) and listing every difference from the layout.

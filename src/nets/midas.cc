@@ -29,11 +29,13 @@ struct HeadConv {
   int index;  // in output_conv
   std::int64_t out_channels, in_channels, kernel_size;
 };
-std::vector<HeadConv> head_convs(MidasVersion version) {
-  if (version == MidasVersion::kV1) return {{0, 128, kFeatures, 3}, {1, 1, 128, 3}};
-  return {{0, 128, kFeatures, 3}, {2, 32, 128, 3}, {4, 1, 32, 1}};
-}
 std::string head_key(int index) { return "scratch.output_conv." + std::to_string(index); }
+// v1's head: output_conv.0 and .1, both 3x3, no ReLU (v2's is MidasOutputHead).
+const std::array<HeadConv, 2> kV1HeadConvs = {{{0, 128, kFeatures, 3}, {1, 1, 128, 3}}};
+// MidasOutputHead's convs for path_1 of `features` channels.
+std::array<HeadConv, 3> output_head_convs(std::int64_t features) {
+  return {{{0, features / 2, features, 3}, {2, 32, features / 2, 3}, {4, 1, 32, 1}}};
+}
 
 WeightLayout make_layout(MidasVersion version) {
   WeightLayout layout{version == MidasVersion::kV1 ? "MiDaS v1 (model.pt)"
@@ -50,7 +52,11 @@ WeightLayout make_layout(MidasVersion version) {
       append_conv_layout(layout, prefix + ".conv2", kFeatures, kFeatures, 3, 1, version != MidasVersion::kV1);
     }
   }
-  for (const HeadConv& conv : head_convs(version)) {
+  if (version != MidasVersion::kV1) {
+    MidasOutputHead::append_layout(layout, kFeatures);
+    return layout;
+  }
+  for (const HeadConv& conv : kV1HeadConvs) {
     append_conv_layout(layout, head_key(conv.index), conv.out_channels, conv.in_channels, conv.kernel_size, 1, true);
   }
   return layout;
@@ -85,12 +91,16 @@ NamedTensors midas_weights_from_checkpoint(const Checkpoint& checkpoint) {
   return model;
 }
 
-MidasNetwork::MidasNetwork(MidasVersion version, const NamedTensors& weights, const std::string& source)
-    : version_(version) {
+void check_midas_weights(MidasVersion version, const NamedTensors& weights, const std::string& source) {
   const MidasVersion other = version == MidasVersion::kV1 ? MidasVersion::kV2 : MidasVersion::kV1;
   check_weight_layout(midas_weight_layout(version), weights, source,
                       {&midas_weight_layout(other), &monodepth2_encoder_weight_layout(),
                        &monodepth2_depth_weight_layout()});
+}
+
+MidasNetwork::MidasNetwork(MidasVersion version, const NamedTensors& weights, const std::string& source)
+    : version_(version) {
+  check_midas_weights(version, weights, source);
   encoder_ = ResNetEncoder(encoder_spec(version), midas_resnet_keys(), weights);
   for (int layer = 0; layer < 4; ++layer) layer_rn_[layer] = folded_conv_from(weights, layer_rn_key(layer), {1, 1, 1});
   const std::vector<std::string> units = unit_keys(version);
@@ -102,9 +112,41 @@ MidasNetwork::MidasNetwork(MidasVersion version, const NamedTensors& weights, co
     refinenets_[block].sum_unit = unit_from(refinenet_key(block) + "." + units.back());
     if (units.size() == 2) refinenets_[block].skip_unit = unit_from(refinenet_key(block) + "." + units.front());
   }
-  for (const HeadConv& conv : head_convs(version)) {
-    head_.push_back(folded_conv_from(weights, head_key(conv.index), {1, conv.kernel_size / 2, 1}));
+  if (version != MidasVersion::kV1) {
+    head_ = MidasOutputHead(weights);
+    return;
   }
+  for (const HeadConv& conv : kV1HeadConvs) {
+    v1_head_.push_back(folded_conv_from(weights, head_key(conv.index), {1, conv.kernel_size / 2, 1}));
+  }
+}
+
+void MidasOutputHead::append_layout(WeightLayout& layout, std::int64_t features) {
+  for (const HeadConv& conv : output_head_convs(features)) {
+    append_conv_layout(layout, head_key(conv.index), conv.out_channels, conv.in_channels, conv.kernel_size, 1, true);
+  }
+}
+
+MidasOutputHead::MidasOutputHead(const NamedTensors& weights) {
+  // The width of path_1 as the file has it (its layout was checked): 256 in MidasNet, 64 in MidasNet_small.
+  const std::int64_t features = find_tensor(weights, head_key(0) + ".weight")->size(1);
+  const std::array<HeadConv, 3> convs = output_head_convs(features);
+  for (std::size_t i = 0; i < convs.size(); ++i) {
+    convs_[i] = folded_conv_from(weights, head_key(convs[i].index), {1, convs[i].kernel_size / 2, 1});
+  }
+}
+
+at::Tensor MidasOutputHead::forward(const at::Tensor& path) const {
+  at::Tensor x = upsample_bilinear_x2(convs_[0](path), /*align_corners=*/false);
+  x = convs_[1](x);
+  x.relu_();
+  x = convs_[2](x);
+  x.relu_();
+  return x;
+}
+
+double MidasOutputHead::flops(std::int64_t height, std::int64_t width) const {
+  return convs_[0].flops(height / 2, width / 2) + convs_[1].flops(height, width) + convs_[2].flops(height, width);
 }
 
 at::Tensor MidasNetwork::residual(const ResidualUnit& unit, at::Tensor x) {
@@ -142,14 +184,9 @@ at::Tensor MidasNetwork::forward(const at::Tensor& image) const {
   for (int block = 2; block >= 0; --block) path = fuse(block, path.to_mkldnn(), &layer_rn[block]);
   // path_1: 256 channels at half the input size, dense.
   if (version_ == MidasVersion::kV1) {
-    return upsample_bilinear_x2(head_[1](head_[0](path)), /*align_corners=*/false);
+    return upsample_bilinear_x2(v1_head_[1](v1_head_[0](path)), /*align_corners=*/false);
   }
-  at::Tensor x = upsample_bilinear_x2(head_[0](path), /*align_corners=*/false);
-  x = head_[1](x);
-  x.relu_();
-  x = head_[2](x);
-  x.relu_();
-  return x;
+  return head_.forward(path);
 }
 
 double MidasNetwork::flops(std::int64_t height, std::int64_t width) const {
@@ -162,9 +199,8 @@ double MidasNetwork::flops(std::int64_t height, std::int64_t width) const {
     total += fusion.sum_unit.conv1.flops(h, w) + fusion.sum_unit.conv2.flops(h, w);
     if (block < 3) total += fusion.sum_unit.conv1.flops(h, w) + fusion.sum_unit.conv2.flops(h, w);  // the skip's
   }
-  total += head_[0].flops(height / 2, width / 2);
-  if (version_ == MidasVersion::kV1) return total + head_[1].flops(height / 2, width / 2);
-  return total + head_[1].flops(height, width) + head_[2].flops(height, width);
+  if (version_ != MidasVersion::kV1) return total + head_.flops(height, width);
+  return total + v1_head_[0].flops(height / 2, width / 2) + v1_head_[1].flops(height / 2, width / 2);
 }
 
 }  // namespace depthstyle

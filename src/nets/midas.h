@@ -47,10 +47,29 @@ enum class MidasVersion { kV1, kV2 };  // kV2: v2 and v2.1 large
 std::string to_string(MidasVersion version);  // "v1", "v2"
 
 const WeightLayout& midas_weight_layout(MidasVersion version);
+// The layout check MidasNetwork's constructor runs (see there), without building the network.
+void check_midas_weights(MidasVersion version, const NamedTensors& weights, const std::string& source);
 
 // Bilinear x2 of a MKLDNN or dense 1xCxHxW map, as MiDaS' F.interpolate(scale_factor=2, mode="bilinear") with the
 // given align_corners; the result is dense. Shared by every MiDaS network (nets/midas_small.h too).
 at::Tensor upsample_bilinear_x2(const at::Tensor& x, bool align_corners);
+
+// scratch.output_conv of MidasNet (v2, v2.1 large) and MidasNet_small: an nn.Sequential over path_1 (`features`
+// channels at half the input size): 0 conv 3x3 features -> features/2, (1 Interpolate x2 bilinear,
+// align_corners=False), 2 conv 3x3 -> 32, (3 ReLU), 4 conv 1x1 32 -> 1, (5 ReLU: non_negative=True).
+class MidasOutputHead {
+ public:
+  static void append_layout(WeightLayout& layout, std::int64_t features);
+  MidasOutputHead() = default;
+  explicit MidasOutputHead(const NamedTensors& weights);
+  // path: 1 x features x H/2 x W/2, MKLDNN or dense. Returns 1x1xHxW float32, dense, >= 0.
+  at::Tensor forward(const at::Tensor& path) const;
+  // Multiply-adds x 2 for an output of height x width.
+  double flops(std::int64_t height, std::int64_t width) const;
+
+ private:
+  std::array<FoldedConv, 3> convs_;  // output_conv.0, .2, .4
+};
 
 // The checkpoint's tensors as BaseModel.load takes them: the 'model' entry's tensors (prefix removed) when the file
 // also has an 'optimizer' entry, else all of them.
@@ -82,7 +101,8 @@ class MidasNetwork {
   ResNetEncoder encoder_;
   std::array<FoldedConv, 4> layer_rn_;       // scratch.layer1_rn .. layer4_rn
   std::array<FusionBlock, 4> refinenets_;    // scratch.refinenet1 .. refinenet4
-  std::vector<FoldedConv> head_;             // output_conv's convs in order
+  std::vector<FoldedConv> v1_head_;          // v1: output_conv.0, .1
+  MidasOutputHead head_;                     // v2
 
   static at::Tensor residual(const ResidualUnit& unit, at::Tensor x);
   at::Tensor fuse(int block, at::Tensor path, const at::Tensor* skip) const;

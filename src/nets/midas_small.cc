@@ -21,12 +21,6 @@ std::int64_t fusion_out_features(int level) { return level == 0 ? kFeatures : le
 std::string layer_rn_key(int level) { return "scratch.layer" + std::to_string(level + 1) + "_rn"; }
 std::string refinenet_key(int level) { return "scratch.refinenet" + std::to_string(level + 1); }
 
-struct HeadConv {
-  int index;  // in output_conv
-  std::int64_t out_channels, in_channels, kernel_size;
-};
-const std::array<HeadConv, 3> kHeadConvs = {{{0, kFeatures / 2, kFeatures, 3}, {2, 32, kFeatures / 2, 3}, {4, 1, 32, 1}}};
-std::string head_key(int index) { return "scratch.output_conv." + std::to_string(index); }
 
 WeightLayout make_layout() {
   WeightLayout layout{"MiDaS v2.1 small (midas_v21_small_256.pt, model-small-70d6b9c8.pt)", {}};
@@ -44,9 +38,7 @@ WeightLayout make_layout() {
       append_conv_layout(layout, prefix + unit + ".conv2", features, features, 3, 1, true);
     }
   }
-  for (const HeadConv& conv : kHeadConvs) {
-    append_conv_layout(layout, head_key(conv.index), conv.out_channels, conv.in_channels, conv.kernel_size, 1, true);
-  }
+  MidasOutputHead::append_layout(layout, kFeatures);
   return layout;
 }
 
@@ -57,10 +49,14 @@ const WeightLayout& midas_small_weight_layout() {
   return layout;
 }
 
-MidasSmallNetwork::MidasSmallNetwork(const NamedTensors& weights, const std::string& source) {
+void check_midas_small_weights(const NamedTensors& weights, const std::string& source) {
   check_weight_layout(midas_small_weight_layout(), weights, source,
                       {&midas_weight_layout(MidasVersion::kV1), &midas_weight_layout(MidasVersion::kV2),
                        &monodepth2_encoder_weight_layout(), &monodepth2_depth_weight_layout()});
+}
+
+MidasSmallNetwork::MidasSmallNetwork(const NamedTensors& weights, const std::string& source) {
+  check_midas_small_weights(weights, source);
   encoder_ = EfficientNetLite3Encoder(weights);
   const auto unit_from = [&](const std::string& prefix) {
     return ResidualUnit{folded_conv_from(weights, prefix + ".conv1", {1, 1, 1}),
@@ -72,9 +68,7 @@ MidasSmallNetwork::MidasSmallNetwork(const NamedTensors& weights, const std::str
     refinenets_[level] = FusionBlock{unit_from(prefix + ".resConfUnit1"), unit_from(prefix + ".resConfUnit2"),
                                      folded_conv_from(weights, prefix + ".out_conv", {1, 0, 1})};
   }
-  for (std::size_t i = 0; i < kHeadConvs.size(); ++i) {
-    head_[i] = folded_conv_from(weights, head_key(kHeadConvs[i].index), {1, kHeadConvs[i].kernel_size / 2, 1});
-  }
+  head_ = MidasOutputHead(weights);
 }
 
 at::Tensor MidasSmallNetwork::residual(const ResidualUnit& unit, const at::Tensor& x) {
@@ -106,12 +100,7 @@ at::Tensor MidasSmallNetwork::forward(const at::Tensor& image) const {
   at::Tensor path = fuse(3, layer_rn[3], nullptr);
   for (int level = 2; level >= 0; --level) path = fuse(level, path.to_mkldnn(), &layer_rn[level]);
   // path_1: 64 channels at half the input size, dense.
-  at::Tensor x = upsample_bilinear_x2(head_[0](path), /*align_corners=*/false);
-  x = head_[1](x);
-  x.relu_();
-  x = head_[2](x);
-  x.relu_();
-  return x;
+  return head_.forward(path);
 }
 
 double MidasSmallNetwork::flops(std::int64_t height, std::int64_t width) const {
@@ -123,8 +112,7 @@ double MidasSmallNetwork::flops(std::int64_t height, std::int64_t width) const {
     total += fusion.sum_unit.conv1.flops(h, w) + fusion.sum_unit.conv2.flops(h, w);
     if (level < 3) total += fusion.skip_unit.conv1.flops(h, w) + fusion.skip_unit.conv2.flops(h, w);
   }
-  total += head_[0].flops(height / 2, width / 2);
-  return total + head_[1].flops(height, width) + head_[2].flops(height, width);
+  return total + head_.flops(height, width);
 }
 
 }  // namespace depthstyle

@@ -43,11 +43,14 @@
 
 #include "nets/efficientnet_lite.h"
 #include "nets/folded_conv.h"
+#include "nets/midas.h"
 #include "nets/weight_layout.h"
 
 namespace depthstyle {
 
 const WeightLayout& midas_small_weight_layout();
+// The layout check MidasSmallNetwork's constructor runs (see there), without building the network.
+void check_midas_small_weights(const NamedTensors& weights, const std::string& source);
 
 class MidasSmallNetwork {
  public:
@@ -74,7 +77,7 @@ class MidasSmallNetwork {
   EfficientNetLite3Encoder encoder_;
   std::array<FoldedConv, 4> layer_rn_;     // scratch.layer1_rn .. layer4_rn
   std::array<FusionBlock, 4> refinenets_;  // scratch.refinenet1 .. refinenet4
-  std::array<FoldedConv, 3> head_;         // output_conv.0, .2, .4
+  MidasOutputHead head_;                   // output_conv
 
   static at::Tensor residual(const ResidualUnit& unit, const at::Tensor& x);
   at::Tensor fuse(int block, at::Tensor path, const at::Tensor* skip) const;

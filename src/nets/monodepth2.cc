@@ -54,12 +54,17 @@ const WeightLayout& monodepth2_depth_weight_layout() {
   return layout;
 }
 
-Monodepth2Network::Monodepth2Network(const NamedTensors& encoder_weights, const std::string& encoder_source,
-                                     const NamedTensors& depth_weights, const std::string& depth_source) {
+void check_monodepth2_weights(const NamedTensors& encoder_weights, const std::string& encoder_source,
+                              const NamedTensors& depth_weights, const std::string& depth_source) {
   check_weight_layout(monodepth2_encoder_weight_layout(), encoder_weights, encoder_source,
                       {&monodepth2_depth_weight_layout()});
   check_weight_layout(monodepth2_depth_weight_layout(), depth_weights, depth_source,
                       {&monodepth2_encoder_weight_layout()});
+}
+
+Monodepth2Network::Monodepth2Network(const NamedTensors& encoder_weights, const std::string& encoder_source,
+                                     const NamedTensors& depth_weights, const std::string& depth_source) {
+  check_monodepth2_weights(encoder_weights, encoder_source, depth_weights, depth_source);
   encoder_ = ResNetEncoder(resnet18_spec(), torchvision_resnet_keys("encoder."), encoder_weights);
   for (int index = 0; index < 10; ++index) upconvs_[index] = folded_conv_from(depth_weights, upconv_key(index), {});
   disparity_head_ = folded_conv_from(depth_weights, dispconv_key(0), {});

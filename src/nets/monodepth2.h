@@ -37,6 +37,9 @@ namespace depthstyle {
 // encoder.pth's tensors (height, width and use_stereo are not tensors: read them from the Checkpoint's values).
 const WeightLayout& monodepth2_encoder_weight_layout();
 const WeightLayout& monodepth2_depth_weight_layout();
+// The layout checks Monodepth2Network's constructor runs (see there), without building the network.
+void check_monodepth2_weights(const NamedTensors& encoder_weights, const std::string& encoder_source,
+                              const NamedTensors& depth_weights, const std::string& depth_source);
 
 class Monodepth2Network {
  public:

@@ -44,8 +44,12 @@ const std::vector<std::string>& vgg_style_tap_names() {
   return names;
 }
 
-LayerStack vgg_encoder_from_weights(const NamedTensors& weights, const std::string& source, Precision precision) {
+void check_vgg_encoder_weights(const NamedTensors& weights, const std::string& source) {
   check_weight_layout(vgg_encoder_weight_layout(), weights, source, {&adain_decoder_weight_layout()});
+}
+
+LayerStack vgg_encoder_from_weights(const NamedTensors& weights, const std::string& source, Precision precision) {
+  check_vgg_encoder_weights(weights, source);
   return LayerStack("VGG encoder", vgg_encoder_layers(), kVggEncoderUsedLayers, weights, precision);
 }
 

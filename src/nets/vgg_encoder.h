@@ -26,6 +26,9 @@ const LayerTable& vgg_encoder_layers();
 // Modules 0..30 (up to relu4_1) run at inference.
 constexpr std::size_t kVggEncoderUsedLayers = 31;
 const WeightLayout& vgg_encoder_weight_layout();
+// The layout check vgg_encoder_from_weights runs (InputError starting with `source`, naming the decoder when the
+// file holds its weights), without building the network.
+void check_vgg_encoder_weights(const NamedTensors& weights, const std::string& source);
 
 // The ReLUs whose activations the AdaIN style loss compares (the port's net.py: its slices enc_1 .. enc_4 end at
 // relu1_1, relu2_1, relu3_1, relu4_1): their module indices, for LayerStack::forward_with_taps, and their names.

@@ -14,11 +14,11 @@
 #include "report/embedded_image.h"
 #include "report/finished_run.h"
 #include "report/report.h"
-#include "report/study_report.h"
+#include "survey/study_report.h"
 #include "stats/study_analysis.h"
 #include "survey/study_database.h"
 #include "survey/study_design.h"
-#include "survey/survey_answers.h"
+#include "survey/study_answers.h"
 
 namespace depthstyle {
 namespace {
@@ -211,7 +211,7 @@ void add_grid_run(Report& report, const FinishedRun& run, const std::filesystem:
   }
 }
 
-// Table 2's columns (report/study_report.h's table2 keys), with a first column naming where the row comes from.
+// Table 2's columns (survey/study_report.h's table2 keys), with a first column naming where the row comes from.
 ResultTable table2_comparison() {
   return ResultTable({{"source", "Source"},
                       {"image_pairs", "Image pairs", ColumnKind::kInteger},

@@ -101,7 +101,7 @@ void ResultTable::add_json_row(const nlohmann::json& row, MissingFields missing)
   for (const Column& column : columns_) {
     const auto field = row.find(column.key);
     if (field == row.end() && missing == kMissingFieldIsError) {
-      throw Error(concat("result row without column '", column.key, "': ", row.dump().substr(0, 200)));
+      throw Error(concat("result row without column '", column.key, "': ", excerpt(row.dump())));
     }
     if (field == row.end() || field->is_null()) {
       cells.emplace_back(std::monostate{});

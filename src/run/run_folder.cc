@@ -1,7 +1,6 @@
 #include "run/run_folder.h"
 
 #include <algorithm>
-#include <ctime>
 #include <regex>
 #include <tuple>
 #include <vector>
@@ -10,6 +9,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace depthstyle {
 namespace {
@@ -17,15 +17,6 @@ namespace {
 constexpr const char* kManifestFile = "manifest.json";
 
 // "20261206T002600Z": the start time in a folder name (no ':' so that every file system accepts it).
-std::string compact_utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
-  return text;
-}
-
 // Escapes a run name (letters, digits, '-', '_', '.') for use inside a regular expression.
 std::string regex_escaped(const std::string& text) {
   std::string escaped;
@@ -44,7 +35,7 @@ bool succeeded(const std::filesystem::path& run_dir) {
 }  // namespace
 
 std::string new_run_name(const std::filesystem::path& experiment_dir, const std::string& name, bool claim) {
-  const std::string stamped = concat(name, "-", compact_utc_now());
+  const std::string stamped = concat(name, "-", utc_timestamp(TimestampFormat::kBasic));
   if (claim) std::filesystem::create_directories(experiment_dir);
   for (int attempt = 1;; ++attempt) {
     const std::string candidate = attempt == 1 ? stamped : concat(stamped, "-", attempt);

@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "style/pyramid_backbone.h"
 #include "style/vgg_backbone.h"
+#include "weights/weight_catalog.h"
 
 namespace depthstyle {
 
@@ -18,7 +19,10 @@ const std::vector<BackboneType>& backbone_types() {
       {"vgg", "the paper's networks: VGG-19 (normalised) to relu4_1 and the AdaIN decoder, from the port's files",
        {"encoder", "decoder", "precision"},
        [](const BackboneConfig& config) {
-         return make_vgg_backbone({config.encoder, config.decoder, precision_from_string(config.precision)});
+         return make_vgg_backbone(
+             {resolve_model_path(config.encoder, ModelUse::kVggEncoder, "backbone.encoder"),
+              resolve_model_path(config.decoder, ModelUse::kAdainDecoder, "backbone.decoder"),
+              precision_from_string(config.precision)});
        }},
   };
   return types;
@@ -37,8 +41,12 @@ void declare_backbone(Schema& schema, const std::string& prefix, BackboneConfig&
   schema.add(prefix + ".pyramid_levels", &config.pyramid_levels,
              "pyramid: band-pass levels; images need a smaller side >= 2^(levels+1) px")
       .range(1, 10);
-  schema.add(prefix + ".encoder", &config.encoder, "vgg: encoder weights, vgg_normalised.pth of the AdaIN PyTorch port");
-  schema.add(prefix + ".decoder", &config.decoder, "vgg: decoder weights, decoder.pth of the AdaIN PyTorch port");
+  schema.add(prefix + ".encoder", &config.encoder,
+             "vgg: encoder weights, vgg_normalised.pth of the AdaIN PyTorch port (a path, or vgg_encoder: the file "
+             "in the weights folder)");
+  schema.add(prefix + ".decoder", &config.decoder,
+             "vgg: decoder weights, decoder.pth of the AdaIN PyTorch port (a path, or adain_decoder: the file in the "
+             "weights folder)");
   schema.add(prefix + ".precision", &config.precision, "vgg: network arithmetic").one_of({"fp32", "bf16"});
 }
 
@@ -67,11 +75,17 @@ std::vector<std::string> backbone_config_problems(const BackboneConfig& config, 
   if (config.type == "vgg") {
     if (config.encoder.empty()) {
       problems.push_back(concat(prefix, ".encoder: the vgg backbone needs vgg_normalised.pth of the public AdaIN "
-                                        "PyTorch port (a path)"));
+                                        "PyTorch port (a path, or vgg_encoder: the file in the weights folder)"));
     }
     if (config.decoder.empty()) {
       problems.push_back(concat(prefix, ".decoder: the vgg backbone needs decoder.pth of the public AdaIN PyTorch "
-                                        "port (a path)"));
+                                        "port (a path, or adain_decoder: the file in the weights folder)"));
+    }
+    if (const std::string problem = model_use_problem(config.encoder, ModelUse::kVggEncoder); !problem.empty()) {
+      problems.push_back(concat(prefix, ".encoder: ", problem));
+    }
+    if (const std::string problem = model_use_problem(config.decoder, ModelUse::kAdainDecoder); !problem.empty()) {
+      problems.push_back(concat(prefix, ".decoder: ", problem));
     }
   }
   return problems;

@@ -3,10 +3,11 @@
 //   backbone:
 //     type: pyramid            # one of backbone_type_names()
 //     pyramid_levels: 5        # pyramid only
-//     encoder: ""              # vgg only: vgg_normalised.pth of the public AdaIN PyTorch port
-//     decoder: ""              # vgg only: decoder.pth of the same release
+//     encoder: ""              # vgg only: vgg_normalised.pth of the public AdaIN PyTorch port, or vgg_encoder
+//     decoder: ""              # vgg only: decoder.pth of the same release, or adain_decoder
 //     precision: fp32          # vgg only: fp32 or bf16
 //
+// encoder and decoder take a path, or a catalog name (weights/weight_catalog.h) for the file in the weights folder.
 // The keys of every type are declared here so configs and `--print-config` show them in one place. A key set away
 // from its default for a type that does not use it is an error naming the key (a VGG weight path given to the
 // pyramid would otherwise be silently ignored).
@@ -28,9 +29,9 @@ struct BackboneConfig {
   std::string type = "pyramid";
   // pyramid: band-pass levels, in [1, 10] (see style/pyramid_backbone.h).
   int pyramid_levels = 5;
-  // vgg: path of the encoder weights (vgg_normalised.pth).
+  // vgg: path of the encoder weights (vgg_normalised.pth), or the catalog name vgg_encoder.
   std::string encoder;
-  // vgg: path of the decoder weights (decoder.pth).
+  // vgg: path of the decoder weights (decoder.pth), or the catalog name adain_decoder.
   std::string decoder;
   // vgg: arithmetic of the networks, fp32 or bf16.
   std::string precision = "fp32";

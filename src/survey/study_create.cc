@@ -14,7 +14,7 @@
 #include "survey/sentinel_image.h"
 #include "survey/study_database.h"
 #include "survey/study_design.h"
-#include "survey/survey_schema.h"
+#include "survey/study_schema.h"
 #include "survey/web_copy.h"
 
 namespace depthstyle {
@@ -110,7 +110,7 @@ StudyCreateSummary create_study(const StudyOptions& options, const std::string& 
     SqliteOpenOptions open;
     open.owner_only = true;  // it will hold completion codes
     SqliteDatabase database(folder.staging() / kStudyDatabaseName, open);
-    migrate(database, survey_schema());
+    migrate(database, study_schema());
     SqliteTransaction transaction(database);
     database.execute(
         "INSERT INTO studies (id, name, title, question, instructions, thanks, design, config, source_run, "

@@ -1,6 +1,6 @@
 // `depthstyle survey create`: a self-contained study folder from a style-grid run.
 //
-//   <output_dir>/<name>/study.sqlite         the database (survey/survey_schema.h): study, methods, stimuli,
+//   <output_dir>/<name>/study.sqlite         the database (survey/study_schema.h): study, methods, stimuli,
 //                                            comparisons; respondents come with `survey invite`
 //   <output_dir>/<name>/stimuli/<sha256>.png every image the study shows, copied from the grid run (and the
 //                                            generated sentinel images), named by content

@@ -4,7 +4,7 @@
 #include <ctime>
 
 #include "core/error.h"
-#include "survey/survey_schema.h"
+#include "survey/study_schema.h"
 
 namespace depthstyle {
 
@@ -28,7 +28,7 @@ std::unique_ptr<SqliteDatabase> open_study_database(const std::filesystem::path&
   SqliteOpenOptions existing = options;
   existing.create = false;
   auto opened = std::make_unique<SqliteDatabase>(database, existing);
-  migrate(*opened, survey_schema());
+  migrate(*opened, study_schema());
   return opened;
 }
 

@@ -10,7 +10,7 @@
 #include "core/text.h"
 #include "report/result_table.h"
 #include "survey/study_database.h"
-#include "survey/survey_status.h"
+#include "survey/study_status.h"
 
 namespace depthstyle {
 namespace {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "db/sqlite.h"
-#include "survey/survey_status.h"
+#include "survey/study_status.h"
 
 namespace depthstyle {
 

@@ -87,6 +87,31 @@ TEST_F(DiwCli, EvaluatesTheMiddleburySetAndReportsModelsThatDidNotRun) {
       << after[1]["status"];
 }
 
+// A model named by the weights catalog is found in the weights folder of `run --weights-dir`, not inside
+// diw.weights_dir; absent, it is reported missing at its expected path there, and a file there that is no model
+// gets the loader's error.
+TEST_F(DiwCli, ACatalogNameIsFoundInTheWeightsFolderOfTheRun) {
+  testing::write_text(dir_ / "named.yaml",
+                      "experiment: diw_eval\n"
+                      "diw:\n  csv: mb/diw_middlebury.csv\n  weights_dir: elsewhere\n"
+                      "depth_estimators:\n"
+                      "  - {name: vertical, type: vertical}\n"
+                      "  - {name: midas, type: midas, path: midas_v1}\n");
+  const std::filesystem::path folder = dir_ / "my weights";
+  const ProcessResult result = run({"run", "named.yaml", "--weights-dir", folder.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json rows = nlohmann::json::parse(read_file(dir_ / "runs/diw_eval/named/results.json"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1]["status"], "not run: weights missing at " + (folder / "midas/model.pt").string());
+
+  testing::write_text(folder / "midas/model.pt", "not a checkpoint");
+  const ProcessResult resumed = run({"run", "named.yaml", "--resume", "--weights-dir", folder.string()});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const nlohmann::json after = nlohmann::json::parse(read_file(dir_ / "runs/diw_eval/named/results.json"));
+  EXPECT_EQ(after[1]["status"], "not run: " + (folder / "midas/model.pt").string() +
+                                    ": not a PyTorch checkpoint (neither a ZIP archive nor a pickle)");
+}
+
 // configs/diw_middlebury.yaml as shipped, from a working directory laid out as the repository's: the real ground
 // truth through the `file` estimator scores 1.0, the same maps declared with the wrong meaning 0.0.
 TEST_F(DiwCli, ShippedMiddleburyConfigScoresTheTruthOneAndItsWrongSignZero) {

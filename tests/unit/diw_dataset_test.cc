@@ -44,6 +44,18 @@ TEST(DiwCsv, FormatRoundTrips) {
   EXPECT_EQ(format_diw_csv(parse_diw_csv(text, "x.csv")), text);
 }
 
+// Found by fuzzing (tests/fuzz/corpus/diw_csv/bom_after_blanks.csv): blanks, then a byte-order mark, make a first
+// path that starts with the mark; written at the start of a file, the reader took it for the file's own mark.
+TEST(DiwCsv, AFirstPathStartingWithAByteOrderMarkRoundTrips) {
+  const std::vector<DiwEntry> entries = parse_diw_csv("  \xEF\xBB\xBF./x.jpg\r\n2,3,4,5,<,10,10\r\n", "x.csv");
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].image, "\xEF\xBB\xBF./x.jpg");
+  const std::vector<DiwEntry> again = parse_diw_csv(format_diw_csv(entries), "formatted.csv");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].image, entries[0].image);
+  EXPECT_EQ(format_diw_csv(again), format_diw_csv(entries));
+}
+
 struct MalformedCase {
   std::string text;
   std::string message;

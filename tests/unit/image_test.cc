@@ -345,6 +345,16 @@ TEST(ImagePixelLimit, HugeImagesAreRefusedFromTheirHeader) {
                        "limit of 268435456 pixels per image");
 }
 
+// Found by fuzzing (tests/fuzz/corpus/image/png_sides_overflow.png): sides of 3263299585 pixels gave a product
+// beyond the signed 64-bit range, which wrapped to a negative count that passed the check.
+TEST(ImagePixelLimit, SidesWhoseProductOverflowsSigned64BitsAreRefused) {
+  testing::TempDir dir;
+  const std::string header("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\xc2\x82\x00\x01\xc2\x82\x00\x01", 24);
+  write_file_atomically(dir / "huge.png", header);
+  EXPECT_THROW_MESSAGE(load_image(dir / "huge.png"), InputError,
+                       "huge.png: 3263299585 x 3263299585 = 10649124181461172225 pixels is more than the limit");
+}
+
 TEST(ImagePixelLimit, StylizeNamesTheFileAndTheLimit) {
   testing::TempDir dir;
   write_file_atomically(dir / "bomb.png", black_png(20000, 20000));

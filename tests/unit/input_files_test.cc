@@ -53,9 +53,11 @@ TEST_F(InputFilesTest, RecursiveDescendsIntoSubFolders) {
             (std::vector<std::string>{"photos/a.PNG", "photos/b.jpg", "photos/deep/c.jpeg"}));
 }
 
-TEST_F(InputFilesTest, GlobMatchesFilesOnceAndKeepsOnlyWantedExtensions) {
+// As after a shell's expansion: a folder the pattern matches is expanded as if it had been named.
+TEST_F(InputFilesTest, GlobMatchesFilesOnceKeepsOnlyWantedExtensionsAndExpandsMatchedFolders) {
   const InputFiles inputs = select_input_files({at("photos/*"), at("photos/b.jpg")}, images_);
-  EXPECT_EQ(names_relative_to(inputs.files, root_), (std::vector<std::string>{"photos/a.PNG", "photos/b.jpg"}));
+  EXPECT_EQ(names_relative_to(inputs.files, root_),
+            (std::vector<std::string>{"photos/a.PNG", "photos/b.jpg", "photos/deep/c.jpeg"}));
   EXPECT_TRUE(inputs.problems.empty());
 }
 

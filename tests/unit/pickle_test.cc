@@ -75,6 +75,26 @@ TEST(Pickle, ContainersModifiedAfterNestingAreRefused) {
   EXPECT_THROW_MESSAGE(load(std::string("\x80\x02]q\x00h\x00" "a.", 9)), InputError, "contains itself");
 }
 
+// Found by fuzzing (tests/fuzz/corpus/pickle/leak_self_append.pkl): the list was inserted into itself before the
+// check refused it, so the error left a reference cycle that was never freed, with everything the list held.
+TEST(Pickle, AContainerRefusedForContainingItselfIsFreed) {
+  // a = [] (memo 0); MARK; a persistent id 1 (a value the hook makes); a; APPENDS: a.extend([value, a])
+  const std::string bytes("\x80\x02]q\x00(K\x01Qh\x00" "e.", 13);
+  std::weak_ptr<PickleValue> value_in_list;
+  bool hook_ran = false;
+  PickleHooks hooks = no_hooks();
+  hooks.persistent_load = [&](const PickleRef&) {
+    PickleRef value = PickleValue::of_int(7);
+    value_in_list = value;
+    hook_ran = true;
+    return value;
+  };
+  std::size_t position = 0;
+  EXPECT_THROW_MESSAGE(load_pickle(bytes, position, hooks, "test.pkl"), InputError, "contains itself");
+  ASSERT_TRUE(hook_ran);
+  EXPECT_TRUE(value_in_list.expired());
+}
+
 TEST(Pickle, ContainerSizeAndValueCountAreLimited) {
   PickleLimits small;
   small.max_container_items = 3;

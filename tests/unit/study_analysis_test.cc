@@ -16,7 +16,7 @@
 #include "core/text.h"
 #include "stats/crossed_simulation.h"
 #include "survey/answers_csv.h"
-#include "report/study_report.h"
+#include "survey/study_report.h"
 #include "support/test_support.h"
 
 namespace depthstyle {

@@ -13,7 +13,7 @@
 #include "survey/answers_csv.h"
 #include "report/result_table.h"
 #include "support/scripted_respondent.h"
-#include "survey/survey_answers.h"
+#include "survey/study_answers.h"
 #include "survey_fixture.h"
 
 namespace depthstyle {
@@ -614,6 +614,48 @@ TEST(HttpServer, StopFinishesRequestsInFlightAndClosesIdleConnections) {
   EXPECT_THROW(idle.get("/after"), Error);
   HttpClient late("127.0.0.1", server.port());
   EXPECT_THROW(late.get("/after"), Error);
+}
+
+// respond_to_wire_bytes (what the fuzz targets of the request path call) answers every kind of request as a server
+// connection does: the same bytes sent over a socket get the same status.
+TEST(HttpServer, OneExchangeWithoutASocketAnswersAsAConnectionDoes) {
+  HttpServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  options.header_limit = 512;
+  options.body_limit = 64;
+  const HttpHandler handler = [](const HttpRequest& request) {
+    if (request.path() == "/throw") throw InputError("the handler failed");
+    return HttpResponse{request.path() == "/missing" ? 404 : 200, {}, request.method + " " + request.body, false};
+  };
+  const HttpErrorResponder errors = [](int status) { return HttpResponse{status, {}, "refused", true}; };
+  HttpServer server(options, handler, errors);
+  server.start();
+  const std::vector<std::pair<std::string, int>> requests = {
+      {"GET / HTTP/1.1\r\nHost: a\r\n\r\n", 200},
+      {"GET /missing HTTP/1.0\r\n\r\n", 404},
+      {"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc", 200},
+      {"GET / HTTP/1.1\r\n\r\n", 400},
+      {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+      {"HELLO\r\n\r\n", 400},
+      {"GET / HTTP/1.1\r\nHost: a\r\nX-Pad: " + std::string(600, 'p') + "\r\n\r\n", 431},
+      {"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 65\r\n\r\n" + std::string(65, 'b'), 413},
+      {"GET /throw HTTP/1.1\r\nHost: a\r\n\r\n", 500},
+  };
+  for (const auto& [bytes, status] : requests) {
+    const std::string reply = respond_to_wire_bytes(bytes, options, handler, errors);
+    ASSERT_GE(reply.size(), 12u) << bytes;
+    EXPECT_EQ(reply.substr(9, 3), std::to_string(status)) << bytes;
+    HttpClient client("127.0.0.1", server.port());
+    EXPECT_EQ(client.send_raw(bytes).status, status) << bytes;
+  }
+  // HEAD: the GET response's headers, no body; nothing sent: no answer.
+  const std::string head = respond_to_wire_bytes("HEAD /x HTTP/1.1\r\nHost: a\r\n\r\n", options, handler, errors);
+  EXPECT_TRUE(contains(head, "Content-Length: 5\r\n")) << head;  // "HEAD "
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
+  EXPECT_EQ(respond_to_wire_bytes("", options, handler, errors), "");
+  server.stop();
+  server.wait();
 }
 
 TEST(HttpServer, APortInUseIsAClearError) {

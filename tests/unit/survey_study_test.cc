@@ -14,7 +14,7 @@
 #include "io/image.h"
 #include "survey/invitations.h"
 #include "survey/study_database.h"
-#include "survey/survey_schema.h"
+#include "survey/study_schema.h"
 #include "survey_fixture.h"
 
 namespace depthstyle {
@@ -86,7 +86,7 @@ TEST(SurveySchema, AStudyMigratesToALaterVersionKeepingItsDataAndAnOlderBuildRef
       create_study(testing::small_study_options(write_synthetic_grid_run(dir / "grid"), dir.path()), "# config\n");
   const std::filesystem::path path = created.folder / "study.sqlite";
   // A hypothetical version 3 of the schema: versions 1 and 2's steps, then one more.
-  SqliteSchema next = survey_schema();
+  SqliteSchema next = study_schema();
   next.migrations.push_back("ALTER TABLE respondents ADD COLUMN note TEXT NOT NULL DEFAULT '';");
   {
     SqliteDatabase database(path);

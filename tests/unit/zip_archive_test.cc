@@ -224,6 +224,22 @@ TEST(Zip, ForgedHeadersAreInputErrors) {
   expect_error(bomb, "entry 'data' declares 4611686018427387904 bytes, more than its");
 }
 
+// Found by fuzzing (tests/fuzz/corpus/zip/unknown_method_huge_size.zip): an unsupported method was refused only
+// after read() had allocated the declared size, so 2 GiB of a 216-byte file were allocated first (and 2^62 bytes
+// threw std::length_error instead of an InputError).
+TEST(Zip, AnUnsupportedMethodIsRefusedBeforeItsSizeIsAllocated) {
+  testing::TempDir dir;
+  RawEntry huge;
+  huge.method = 38912;
+  huge.stored = "x";
+  huge.sizes_in_zip64_extra = true;
+  huge.central_extra = zip64_sizes_extra(1ULL << 62, 1);
+  testing::write_text(dir / "forged.zip", raw_archive(huge));
+  EXPECT_THROW_MESSAGE(read_everything(dir / "forged.zip"), InputError,
+                       "forged.zip: entry 'data' uses compression method 38912; only stored (0) and deflate (8) are "
+                       "supported");
+}
+
 // Every prefix of an archive, and every single-byte change, is either read or refused with an InputError.
 TEST(Zip, EveryTruncationAndByteFlipIsAnInputErrorOrHarmless) {
   testing::TempDir dir;

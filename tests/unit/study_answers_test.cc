@@ -7,8 +7,8 @@
 #include "report/result_table.h"
 #include "survey/invitations.h"
 #include "survey/study_database.h"
-#include "survey/survey_answers.h"
-#include "survey/survey_status.h"
+#include "survey/study_answers.h"
+#include "survey/study_status.h"
 #include "survey_fixture.h"
 
 namespace depthstyle {

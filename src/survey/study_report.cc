@@ -1,4 +1,4 @@
-#include "report/study_report.h"
+#include "survey/study_report.h"
 
 #include <cmath>
 #include <cstdio>

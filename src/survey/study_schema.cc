@@ -1,8 +1,8 @@
-#include "survey/survey_schema.h"
+#include "survey/study_schema.h"
 
 namespace depthstyle {
 
-const SqliteSchema& survey_schema() {
+const SqliteSchema& study_schema() {
   static const SqliteSchema schema{
       "depthstyle user-study database",
       0x44535356,  // "DSSV"

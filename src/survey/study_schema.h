@@ -33,6 +33,6 @@
 namespace depthstyle {
 
 // Version N = migrations.size() == N (now 2). A schema change is a new migration step appended here, never an edit.
-const SqliteSchema& survey_schema();
+const SqliteSchema& study_schema();
 
 }  // namespace depthstyle

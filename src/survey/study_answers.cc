@@ -1,4 +1,4 @@
-#include "survey/survey_answers.h"
+#include "survey/study_answers.h"
 
 #include <map>
 #include <set>

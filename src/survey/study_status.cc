@@ -1,4 +1,4 @@
-#include "survey/survey_status.h"
+#include "survey/study_status.h"
 
 #include <algorithm>
 #include <map>
