@@ -88,7 +88,8 @@ void add_study(const std::vector<CrossedVote>& votes, double intercept, bool pro
     const CrossedLogitFit fit = fit_crossed_logit(votes, options);
     tally.clustered += fit.clustering_test.p_value < 0.05;
     tally.design_effects.push_back(fit.design_effect);
-    tally.wald_covered += fit.intercept.wald_interval.lower <= intercept && intercept <= fit.intercept.wald_interval.upper;
+    const Interval& wald = fit.intercept.wald_interval;
+    tally.wald_covered += wald.lower <= intercept && intercept <= wald.upper;
     if (profiles) {
       ++tally.profiled;
       tally.profile_covered +=
@@ -114,6 +115,7 @@ int run(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--no-profiles") == 0) profiles = false;
     else std::fprintf(stderr, "ignoring unknown option %s\n", argv[i]);
   }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each scenario's lines as soon as they are known, also into a file
   std::printf("crossed_logit calibration: %d studies per scenario, seed %lld, alpha 0.05, 95%% intervals, preference "
               "0.575; load average before: %s\n",
               studies, static_cast<long long>(seed), load_average().c_str());

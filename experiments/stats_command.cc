@@ -223,7 +223,7 @@ int power_command(int argc, char** argv) {
       ("respondents", boost::program_options::value<std::string>(),
        "respondents of each simulated design, e.g. 10,20,40 (default with --from-study: the pilot's R, 2R, 4R)")
       ("pairs", boost::program_options::value<std::string>(),
-       "pairs each respondent answers, e.g. 10,20 (default with --from-study: the pilot's P, 2P)")
+       "pairs each respondent answers, e.g. 10,20 (default with --from-study: the pilot's P)")
       ("simulations", boost::program_options::value<int>()->default_value(simulation_defaults.simulations),
        "simulated studies per design")
       ("seed", boost::program_options::value<std::int64_t>()->default_value(simulation_defaults.seed),
@@ -303,8 +303,9 @@ int run_stats_command(int argc, char** argv) {
                           {{"binom", "exact binomial test and intervals: binom K N [--p0] [--alternative] [--conf]",
                             binom_command},
                            {"mcnemar", "McNemar's exact test on discordant counts: mcnemar B C", mcnemar_command},
-                           {"power", "exact power and minimum n: power --effect 0.6 [--alpha] [--power]; the model's power by simulation "
-                                     "with --from-study DB_OR_CSV",
+                           {"power",
+                            "exact power and minimum n: power --effect 0.6 [--alpha] [--power]; the model's power by "
+                            "simulation with --from-study DB_OR_CSV",
                             power_command}});
 }
 

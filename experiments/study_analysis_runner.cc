@@ -90,7 +90,8 @@ class StudyAnalysisExperiment : public Experiment {
     options.alternative = alternative_from_string(run_.alternative);
     options.respondent_seed = resolve_seed(run_.respondent_seed, context.common.seed, "bootstrap.respondents");
     options.item_seed = resolve_seed(run_.item_seed, context.common.seed, "bootstrap.items");
-    options.planning_seed = static_cast<std::int64_t>(resolve_seed(run_.planning_seed, context.common.seed, "planning"));
+    options.planning_seed =
+        static_cast<std::int64_t>(resolve_seed(run_.planning_seed, context.common.seed, "planning"));
     RunRecord& record = context.record;
     if (!record.is_done("analysis")) {
       StudyAnalysis analysis;

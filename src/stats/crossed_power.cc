@@ -62,7 +62,8 @@ void check_crossed_power_options(const CrossedPowerOptions& options) {
     throw UsageError(concat("power by simulation: the effect ", options.effect, " is not on the ",
                             to_string(options.alternative), " side of 1/2 (the model tests no preference)"));
   }
-  if (!(options.respondent_sd >= 0 && options.respondent_sd <= 10) || !(options.pair_sd >= 0 && options.pair_sd <= 10)) {
+  const auto plausible_sd = [](double sd) { return sd >= 0 && sd <= 10; };
+  if (!plausible_sd(options.respondent_sd) || !plausible_sd(options.pair_sd)) {
     throw UsageError(concat("power by simulation: respondent SD = ", options.respondent_sd, ", pair SD = ",
                             options.pair_sd, ": each must lie in [0, 10] (logit scale)"));
   }
@@ -100,6 +101,6 @@ std::vector<int> default_power_respondents(int pilot_respondents) {
   return {pilot_respondents, 2 * pilot_respondents, 4 * pilot_respondents};
 }
 
-std::vector<int> default_power_pairs(int pilot_pairs) { return {pilot_pairs, 2 * pilot_pairs}; }
+std::vector<int> default_power_pairs(int pilot_pairs) { return {pilot_pairs}; }
 
 }  // namespace depthstyle

@@ -57,7 +57,8 @@ double model_preference_p_value(const CrossedLogitFit& fit, Alternative alternat
 std::vector<CrossedPowerDesign> crossed_power_grid(const std::vector<int>& respondents, const std::vector<int>& pairs,
                                                    const CrossedPowerOptions& options);
 
-// The grid a pilot study of R respondents x P pairs is planned on: respondents R, 2R, 4R; pairs P, 2P.
+// The grid a pilot study of R respondents x P pairs is planned on: respondents R, 2R, 4R; pairs P (how many pairs one
+// respondent answers is usually fixed by the study's length; more respondents is the usual lever).
 std::vector<int> default_power_respondents(int pilot_respondents);
 std::vector<int> default_power_pairs(int pilot_pairs);
 

@@ -138,10 +138,12 @@ void fill_planning(StudyAnalysis& analysis) {
   if (analysis.clustered) {
     const CrossedLogitFit& model = *analysis.model;
     const double worth = static_cast<double>(analysis.responses) / std::max(1.0, model.design_effect);
-    std::string warning = concat(
-        "the ", analysis.responses, " responses are clustered (likelihood-ratio test of the respondent and pair "
-        "variances p = ", format_p_value(model.clustering_test.p_value, std::log(model.clustering_test.p_value)), "; model design effect ",
-        rounded(model.design_effect, 0.01), "): they are worth about ", std::llround(worth), " independent ones");
+    const LikelihoodRatioTest& clustering = model.clustering_test;
+    std::string warning =
+        concat("the ", analysis.responses, " responses are clustered (likelihood-ratio test of the respondent and pair "
+               "variances p = ", format_p_value(clustering.p_value, std::log(clustering.p_value)),
+               "; model design effect ", rounded(model.design_effect, 0.01), "): they are worth about ",
+               std::llround(worth), " independent ones");
     if (needed > 0 && analysis.responses >= needed && worth < static_cast<double>(needed)) {
       warning += concat(", fewer than the ", needed, " needed to detect ", plan);
     }

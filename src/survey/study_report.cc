@@ -151,7 +151,9 @@ NamedTable model(const StudyAnalysis& analysis) {
                      {"interval_lower", level + " CI lower", ColumnKind::kSignificant, 4},
                      {"interval_upper", level + " CI upper", ColumnKind::kSignificant, 4},
                      {"meaning", "What it means"}});
-  const std::string singular = fit.singular ? " The fit is singular: an SD is estimated as exactly 0." : "";
+  const auto at_zero = [](double sd) {
+    return sd == 0 ? std::string(" Estimated as exactly 0 (a singular fit).") : std::string();
+  };
   const double worth = static_cast<double>(analysis.responses) / std::max(1.0, fit.design_effect);
   table.add_row({"preference", fit.preference, Cell{}, fit.preference_interval.lower, fit.preference_interval.upper,
                  concat("The probability that a typical respondent prefers ", options.proposed, " over ",
@@ -170,9 +172,10 @@ NamedTable model(const StudyAnalysis& analysis) {
   table.add_row({"respondent SD", fit.respondent_sd, Cell{}, fit.respondent_sd_profile_interval.lower,
                  fit.respondent_sd_profile_interval.upper,
                  "How much respondents differ in their preference: standard deviation of their effects on the "
-                 "log-odds scale (0 = all alike)." + singular});
+                 "log-odds scale (0 = all alike)." + at_zero(fit.respondent_sd)});
   table.add_row({"pair SD", fit.pair_sd, Cell{}, fit.pair_sd_profile_interval.lower, fit.pair_sd_profile_interval.upper,
-                 "How much image pairs differ in the preference they draw, on the same scale."});
+                 "How much image pairs differ in the preference they draw, on the same scale." +
+                     at_zero(fit.pair_sd)});
   table.add_row({"clustering p-value", fit.clustering_test.p_value, Cell{}, Cell{}, Cell{},
                  concat("Likelihood-ratio test of both SDs against 0 (statistic ",
                         format_number(std::round(fit.clustering_test.statistic * 1000) / 1000),
