@@ -150,10 +150,16 @@ void fill_planning(StudyAnalysis& analysis) {
     analysis.warnings.push_back(warning);
   }
   if (analysis.model && options.planning_simulations > 0 && options.p0 == 0.5) {
-    analysis.planning_power =
-        crossed_power_grid(default_power_respondents(static_cast<int>(analysis.respondents)),
-                           default_power_pairs(static_cast<int>(analysis.items)),
-                           planning_power_options(options, *analysis.model));
+    const CrossedPowerOptions simulation = planning_power_options(options, *analysis.model);
+    try {
+      check_crossed_power_options(simulation);
+    } catch (const UsageError& error) {
+      // A small or nearly separated study can fit an implausible SD; its analysis stands, its planning cannot.
+      analysis.warnings.push_back(concat("no planning by simulation from this study's fit: ", error.what()));
+      return;
+    }
+    analysis.planning_power = crossed_power_grid(default_power_respondents(static_cast<int>(analysis.respondents)),
+                                                 default_power_pairs(static_cast<int>(analysis.items)), simulation);
   }
 }
 

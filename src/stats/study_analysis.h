@@ -75,7 +75,7 @@ struct StudyAnalysisOptions {
   double power_target = 0.8;
   // Planning by simulation with the model's variance components (stats/crossed_power.h, grid
   // default_power_respondents x default_power_pairs of this study's counts): studies per design (0 = none) and the
-  // base seed. Needs p0 = 1/2 (the model tests no preference). Cost: ~4 s of CPU for 18 x 20 (3 designs x 100 fits).
+  // base seed. Needs p0 = 1/2 (the model tests no preference). Cost: ~3 s of CPU for 18 x 20 (3 designs x 100 fits).
   int planning_simulations = 100;
   std::int64_t planning_seed = 0;
 };

@@ -296,6 +296,24 @@ TEST(StudyAnalysisPlanning, SimulatedPowerUsesThePilotsVarianceComponentsOnTheDe
   EXPECT_TRUE(analyze_study(study, options).planning_power.empty());
 }
 
+TEST(StudyAnalysisPlanning, AnImplausiblePilotFitSkipsThePlanningWithAWarningNotAnError) {
+  // Pairs 0-3 always for da-adain, pairs 4-5 always against: the pair SD runs off to ~40 (separation).
+  std::vector<CrossedVote> votes;
+  for (int r = 0; r < 3; ++r) {
+    for (int q = 0; q < 6; ++q) votes.push_back({r, q, q < 4 ? 1 : 0, 1});
+  }
+  StudyAnalysisOptions options;
+  options.bootstrap_replicates = 0;
+  const StudyAnalysis analysis = analyze_study(study_of(votes), options);
+  ASSERT_TRUE(analysis.model);
+  EXPECT_GT(analysis.model->pair_sd, 10);
+  EXPECT_TRUE(analysis.planning_power.empty());
+  EXPECT_NE(join(analysis.warnings, "\n").find("no planning by simulation from this study's fit: power by simulation: "
+                                               "respondent SD = "),
+            std::string::npos)
+      << join(analysis.warnings, "\n");
+}
+
 TEST(StudyReport, LabelsFromTheAnswersCannotBreakTheMarkdownOrInjectHtml) {
   std::vector<CrossedVote> votes = independent_votes_of_the_issue();
   std::vector<std::string> names;
