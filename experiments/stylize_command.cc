@@ -21,7 +21,9 @@ namespace po = boost::program_options;
 namespace depthstyle {
 namespace {
 
-constexpr const char* kDescription =
+// The video extensions come from the one list of them (stylize/video_io.h).
+std::string description() {
+  return concat(
     "Stylizes content images and videos with style images.\n\n"
     "  depthstyle stylize CONTENT STYLE                 one pair -> output/{content}_stylized_{style}.{ext}\n"
     "  depthstyle stylize CONTENT... --style STYLE...   every content x style combination -> --output-dir\n"
@@ -29,7 +31,7 @@ constexpr const char* kDescription =
     "                                                   (--style-mode interpolate, mask, near_far; --save-maps,\n"
     "                                                   --record)\n"
     "The first two take files, folders and glob patterns for contents and styles, and videos among the contents\n"
-    "(.mp4 .m4v .mov .mkv .avi .webm). An output that exists is skipped (--overwrite replaces it); a pair that fails\n"
+    "(", join(video_file_extensions(), " "), "). An output that exists is skipped (--overwrite replaces it); a pair that fails\n"
     "(a corrupt file, two outputs with the same name) is listed at the end and the others go on (exit code 1).\n"
     "An output keeps its content's format unless --ext says otherwise: a PNG stays lossless and keeps its alpha, a\n"
     "JPEG stays a JPEG, other formats become PNG (the AdaIN port always writes .jpg: --ext jpg). A video keeps its\n"
@@ -45,7 +47,8 @@ constexpr const char* kDescription =
     "Style modes of the -o form: single (one style), interpolate (several, --style-weights), mask (two: white\n"
     "area of --mask gets the first), near_far (two: near gets the first, far the second, mixed by the strength\n"
     "map; method adain).\n"
-    "The pyramid backbone is a weight-free stand-in; the paper's results need the VGG backbone and its weights.";
+    "The pyramid backbone is a weight-free stand-in; the paper's results need the VGG backbone and its weights.");
+}
 
 std::vector<double> parse_weights(const std::string& text) {
   std::vector<double> weights;
@@ -272,7 +275,7 @@ int run_batch_form(const CommandLine& command_line, std::vector<std::string> con
 }  // namespace
 
 int run_stylize_command(int argc, char** argv) {
-  CommandLine command_line("depthstyle stylize", kDescription);
+  CommandLine command_line("depthstyle stylize", description());
   declare_options(command_line);
   if (!command_line.parse(argc, argv)) return 0;
   // The ranges configs have (style/image_sizing.h, tensor/runtime.h), checked before any image is read.
