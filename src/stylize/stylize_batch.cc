@@ -76,6 +76,16 @@ void mark_collisions(std::vector<StylizeUnit>& units) {
   }
 }
 
+// True if `file` lies inside `folder` (both may be relative or not yet exist).
+bool is_inside(const fs::path& file, const fs::path& folder) {
+  std::error_code error;
+  const fs::path inner = fs::weakly_canonical(fs::absolute(file, error), error);
+  const fs::path outer = fs::weakly_canonical(fs::absolute(folder, error), error);
+  if (error) return false;
+  const auto [outer_end, inner_at] = std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
+  return outer_end == outer.end() && inner_at != inner.end();
+}
+
 // Progress steps of a video: its frames as its header states them (at least 1; a video that cannot be opened
 // fails when its unit runs).
 std::size_t video_steps(const fs::path& video) {
@@ -121,10 +131,16 @@ StylizePlan plan_stylize_batch(const StylizeBatchRequest& request) {
   InputSelection content_selection{image_file_extensions(), request.recursive};
   const std::vector<std::string>& videos = video_file_extensions();
   content_selection.extensions.insert(content_selection.extensions.end(), videos.begin(), videos.end());
-  const InputFiles contents = select_input_files(request.contents, content_selection);
+  InputFiles contents = select_input_files(request.contents, content_selection);
   const InputFiles styles = select_input_files(request.styles, {image_file_extensions(), request.recursive});
 
   StylizePlan plan;
+  if (request.output.empty()) {
+    const auto outputs = std::remove_if(contents.files.begin(), contents.files.end(),
+                                        [&](const fs::path& file) { return is_inside(file, request.output_dir); });
+    plan.outputs_left_out = static_cast<std::size_t>(contents.files.end() - outputs);
+    contents.files.erase(outputs, contents.files.end());
+  }
   plan.content_count = contents.files.size();
   plan.style_count = styles.files.size();
   plan.input_problems = contents.problems;
@@ -171,7 +187,12 @@ BatchOutcome run_stylize_batch(const StylizeBatchRequest& request, std::ostream&
   out << "stylize: " << plan.content_count << " content(s) x " << plan.style_count << " style(s) = "
       << plan.units.size() << " output(s)"
       << (request.output.empty() ? concat(" in ", request.output_dir.string()) : std::string())
-      << ", " << work.size() << " to write\n";
+      << ", " << work.size() << " to write";
+  if (plan.outputs_left_out > 0) {
+    out << " (" << plan.outputs_left_out << " file(s) inside " << request.output_dir.string()
+        << " left out: they are outputs, not contents)";
+  }
+  out << "\n";
   if (work.empty()) return outcome;
 
   // The progress counts images and video frames, so its ETA holds for a batch that mixes them.

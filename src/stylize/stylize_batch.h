@@ -72,6 +72,9 @@ struct StylizePlan {
   std::vector<StylizeUnit> units;  // contents outer, styles inner
   std::size_t content_count = 0;
   std::size_t style_count = 0;
+  // Contents found inside the output folder (a folder or pattern argument reached it, e.g. `stylize * --style S`
+  // run twice): left out, so a rerun does not stylize its own outputs.
+  std::size_t outputs_left_out = 0;
   // Arguments that named no file (core/input_files.h).
   std::vector<std::string> input_problems;
 };

@@ -276,6 +276,18 @@ TEST(StylizeBatchPlan, RefusesRequestsThatCannotWorkBeforeAnyWork) {
   request.depth_estimator = choose_stylize_models({}).depth_estimator;
   EXPECT_EQ(plan_stylize_batch(request).units.front().output, dir / "out/a_stylized_b.png");
 
+  // A second run over a folder that holds the output folder does not take its own outputs for contents.
+  save_image(dir / "out/a_stylized_b.png", test_picture({32, 32}, 3));
+  StylizeBatchRequest rerun = request;
+  rerun.contents = {dir.path().string()};
+  rerun.recursive = true;
+  const StylizePlan plan = plan_stylize_batch(rerun);
+  EXPECT_EQ(plan.outputs_left_out, 1u);
+  ASSERT_EQ(plan.content_count, 3u);  // a.png, b.png and clip.mp4, not out/a_stylized_b.png
+  EXPECT_EQ(plan.units[0].content, dir / "a.png");
+  EXPECT_TRUE(plan.units[2].video);
+  fs::remove_all(dir / "out");
+
   StylizeBatchRequest bad = request;
   bad.extension = "gif";
   EXPECT_THROW_MESSAGE(plan_stylize_batch(bad), UsageError, "--ext 'gif': image outputs are png, jpg or jpeg");
