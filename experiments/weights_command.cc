@@ -105,10 +105,9 @@ int list_command(int argc, char** argv) {
                            "against its network's layout, nothing run). The folder: --weights-dir, else "
                            "$DEPTHSTYLE_WEIGHTS, else $XDG_CACHE_HOME/depthstyle/weights or "
                            "~/.cache/depthstyle/weights.");
-  command_line.options()("weights-dir", po::value<std::string>()->default_value(""),
-                         "the weights folder (default: $DEPTHSTYLE_WEIGHTS, else the user cache's weights/)");
+  declare_weights_dir_option(command_line);
   if (!command_line.parse(argc, argv)) return 0;
-  const WeightsFolder folder = resolve_weights_folder(command_line.get<std::string>("weights-dir"));
+  const WeightsFolder folder = apply_weights_dir_option(command_line);
   std::cout << "weights folder: " << describe(folder);
   if (folder.rule != WeightsFolderRule::kNone && !std::filesystem::is_directory(folder.path)) {
     std::cout << " (does not exist)";
