@@ -1,6 +1,7 @@
 #include "report/result_table.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -26,14 +27,19 @@ bool is_numeric(ColumnKind kind) {
 }  // namespace
 
 std::string markdown_escape(const std::string& text) {
+  const auto alphanumeric = [&](std::size_t i) {
+    return i < text.size() && std::isalnum(static_cast<unsigned char>(text[i])) != 0;
+  };
   std::string out;
   out.reserve(text.size());
-  for (const char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     if (c == '\n' || c == '\r') {
       out += ' ';
       continue;
     }
-    if (std::strchr("\\`*_[]<>|&", c) != nullptr && c != '\0') out += '\\';
+    const bool intraword_underscore = c == '_' && i > 0 && alphanumeric(i - 1) && alphanumeric(i + 1);
+    if (std::strchr("\\`*_[]<>|&", c) != nullptr && c != '\0' && !intraword_underscore) out += '\\';
     out += c;
   }
   return out;

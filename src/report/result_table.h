@@ -64,6 +64,8 @@ class ResultTable {
 std::string html_escape(const std::string& text);
 // Plain text (labels from input files included) for Markdown: a backslash before every character that could start
 // markup, inline HTML or break a table (\ ` * _ [ ] < > | &), line breaks as spaces; it renders as the text itself.
+// An underscore between two letters or digits is left as it is: CommonMark never reads one there as emphasis, and
+// names such as ground_truth or vgg_normalised.pth stay readable in the raw Markdown.
 std::string markdown_escape(const std::string& text);
 // Plain text as a Markdown code span: fenced by one more backtick than its longest run of backticks, line breaks as
 // spaces.

@@ -353,6 +353,7 @@ TEST(StylizeModelChoice, TheWeightsFolderGivesTheDefaultsAndTheLineNamesIt) {
     write_file_atomically(dir / name, "");
   }
   StylizeModelRequest request;
+  request.backbone.type = "";  // not given, as the command leaves it without --backbone
   request.weights_folder = {dir.path(), WeightsFolderRule::kOption};
   const StylizeModels chosen = choose_stylize_models(request);
   ASSERT_TRUE(chosen.depth_estimator.has_value());

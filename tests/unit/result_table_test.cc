@@ -95,6 +95,9 @@ TEST(ResultTable, AnUnderflowedPValueReadsAsABoundNotZero) {
 TEST(Report, MarkdownEscapesPlainTextAndFencesCodeSpansAroundBackticks) {
   EXPECT_EQ(markdown_escape("a|b <script> *x* _y_ [l](u) `c` \\ &amp;\nz"),
             "a\\|b \\<script\\> \\*x\\* \\_y\\_ \\[l\\](u) \\`c\\` \\\\ \\&amp; z");
+  // Intraword underscores cannot be emphasis in CommonMark: left as written; at a word's edge they are escaped.
+  EXPECT_EQ(markdown_escape("ground_truth_as_depth vgg_normalised.pth _x a_ 3_"),
+            "ground_truth_as_depth vgg_normalised.pth \\_x a\\_ 3\\_");
   EXPECT_EQ(markdown_code_span("abc"), "`abc`");
   EXPECT_EQ(markdown_code_span("a`b``c"), "```a`b``c```");
   EXPECT_EQ(markdown_code_span("`x"), "`` `x ``");
