@@ -7,11 +7,13 @@
 #include "core/text.h"
 #include "depth/baselines.h"
 #include "depth/dark_channel.h"
+#include "depth/depth_anything_estimator.h"
 #include "depth/file_estimator.h"
 #include "depth/midas_estimator.h"
 #include "depth/monodepth2_estimator.h"
 #include "depth/onnx_estimator.h"
 #include "depth/torchscript_estimator.h"
+#include "nets/depth_anything.h"
 
 namespace depthstyle {
 namespace {
@@ -58,6 +60,10 @@ const std::vector<DepthEstimatorType>& depth_estimator_types() {
        "MiDaS v1, v2, v2.1 large or v2.1 small from its published weight file",
        {"path", "version", "preprocessing"},
        make_midas_estimator},
+      {"depth_anything",
+       "Depth Anything V2 Small, Base or Large from its published weight file",
+       {"path", "variant", "preprocessing"},
+       make_depth_anything_estimator},
   };
   return types;
 }
@@ -74,9 +80,12 @@ void declare_depth_estimator(Schema& schema, DepthEstimatorConfig& config) {
   schema.add("path", &config.path,
              "model file (torchscript, onnx, midas), folder of precomputed maps (file) or of model folders "
              "(monodepth2)");
+  std::vector<std::string> variants = monodepth2_variant_names();
+  for (const std::string& name : depth_anything_variant_names()) variants.push_back(name);
   schema.add("variant", &config.variant,
-             "monodepth2: the published model, a subfolder of path ('' = path is the model folder)")
-      .one_of(monodepth2_variant_names());
+             "monodepth2: the published model, a subfolder of path ('' = path is the model folder); "
+             "depth_anything: vits, vitb or vitl (depth_anything_v2_<variant>.pth)")
+      .one_of(variants);
   schema
       .add("version", &config.version,
            "midas: v1 (model.pt), v2 (model-f46da743.pt), v21 (midas_v21-f6b98070.pt), v21_small "
@@ -156,6 +165,7 @@ void check_depth_estimator_config(const DepthEstimatorConfig& config) {
   }
   if (type->name == "monodepth2") check_monodepth2_config(config);
   if (type->name == "midas") check_midas_config(config);
+  if (type->name == "depth_anything") check_depth_anything_config(config);
 }
 
 }  // namespace depthstyle
