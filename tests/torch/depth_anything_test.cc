@@ -88,7 +88,7 @@ TEST(DepthAnythingAgainstPytorch, PositionEmbeddingsAreInterpolatedAsDinov2Does)
 }
 
 TEST(DepthAnythingAgainstPytorch, IntermediateTokens) {
-  const std::vector<at::Tensor> tokens = network().intermediate_tokens(array("da_input_98x182"));
+  const std::vector<at::Tensor> tokens = network().intermediate_tokens(array("da_input_70x126"));
   ASSERT_EQ(tokens.size(), 4u);
   for (int i = 0; i < 4; ++i) {
     const double difference = relative_max_difference(tokens[i], array(concat("da_tokens_", i + 1)));
@@ -97,19 +97,21 @@ TEST(DepthAnythingAgainstPytorch, IntermediateTokens) {
 }
 
 TEST(DepthAnythingAgainstPytorch, OutputAtASquareAndANonSquareSize) {
-  for (const char* size : {"140x140", "98x182"}) {
+  double positive = 0, values = 0;
+  for (const char* size : {"84x84", "70x126"}) {
     const at::Tensor expected = array(concat("da_output_", size));
     const at::Tensor output = network().forward(array(concat("da_input_", size)));
     ASSERT_EQ(output.dim(), 4);
-    // The final ReLU clips part of the map: the head was calibrated so that it does, but not all of it.
-    const double positive = expected.gt(0).to(at::kFloat).mean().item<double>();
-    EXPECT_GT(positive, 0.9) << size;
-    EXPECT_LT(positive, 1.0) << size;
+    positive += expected.gt(0).sum().item<double>();
+    values += static_cast<double>(expected.numel());
     const double difference = relative_max_difference(output.squeeze(1), expected);
     EXPECT_LE(difference, kTolerance) << size << " on " << testing::cpu_features();
     std::cout << "Depth Anything V2 vits " << size << ": max |native - PyTorch| / max |PyTorch| = " << difference
               << " (" << testing::cpu_features() << ")\n";
   }
+  // The final ReLUs clip part of the maps: the head was calibrated so that they do (~2%), but not all of them.
+  EXPECT_GT(positive / values, 0.9);
+  EXPECT_LT(positive / values, 1.0);
 }
 
 TEST(DepthAnythingAgainstPytorch, InputsOfTheWrongShapeAreRejected) {
@@ -191,7 +193,7 @@ TEST(DepthAnythingEstimator, RunsARealImageAsInferImageDoes) {
   ASSERT_TRUE(fs::exists(fixture_dir() / "image.npy"))
       << "the fixture script ran without --image: run 'build/depthstyle data fetch-samples' and the fixture again";
   DepthEstimatorConfig config = entry();
-  config.preprocessing.width = config.preprocessing.height = 126;  // the fixture's input_size (PyTorch eager speed)
+  config.preprocessing.width = config.preprocessing.height = 84;  // the fixture's input_size (PyTorch eager speed)
   const std::unique_ptr<DepthEstimator> estimator = make_depth_estimator(config);
   const nlohmann::json description = estimator->describe();
   EXPECT_EQ(description["type"], "depth_anything");
@@ -205,7 +207,7 @@ TEST(DepthAnythingEstimator, RunsARealImageAsInferImageDoes) {
   query.rgb = image_from_tensor(array("image"));
   query.size = query.rgb.size();
   PreprocessingSpec spec = preprocessing_preset("depth_anything_v2");
-  spec.width = spec.height = 126;
+  spec.width = spec.height = 84;
   EXPECT_EQ(feed_size(spec, query.size, "motorcycle_left.png"),
             cv::Size(static_cast<int>(array("image_feed").size(3)), static_cast<int>(array("image_feed").size(2))));
   const DepthPrediction prediction = estimator->estimate(query);
