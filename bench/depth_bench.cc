@@ -21,7 +21,8 @@
 // The weight files (seeded random values in the published layouts, ~760 MB) are written by make_native_fixtures.py
 // into --weights-dir (default: depth_weights beside this binary), or reused when already there (e.g. the tests'
 // build/tests/generated_fixtures/depth_native); MiDaS v2.1 small's by make_midas_small_fixtures.py into its
-// midas_small subfolder, Depth Anything V2's by make_depth_anything_fixtures.py --weights into depth_anything/. Inputs, outputs and the Table 1 run go to depth_bench_work beside
+// midas_small subfolder, Depth Anything V2's by make_depth_anything_fixtures.py --weights into its depth_anything
+// subfolder. Inputs, outputs and the Table 1 run go to depth_bench_work beside
 // this binary.
 #include <ATen/ATen.h>
 
@@ -288,6 +289,11 @@ int run(int argc, char** argv) {
       {"MiDaS v2.1 small", "midas_small", 256, 256, small_forward, midas_small->flops(256, 256)},
       {"MiDaS v2.1 small", "midas_small", 384, 384, small_forward, midas_small->flops(384, 384)},
   };
+  for (const auto& network : depth_anything) {
+    const std::string variant = depthstyle::to_string(network->variant());
+    architectures.push_back({"Depth Anything V2 " + variant, "depth_anything_" + variant, 518, 518,
+                             [network](const at::Tensor& x) { return network->forward(x); }, network->flops(518, 518)});
+  }
   std::printf("\n(a) one forward pass, %d runs each after a warm-up, alternating with PyTorch eager in %d rounds\n",
               options.repeats * options.rounds, options.rounds);
   std::printf("  %-28s %-17s %-17s %-16s %-7s %-15s %-9s %s\n", "network, input", "PyTorch med/min", "native med/min",

@@ -114,6 +114,15 @@ TEST(DepthAnythingAgainstPytorch, OutputAtASquareAndANonSquareSize) {
   EXPECT_LT(positive / values, 1.0);
 }
 
+TEST(DepthAnythingAgainstPytorch, TheBaseNetworkAtANonSquareSize) {
+  const fs::path file = fixture_dir() / "weights/depth_anything/depth_anything_v2_vitb.pth";
+  const DepthAnythingNetwork base(DepthAnythingVariant::kBase, read_checkpoint(file).tensors, file.string());
+  const at::Tensor output = base.forward(array("da_input_70x126"));
+  const double difference = relative_max_difference(output.squeeze(1), array("vitb_output_70x126"));
+  EXPECT_LE(difference, kTolerance) << testing::cpu_features();
+  std::cout << "Depth Anything V2 vitb 70x126: max |native - PyTorch| / max |PyTorch| = " << difference << "\n";
+}
+
 TEST(DepthAnythingAgainstPytorch, InputsOfTheWrongShapeAreRejected) {
   EXPECT_THROW_MESSAGE(network().forward(at::rand({1, 3, 100, 98})), Error,
                        "Depth Anything V2 vits: expected a 1x3xHxW float32 image with H and W multiples of 14, got "
