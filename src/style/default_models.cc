@@ -27,6 +27,7 @@ ChosenDepth choose_depth(const WeightsFolder& folder) {
     config.name = entry->name;
     config.type = entry->estimator_type;
     config.version = entry->estimator_version;
+    config.variant = entry->estimator_variant;
     config.path = path.string();
     return {config, concat(entry->description, ", ", path.string())};
   }
