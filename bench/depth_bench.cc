@@ -3,11 +3,14 @@
 // alike: bench/pytorch_depth_baseline.py), and the throughput of a Table 1 run with all ten models.
 //
 //   build/bench/depth_bench [--repeats 3] [--rounds 2] [--threads 0] [--table1-images 8] [--weights-dir DIR]
-//                           [--only monodepth2|midas_v1|midas_v2|midas_small]   (part (a) for one network only)
+//                           [--only monodepth2|midas_v1|midas_v2|midas_small|depth_anything_vits|depth_anything_vitb]
+//                           (part (a) for one network only)
 //
 // (a) Per architecture at its native input size: monodepth2 at both feed sizes (640x192, 1024x320), MiDaS v1 and
 //     v2 / v2.1 large at 384x384 (their presets' largest feed: the longer side or the box is 384), MiDaS v2.1 small
-//     at 256x256 (its preset's box) and 384x384 (the size a user might raise it to). Wall-clock median
+//     at 256x256 (its preset's box) and 384x384 (the size a user might raise it to), Depth Anything V2 Small and Base
+//     at 518x518 (its preset's smallest feed; ViT-S at 518 is ~95 GFLOP, so PyTorch eager, whose nn.Linear runs on
+//     Debian's reference BLAS, takes tens of seconds: use --repeats 1 --rounds 1 there). Wall-clock median
 //     and minimum and process CPU time of one forward pass, their ratios (goal >= 1.0x), GFLOP/s, and the largest
 //     difference from PyTorch's output relative to its largest value. Timings alternate between the two programs for
 //     --rounds rounds, so other work on the machine slows both alike; CPU time is the steadier figure there.
@@ -18,7 +21,8 @@
 // The weight files (seeded random values in the published layouts, ~760 MB) are written by make_native_fixtures.py
 // into --weights-dir (default: depth_weights beside this binary), or reused when already there (e.g. the tests'
 // build/tests/generated_fixtures/depth_native); MiDaS v2.1 small's by make_midas_small_fixtures.py into its
-// midas_small subfolder. Inputs, outputs and the Table 1 run go to depth_bench_work beside
+// midas_small subfolder, Depth Anything V2's by make_depth_anything_fixtures.py --weights into its depth_anything
+// subfolder. Inputs, outputs and the Table 1 run go to depth_bench_work beside
 // this binary.
 #include <ATen/ATen.h>
 
@@ -40,6 +44,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/process.h"
+#include "core/text.h"
 #include "tensor/runtime.h"
 #include "depth/depth_estimator.h"
 #include "depth/monodepth2_estimator.h"
@@ -47,6 +52,7 @@
 #include "io/image.h"
 #include "io/npy.h"
 #include "tensor/tensor_image.h"
+#include "nets/depth_anything.h"
 #include "nets/midas.h"
 #include "nets/midas_small.h"
 #include "nets/monodepth2.h"
@@ -92,9 +98,10 @@ Options parse(int argc, char** argv) {
   if (options.repeats < 1 || options.rounds < 1 || options.table1_images < 0) {
     throw depthstyle::UsageError("need --repeats >= 1, --rounds >= 1, --table1-images >= 0");
   }
-  if (!options.only.empty() && options.only != "monodepth2" && options.only != "midas_v1" &&
-      options.only != "midas_v2" && options.only != "midas_small") {
-    throw depthstyle::UsageError("--only takes monodepth2, midas_v1, midas_v2 or midas_small, not '" + options.only +
+  const std::vector<std::string> models = {"monodepth2", "midas_v1", "midas_v2", "midas_small",
+                                           "depth_anything_vits", "depth_anything_vitb"};
+  if (!options.only.empty() && std::find(models.begin(), models.end(), options.only) == models.end()) {
+    throw depthstyle::UsageError("--only takes one of " + depthstyle::join(models, ", ") + ", not '" + options.only +
                                  "'");
   }
   return options;
@@ -240,6 +247,14 @@ int run(int argc, char** argv) {
         {"/usr/bin/python3", concat(DEPTHSTYLE_SOURCE_DIR, "/tests/fixtures/depth/", script), out_dir.string()});
     if (fixtures.exit_code != 0) throw depthstyle::Error("writing the random weight files failed:\n" + fixtures.output);
   }
+  for (const char* variant : {"vits", "vitb"}) {
+    const fs::path file = options.weights_dir / concat("depth_anything/depth_anything_v2_", variant, ".pth");
+    if (fs::exists(file)) continue;
+    const depthstyle::ProcessResult written = depthstyle::run_process(
+        {"/usr/bin/python3", concat(DEPTHSTYLE_SOURCE_DIR, "/tests/fixtures/depth/make_depth_anything_fixtures.py"),
+         "--weights", variant, file.string()});
+    if (written.exit_code != 0) throw depthstyle::Error("writing the random weight files failed:\n" + written.output);
+  }
   const fs::path weights = options.weights_dir / "weights";
   std::printf("depth_bench: %d threads; seeded random weights in %s; load average %s\n", threads, weights.c_str(),
               depthstyle::load_average().c_str());
@@ -256,9 +271,15 @@ int run(int argc, char** argv) {
   const auto midas_small = std::make_shared<depthstyle::MidasSmallNetwork>(
       depthstyle::read_checkpoint(options.weights_dir / "midas_small/weights/midas/midas_v21_small_256.pt").tensors,
       "midas_v21_small_256.pt");
+  std::vector<std::shared_ptr<const depthstyle::DepthAnythingNetwork>> depth_anything;
+  for (const auto variant : {depthstyle::DepthAnythingVariant::kSmall, depthstyle::DepthAnythingVariant::kBase}) {
+    const std::string file = concat("depth_anything_v2_", depthstyle::to_string(variant), ".pth");
+    depth_anything.push_back(std::make_shared<const depthstyle::DepthAnythingNetwork>(
+        variant, depthstyle::read_checkpoint(options.weights_dir / "depth_anything" / file).tensors, file));
+  }
   const auto md2_forward = [monodepth2](const at::Tensor& x) { return monodepth2->forward(x); };
   const auto small_forward = [midas_small](const at::Tensor& x) { return midas_small->forward(x); };
-  const std::vector<Architecture> architectures = {
+  std::vector<Architecture> architectures = {
       {"monodepth2", "monodepth2", 192, 640, md2_forward, monodepth2->flops(192, 640)},
       {"monodepth2", "monodepth2", 320, 1024, md2_forward, monodepth2->flops(320, 1024)},
       {"MiDaS v1", "midas_v1", 384, 384, [midas_v1](const at::Tensor& x) { return midas_v1->forward(x); },
@@ -268,6 +289,11 @@ int run(int argc, char** argv) {
       {"MiDaS v2.1 small", "midas_small", 256, 256, small_forward, midas_small->flops(256, 256)},
       {"MiDaS v2.1 small", "midas_small", 384, 384, small_forward, midas_small->flops(384, 384)},
   };
+  for (const auto& network : depth_anything) {
+    const std::string variant = depthstyle::to_string(network->variant());
+    architectures.push_back({"Depth Anything V2 " + variant, "depth_anything_" + variant, 518, 518,
+                             [network](const at::Tensor& x) { return network->forward(x); }, network->flops(518, 518)});
+  }
   std::printf("\n(a) one forward pass, %d runs each after a warm-up, alternating with PyTorch eager in %d rounds\n",
               options.repeats * options.rounds, options.rounds);
   std::printf("  %-28s %-17s %-17s %-16s %-7s %-15s %-9s %s\n", "network, input", "PyTorch med/min", "native med/min",

@@ -3,12 +3,14 @@
 
     GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 \
     /usr/bin/python3 bench/pytorch_depth_baseline.py --weights-dir DIR --work-dir DIR \
-        --model monodepth2|midas_v1|midas_v2|midas_small --size 192x640 --repeats 3 --threads 2
+        --model monodepth2|midas_v1|midas_v2|midas_small|depth_anything_vits|depth_anything_vitb --size 192x640 \
+        --repeats 3 --threads 2
 
 The networks are the reference code's modules (defined once, in tests/fixtures/depth/make_native_fixtures.py and,
-for MiDaS v2.1 small, make_midas_small_fixtures.py), loaded with load_state_dict(strict=True) from the weight files
-those scripts wrote into DIR/weights (midas_small: DIR/midas_small/weights; the published layouts). The input is a
-seeded 1x3xHxW image in [0,1] (ImageNet-normalised for midas_v2 and midas_small, as their run.py feeds them), written to the work dir as input.npy (2-D float32, (3*H, W)) so the C++ side runs the very same pixels;
+for MiDaS v2.1 small, make_midas_small_fixtures.py, for Depth Anything V2, make_depth_anything_fixtures.py), loaded with load_state_dict(strict=True) from the weight files
+those scripts wrote into DIR/weights (midas_small: DIR/midas_small/weights; Depth Anything V2:
+DIR/depth_anything/depth_anything_v2_<variant>.pth; the published layouts). The input is a
+seeded 1x3xHxW image in [0,1] (ImageNet-normalised for midas_v2, midas_small and Depth Anything, as their code feeds them), written to the work dir as input.npy (2-D float32, (3*H, W)) so the C++ side runs the very same pixels;
 the last output goes to output.npy (H, W). One warm-up run, then `repeats` (>= 0) timed runs under torch.no_grad()
 (as test_simple.py and run.py do). Prints one JSON line: {"seconds": [...], "cpu_seconds": [...], "threads": T}.
 """
@@ -50,6 +52,12 @@ def load_network(reference, name, weights):
         encoder.eval()
         decoder.eval()
         return lambda x: decoder(encoder(x))[("disp", 0)]
+    if name.startswith("depth_anything_"):
+        variant = name[len("depth_anything_"):]
+        model = load_reference("make_depth_anything_fixtures").DepthAnythingV2(variant)
+        model.load_state_dict(torch.load(os.path.normpath(os.path.join(
+            weights, os.pardir, "depth_anything", "depth_anything_v2_%s.pth" % variant))))
+        return model.eval()
     if name == "midas_small":
         model = load_reference("make_midas_small_fixtures").MidasNet_small()
         model.load_state_dict(torch.load(os.path.normpath(os.path.join(
@@ -62,11 +70,14 @@ def load_network(reference, name, weights):
     return model
 
 
+MODELS = ("monodepth2", "midas_v1", "midas_v2", "midas_small", "depth_anything_vits", "depth_anything_vitb")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--weights-dir", required=True)
     parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--model", choices=("monodepth2", "midas_v1", "midas_v2", "midas_small"), required=True)
+    parser.add_argument("--model", choices=MODELS, required=True)
     parser.add_argument("--size", type=size, required=True)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, required=True)
@@ -77,7 +88,7 @@ def main():
     reference = load_reference()
     network = load_network(reference, args.model, os.path.join(args.weights_dir, "weights"))
     image = reference.test_image(args.size[0], args.size[1], seed=5)
-    if args.model in ("midas_v2", "midas_small"):
+    if args.model in ("midas_v2", "midas_small") or args.model.startswith("depth_anything_"):
         image = (image - reference.IMAGENET_MEAN) / reference.IMAGENET_STD
     np.save(os.path.join(args.work_dir, "input.npy"), np.ascontiguousarray(image.numpy().reshape(-1, args.size[1])))
 

@@ -61,4 +61,17 @@ bool CommandLine::parse(int argc, char** argv) {
   return true;
 }
 
+void declare_weights_dir_option(CommandLine& command_line) {
+  command_line.options()("weights-dir", boost::program_options::value<std::string>()->default_value(""),
+                         "the weights folder: where models given by name (midas_v21, vgg_encoder; depthstyle weights "
+                         "list) are found, and stylize's default models (default: $DEPTHSTYLE_WEIGHTS, else the user "
+                         "cache's weights/)");
+}
+
+WeightsFolder apply_weights_dir_option(const CommandLine& command_line) {
+  const std::string option = command_line.get<std::string>("weights-dir");
+  set_weights_dir_option(option);
+  return resolve_weights_folder(option);
+}
+
 }  // namespace depthstyle

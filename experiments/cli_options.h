@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "weights/weights_folder.h"
 
 namespace depthstyle {
 
@@ -45,5 +46,10 @@ class CommandLine {
   std::vector<std::pair<std::string, int>> positional_names_;
   boost::program_options::variables_map values_;
 };
+
+// --weights-dir, with one help text for every command that reads models (weights/weights_folder.h has the rules).
+void declare_weights_dir_option(CommandLine& command_line);
+// Makes the parsed --weights-dir the process's (set_weights_dir_option) and returns the folder the rules give.
+WeightsFolder apply_weights_dir_option(const CommandLine& command_line);
 
 }  // namespace depthstyle

@@ -31,13 +31,11 @@ int run_run_command(int argc, char** argv) {
       ("print-config", "print the resolved config with every key's help and stop")
       ("print-run-folder", "check the config, print the run folder this command would use (with --shard: the "
                            "shard's) and stop")
-      ("weights-dir", po::value<std::string>()->default_value(""),
-       "the weights folder where models named in the config (path: midas_v21, backbone.encoder: vgg_encoder) are "
-       "found (default: $DEPTHSTYLE_WEIGHTS, else the user cache's weights/; depthstyle weights list)")
       ("quiet,q", "no progress bars");
+  declare_weights_dir_option(command_line);
   if (!command_line.parse(argc, argv)) return 0;
   if (command_line.has("quiet")) set_progress_quiet(true);
-  set_weights_dir_option(command_line.get<std::string>("weights-dir"));
+  apply_weights_dir_option(command_line);
 
   RunRequest request;
   request.config_path = command_line.get<std::string>("config");

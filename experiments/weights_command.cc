@@ -68,12 +68,12 @@ int inspect_command(int argc, char** argv) {
 }
 
 // "ok", or the first line of the loader's error (the rest lists every layout difference: weights inspect, or
-// loading the model, shows it whole).
+// loading the model, shows it whole). Any failure is a row: the list goes on whatever the folder holds.
 std::string load_status(const CatalogEntry& entry, const std::filesystem::path& path) {
   try {
     check_model_loads(entry, path);
     return "ok";
-  } catch (const Error& error) {
+  } catch (const std::exception& error) {
     const std::string message = error.what();
     return message.substr(0, message.find('\n'));
   }
@@ -105,10 +105,9 @@ int list_command(int argc, char** argv) {
                            "against its network's layout, nothing run). The folder: --weights-dir, else "
                            "$DEPTHSTYLE_WEIGHTS, else $XDG_CACHE_HOME/depthstyle/weights or "
                            "~/.cache/depthstyle/weights.");
-  command_line.options()("weights-dir", po::value<std::string>()->default_value(""),
-                         "the weights folder (default: $DEPTHSTYLE_WEIGHTS, else the user cache's weights/)");
+  declare_weights_dir_option(command_line);
   if (!command_line.parse(argc, argv)) return 0;
-  const WeightsFolder folder = resolve_weights_folder(command_line.get<std::string>("weights-dir"));
+  const WeightsFolder folder = apply_weights_dir_option(command_line);
   std::cout << "weights folder: " << describe(folder);
   if (folder.rule != WeightsFolderRule::kNone && !std::filesystem::is_directory(folder.path)) {
     std::cout << " (does not exist)";
@@ -135,8 +134,14 @@ int list_command(int argc, char** argv) {
                                                            : expected_path(entry, folder.path).string(),
                    present, loads});
   }
-  std::cout << table.to_markdown() << "\n"
-            << present_count << " of " << weight_catalog().size() << " models present. Configs and options take a "
+  std::cout << table.to_markdown() << "\n";
+  const std::vector<std::string> unknown = unknown_files(folder.path);
+  if (!unknown.empty()) {
+    std::cout << "Files in the folder that the catalog does not know (misnamed or misplaced?):\n";
+    for (const std::string& file : unknown) std::cout << "  " << file << closest_catalog_path(file) << "\n";
+    std::cout << "\n";
+  }
+  std::cout << present_count << " of " << weight_catalog().size() << " models present. Configs and options take a "
             << "model's name wherever they take its path (e.g. --depth-model midas_v21, backbone.encoder: "
             << "vgg_encoder).\n";
   return 0;

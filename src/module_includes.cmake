@@ -15,7 +15,7 @@ endif()
 # Third-party include prefixes and the link target a module must declare to include them.
 set(DEPTHSTYLE_EXTERNAL_HEADERS
   "torch/=depthstyle_torch" "ATen/=depthstyle_torch" "c10/=depthstyle_torch"
-  "opencv2/=depthstyle_opencv" "oneapi/=depthstyle_dnnl" "yaml-cpp/=yaml-cpp" "sqlite3.h=SQLite::SQLite3"
+  "opencv2/=depthstyle_opencv" "opencv2/videoio=depthstyle_opencv_videoio" "oneapi/=depthstyle_dnnl" "yaml-cpp/=yaml-cpp" "sqlite3.h=SQLite::SQLite3"
   "boost/=Boost::headers" "nlohmann/=nlohmann_json::nlohmann_json" "zlib.h=ZLIB::ZLIB"
   "openssl/=OpenSSL::Crypto")
 

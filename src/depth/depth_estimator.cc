@@ -7,12 +7,14 @@
 #include "core/text.h"
 #include "depth/baselines.h"
 #include "depth/dark_channel.h"
+#include "depth/depth_anything_estimator.h"
 #include "depth/file_estimator.h"
 #include "depth/midas_estimator.h"
 #include "depth/monodepth2_estimator.h"
 #include "depth/onnx_estimator.h"
 #include "depth/torchscript_estimator.h"
 #include "weights/weight_catalog.h"
+#include "nets/depth_anything.h"
 
 namespace depthstyle {
 namespace {
@@ -59,6 +61,10 @@ const std::vector<DepthEstimatorType>& depth_estimator_types() {
        "MiDaS v1, v2, v2.1 large or v2.1 small from its published weight file",
        {"path", "version", "preprocessing"},
        make_midas_estimator},
+      {"depth_anything",
+       "Depth Anything V2 Small, Base or Large from its published weight file",
+       {"path", "variant", "preprocessing"},
+       make_depth_anything_estimator},
   };
   return types;
 }
@@ -74,10 +80,14 @@ void declare_depth_estimator(Schema& schema, DepthEstimatorConfig& config) {
   schema.add("type", &config.type, "estimator type").one_of(depth_estimator_type_names()).required();
   schema.add("path", &config.path,
              "model file (torchscript, onnx, midas), folder of precomputed maps (file) or of model folders "
-             "(monodepth2); midas, monodepth2: or a model's name in the weights folder (depthstyle weights list)");
+             "(monodepth2); midas, monodepth2, depth_anything: or a model's name in the weights folder (depthstyle "
+             "weights list)");
+  std::vector<std::string> variants = monodepth2_variant_names();
+  for (const std::string& name : depth_anything_variant_names()) variants.push_back(name);
   schema.add("variant", &config.variant,
-             "monodepth2: the published model, a subfolder of path ('' = path is the model folder)")
-      .one_of(monodepth2_variant_names());
+             "monodepth2: the published model, a subfolder of path ('' = path is the model folder); "
+             "depth_anything: vits, vitb or vitl (depth_anything_v2_<variant>.pth)")
+      .one_of(variants);
   schema
       .add("version", &config.version,
            "midas: v1 (model.pt), v2 (model-f46da743.pt), v21 (midas_v21-f6b98070.pt), v21_small "
@@ -146,6 +156,13 @@ DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config) {
                               named.version, "; drop version (the name implies it)"));
     }
   }
+  if (entry->estimator_type == "depth_anything") {
+    if (named.variant.empty()) named.variant = entry->estimator_variant;
+    if (named.variant != entry->estimator_variant) {
+      throw UsageError(concat(context, " names Depth Anything V2 variant ", entry->estimator_variant,
+                              ", but variant is ", named.variant, "; drop variant (the name implies it)"));
+    }
+  }
   if (entry->estimator_type == "monodepth2" && !named.variant.empty()) {
     throw UsageError(concat(context, " names one monodepth2 model folder, so variant (", named.variant,
                             ") has nothing to choose; drop variant, or give path the folder of model folders"));
@@ -188,6 +205,7 @@ void check_depth_estimator_config(const DepthEstimatorConfig& config) {
   const DepthEstimatorConfig named = with_catalog_model(config);
   if (type->name == "monodepth2") check_monodepth2_config(named);
   if (type->name == "midas") check_midas_config(named);
+  if (type->name == "depth_anything") check_depth_anything_config(named);
 }
 
 }  // namespace depthstyle

@@ -62,6 +62,7 @@ class DepthEstimator {
 //   - {name: haze, type: dark_channel, dark_channel: {patch: 15, omega: 0.95}}
 //   - {name: md2, type: monodepth2, path: weights/monodepth2, variant: mono_640x192}
 //   - {name: midas, type: midas, version: v1, path: weights/midas/model.pt}
+//   - {name: da2, type: depth_anything, variant: vits, path: weights/depth_anything_v2/depth_anything_v2_vits.pth}
 struct DepthEstimatorConfig {
   // Label in results and reports; unique within a run.
   std::string name;
@@ -71,6 +72,7 @@ struct DepthEstimatorConfig {
   // (monodepth2), or a catalog model's name (with_catalog_model); "" for baselines.
   std::string path;
   // monodepth2: one of the nine published models (depth/monodepth2_estimator.h); "" = `path` is the model folder.
+  // depth_anything: vits, vitb or vitl (depth/depth_anything_estimator.h).
   std::string variant;
   // midas: v1, v2, v21 or v21_small (depth/midas_estimator.h).
   std::string version;

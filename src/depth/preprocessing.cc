@@ -71,6 +71,20 @@ PreprocessingSpec midas_onnx(int side) {
   return spec;
 }
 
+PreprocessingSpec depth_anything_v2() {
+  PreprocessingSpec spec;
+  spec.resize = ResizeMode::kKeepAspect;
+  spec.target = ResizeTarget::kBox;
+  spec.width = spec.height = 518;
+  spec.multiple_of = 14;
+  spec.rounding = SizeRounding::kLowerBound;
+  spec.interpolation = Interpolation::kCubic;
+  spec.mean = kImageNetMean;
+  spec.std = kImageNetStd;
+  spec.output_interpolation = Interpolation::kLinearAlignCorners;
+  return spec;
+}
+
 PreprocessingSpec monodepth2() {
   PreprocessingSpec spec;
   spec.resize = ResizeMode::kIgnoreAspect;
@@ -94,6 +108,7 @@ const std::vector<Preset>& presets() {
       {"midas_v21_small_onnx", midas_onnx(256)},
       {"midas_v2_large_onnx", midas_onnx(384)},
       {"monodepth2", monodepth2()},
+      {"depth_anything_v2", depth_anything_v2()},
   };
   return all;
 }

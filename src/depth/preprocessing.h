@@ -52,7 +52,13 @@
 //                         interpolate(mode="bilinear", align_corners=False) (= linear here). The feed size comes from
 //                         the model: native models fill it in; a TorchScript/ONNX export needs preprocessing.width
 //                         and .height in its entry.
-// Every preset's output meaning is proximity (MiDaS: relative inverse depth; monodepth2: disparity).
+//   depth_anything_v2     Depth Anything V2 dpt.py image2tensor / infer_image (input_size 518): cv2 BGR->RGB / 255;
+//                         Resize(518, 518, keep_aspect_ratio=True, ensure_multiple_of=14, resize_method="lower_bound",
+//                         cv2.INTER_CUBIC): the shorter side becomes >= 518, sides multiples of 14 (a 741x500 image
+//                         is fed at 770x518); ImageNet mean/std; output resized to the input's size with
+//                         interpolate(mode="bilinear", align_corners=True) (= linear_align_corners here).
+// Every preset's output meaning is proximity (MiDaS: relative inverse depth; monodepth2: disparity; Depth Anything:
+// relative inverse depth).
 // The reference code resizes float64 arrays (cv2 on img / 255.0); here they are float32, so feeds differ from it by
 // float rounding (~1e-7 relative), never by a rule.
 #pragma once

@@ -114,10 +114,54 @@ cv::Mat pillow_lanczos_resize(const cv::Mat& image, cv::Size size) {
   return out;
 }
 
+// One axis of align_corners=True bilinear sampling: output index -> the two source indices and the second's weight,
+// computed as PyTorch's upsample_bilinear2d does (scale (in - 1) / (out - 1) in float32, source = scale * x).
+struct LinearTaps {
+  std::vector<int> first, second;
+  std::vector<float> weight;
+};
+LinearTaps align_corners_taps(int in, int out) {
+  LinearTaps taps;
+  const float scale = out > 1 ? static_cast<float>(in - 1) / static_cast<float>(out - 1) : 0.0f;
+  for (int x = 0; x < out; ++x) {
+    const float source = scale * static_cast<float>(x);
+    const int first = static_cast<int>(source);
+    taps.first.push_back(first);
+    taps.second.push_back(first < in - 1 ? first + 1 : first);
+    taps.weight.push_back(source - static_cast<float>(first));
+  }
+  return taps;
+}
+
+cv::Mat bilinear_align_corners_resize(const cv::Mat& image, cv::Size size) {
+  const LinearTaps rows = align_corners_taps(image.rows, size.height);
+  const LinearTaps columns = align_corners_taps(image.cols, size.width);
+  const int channels = image.channels();
+  cv::Mat out(size, image.type());
+  for (int y = 0; y < size.height; ++y) {
+    const float* top = image.ptr<float>(rows.first[y]);
+    const float* bottom = image.ptr<float>(rows.second[y]);
+    const float row_weight = rows.weight[y];
+    float* result = out.ptr<float>(y);
+    for (int x = 0; x < size.width; ++x) {
+      const int left = columns.first[x] * channels, right = columns.second[x] * channels;
+      const float column_weight = columns.weight[x];
+      for (int c = 0; c < channels; ++c) {
+        // PyTorch's order: (1 - h) ((1 - w) tl + w tr) + h ((1 - w) bl + w br)
+        const float upper = (1.0f - column_weight) * top[left + c] + column_weight * top[right + c];
+        const float lower = (1.0f - column_weight) * bottom[left + c] + column_weight * bottom[right + c];
+        result[x * channels + c] = (1.0f - row_weight) * upper + row_weight * lower;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& interpolation_names() {
-  static const std::vector<std::string> names = {"nearest", "linear", "cubic", "area", "lanczos"};
+  static const std::vector<std::string> names = {"nearest", "linear", "cubic", "area", "lanczos",
+                                                 "linear_align_corners"};
   return names;
 }
 
@@ -139,6 +183,7 @@ cv::Mat resample(const cv::Mat& image, cv::Size size, Interpolation interpolatio
   DEPTHSTYLE_ASSERT(image.depth() == CV_32F && size.width > 0 && size.height > 0);
   if (image.size() == size) return image.clone();
   if (interpolation == Interpolation::kLanczos) return pillow_lanczos_resize(image, size);
+  if (interpolation == Interpolation::kLinearAlignCorners) return bilinear_align_corners_resize(image, size);
   static const int kOpenCvFlags[] = {cv::INTER_NEAREST, cv::INTER_LINEAR, cv::INTER_CUBIC, cv::INTER_AREA};
   cv::Mat out;
   cv::resize(image, out, size, 0, 0, kOpenCvFlags[static_cast<int>(interpolation)]);

@@ -9,6 +9,9 @@
 //            PyTorch's interpolate(mode="bicubic", align_corners=False) (MiDaS v2's output upsampling) within float
 //            rounding; MiDaS resizes its input and its v1/ONNX outputs with exactly this call (cv2.INTER_CUBIC)
 //   area     cv::resize INTER_AREA: pixel-area averaging when shrinking (MiDaS v1's input), bilinear-like when growing
+//   linear_align_corners  bilinear with the corner pixels' centres on the corners: output pixel x reads source
+//            x * (in - 1) / (out - 1) (0 when out = 1), 2 taps, no antialiasing: PyTorch's
+//            interpolate(mode="bilinear", align_corners=True) (Depth Anything's infer_image output resize)
 //   lanczos  Pillow's Image.resize(size, Image.LANCZOS) on 8-bit RGB (monodepth2's input): a Lanczos-3 window
 //            stretched by the scale factor when shrinking (so it antialiases), fixed-point weights with 22 fractional
 //            bits, a horizontal pass then a vertical pass, each rounded and clipped to 8 bits. The input is first
@@ -24,9 +27,10 @@
 
 namespace depthstyle {
 
-enum class Interpolation { kNearest, kLinear, kCubic, kArea, kLanczos };
+enum class Interpolation { kNearest, kLinear, kCubic, kArea, kLanczos, kLinearAlignCorners };
 
-std::string to_string(Interpolation interpolation);  // "nearest", "linear", "cubic", "area", "lanczos"
+// "nearest", "linear", "cubic", "area", "lanczos", "linear_align_corners"
+std::string to_string(Interpolation interpolation);
 const std::vector<std::string>& interpolation_names();
 // Throws UsageError listing the names for an unknown one.
 Interpolation interpolation_from_string(const std::string& name);

@@ -38,14 +38,8 @@ std::string markdown_escape(const std::string& text) {
       out += ' ';
       continue;
     }
-    const char next = i + 1 < text.size() ? text[i + 1] : ' ';
-    const bool markup =
-        std::strchr("\\`*[]|", c) != nullptr ||
-        (c == '_' && !(i > 0 && alphanumeric(i - 1) && alphanumeric(i + 1))) ||  // snake_case cannot emphasise
-        (c == '<' && (std::isalpha(static_cast<unsigned char>(next)) != 0 || std::strchr("/!?", next) != nullptr)) ||
-        (c == '&' && (std::isalpha(static_cast<unsigned char>(next)) != 0 || next == '#')) ||
-        ((c == '>' || c == '#') && i == 0);
-    if (markup) out += '\\';
+    const bool intraword_underscore = c == '_' && i > 0 && alphanumeric(i - 1) && alphanumeric(i + 1);
+    if (std::strchr("\\`*_[]<>|&", c) != nullptr && c != '\0' && !intraword_underscore) out += '\\';
     out += c;
   }
   return out;

@@ -62,10 +62,10 @@ class ResultTable {
 };
 
 std::string html_escape(const std::string& text);
-// Plain text (labels from input files included) for Markdown (CommonMark/GFM): a backslash before every character
-// that could start markup, inline HTML or an entity, or break a table: always \ ` * [ ] |; _ unless inside a word
-// (snake_case cannot emphasise); < before a letter, / ! or ? (a tag, comment or autolink); & before a letter or #
-// (an entity); > and # at the start (quote, heading). Line breaks become spaces. It renders as the text itself.
+// Plain text (labels from input files included) for Markdown: a backslash before every character that could start
+// markup, inline HTML or break a table (\ ` * _ [ ] < > | &), line breaks as spaces; it renders as the text itself.
+// An underscore between two letters or digits is left as it is: CommonMark never reads one there as emphasis, and
+// names such as ground_truth or vgg_normalised.pth stay readable in the raw Markdown.
 std::string markdown_escape(const std::string& text);
 // Plain text as a Markdown code span: fenced by one more backtick than its longest run of backticks, line breaks as
 // spaces.

@@ -13,7 +13,7 @@ const char* const kWeightFreeDepth = "vertical";
 
 struct ChosenDepth {
   DepthEstimatorConfig config;
-  std::string text;
+  std::string detail;
 };
 
 ChosenDepth choose_depth(const WeightsFolder& folder) {
@@ -27,13 +27,13 @@ ChosenDepth choose_depth(const WeightsFolder& folder) {
     config.name = entry->name;
     config.type = entry->estimator_type;
     config.version = entry->estimator_version;
+    config.variant = entry->estimator_variant;
     config.path = path.string();
-    return {config, concat(entry->name, " (", entry->description, ", ", path.string(), ")")};
+    return {config, concat(entry->description, ", ", path.string())};
   }
   DepthEstimatorConfig config;
   config.name = config.type = kWeightFreeDepth;
-  return {config, concat(kWeightFreeDepth, " (weight-free: lower in the image = nearer; no depth model in the ",
-                         "weights folder)")};
+  return {config, "weight-free: lower in the image = nearer; no depth model in the weights folder"};
 }
 
 }  // namespace
@@ -76,21 +76,22 @@ DefaultModels choose_default_models(const WeightsFolder& folder) {
   DefaultModels chosen;
   const ChosenDepth depth = choose_depth(folder);
   chosen.depth = depth.config;
+  chosen.depth_detail = depth.detail;
 
   const std::filesystem::path encoder = present_path(*find_catalog_entry("vgg_encoder"), folder.path);
   const std::filesystem::path decoder = present_path(*find_catalog_entry("adain_decoder"), folder.path);
-  std::string backbone_text;
   if (!encoder.empty() && !decoder.empty()) {
     chosen.backbone.type = "vgg";
     chosen.backbone.encoder = encoder.string();
     chosen.backbone.decoder = decoder.string();
-    backbone_text = concat("vgg (the paper's networks: ", encoder.string(), ", ", decoder.string(), ")");
+    chosen.backbone_detail = concat("the paper's networks: ", encoder.string(), ", ", decoder.string());
   } else {
     chosen.backbone.type = "pyramid";
-    backbone_text = "pyramid (weight-free stand-in, not the paper's: vgg_encoder and adain_decoder are not both in "
-                    "the weights folder)";
+    chosen.backbone_detail = "weight-free stand-in, not the paper's networks: vgg_encoder and adain_decoder are not "
+                             "both in the weights folder";
   }
-  chosen.description = concat("depth: ", depth.text, "; backbone: ", backbone_text, "; weights folder: ",
+  chosen.description = concat("depth: ", chosen.depth.name, " (", chosen.depth_detail, "); backbone: ",
+                              chosen.backbone.type, " (", chosen.backbone_detail, "); weights folder: ",
                               describe(folder));
   return chosen;
 }

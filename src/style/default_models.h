@@ -16,7 +16,11 @@ namespace depthstyle {
 struct DefaultModels {
   DepthEstimatorConfig depth;  // a registry entry: a named model with its path in the folder, or `vertical`
   BackboneConfig backbone;     // vgg with both paths, or pyramid
-  // "depth: midas_v21 (MiDaS v2.1 large, /w/midas/midas_v21-f6b98070.pt); backbone: vgg (...); weights folder: ..."
+  // Why each was chosen, to print after its name: "MiDaS v2.1 large, /w/midas/midas_v21-f6b98070.pt", "weight-free:
+  // lower in the image = nearer; no depth model in the weights folder".
+  std::string depth_detail;
+  std::string backbone_detail;
+  // "depth: midas_v21 (<depth_detail>); backbone: vgg (<backbone_detail>); weights folder: ..."
   std::string description;
 };
 

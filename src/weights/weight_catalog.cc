@@ -53,6 +53,15 @@ CatalogEntry monodepth2(const std::string& model, const std::string& description
   return entry;
 }
 
+// Depth Anything V2 (depth/depth_anything_estimator.h): one Hugging Face repository per variant.
+CatalogEntry depth_anything_v2(const std::string& variant, std::string description, const std::string& repository) {
+  CatalogEntry entry = single_file("depth_anything_v2_" + variant, std::move(description), ModelUse::kDepth,
+                                   "depth_anything_v2", "depth_anything_v2_" + variant + ".pth", {},
+                                   kDepthAnythingV2 + repository, WeightLoadCheck::kDepthAnything, "depth_anything");
+  entry.estimator_variant = variant;
+  return entry;
+}
+
 CatalogEntry without_loader(std::string name, std::string description, std::string folder, std::string file,
                             std::vector<std::string> other_names, std::string published_at) {
   return single_file(std::move(name), std::move(description), ModelUse::kDepth, std::move(folder), std::move(file),
@@ -88,12 +97,9 @@ std::vector<CatalogEntry> make_catalog() {
                      {"dpt_large-midas-2f21e586.pt"}, kMidasRelease + "v3"),
       without_loader("dpt_hybrid_384", "MiDaS v3.0 DPT-Hybrid (ViT-B + ResNet-50, 384)", "midas",
                      "dpt_hybrid_384.pt", {"dpt_hybrid-midas-501f0c75.pt"}, kMidasRelease + "v3"),
-      without_loader("depth_anything_v2_vits", "Depth Anything V2 small (ViT-S, Apache-2.0)", "depth_anything_v2",
-                     "depth_anything_v2_vits.pth", {}, kDepthAnythingV2 + "Small"),
-      without_loader("depth_anything_v2_vitb", "Depth Anything V2 base (ViT-B, CC-BY-NC-4.0)", "depth_anything_v2",
-                     "depth_anything_v2_vitb.pth", {}, kDepthAnythingV2 + "Base"),
-      without_loader("depth_anything_v2_vitl", "Depth Anything V2 large (ViT-L, CC-BY-NC-4.0)", "depth_anything_v2",
-                     "depth_anything_v2_vitl.pth", {}, kDepthAnythingV2 + "Large"),
+      depth_anything_v2("vits", "Depth Anything V2 small (ViT-S, Apache-2.0)", "Small"),
+      depth_anything_v2("vitb", "Depth Anything V2 base (ViT-B, CC-BY-NC-4.0)", "Base"),
+      depth_anything_v2("vitl", "Depth Anything V2 large (ViT-L, CC-BY-NC-4.0)", "Large"),
   };
 }
 

@@ -37,6 +37,7 @@ enum class WeightLoadCheck {
   kMidasV2,       // v2 and v2.1 large: the same network
   kMidasSmall,    // v2.1 small (EfficientNet-Lite3)
   kMonodepth2,    // a model folder: encoder.pth and depth.pth
+  kDepthAnything, // Depth Anything V2, the variant in estimator_variant
   kNoLoader,      // a network this build cannot load yet
 };
 
@@ -56,7 +57,8 @@ struct CatalogEntry {
   WeightLoadCheck load_check = WeightLoadCheck::kNoLoader;
   // Depth models: the depth estimator type that runs it ("" = no loader in this build) and, for midas, its version.
   std::string estimator_type;
-  std::string estimator_version;
+  std::string estimator_version;  // midas: v1, v2, v21, v21_small
+  std::string estimator_variant;  // depth_anything: vits, vitb, vitl
 };
 
 // Every entry, in the order `weights list` and docs/weights.md show them.

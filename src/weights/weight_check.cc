@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "nets/adain_decoder.h"
+#include "nets/depth_anything.h"
 #include "nets/midas.h"
 #include "nets/midas_small.h"
 #include "nets/monodepth2.h"
@@ -38,6 +39,10 @@ void check_model_loads(const CatalogEntry& entry, const std::filesystem::path& p
                                depth_path.string());
       return;
     }
+    case WeightLoadCheck::kDepthAnything:
+      check_depth_anything_weights(depth_anything_variant_from_string(entry.estimator_variant),
+                                   read_checkpoint(path).tensors, source);
+      return;
     case WeightLoadCheck::kNoLoader:
       break;
   }

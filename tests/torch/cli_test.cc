@@ -34,6 +34,7 @@ TEST(Cli, EveryCommandHasHelp) {
                                              {"data", "fetch-samples", "--help"},
                                              {"weights", "--help"},
                                              {"weights", "inspect", "--help"},
+                                             {"weights", "list", "--help"},
                                              {"version", "--help"}}) {
     const ProcessResult result = run_cli(arguments);
     EXPECT_EQ(result.exit_code, 0) << arguments[0] << ": " << result.output;

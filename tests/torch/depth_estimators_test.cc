@@ -236,5 +236,25 @@ TEST(DepthResampling, CubicAndLinearEqualPyTorchsInterpolateWhenEnlarging) {
   expect_close(resample(image, {83, 61}, Interpolation::kLinear), image_from_tensor(bilinear), 1e-5, "linear");
 }
 
+TEST(DepthResampling, LinearAlignCornersEqualsPyTorchsBilinearWithAlignCorners) {
+  // Depth Anything's infer_image output resize: enlarging, shrinking, one row, and a 1-pixel source. Values in [0, 1];
+  // PyTorch's kernel forms the weights and the two lerps in another order (and vectorised), so results differ by
+  // float rounding of the source position and weights: measured up to 1.9e-6, bound 1e-5 (the estimator's test
+  // bounds the whole map at 1e-4).
+  at::manual_seed(4);
+  for (const auto& [from, to] : std::vector<std::pair<cv::Size, cv::Size>>{
+           {{32, 24}, {83, 61}}, {{83, 61}, {32, 24}}, {{40, 30}, {17, 1}}, {{1, 1}, {5, 3}}}) {
+    const at::Tensor map = at::rand({1, 1, from.height, from.width});
+    const at::Tensor expected = at::upsample_bilinear2d(map, {to.height, to.width}, /*align_corners=*/true);
+    expect_close(resample(image_from_tensor(map), to, Interpolation::kLinearAlignCorners), image_from_tensor(expected),
+                 1e-5, "linear_align_corners");
+  }
+  // Three channels are resampled alike.
+  const at::Tensor rgb = at::rand({1, 3, 20, 30});
+  const at::Tensor expected = at::upsample_bilinear2d(rgb, {45, 26}, /*align_corners=*/true);
+  expect_close(resample(image_from_tensor(rgb), {26, 45}, Interpolation::kLinearAlignCorners),
+               image_from_tensor(expected), 1e-5, "linear_align_corners, 3 channels");
+}
+
 }  // namespace
 }  // namespace depthstyle

@@ -28,6 +28,9 @@ fs::path vgg_fixture(const std::string& name) { return generated("style") / name
 // The native fixtures' weights/ folder is laid out as configs/table1.yaml's weights_dir, which is the catalog's layout.
 fs::path native_weights() { return generated("depth_native/weights"); }
 fs::path midas_small_fixture() { return generated("depth_midas_small/weights/midas/midas_v21_small_256.pt"); }
+fs::path depth_anything_fixture(const std::string& variant) {
+  return generated("depth_anything/weights/depth_anything/depth_anything_v2_" + variant + ".pth");
+}
 
 void link(const fs::path& target, const fs::path& link_path) {
   fs::create_directories(link_path.parent_path());
@@ -128,6 +131,10 @@ TEST(WeightCheck, WrongFilesAndNetworksWithoutALoaderAreErrors) {
   testing::TempDir dir;
   EXPECT_THROW_MESSAGE(check_model_loads(*find_catalog_entry("monodepth2_mono_640x192"), dir.path()), InputError,
                        (dir / "encoder.pth").string());
+  check_model_loads(*find_catalog_entry("depth_anything_v2_vits"), depth_anything_fixture("vits"));
+  check_model_loads(*find_catalog_entry("depth_anything_v2_vitb"), depth_anything_fixture("vitb"));
+  EXPECT_THROW_MESSAGE(check_model_loads(*find_catalog_entry("depth_anything_v2_vitb"), depth_anything_fixture("vits")),
+                       InputError, "these are the Depth Anything V2");
   testing::write_text(dir / "dpt.pt", "");
   EXPECT_THROW_MESSAGE(check_model_loads(*find_catalog_entry("dpt_large_384"), dir / "dpt.pt"), Error,
                        "dpt_large_384: no loader in this build");

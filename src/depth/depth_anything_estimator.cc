@@ -1,0 +1,76 @@
+#include "depth/depth_anything_estimator.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "depth/network_estimator.h"
+#include "nets/depth_anything.h"
+#include "tensor/checkpoint.h"
+#include "tensor/tensor_image.h"
+
+namespace depthstyle {
+namespace {
+
+constexpr const char* kPreset = "depth_anything_v2";
+
+std::string description_of(DepthAnythingVariant variant) {
+  static const char* const kEncoders[] = {"ViT-S/14", "ViT-B/14", "ViT-L/14"};
+  return concat("Depth Anything V2 ", to_string(variant), " (DINOv2 ", kEncoders[static_cast<int>(variant)],
+                " + DPT head, depth_anything_v2_", to_string(variant), ".pth)");
+}
+
+class DepthAnythingEstimator : public NetworkEstimator {
+ public:
+  DepthAnythingEstimator(const std::filesystem::path& path, PreprocessingSpec spec,
+                         std::unique_ptr<const DepthAnythingNetwork> network)
+      : NetworkEstimator("depth_anything", {path}, kPreset, std::move(spec)), network_(std::move(network)) {}
+
+  nlohmann::json describe() const override {
+    nlohmann::json description = NetworkEstimator::describe();
+    description["network"] = description_of(network_->variant());
+    description["variant"] = to_string(network_->variant());
+    return description;
+  }
+
+ protected:
+  cv::Mat run_model(const cv::Mat& input, const std::string& source) override {
+    return image_from_tensor(network_->forward(tensor_from_image(input)));
+  }
+
+ private:
+  std::unique_ptr<const DepthAnythingNetwork> network_;
+};
+
+}  // namespace
+
+void check_depth_anything_config(const DepthEstimatorConfig& config) {
+  const std::string context = depth_estimator_context(config);
+  const std::vector<std::string>& variants = depth_anything_variant_names();
+  if (config.variant.empty()) {
+    throw UsageError(concat(context, ": set variant (vits = depth_anything_v2_vits.pth, vitb = ",
+                            "depth_anything_v2_vitb.pth, vitl = depth_anything_v2_vitl.pth): the files do not say ",
+                            "which network they hold"));
+  }
+  if (std::find(variants.begin(), variants.end(), config.variant) == variants.end()) {
+    throw UsageError(concat(context, ": unknown Depth Anything variant '", config.variant, "'",
+                            did_you_mean(config.variant, variants), "; expected one of ", join(variants, ", ")));
+  }
+  if (config.path.empty()) throw UsageError(concat(context, ": set path to the model file"));
+}
+
+std::unique_ptr<DepthEstimator> make_depth_anything_estimator(const DepthEstimatorConfig& config) {
+  check_depth_anything_config(config);
+  const std::filesystem::path path = model_file_of(config);
+  auto network = std::make_unique<const DepthAnythingNetwork>(depth_anything_variant_from_string(config.variant),
+                                                              read_checkpoint(path).tensors, path.string());
+  PreprocessingSpec spec =
+      resolve_preprocessing(kPreset, config.preprocessing, "", depth_estimator_context(config));
+  return std::make_unique<DepthAnythingEstimator>(path, std::move(spec), std::move(network));
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,299 @@
+#include "nets/depth_anything.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "nets/midas.h"
+#include "nets/midas_small.h"
+#include "nets/resnet.h"
+
+namespace depthstyle {
+namespace {
+
+constexpr std::int64_t kPatch = 14;
+constexpr std::int64_t kGrid = 37;  // 518 / 14: the position embedding's side
+constexpr double kInterpolateOffset = 0.1;  // DINOv2's interpolate_offset
+constexpr double kNormEps = 1e-6;
+
+struct VariantSpec {
+  std::int64_t dim, depth, heads, features;
+  std::array<std::int64_t, 4> out_channels;
+  std::vector<int> intermediate_blocks;
+};
+
+const VariantSpec& spec_of(DepthAnythingVariant variant) {
+  static const VariantSpec small{384, 12, 6, 64, {48, 96, 192, 384}, {2, 5, 8, 11}};
+  static const VariantSpec base{768, 12, 12, 128, {96, 192, 384, 768}, {2, 5, 8, 11}};
+  static const VariantSpec large{1024, 24, 16, 256, {256, 512, 1024, 1024}, {4, 11, 17, 23}};
+  switch (variant) {
+    case DepthAnythingVariant::kSmall: return small;
+    case DepthAnythingVariant::kBase: return base;
+    case DepthAnythingVariant::kLarge: return large;
+  }
+  DEPTHSTYLE_ASSERT(false);
+}
+
+TransformerBlockShape block_shape(const VariantSpec& spec) { return {spec.dim, spec.heads, true, kNormEps}; }
+
+std::string block_key(int index) { return "pretrained.blocks." + std::to_string(index); }
+std::string head_key(const std::string& name) { return "depth_head." + name; }
+std::string project_key(int level) { return head_key("projects." + std::to_string(level)); }
+std::string resize_key(int level) { return head_key("resize_layers." + std::to_string(level)); }
+std::string layer_rn_key(int level) { return head_key("scratch.layer" + std::to_string(level + 1) + "_rn"); }
+std::string refinenet_key(int level) { return head_key("scratch.refinenet" + std::to_string(level + 1)); }
+
+WeightLayout make_layout(DepthAnythingVariant variant) {
+  const VariantSpec& spec = spec_of(variant);
+  const std::int64_t dim = spec.dim, features = spec.features;
+  WeightLayout layout{concat("Depth Anything V2 ", to_string(variant), " (depth_anything_v2_", to_string(variant),
+                             ".pth)"),
+                      {}};
+  layout.tensors.push_back({"pretrained.cls_token", at::kFloat, {1, 1, dim}});
+  layout.tensors.push_back({"pretrained.pos_embed", at::kFloat, {1, kGrid * kGrid + 1, dim}});
+  layout.tensors.push_back({"pretrained.mask_token", at::kFloat, {1, dim}});
+  append_conv_layout(layout, "pretrained.patch_embed.proj", dim, 3, kPatch, 1, true);
+  for (int block = 0; block < spec.depth; ++block) {
+    append_transformer_block_layout(layout, block_key(block), block_shape(spec));
+  }
+  append_layer_norm_layout(layout, "pretrained.norm", dim);
+  for (int level = 0; level < 4; ++level) {
+    append_conv_layout(layout, project_key(level), spec.out_channels[level], dim, 1, 1, true);
+  }
+  for (int level : {0, 1}) {  // ConvTranspose2d: weight [in, out, k, k]
+    const std::int64_t channels = spec.out_channels[level], kernel = 4 >> level;
+    layout.tensors.push_back({resize_key(level) + ".weight", at::kFloat, {channels, channels, kernel, kernel}});
+    layout.tensors.push_back({resize_key(level) + ".bias", at::kFloat, {channels}});
+  }
+  append_conv_layout(layout, resize_key(3), spec.out_channels[3], spec.out_channels[3], 3, 1, true);
+  for (int level = 0; level < 4; ++level) {
+    append_conv_layout(layout, layer_rn_key(level), features, spec.out_channels[level], 3, 1, false);
+  }
+  for (int level = 0; level < 4; ++level) {  // state_dict order: refinenet1 was assigned first
+    const std::string prefix = refinenet_key(level);
+    append_conv_layout(layout, prefix + ".out_conv", features, features, 1, 1, true);
+    for (const char* unit : {".resConfUnit1", ".resConfUnit2"}) {
+      append_conv_layout(layout, prefix + unit + ".conv1", features, features, 3, 1, true);
+      append_conv_layout(layout, prefix + unit + ".conv2", features, features, 3, 1, true);
+    }
+  }
+  append_conv_layout(layout, head_key("scratch.output_conv1"), features / 2, features, 3, 1, true);
+  append_conv_layout(layout, head_key("scratch.output_conv2.0"), 32, features / 2, 3, 1, true);
+  append_conv_layout(layout, head_key("scratch.output_conv2.2"), 1, 32, 1, 1, true);
+  return layout;
+}
+
+// A [rows, channels] token matrix (row-major, the patch grid's rows then columns) as a 1 x channels x rows x
+// columns map, and back.
+at::Tensor map_from_tokens(const at::Tensor& tokens, std::int64_t rows, std::int64_t columns) {
+  return tokens.t().reshape({1, tokens.size(1), rows, columns}).contiguous();
+}
+at::Tensor tokens_from_map(const at::Tensor& map) {
+  return map.reshape({map.size(1), map.size(2) * map.size(3)}).t().contiguous();
+}
+
+}  // namespace
+
+std::string to_string(DepthAnythingVariant variant) { return depth_anything_variant_names()[static_cast<int>(variant)]; }
+
+const std::vector<std::string>& depth_anything_variant_names() {
+  static const std::vector<std::string> names = {"vits", "vitb", "vitl"};
+  return names;
+}
+
+DepthAnythingVariant depth_anything_variant_from_string(const std::string& name) {
+  const std::vector<std::string>& names = depth_anything_variant_names();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<DepthAnythingVariant>(i);
+  }
+  throw UsageError(concat("unknown Depth Anything variant '", name, "'", did_you_mean(name, names),
+                          "; expected one of ", join(names, ", ")));
+}
+
+const WeightLayout& depth_anything_weight_layout(DepthAnythingVariant variant) {
+  static const std::array<WeightLayout, 3> layouts = {make_layout(DepthAnythingVariant::kSmall),
+                                                      make_layout(DepthAnythingVariant::kBase),
+                                                      make_layout(DepthAnythingVariant::kLarge)};
+  return layouts[static_cast<int>(variant)];
+}
+
+void check_depth_anything_weights(DepthAnythingVariant variant, const NamedTensors& weights, const std::string& source) {
+  std::vector<const WeightLayout*> look_alikes = {&midas_small_weight_layout(), &midas_weight_layout(MidasVersion::kV2)};
+  for (DepthAnythingVariant other : {DepthAnythingVariant::kSmall, DepthAnythingVariant::kBase,
+                                     DepthAnythingVariant::kLarge}) {
+    if (other != variant) look_alikes.push_back(&depth_anything_weight_layout(other));
+  }
+  check_weight_layout(depth_anything_weight_layout(variant), weights, source, look_alikes);
+}
+
+DepthAnythingNetwork::DepthAnythingNetwork(DepthAnythingVariant variant, const NamedTensors& weights,
+                                           const std::string& source)
+    : variant_(variant) {
+  check_depth_anything_weights(variant, weights, source);
+  const VariantSpec& spec = spec_of(variant);
+  dim_ = spec.dim;
+  intermediate_blocks_ = spec.intermediate_blocks;
+  const auto tensor = [&](const std::string& name) { return checked_tensor(weights, name); };
+  patch_embed_ = folded_conv_from(weights, "pretrained.patch_embed.proj", {kPatch, 0, 1});
+  class_token_ = tensor("pretrained.cls_token").reshape({dim_}).contiguous();
+  const at::Tensor position = tensor("pretrained.pos_embed").reshape({kGrid * kGrid + 1, dim_});
+  class_position_ = position[0].contiguous();
+  position_grid_ = map_from_tokens(position.slice(0, 1), kGrid, kGrid);
+  for (int block = 0; block < spec.depth; ++block) blocks_.emplace_back(weights, block_key(block), block_shape(spec));
+  norm_ = LayerNorm(tensor("pretrained.norm.weight"), tensor("pretrained.norm.bias"), kNormEps);
+  for (int level = 0; level < 4; ++level) {
+    projects_[level] = Linear(tensor(project_key(level) + ".weight").reshape({spec.out_channels[level], dim_}),
+                              tensor(project_key(level) + ".bias"));
+  }
+  for (int level : {0, 1}) {
+    // ConvTranspose2d's weight [in, out, k, k] -> a Linear's [out k k, in]; its bias repeated over each k x k block.
+    const at::Tensor weight = tensor(resize_key(level) + ".weight");
+    const std::int64_t in = weight.size(0), out = weight.size(1), factor = weight.size(2);
+    upsamples_[level] = PatchUpsample{Linear(weight.reshape({in, out * factor * factor}).t(),
+                                             tensor(resize_key(level) + ".bias").repeat_interleave(factor * factor)),
+                                      out, factor};
+  }
+  downsample_ = folded_conv_from(weights, resize_key(3), {2, 1, 1});
+  const auto unit_from = [&](const std::string& prefix) {
+    return ResidualUnit{folded_conv_from(weights, prefix + ".conv1", {1, 1, 1}),
+                        folded_conv_from(weights, prefix + ".conv2", {1, 1, 1})};
+  };
+  for (int level = 0; level < 4; ++level) {
+    layer_rn_[level] = folded_conv_from(weights, layer_rn_key(level), {1, 1, 1});
+    const std::string prefix = refinenet_key(level);
+    refinenets_[level] = FusionBlock{unit_from(prefix + ".resConfUnit1"), unit_from(prefix + ".resConfUnit2"),
+                                     folded_conv_from(weights, prefix + ".out_conv", {1, 0, 1})};
+  }
+  output_conv1_ = folded_conv_from(weights, head_key("scratch.output_conv1"), {1, 1, 1});
+  output_conv2_ = {folded_conv_from(weights, head_key("scratch.output_conv2.0"), {1, 1, 1}),
+                   folded_conv_from(weights, head_key("scratch.output_conv2.2"), {1, 0, 1})};
+}
+
+DepthAnythingNetwork::~DepthAnythingNetwork() = default;
+
+at::Tensor DepthAnythingNetwork::position_embedding(std::int64_t rows, std::int64_t columns) const {
+  std::lock_guard<std::mutex> lock(position_mutex_);
+  const auto found = positions_.find({rows, columns});
+  if (found != positions_.end()) return found->second;
+  at::Tensor grid = position_grid_;
+  if (!(rows == kGrid && columns == kGrid)) {
+    // dinov2.py: scale_factor = (h + 0.1) / sqrt(N) with sqrt(N) = math.sqrt(1369) = 37.0; F.interpolate makes
+    // floor(37 * scale) rows and hands the scale itself to the kernel.
+    const double row_scale = (static_cast<double>(rows) + kInterpolateOffset) / static_cast<double>(kGrid);
+    const double column_scale = (static_cast<double>(columns) + kInterpolateOffset) / static_cast<double>(kGrid);
+    const auto out_rows = static_cast<std::int64_t>(std::floor(static_cast<double>(kGrid) * row_scale));
+    const auto out_columns = static_cast<std::int64_t>(std::floor(static_cast<double>(kGrid) * column_scale));
+    DEPTHSTYLE_ASSERT(out_rows == rows && out_columns == columns);
+    grid = at::upsample_bicubic2d(position_grid_, {out_rows, out_columns}, /*align_corners=*/false, row_scale,
+                                  column_scale);
+  }
+  at::Tensor embedding = at::cat({class_position_.unsqueeze(0), tokens_from_map(grid)}, 0).contiguous();
+  positions_.emplace(std::make_pair(rows, columns), embedding);
+  return embedding;
+}
+
+std::vector<at::Tensor> DepthAnythingNetwork::encode(const at::Tensor& image) const {
+  const std::int64_t rows = image.size(2) / kPatch, columns = image.size(3) / kPatch;
+  at::Tensor tokens = at::cat({class_token_.unsqueeze(0), tokens_from_map(patch_embed_(image.contiguous()))}, 0);
+  tokens.add_(position_embedding(rows, columns));
+  std::vector<at::Tensor> features;
+  std::size_t next = 0;
+  for (std::size_t block = 0; block < blocks_.size() && next < intermediate_blocks_.size(); ++block) {
+    blocks_[block].apply(tokens);
+    if (static_cast<int>(block) == intermediate_blocks_[next]) {
+      features.push_back(norm_(tokens).slice(0, 1));  // the class token is dropped (use_clstoken=False)
+      ++next;
+    }
+  }
+  return features;
+}
+
+std::vector<at::Tensor> DepthAnythingNetwork::intermediate_tokens(const at::Tensor& image) const {
+  at::NoGradGuard no_grad;
+  check_network_input(concat("Depth Anything V2 ", to_string(variant_)), image, kPatch);
+  return encode(image);
+}
+
+// projects and resize_layers: the four features as maps at 4x, 2x, 1x and 1/2 the patch grid.
+std::array<at::Tensor, 4> DepthAnythingNetwork::reassemble(const std::vector<at::Tensor>& features,
+                                                           std::int64_t rows, std::int64_t columns) const {
+  std::array<at::Tensor, 4> layers;
+  for (int level = 0; level < 4; ++level) {
+    const at::Tensor projected = projects_[level](features[level].contiguous());
+    if (level < 2) {
+      const PatchUpsample& upsample = upsamples_[level];
+      const std::int64_t k = upsample.factor;
+      // [rows columns, out k k] -> [out, rows, k, columns, k] -> 1 x out x (rows k) x (columns k)
+      layers[level] = upsample.linear(projected)
+                          .view({rows, columns, upsample.out_channels, k, k})
+                          .permute({2, 0, 3, 1, 4})
+                          .reshape({1, upsample.out_channels, rows * k, columns * k});
+    } else {
+      layers[level] = map_from_tokens(projected, rows, columns);
+      if (level == 3) layers[level] = downsample_(layers[level]);
+    }
+  }
+  return layers;
+}
+
+at::Tensor DepthAnythingNetwork::residual(const ResidualUnit& unit, const at::Tensor& x) {
+  at::Tensor out = unit.conv1(at::relu(x));  // nn.ReLU(False): x itself is kept for the sum
+  out.relu_();
+  out = unit.conv2(out);
+  out.add_(x);
+  return out;
+}
+
+at::Tensor DepthAnythingNetwork::fuse(int block, at::Tensor path, const at::Tensor* skip,
+                                      at::IntArrayRef size) const {
+  const FusionBlock& fusion = refinenets_[block];
+  if (skip != nullptr) path.add_(residual(fusion.skip_unit, *skip));
+  // out_conv before the interpolation: they commute (see the header).
+  return at::upsample_bilinear2d(fusion.out_conv(residual(fusion.sum_unit, path)), size, /*align_corners=*/true);
+}
+
+at::Tensor DepthAnythingNetwork::forward(const at::Tensor& image) const {
+  at::NoGradGuard no_grad;
+  check_network_input(concat("Depth Anything V2 ", to_string(variant_)), image, kPatch);
+  const std::int64_t rows = image.size(2) / kPatch, columns = image.size(3) / kPatch;
+  const std::array<at::Tensor, 4> layers = reassemble(encode(image), rows, columns);
+  std::array<at::Tensor, 4> layer_rn;
+  for (int level = 0; level < 4; ++level) layer_rn[level] = layer_rn_[level](layers[level]);
+  const auto size_of = [](const at::Tensor& map) { return std::vector<std::int64_t>{map.size(2), map.size(3)}; };
+  at::Tensor path = fuse(3, layer_rn[3], nullptr, size_of(layer_rn[2]));
+  path = fuse(2, path, &layer_rn[2], size_of(layer_rn[1]));
+  path = fuse(1, path, &layer_rn[1], size_of(layer_rn[0]));
+  path = fuse(0, path, &layer_rn[0], {2 * layer_rn[0].size(2), 2 * layer_rn[0].size(3)});
+  at::Tensor out = at::upsample_bilinear2d(output_conv1_(path), {image.size(2), image.size(3)}, /*align_corners=*/true);
+  out = output_conv2_[0](out);
+  out.relu_();
+  out = output_conv2_[1](out);
+  out.relu_();  // output_conv2's last ReLU; DepthAnythingV2.forward's F.relu after it changes nothing
+  return out;
+}
+
+double DepthAnythingNetwork::flops(std::int64_t height, std::int64_t width) const {
+  const std::int64_t rows = height / kPatch, columns = width / kPatch, patches = rows * columns;
+  const std::int64_t deepest = intermediate_blocks_.back() + 1;  // blocks after the last intermediate one never run
+  double total = patch_embed_.flops(rows, columns);
+  for (std::int64_t block = 0; block < deepest; ++block) total += blocks_[block].flops(patches + 1);
+  const std::int64_t down_rows = (rows + 1) / 2, down_columns = (columns + 1) / 2;
+  const std::array<std::pair<std::int64_t, std::int64_t>, 4> sizes = {
+      {{4 * rows, 4 * columns}, {2 * rows, 2 * columns}, {rows, columns}, {down_rows, down_columns}}};
+  for (int level = 0; level < 4; ++level) {
+    total += projects_[level].flops(patches);
+    if (level < 2) total += upsamples_[level].linear.flops(patches);
+    const auto [h, w] = sizes[level];
+    const FusionBlock& fusion = refinenets_[level];
+    total += layer_rn_[level].flops(h, w) + fusion.sum_unit.conv1.flops(h, w) + fusion.sum_unit.conv2.flops(h, w);
+    if (level < 3) total += fusion.skip_unit.conv1.flops(h, w) + fusion.skip_unit.conv2.flops(h, w);
+    total += fusion.out_conv.flops(h, w);
+  }
+  total += downsample_.flops(down_rows, down_columns);
+  total += output_conv1_.flops(8 * rows, 8 * columns);
+  return total + output_conv2_[0].flops(height, width) + output_conv2_[1].flops(height, width);
+}
+
+}  // namespace depthstyle

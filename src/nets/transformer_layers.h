@@ -1,0 +1,123 @@
+// The layers of a vision transformer prepared once for CPU inference and run by oneDNN (the system's libdnnl, the
+// library LibTorch runs its convolutions with): nn.Linear (optionally followed by nn.GELU, or added into a residual
+// stream through a LayerScale), nn.LayerNorm, and multi-head self-attention as DINOv2 and timm write it.
+//
+// Why not at::linear / at::matmul / at::bmm: Debian's LibTorch sends float32 matrix products to the reference BLAS,
+// ~3 GFLOP/s on one core; oneDNN's matmul primitive runs the same products with its JIT kernels (AVX2 / AVX-512 /
+// AMX as the CPU has them). Each layer reorders its weight once into the blocked layout oneDNN picks, and keeps one
+// primitive per row count (token count), built on first use.
+//
+// Layouts: every activation is a 2-D float32 tensor [tokens, channels], row-major and contiguous (a batch of one
+// image: the reference code's B x N x C with B = 1). Weights come in PyTorch's layouts: nn.Linear's weight
+// [out, in] and bias [out], nn.LayerNorm's weight and bias [channels].
+//
+// Numerics: float32 throughout; results equal PyTorch eager up to summation order and the places where a
+// multiplication is folded into a weight (LayerScale's gamma, attention's 1/sqrt(head_dim)), which round once instead
+// of twice: ~1e-7 relative per layer. nn.GELU is the exact erf form; oneDNN evaluates erf with its own polynomial,
+// within a few float32 ulps.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "nets/weight_layout.h"
+
+namespace depthstyle {
+
+class Linear {
+ public:
+  enum class Activation { kNone, kGelu };  // applied to the layer's output (kGelu: nn.GELU(), erf form)
+
+  Linear();
+  // `weight` [out, in], `bias` [out] or undefined, float32 (shapes checked by the caller's weight layout; a mismatch
+  // here aborts). `output_scale` [out] or undefined multiplies each output channel (bias included): LayerScale's
+  // gamma, or attention's query scale, folded into the weight.
+  Linear(const at::Tensor& weight, const at::Tensor& bias, Activation activation = Activation::kNone,
+         const at::Tensor& output_scale = at::Tensor());
+  ~Linear();
+  Linear(Linear&&) noexcept;
+  Linear& operator=(Linear&&) noexcept;
+
+  // [rows, in] -> [rows, out] (a new tensor).
+  at::Tensor operator()(const at::Tensor& input) const;
+  // residual += layer(input), in place: residual [rows, out] contiguous float32 (the transformer's residual stream;
+  // with output_scale = LayerScale's gamma this is x = x + ls(linear(y))).
+  void accumulate(const at::Tensor& input, at::Tensor& residual) const;
+
+  std::int64_t in_features() const { return in_features_; }
+  std::int64_t out_features() const { return out_features_; }
+  // Multiply-adds x 2 for `rows` rows.
+  double flops(std::int64_t rows) const { return 2.0 * rows * in_features_ * out_features_; }
+
+ private:
+  struct Prepared;  // oneDNN objects (transformer_layers.cc)
+  std::unique_ptr<Prepared> prepared_;
+  std::int64_t in_features_ = 0;
+  std::int64_t out_features_ = 0;
+
+  void run(const at::Tensor& input, at::Tensor& output, bool accumulate) const;
+};
+
+// nn.LayerNorm(channels, eps) over the last dimension, elementwise affine.
+class LayerNorm {
+ public:
+  LayerNorm();
+  LayerNorm(const at::Tensor& weight, const at::Tensor& bias, double eps);
+  ~LayerNorm();
+  LayerNorm(LayerNorm&&) noexcept;
+  LayerNorm& operator=(LayerNorm&&) noexcept;
+
+  // [rows, channels] -> [rows, channels] (a new tensor).
+  at::Tensor operator()(const at::Tensor& input) const;
+
+ private:
+  struct Prepared;
+  std::unique_ptr<Prepared> prepared_;
+  std::int64_t channels_ = 0;
+};
+
+// DINOv2's Attention / timm's Attention: qkv = Linear(C, 3C); per head h of `heads` (head_dim d = C / heads)
+// softmax(q_h k_h^T / sqrt(d)) v_h; the heads concatenated in order and projected by Linear(C, C).
+// qkv's output columns are [q | k | v], each [head 0 | head 1 | ...] (the reference's reshape(B, N, 3, heads, d)).
+class MultiHeadSelfAttention {
+ public:
+  MultiHeadSelfAttention();
+  // `proj_scale` [C] or undefined: LayerScale's gamma folded into proj (see Linear).
+  MultiHeadSelfAttention(const at::Tensor& qkv_weight, const at::Tensor& qkv_bias, const at::Tensor& proj_weight,
+                         const at::Tensor& proj_bias, std::int64_t heads,
+                         const at::Tensor& proj_scale = at::Tensor());
+  ~MultiHeadSelfAttention();
+  MultiHeadSelfAttention(MultiHeadSelfAttention&&) noexcept;
+  MultiHeadSelfAttention& operator=(MultiHeadSelfAttention&&) noexcept;
+
+  // [tokens, C] -> [tokens, C].
+  at::Tensor operator()(const at::Tensor& input) const;
+  // residual += attention(input) (with the folded LayerScale), in place.
+  void accumulate(const at::Tensor& input, at::Tensor& residual) const;
+
+  double flops(std::int64_t tokens) const;
+
+ private:
+  struct Products;  // the batched q k^T and attention x v primitives and the softmax, per token count
+  Linear qkv_;
+  Linear proj_;
+  std::int64_t heads_ = 0;
+  std::int64_t channels_ = 0;
+  std::unique_ptr<Products> products_;
+
+  // The heads' outputs, concatenated: [tokens, C].
+  at::Tensor attend(const at::Tensor& input) const;
+};
+
+// The entries of an nn.Linear under `prefix` ("<prefix>.weight" [out, in], "<prefix>.bias" [out] when `with_bias`)
+// and of an nn.LayerNorm ("<prefix>.weight", "<prefix>.bias", each [channels]), in state_dict order.
+void append_linear_layout(WeightLayout& layout, const std::string& prefix, std::int64_t out_features,
+                          std::int64_t in_features, bool with_bias = true);
+void append_layer_norm_layout(WeightLayout& layout, const std::string& prefix, std::int64_t channels);
+
+}  // namespace depthstyle

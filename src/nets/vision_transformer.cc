@@ -1,0 +1,44 @@
+#include "nets/vision_transformer.h"
+
+#include <ATen/ATen.h>
+
+#include "nets/folded_conv.h"
+
+namespace depthstyle {
+
+void append_transformer_block_layout(WeightLayout& layout, const std::string& prefix,
+                                     const TransformerBlockShape& shape) {
+  const std::int64_t dim = shape.dim;
+  append_layer_norm_layout(layout, prefix + ".norm1", dim);
+  append_linear_layout(layout, prefix + ".attn.qkv", 3 * dim, dim);
+  append_linear_layout(layout, prefix + ".attn.proj", dim, dim);
+  if (shape.layer_scale) layout.tensors.push_back({prefix + ".ls1.gamma", at::kFloat, {dim}});
+  append_layer_norm_layout(layout, prefix + ".norm2", dim);
+  append_linear_layout(layout, prefix + ".mlp.fc1", 4 * dim, dim);
+  append_linear_layout(layout, prefix + ".mlp.fc2", dim, 4 * dim);
+  if (shape.layer_scale) layout.tensors.push_back({prefix + ".ls2.gamma", at::kFloat, {dim}});
+}
+
+TransformerBlock::TransformerBlock(const NamedTensors& weights, const std::string& prefix,
+                                   const TransformerBlockShape& shape) {
+  const auto tensor = [&](const std::string& name) { return checked_tensor(weights, prefix + name); };
+  const at::Tensor gamma1 = shape.layer_scale ? tensor(".ls1.gamma") : at::Tensor();
+  const at::Tensor gamma2 = shape.layer_scale ? tensor(".ls2.gamma") : at::Tensor();
+  norm1_ = LayerNorm(tensor(".norm1.weight"), tensor(".norm1.bias"), shape.norm_eps);
+  attention_ = MultiHeadSelfAttention(tensor(".attn.qkv.weight"), tensor(".attn.qkv.bias"),
+                                      tensor(".attn.proj.weight"), tensor(".attn.proj.bias"), shape.heads, gamma1);
+  norm2_ = LayerNorm(tensor(".norm2.weight"), tensor(".norm2.bias"), shape.norm_eps);
+  fc1_ = Linear(tensor(".mlp.fc1.weight"), tensor(".mlp.fc1.bias"), Linear::Activation::kGelu);
+  fc2_ = Linear(tensor(".mlp.fc2.weight"), tensor(".mlp.fc2.bias"), Linear::Activation::kNone, gamma2);
+}
+
+void TransformerBlock::apply(at::Tensor& tokens) const {
+  attention_.accumulate(norm1_(tokens), tokens);
+  fc2_.accumulate(fc1_(norm2_(tokens)), tokens);
+}
+
+double TransformerBlock::flops(std::int64_t tokens) const {
+  return attention_.flops(tokens) + fc1_.flops(tokens) + fc2_.flops(tokens);
+}
+
+}  // namespace depthstyle

@@ -1,0 +1,110 @@
+// The oneDNN transformer layers (nets/transformer_layers.h, nets/vision_transformer.h) against PyTorch eager:
+// nn.Linear, nn.LayerNorm, DINOv2's Attention and Mlp and a whole block with LayerScale, on random weights and 77
+// tokens of 384 channels written by tests/fixtures/depth/make_depth_anything_fixtures.py (layer_arrays).
+//
+// Bound: 1e-5 of the output's largest value. Each output sums 384 (or 1536) float32 products in an order that
+// oneDNN picks per CPU (AVX2, AVX-512 or AMX kernels), so the rounding error is up to ~K u |w||x| with u = 2^-24:
+// 1536 x 6e-8 ~ 1e-4 in the worst case, but it grows like sqrt(K) u for random signs (~2.4e-6 of the sum's
+// magnitude), and the magnitudes of these sums are within a small factor of the output's largest value. Measured
+// here (AVX-512): printed by each test.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "nets/folded_conv.h"
+#include "nets/transformer_layers.h"
+#include "nets/vision_transformer.h"
+#include "native_depth_fixtures.h"
+
+namespace depthstyle {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::fixture_array;
+using testing::relative_max_difference;
+
+constexpr double kTolerance = 1e-5;
+
+fs::path fixture_dir() { return fs::path(DEPTHSTYLE_GENERATED_FIXTURES) / "depth_anything"; }
+at::Tensor array(const std::string& name) { return fixture_array(fixture_dir(), name); }
+
+void expect_close(const at::Tensor& actual, const std::string& expected_name) {
+  const double difference = relative_max_difference(actual, array(expected_name));
+  EXPECT_LE(difference, kTolerance) << expected_name << " on " << testing::cpu_features();
+  std::cout << expected_name << ": max |oneDNN - PyTorch| / max |PyTorch| = " << difference << " ("
+            << testing::cpu_features() << ")\n";
+}
+
+NamedTensors block_weights() {
+  NamedTensors weights;
+  for (const char* name : {"norm1.weight", "norm1.bias", "attn.qkv.weight", "attn.qkv.bias", "attn.proj.weight",
+                           "attn.proj.bias", "ls1.gamma", "norm2.weight", "norm2.bias", "mlp.fc1.weight",
+                           "mlp.fc1.bias", "mlp.fc2.weight", "mlp.fc2.bias", "ls2.gamma"}) {
+    std::string file = std::string("block_") + name;
+    std::replace(file.begin(), file.end(), '.', '_');
+    weights.emplace_back(std::string("block.") + name, array(file));
+  }
+  return weights;
+}
+
+const TransformerBlockShape kShape{384, 6, true, 1e-6};
+
+TEST(TransformerLayers, LinearMatchesNnLinear) {
+  const Linear linear(array("linear_weight"), array("linear_bias"));
+  EXPECT_EQ(linear.in_features(), 384);
+  EXPECT_EQ(linear.out_features(), 1152);
+  expect_close(linear(array("layer_input")), "linear_output");
+  // Another row count builds its own primitive and gives the same rows.
+  const at::Tensor first_rows = linear(array("layer_input").slice(0, 0, 5).contiguous());
+  EXPECT_LE(relative_max_difference(first_rows, array("linear_output").slice(0, 0, 5)), kTolerance);
+}
+
+TEST(TransformerLayers, LinearAccumulatesIntoTheResidualWithItsScale) {
+  const at::Tensor weight = array("linear_weight").slice(0, 0, 384), bias = array("linear_bias").slice(0, 0, 384);
+  const at::Tensor scale = at::linspace(0.1, 2.0, 384);
+  const Linear linear(weight, bias, Linear::Activation::kNone, scale);
+  const at::Tensor input = array("layer_input");
+  at::Tensor residual = input.clone();
+  linear.accumulate(input, residual);
+  const at::Tensor expected = input + (array("linear_output").slice(1, 0, 384) * scale);
+  EXPECT_LE(relative_max_difference(residual, expected), kTolerance);
+}
+
+TEST(TransformerLayers, LayerNormMatchesNnLayerNorm) {
+  const NamedTensors weights = block_weights();
+  const LayerNorm norm(checked_tensor(weights, "block.norm1.weight"), checked_tensor(weights, "block.norm1.bias"), 1e-6);
+  expect_close(norm(array("layer_input")), "norm_output");
+}
+
+TEST(TransformerLayers, AttentionMatchesTheReferenceAttention) {
+  const NamedTensors weights = block_weights();
+  const MultiHeadSelfAttention attention(checked_tensor(weights, "block.attn.qkv.weight"),
+                                         checked_tensor(weights, "block.attn.qkv.bias"),
+                                         checked_tensor(weights, "block.attn.proj.weight"),
+                                         checked_tensor(weights, "block.attn.proj.bias"), 6);
+  expect_close(attention(array("layer_input")), "attention_output");
+}
+
+TEST(TransformerLayers, GeluMlpMatchesTheReferenceMlp) {
+  const NamedTensors weights = block_weights();
+  const Linear fc1(checked_tensor(weights, "block.mlp.fc1.weight"), checked_tensor(weights, "block.mlp.fc1.bias"),
+                   Linear::Activation::kGelu);
+  const Linear fc2(checked_tensor(weights, "block.mlp.fc2.weight"), checked_tensor(weights, "block.mlp.fc2.bias"));
+  expect_close(fc2(fc1(array("layer_input"))), "mlp_output");
+}
+
+TEST(TransformerLayers, BlockWithLayerScaleMatchesTheReferenceBlock) {
+  const NamedTensors weights = block_weights();
+  WeightLayout layout{"one DINOv2 block", {}};
+  append_transformer_block_layout(layout, "block", kShape);
+  EXPECT_TRUE(layout_differences(layout, weights).empty());
+  const TransformerBlock block(weights, "block", kShape);
+  at::Tensor tokens = array("layer_input").clone();
+  block.apply(tokens);
+  expect_close(tokens, "block_output");
+}
+
+}  // namespace
+}  // namespace depthstyle
