@@ -229,6 +229,12 @@ TEST(DepthMap, MalformedFilesAreNamedWithWhatWasExpected) {
   std::string complex_dtype = read_file(io_fixture("map_f8_little.npy"));
   complex_dtype.replace(complex_dtype.find("<f8"), 3, "<c8");
   EXPECT_THROW_MESSAGE(read_depth_map(file("h.npy", complex_dtype)), InputError, "unsupported NPY dtype '<c8'");
+  // An element width of more digits than an int holds threw std::out_of_range from std::stoi (found reading the
+  // reader while fuzzing it; tests/fuzz/corpus/npy/width_out_of_range.npy).
+  EXPECT_THROW_MESSAGE(
+      read_depth_map(file("h2.npy", npy_file("{'descr': '<f99999999999', 'fortran_order': False, 'shape': (1, 1), }",
+                                             data))),
+      InputError, "h2.npy: unsupported NPY dtype '<f99999999999'");
   EXPECT_THROW_MESSAGE(read_depth_map(file("i.png", "not a png")), InputError, "i.png: not a PNG image");
   EXPECT_THROW_MESSAGE(read_depth_map(file("j.npz", "PK but not a zip")), InputError, "j.npz: not a ZIP archive");
   EXPECT_THROW_MESSAGE(read_depth_map(file("k.exr", "x")), InputError,
