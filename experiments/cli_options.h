@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "depth/depth_estimator.h"
 
 namespace depthstyle {
 
@@ -45,5 +46,13 @@ class CommandLine {
   std::vector<std::pair<std::string, int>> positional_names_;
   boost::program_options::variables_map values_;
 };
+
+// The options that choose an estimator of the depth registry (depth/depth_estimator.h), one declaration for every
+// command that takes one (stylize, depth): --depth-estimator TYPE, --depth-model PATH, --depth-preset P,
+// --depth-version V and --depth-meaning M, whose help the command gives (stylize's also describes --depth-map).
+void add_depth_estimator_options(CommandLine& command_line, const std::string& meaning_help);
+// The registry entry the options ask for, named after its type; --depth-meaning is taken when given. Call only when
+// --depth-estimator is given.
+DepthEstimatorConfig depth_estimator_config(const CommandLine& command_line);
 
 }  // namespace depthstyle

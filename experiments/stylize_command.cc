@@ -53,19 +53,9 @@ int run_stylize_command(int argc, char** argv) {
       ("beta", number_option(defaults.setting.strength.beta), "Algorithm 1 prominence beta >= 0 (da-adain, near_far)")
       ("eps", number_option(defaults.setting.strength.eps), "Algorithm 1 offset eps in [0,1]: strength capped at 1 - eps")
       ("depth-map", po::value<std::string>(), "precomputed depth of the content: .pfm, .png, .npy, .npz")
-      ("depth-meaning", po::value<std::string>(), "what --depth-map (or the estimator's model) gives: depth (bigger "
-                                                  "= farther) or proximity / disparity / inverse_depth (bigger = "
-                                                  "nearer)")
       ("depth-zero-unknown", "a stored 0 in --depth-map marks an unknown pixel (Middlebury disparity)")
       ("depth-npz-key", po::value<std::string>()->default_value(""), "array of an .npz depth map (default: its only one)")
       ("depth-png-scale", number_option(1), "PNG depth value = stored integer / scale")
-      ("depth-estimator", po::value<std::string>(), "depth estimator type of the registry (e.g. vertical)")
-      ("depth-model", po::value<std::string>()->default_value(""), "model file or folder of the depth estimator")
-      ("depth-preset", po::value<std::string>()->default_value(""), "preprocessing preset of the depth estimator "
-                                                                    "(e.g. midas_v21_large, monodepth2)")
-      ("depth-version", po::value<std::string>()->default_value(""), "MiDaS version of --depth-estimator midas: v1, "
-                                                                     "v2 or v21 (monodepth2: --depth-model is the "
-                                                                     "model folder)")
       ("content-size", po::value<int>()->default_value(defaults.content_sizing.smaller_side),
        concat("smaller side of the content in px (0 = keep, at most ", kMaxSmallerSide, ")").c_str())
       ("style-size", po::value<int>()->default_value(defaults.style_sizing.smaller_side),
@@ -88,6 +78,9 @@ int run_stylize_command(int argc, char** argv) {
       ("jpeg-quality", po::value<int>()->default_value(defaults.jpeg_quality), "JPEG quality 0..100")
       ("threads", po::value<int>()->default_value(0),
        concat("LibTorch threads (0 = all cores, at most ", kMaxThreadCount, ")").c_str());
+  add_depth_estimator_options(command_line,
+                              "what --depth-map (or the estimator's model) gives: depth (bigger = farther) or "
+                              "proximity / disparity / inverse_depth (bigger = nearer)");
   if (!command_line.parse(argc, argv)) return 0;
   if (!command_line.has("output")) {
     throw UsageError(concat("depthstyle stylize: --output is required\n", command_line.usage()));
@@ -131,14 +124,7 @@ int run_stylize_command(int argc, char** argv) {
     throw UsageError("stylize: --depth-zero-unknown describes --depth-map, which is missing");
   }
   if (command_line.has("depth-estimator")) {
-    DepthEstimatorConfig estimator;
-    estimator.type = command_line.get<std::string>("depth-estimator");
-    estimator.name = estimator.type;
-    estimator.path = command_line.get<std::string>("depth-model");
-    estimator.preset = command_line.get<std::string>("depth-preset");
-    estimator.version = command_line.get<std::string>("depth-version");
-    if (command_line.has("depth-meaning")) estimator.meaning = command_line.get<std::string>("depth-meaning");
-    request.depth_estimator = estimator;
+    request.depth_estimator = depth_estimator_config(command_line);
   } else if (command_line.has("depth-meaning") && !command_line.has("depth-map")) {
     throw UsageError("stylize: --depth-meaning describes --depth-map or --depth-estimator, and neither is given");
   }
