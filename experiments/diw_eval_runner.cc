@@ -153,14 +153,11 @@ class DiwEval : public Experiment {
 
     std::vector<DiwEstimatorPlan> plans;
     for (const DepthEstimatorConfig& configured : options_.estimators) {
-      DepthEstimatorConfig config = configured;
-      if (!config.path.empty() && !options_.weights_dir.empty() && std::filesystem::path(config.path).is_relative()) {
-        config.path = (std::filesystem::path(options_.weights_dir) / config.path).string();
-      }
+      const DepthEstimatorConfig config = with_weights_dir(configured, options_.weights_dir);
       DiwEstimatorPlan& plan = plans.emplace_back();
       plan.name = config.name;
       plan.config = estimator_json(configured);
-      plan.model_path = config.path;
+      plan.model_path = estimator_model_path(config);
       // A seed of -1 (random baselines) becomes the run's seed.
       plan.build = [config, seed = static_cast<std::uint64_t>(context.common.seed)] {
         return make_depth_estimator(config, seed);

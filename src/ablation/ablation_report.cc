@@ -133,14 +133,23 @@ void add_depth_source_ranking(Report& report, const AblationSummary& summary, co
   for (const DepthSourceRank& rank : summary.depth_source_ranks) {
     if (std::find(groups.begin(), groups.end(), rank.group) == groups.end()) groups.push_back(rank.group);
   }
-  if (groups.empty()) return;
+  if (groups.empty() && facts.depth_sources_not_run.empty()) return;
   report.add_heading("Depth sources ranked");
+  if (!facts.depth_sources_not_run.empty()) {
+    std::vector<std::string> lines;
+    for (const auto& [name, reason] : facts.depth_sources_not_run) lines.push_back(concat(name, ": ", reason));
+    report.add_paragraph(concat("Depth sources of the config left out (skip_missing_weights): ", join(lines, "; "),
+                                "."));
+  }
+  if (groups.empty()) return;
   report.add_paragraph(concat(
       "DA-AdaIN's strength map computed from each depth source, all else equal; sources ordered by depth agreement "
       "(the share of clearly ordered point pairs of the content that the output keeps, as ", facts.depth_estimator,
-      " sees them), with the rank of every score beside it (1 = best; equal means share a rank). A source that is "
-      "the scores' own estimator is judged by its own cue; the paired tests against AdaIN are in the sections "
-      "below. Every rank with its interval: depth_sources.csv."));
+      " sees them), with the rank of every score beside it (1 = best; equal means share a rank). Read the columns "
+      "together: a source whose strength map stylizes less overall keeps more depth and content and less style "
+      "(noise, for one, blends about half everywhere), and a source that is the scores' own estimator is judged by "
+      "its own cue. The paired tests against AdaIN are in the sections below; every rank with its interval: "
+      "depth_sources.csv."));
   for (const std::string& group : groups) {
     report.add_paragraph(group);
     report.add_table(depth_source_table(summary, group));

@@ -28,6 +28,8 @@ struct AblationReportFacts {
   std::string depth_estimator;  // "name (type)"
   int depth_pairs = 0;
   double depth_min_rank_gap = 0;
+  // Depth sources the grid left out (skip_missing_weights): name and reason, listed beside the ranking.
+  std::vector<std::pair<std::string, std::string>> depth_sources_not_run;
   // "run NAME, tool revision REV" ("" = none).
   std::string provenance;
 };

@@ -119,6 +119,33 @@ std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig&
 // mistake stops a run before any work (and before its run folder exists).
 void check_depth_estimator_config(const DepthEstimatorConfig& config);
 
+// The entry with a relative `path` taken inside `weights_dir` (unchanged when either is empty or the path is
+// absolute), so that one config names its weight files the same way on every machine (--set weights_dir=...).
+// Inline, like depth_estimator_context below, so that runners' option checks do not link the registry.
+inline DepthEstimatorConfig with_weights_dir(DepthEstimatorConfig config, const std::filesystem::path& weights_dir) {
+  if (!config.path.empty() && !weights_dir.empty() && std::filesystem::path(config.path).is_relative()) {
+    config.path = (weights_dir / config.path).string();
+  }
+  return config;
+}
+
+// The model file or folder an entry reads: `path`, and for monodepth2 with a `variant` the model folder inside it;
+// empty for weight-free types.
+inline std::filesystem::path estimator_model_path(const DepthEstimatorConfig& config) {
+  if (config.path.empty()) return {};
+  return config.variant.empty() ? std::filesystem::path(config.path) : std::filesystem::path(config.path) / config.variant;
+}
+
+// "not run: weights missing at PATH" when `model_path` (estimator_model_path of a resolved entry) is set and does not
+// exist, else
+// "": how every runner reports an estimator whose weight file or folder is absent (DIW evaluation, and style grids
+// and ablations with skip_missing_weights).
+inline std::string weights_missing_reason(const std::filesystem::path& model_path) {
+  std::error_code error;
+  if (model_path.empty() || std::filesystem::exists(model_path, error)) return "";
+  return "not run: weights missing at " + model_path.string();
+}
+
 // "depth estimator 'name'": how messages name an entry. Inline, so that estimators built without the registry do
 // not link it (make_depth_estimator links the TorchScript estimator, and with it LibTorch: a test binary that
 // calls it loads LibTorch).
