@@ -271,8 +271,9 @@ TEST(AblationSummary, RanksDepthSourcesWithinSettingsThatDifferOnlyInDepth) {
   EXPECT_NE(csv.find("group,score,rank,depth,setting,n,mean,lower,upper,better\n"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\"" + group + "\",depth_agreement,1,map,"), std::string::npos) << csv;
   EXPECT_NE(csv.find(",content_distance,,broken,"), std::string::npos) << csv;
-  const std::string report = read_file(dir / "report.md");
-  EXPECT_NE(report.find("## Depth sources ranked"), std::string::npos) << report;
+  // report.html: its text is not Markdown-escaped.
+  const std::string report = read_file(dir / "report.html");
+  EXPECT_NE(report.find("Depth sources ranked</h2>"), std::string::npos) << report;
   EXPECT_NE(report.find("as dark_channel (dark_channel) sees them"), std::string::npos) << report;
 }
 
