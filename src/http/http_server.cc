@@ -249,7 +249,8 @@ std::string respond_to_wire_bytes(std::string_view wire_bytes, const HttpServerO
   bool refused = true;
   HttpResponse response;
   if (error) {
-    if (!is_parse_error(error)) return "";
+    // end_of_stream: the bytes held no start of a request (the server closes such a connection without answering).
+    if (!is_parse_error(error) || error == http::error::end_of_stream) return "";
     response = error_responder(refusal_status(error));
   } else {
     response = answer(parser.get(), handler, error_responder, refused);

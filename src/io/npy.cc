@@ -1,5 +1,6 @@
 #include "io/npy.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -34,13 +35,18 @@ NpyHeader parse_header(const std::string& text, const std::string& source) {
   const char order = match[1].str()[0];
   header.order = order == '>' ? ByteOrder::kBig : order == '<' ? ByteOrder::kLittle : host_byte_order();
   header.kind = match[2].str()[0];
-  header.width = std::stoi(match[3].str());
+  // Any run of digits matches; one too long for an int is as unsupported as any other width (std::stoi threw
+  // std::out_of_range here, which no caller expects: found while fuzzing, tests/fuzz).
+  const std::string width_digits = match[3].str();
+  const char* const digits_end = width_digits.data() + width_digits.size();
+  const auto [end, error] = std::from_chars(width_digits.data(), digits_end, header.width);
+  if (error != std::errc() || end != digits_end) header.width = 0;
   const bool supported = (header.kind == 'f' && (header.width == 2 || header.width == 4 || header.width == 8)) ||
                          ((header.kind == 'i' || header.kind == 'u') &&
                           (header.width == 1 || header.width == 2 || header.width == 4 || header.width == 8)) ||
                          (header.kind == 'b' && header.width == 1);
   if (!supported) {
-    throw fail(concat("unsupported NPY dtype '", match[1].str(), match[2].str(), match[3].str(),
+    throw fail(concat("unsupported NPY dtype '", match[1].str(), match[2].str(), excerpt(width_digits),
                       "'; expected float (f2/f4/f8), integer (i1-i8, u1-u8) or bool (b1)"));
   }
   if (!std::regex_search(text, match, std::regex(R"('fortran_order'\s*:\s*(True|False))"))) {

@@ -2,9 +2,10 @@
 """Writes the seed corpora of the fuzz targets (tests/fuzz/README.md) into tests/fuzz/corpus/<target>/.
 
 Small, valid (or nearly valid) inputs of every format a target reads, so that fuzzing starts from deep inside each
-reader instead of from its magic bytes. Needs Debian's python3-torch, numpy and OpenCV's Python bindings are not
-needed (PNG and JPEG are written here byte by byte). Run from anywhere: /usr/bin/python3 tests/fuzz/make_seed_corpus.py
-The output is deterministic, so the committed corpus is what this script writes.
+reader instead of from its magic bytes. Needs Debian's python3-torch and numpy (PNG and JPEG are written here byte
+by byte). Run from anywhere: /usr/bin/python3 tests/fuzz/make_seed_corpus.py
+The output is deterministic, so the committed corpus is what this script writes, except pickle/legacy_checkpoint.pth:
+the legacy torch.save format names its storages by Python object ids, which change from run to run.
 """
 import collections
 import io

@@ -12,6 +12,7 @@
 #include "nets/adain_decoder.h"
 #include "nets/vgg_encoder.h"
 #include "nets/winograd_conv.h"
+#include "support/test_support.h"
 
 namespace depthstyle {
 namespace {
@@ -33,12 +34,16 @@ Conv random_conv(std::int64_t in_channels, std::int64_t out_channels) {
           at::rand({out_channels}) * 0.2 - 0.1};
 }
 
-class WinogradConvTest : public testing::Test {
+class WinogradConvTest : public ::testing::Test {
  protected:
+  // The differences depend on the CPU (oneDNN's sgemm kernels and summation order differ between AVX2 and AVX-512
+  // machines), so each test names the CPU it ran on (docs/testing.md) in its output and its failure messages.
   void SetUp() override {
+    std::printf("CPU: %s\n", cpu_.c_str());
     if (!WinogradConv3x3::available()) GTEST_FAIL() << "this CPU lacks AVX2/FMA: the Winograd path is not used here";
     at::manual_seed(7);
   }
+  const std::string cpu_ = testing::cpu_features();
 };
 
 // Every (in, out) pair of the VGG encoder to relu4_1 and the AdaIN decoder that LayerStack runs through Winograd,
@@ -69,7 +74,8 @@ TEST_F(WinogradConvTest, MatchesTheExactConvolutionOnEveryVggLayerShape) {
           relative_max_difference(at::conv2d(input, conv.weight, conv.bias).to(at::kDouble), exact);
       std::printf("%ld -> %ld, %ldx%ld input: Winograd %.3g, direct %.3g\n", in_channels, out_channels, height, width,
                   difference, direct_difference);
-      EXPECT_LE(difference, kTolerance) << in_channels << " -> " << out_channels << " at " << height << "x" << width;
+      EXPECT_LE(difference, kTolerance) << in_channels << " -> " << out_channels << " at " << height << "x" << width
+                                        << " on " << cpu_;
     }
   }
 }
@@ -84,7 +90,7 @@ TEST_F(WinogradConvTest, MatchesConv2dAtEveryEdgeOverhang) {
       const at::Tensor input = at::randn({1, 5, height, width});
       EXPECT_LE(relative_max_difference(winograd.forward(input), at::conv2d(input, conv.weight, conv.bias)),
                 kTolerance)
-          << height << "x" << width;
+          << height << "x" << width << " on " << cpu_;
     }
   }
 }
@@ -104,9 +110,9 @@ TEST_F(WinogradConvTest, StripeViewsAndBatchesGiveTheSameValues) {
   EXPECT_TRUE(batch.is_contiguous());
   for (std::int64_t image = 0; image < 2; ++image) {
     const at::Tensor alone = winograd.forward(whole.narrow(0, image, 1));
-    EXPECT_LE(relative_max_difference(batch.narrow(0, image, 1), alone), kTolerance) << image;
+    EXPECT_LE(relative_max_difference(batch.narrow(0, image, 1), alone), kTolerance) << image << " on " << cpu_;
   }
-  EXPECT_LE(relative_max_difference(batch, at::conv2d(whole, conv.weight, conv.bias)), kTolerance);
+  EXPECT_LE(relative_max_difference(batch, at::conv2d(whole, conv.weight, conv.bias)), kTolerance) << cpu_;
 }
 
 }  // namespace

@@ -162,9 +162,9 @@ TEST(DepthMap, PfmStoresBottomRowFirstInEitherByteOrder) {
   expect_equal_maps(read_depth_map(dir / "big.pfm"), map_of(2, 2, {1, 2, 3, 4}));
   write_file_atomically(dir / "plus.pfm", "Pf\n2 2\n+1.0\n" + big.substr(big.size() - 16));
   expect_equal_maps(read_depth_map(dir / "plus.pfm"), map_of(2, 2, {1, 2, 3, 4}));
-  // What we write: little-endian (negative scale), bottom row first.
+  // What we write: MiDaS's write_pfm (utils.py) bytes: scale "%f" % -1 (little-endian), bottom row first.
   write_depth_map(dir / "little.pfm", map_of(2, 2, {1, 2, 3, 4}));
-  EXPECT_EQ(read_file(dir / "little.pfm"), std::string("Pf\n2 2\n-1\n") +
+  EXPECT_EQ(read_file(dir / "little.pfm"), std::string("Pf\n2 2\n-1.000000\n") +
                                                std::string("\x00\x00\x40\x40\x00\x00\x80\x40", 8) +
                                                std::string("\x00\x00\x80\x3f\x00\x00\x00\x40", 8));
 }
@@ -229,6 +229,12 @@ TEST(DepthMap, MalformedFilesAreNamedWithWhatWasExpected) {
   std::string complex_dtype = read_file(io_fixture("map_f8_little.npy"));
   complex_dtype.replace(complex_dtype.find("<f8"), 3, "<c8");
   EXPECT_THROW_MESSAGE(read_depth_map(file("h.npy", complex_dtype)), InputError, "unsupported NPY dtype '<c8'");
+  // An element width of more digits than an int holds threw std::out_of_range from std::stoi (found reading the
+  // reader while fuzzing it; tests/fuzz/corpus/npy/width_out_of_range.npy).
+  EXPECT_THROW_MESSAGE(
+      read_depth_map(file("h2.npy", npy_file("{'descr': '<f99999999999', 'fortran_order': False, 'shape': (1, 1), }",
+                                             data))),
+      InputError, "h2.npy: unsupported NPY dtype '<f99999999999'");
   EXPECT_THROW_MESSAGE(read_depth_map(file("i.png", "not a png")), InputError, "i.png: not a PNG image");
   EXPECT_THROW_MESSAGE(read_depth_map(file("j.npz", "PK but not a zip")), InputError, "j.npz: not a ZIP archive");
   EXPECT_THROW_MESSAGE(read_depth_map(file("k.exr", "x")), InputError,

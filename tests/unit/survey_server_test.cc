@@ -638,6 +638,7 @@ TEST(HttpServer, OneExchangeWithoutASocketAnswersAsAConnectionDoes) {
       {"GET / HTTP/1.1\r\n\r\n", 400},
       {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
       {"HELLO\r\n\r\n", 400},
+      {"\r\n", 400},
       {"GET / HTTP/1.1\r\nHost: a\r\nX-Pad: " + std::string(600, 'p') + "\r\n\r\n", 431},
       {"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 65\r\n\r\n" + std::string(65, 'b'), 413},
       {"GET /throw HTTP/1.1\r\nHost: a\r\n\r\n", 500},

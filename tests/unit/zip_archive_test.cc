@@ -13,8 +13,10 @@
 namespace depthstyle {
 namespace {
 
+// `width` little-endian bytes of `value`; bytes past its 8th are zero (shifting a 64-bit value by 64 or more is
+// undefined: UBSan's report from scripts/sanitize, for the 10 zero bytes written at once below).
 void put(std::string& out, std::uint64_t value, int width) {
-  for (int i = 0; i < width; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
+  for (int i = 0; i < width; ++i) out += static_cast<char>(i < 8 ? (value >> (8 * i)) & 0xff : 0);
 }
 
 // Raw deflate (no zlib header), as ZIP stores it.
