@@ -15,29 +15,32 @@ namespace po = boost::program_options;
 
 namespace depthstyle {
 
-int run_depth_command(int argc, char** argv) {
-  CommandLine command_line(
-      "depthstyle depth",
-      "Estimates the depth of every input image with one depth estimator (built once) and writes, per image with\n"
-      "file stem S, into the output folder:\n"
-      "  S.pfm / S.npy / S.png  the map at the size the estimator returns (the image's, unless a preprocessing\n"
-      "                         sets output_size: model):\n"
-      "                           pfm    float32 values as returned, NaN = unknown; byte-for-byte what MiDaS's\n"
-      "                                  write_pfm writes (little-endian, scale -1, bottom row first)\n"
-      "                           npy    the same float32 values as a NumPy array\n"
-      "                           png16  16-bit PNG: values normalised min..max to 0..65535 as MiDaS's\n"
-      "                                  write_depth(bits=2) (truncated; non-finite values count as 0)\n"
-      "  S_preview.png          with --preview: the map as proximity (bigger = nearer) normalised min..max in\n"
-      "                         OpenCV's turbo colour map: red = near, blue = far, grey = unknown\n"
-      "  S.json                 the sidecar: the estimator (model, weight files and sha256, meaning, preprocessing),\n"
-      "                         the input (path, sha256, size), the map (file, format, size, meaning: depth =\n"
-      "                         bigger is farther or proximity = bigger is nearer, value range; png16: the values\n"
-      "                         0 and 65535 stand for), the seconds taken\n"
-      "Inputs are image files, folders (their .png .jpg .jpeg .bmp .tif .tiff .webp .ppm .pgm files; sub-folders\n"
-      "with --recursive) and glob patterns. An image whose outputs all exist is skipped unless --overwrite; two\n"
-      "inputs with the same stem, and images that cannot be read, are listed as failures and the rest go on.\n"
-      "Exit code 1 if anything failed. Files inside the output folder (earlier outputs) are never inputs.\n"
-      "Estimators and their weight files: docs/depth-models.md.");
+namespace {
+
+const char* const kDepthCommandDescription =
+    "Estimates the depth of every input image with one depth estimator (built once) and writes, per image with\n"
+    "file stem S, into the output folder:\n"
+    "  S.pfm / S.npy / S.png  the map at the size the estimator returns (the image's, unless a preprocessing\n"
+    "                         sets output_size: model):\n"
+    "                           pfm    float32 values as returned, NaN = unknown; byte-for-byte what MiDaS's\n"
+    "                                  write_pfm writes (little-endian, scale -1, bottom row first)\n"
+    "                           npy    the same float32 values as a NumPy array\n"
+    "                           png16  16-bit PNG: values normalised min..max to 0..65535 as MiDaS's\n"
+    "                                  write_depth(bits=2) (truncated; non-finite values count as 0)\n"
+    "  S_preview.png          with --preview: the map as proximity (bigger = nearer) normalised min..max in\n"
+    "                         OpenCV's turbo colour map: red = near, blue = far, grey = unknown\n"
+    "  S.json                 the sidecar: the estimator (model, weight files and sha256, meaning, preprocessing),\n"
+    "                         the input (path, sha256, size), the map (file, format, size, meaning: depth =\n"
+    "                         bigger is farther or proximity = bigger is nearer, value range; png16: the values\n"
+    "                         0 and 65535 stand for), the seconds taken\n"
+    "Inputs are image files, folders (their .png .jpg .jpeg .bmp .tif .tiff .webp .ppm .pgm files; sub-folders\n"
+    "with --recursive) and glob patterns. An image whose outputs all exist is skipped unless --overwrite; two\n"
+    "inputs with the same stem, and images that cannot be read, are listed as failures and the rest go on.\n"
+    "Exit code 1 if anything failed. Files inside the output folder (earlier outputs) are never inputs.\n"
+    "Without --depth-estimator: the best depth model in the weights folder (depthstyle weights list), else the\n"
+    "weight-free vertical; the first line says which. Estimators and their weight files: docs/depth-models.md.";
+
+void declare_depth_options(CommandLine& command_line) {
   command_line.positional("input", -1, "image files, folders or glob patterns");
   const DepthExportOptions defaults;
   command_line.options()
@@ -54,6 +57,13 @@ int run_depth_command(int argc, char** argv) {
                                             "proximity / disparity / inverse_depth (bigger = nearer); default: "
                                             "its preset's");
   declare_weights_dir_option(command_line);
+}
+
+}  // namespace
+
+int run_depth_command(int argc, char** argv) {
+  CommandLine command_line("depthstyle depth", kDepthCommandDescription);
+  declare_depth_options(command_line);
   if (!command_line.parse(argc, argv)) return 0;
   const WeightsFolder weights_folder = apply_weights_dir_option(command_line);
   const auto require = [&](const std::string& name, const std::string& what) {
