@@ -68,7 +68,7 @@ MidasSmallNetwork::MidasSmallNetwork(const NamedTensors& weights, const std::str
     refinenets_[level] = FusionBlock{unit_from(prefix + ".resConfUnit1"), unit_from(prefix + ".resConfUnit2"),
                                      folded_conv_from(weights, prefix + ".out_conv", {1, 0, 1})};
   }
-  head_ = MidasOutputHead(weights);
+  head_ = MidasOutputHead(weights, /*align_corners=*/false);
 }
 
 at::Tensor MidasSmallNetwork::residual(const ResidualUnit& unit, const at::Tensor& x) {
