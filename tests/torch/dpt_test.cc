@@ -10,10 +10,16 @@
 #include <iostream>
 
 #include "core/error.h"
+#include "core/sha256.h"
+#include "depth/depth_estimator.h"
+#include "depth/preprocessing.h"
 #include "nets/depth_anything.h"
 #include "nets/dpt.h"
 #include "nets/midas.h"
 #include "tensor/checkpoint.h"
+#include "tensor/tensor_image.h"
+#include "weights/weight_catalog.h"
+#include "weights/weight_check.h"
 #include "native_depth_fixtures.h"
 
 namespace depthstyle {
@@ -106,6 +112,48 @@ TEST(DptWrongFiles, OtherDepthModelsAreNamed) {
                        "these are the MiDaS v2 / v2.1 large");
   EXPECT_THROW_MESSAGE(DptNetwork(key_list("midas_v21_small").tensors, "small.pt"), InputError,
                        "these are the MiDaS v2.1 small");
+}
+
+// --- The midas estimator (version v3_large) and the catalog entry ---
+
+TEST(DptEstimator, RunsTheNetworkOnTheFeedOfItsPreset) {
+  DepthEstimatorConfig config;
+  config.name = "dpt";
+  config.type = "midas";
+  config.version = "v3_large";
+  config.path = weight_file().string();
+  // A 64-pixel box (PyTorch eager speed): a 96x64 image keeps its size ("minimal": the height's scale 1 is nearer 1
+  // than the width's 2/3), so the feed is the fixture's input and the map needs no resize back.
+  config.preprocessing.width = config.preprocessing.height = 64;
+  const std::unique_ptr<DepthEstimator> estimator = make_depth_estimator(config);
+  const nlohmann::json description = estimator->describe();
+  EXPECT_EQ(description["type"], "midas");
+  EXPECT_EQ(description["version"], "v3_large");
+  EXPECT_EQ(description["preset"], "dpt_large_384");
+  EXPECT_EQ(description["network"], "MiDaS v3.0 DPT-Large (ViT-L/16, dpt_large_384.pt)");
+  EXPECT_EQ(description["files"][0]["sha256"], sha256_hex_of_file(weight_file()));
+
+  DepthQuery query;
+  query.image_path = "dpt_input_64x96";
+  query.rgb = image_from_tensor(array("dpt_input_64x96") * 0.5 + 0.5);  // the preset's (x - 0.5) / 0.5 undone
+  query.size = query.rgb.size();
+  const DepthPrediction prediction = estimator->estimate(query);
+  EXPECT_EQ(prediction.meaning, DepthMeaning::kProximity);
+  const double difference =
+      relative_max_difference(tensor_from_image(prediction.values).squeeze(1), array("dpt_output_64x96"));
+  EXPECT_LE(difference, kTolerance);
+  std::cout << "DPT-Large estimator on a 96x64 image: max |native - PyTorch| / max |PyTorch| = " << difference << "\n";
+}
+
+TEST(DptEstimator, TheCatalogEntryChecksTheFile) {
+  const CatalogEntry& entry = *find_catalog_entry("dpt_large_384");
+  EXPECT_EQ(entry.estimator_type, "midas");
+  EXPECT_EQ(entry.estimator_version, "v3_large");
+  check_model_loads(entry, weight_file());
+  const fs::path depth_anything = fs::path(DEPTHSTYLE_GENERATED_FIXTURES) /
+                                  "depth_anything/weights/depth_anything/depth_anything_v2_vits.pth";
+  EXPECT_THROW_MESSAGE(check_model_loads(entry, depth_anything), InputError,
+                       "does not hold the DPT-Large, MiDaS v3.0 (dpt_large_384.pt) weights");
 }
 
 }  // namespace
