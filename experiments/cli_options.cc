@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "depth/midas_estimator.h"
 
 namespace po = boost::program_options;
 
@@ -72,6 +73,35 @@ WeightsFolder apply_weights_dir_option(const CommandLine& command_line) {
   const std::string option = command_line.get<std::string>("weights-dir");
   set_weights_dir_option(option);
   return resolve_weights_folder(option);
+}
+
+void add_depth_estimator_options(CommandLine& command_line, const std::string& meaning_help) {
+  command_line.options()
+      ("depth-estimator", po::value<std::string>(),
+       concat("depth estimator type of the registry: ", join(depth_estimator_type_names(), ", ")).c_str())
+      ("depth-model", po::value<std::string>()->default_value(""),
+       "model file or folder of the depth estimator (monodepth2: the model folder), or a model's name in the weights "
+       "folder (midas_v21, depth_anything_v2_vits: depthstyle weights list)")
+      ("depth-variant", po::value<std::string>()->default_value(""),
+       "monodepth2: the published model, a folder inside --depth-model; depth_anything: vits, vitb or vitl (both "
+       "implied by a model's name)")
+      ("depth-preset", po::value<std::string>()->default_value(""),
+       concat("preprocessing preset of the depth estimator: ", join(preprocessing_preset_names(), ", ")).c_str())
+      ("depth-version", po::value<std::string>()->default_value(""),
+       concat("MiDaS version of --depth-estimator midas: ", join(midas_version_names(), ", ")).c_str())
+      ("depth-meaning", po::value<std::string>(), meaning_help.c_str());
+}
+
+DepthEstimatorConfig depth_estimator_config(const CommandLine& command_line) {
+  DepthEstimatorConfig estimator;
+  estimator.type = command_line.get<std::string>("depth-estimator");
+  estimator.name = estimator.type;
+  estimator.path = command_line.get<std::string>("depth-model");
+  estimator.preset = command_line.get<std::string>("depth-preset");
+  estimator.version = command_line.get<std::string>("depth-version");
+  estimator.variant = command_line.get<std::string>("depth-variant");
+  if (command_line.has("depth-meaning")) estimator.meaning = command_line.get<std::string>("depth-meaning");
+  return estimator;
 }
 
 }  // namespace depthstyle

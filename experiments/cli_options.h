@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "weights/weights_folder.h"
+#include "depth/depth_estimator.h"
 
 namespace depthstyle {
 
@@ -51,5 +52,13 @@ class CommandLine {
 void declare_weights_dir_option(CommandLine& command_line);
 // Makes the parsed --weights-dir the process's (set_weights_dir_option) and returns the folder the rules give.
 WeightsFolder apply_weights_dir_option(const CommandLine& command_line);
+
+// The options that choose an estimator of the depth registry (depth/depth_estimator.h), one declaration for every
+// command that takes one (stylize, depth): --depth-estimator TYPE, --depth-model PATH, --depth-preset P,
+// --depth-version V and --depth-meaning M, whose help the command gives (stylize's also describes --depth-map).
+void add_depth_estimator_options(CommandLine& command_line, const std::string& meaning_help);
+// The registry entry the options ask for, named after its type; --depth-meaning is taken when given. Call only when
+// --depth-estimator is given.
+DepthEstimatorConfig depth_estimator_config(const CommandLine& command_line);
 
 }  // namespace depthstyle

@@ -12,6 +12,8 @@ const std::vector<Command>& command_table() {
   static const std::vector<Command> table = {
       {"run", "run an experiment from a YAML config: run CONFIG.yaml [--set key=value] [--resume]", run_run_command},
       {"stylize", "stylize images and videos: stylize CONTENT... --style STYLE...", run_stylize_command},
+      {"depth", "depth maps of images: depth INPUT... -o DIR --depth-estimator TYPE [--format pfm|npy|png16]",
+       run_depth_command},
       {"weights", "inspect PyTorch checkpoints: weights inspect FILE", run_weights_command},
       {"data", "sample data: data fetch-samples", run_data_command},
       {"diw", "DIW evaluation: diw merge SHARD... -o DIR, diw report STORE -o DIR", run_diw_command},

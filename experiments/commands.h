@@ -26,6 +26,7 @@ int run_data_command(int argc, char** argv);
 int run_run_command(int argc, char** argv);
 int run_diw_command(int argc, char** argv);
 int run_stylize_command(int argc, char** argv);
+int run_depth_command(int argc, char** argv);
 int run_stats_command(int argc, char** argv);
 int run_analyze_command(int argc, char** argv);
 int run_survey_command(int argc, char** argv);

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "depth/depth_estimator.h"
+#include "depth/model_location.h"
 #include "diw/diw_predict.h"
 #include "diw/diw_report.h"
 #include "diw/paper_table1.h"
@@ -156,22 +157,13 @@ class DiwEval : public Experiment {
 
     std::vector<DiwEstimatorPlan> plans;
     for (const DepthEstimatorConfig& configured : options_.estimators) {
-      DepthEstimatorConfig config = configured;
-      if (const CatalogEntry* entry = find_catalog_entry(config.path)) {
-        // A model named by the catalog is in the weights folder (not diw.weights_dir); absent, it is reported as
-        // "not run: weights missing at <its expected path>" like any missing file.
-        config = with_catalog_model(config);
-        const WeightsFolder folder = current_weights_folder();
-        const std::filesystem::path present = present_path(*entry, folder.path);
-        config.path = (present.empty() ? expected_path(*entry, folder.path) : present).string();
-      } else if (!config.path.empty() && !options_.weights_dir.empty() &&
-                 std::filesystem::path(config.path).is_relative()) {
-        config.path = (std::filesystem::path(options_.weights_dir) / config.path).string();
-      }
+      // A model named by the catalog is in the weights folder (not diw.weights_dir); absent, it is reported as
+      // "not run: weights missing at <its expected path>" like any missing file.
+      const DepthEstimatorConfig config = with_model_location(configured, options_.weights_dir);
       DiwEstimatorPlan& plan = plans.emplace_back();
       plan.name = config.name;
       plan.config = estimator_json(configured);
-      plan.model_path = config.path;
+      plan.model_path = estimator_model_path(config);
       // A seed of -1 (random baselines) becomes the run's seed.
       plan.build = [config, seed = static_cast<std::uint64_t>(context.common.seed)] {
         return make_depth_estimator(config, seed);

@@ -191,15 +191,7 @@ void print_exact_power(const PowerOptions& options, std::optional<std::int64_t> 
   std::printf("  (independent responses assumed: answers clustered by respondent and item need more)\n");
 }
 
-int power_command(int argc, char** argv) {
-  const std::string name = "depthstyle stats power";
-  CommandLine command_line(
-      name,
-      "Smallest number of independent responses for which the exact binomial test reaches the target power against "
-      "a true proportion EFFECT, and the power at --n. With --from-study (a pilot study's answers CSV, study folder "
-      "or study.sqlite) or --respondent-sd/--pair-sd: the power of the crossed random-effects model's test of no "
-      "preference by simulation, for every design of --respondents x --pairs (the model's effect is the preference "
-      "of a typical respondent on a typical pair; see docs/statistics.md#planning-by-simulation).");
+void declare_power_options(CommandLine& command_line) {
   const PowerOptions defaults;
   const CrossedPowerOptions simulation_defaults;
   const StudyAnalysisOptions analysis_defaults;
@@ -228,6 +220,65 @@ int power_command(int argc, char** argv) {
        "simulated studies per design")
       ("seed", boost::program_options::value<std::int64_t>()->default_value(simulation_defaults.seed),
        "base seed of the simulations");
+}
+
+// What `stats power` simulates: the model's variance components (a pilot's fit or given SDs) over a grid of designs.
+struct PowerSimulationPlan {
+  CrossedPowerOptions simulation;
+  std::vector<int> respondents, pairs;
+  std::string pilot_text;  // "pilot PATH: R respondents x P pairs, ..."; empty without --from-study
+};
+
+PowerSimulationPlan plan_power_simulation(const CommandLine& command_line, const PowerOptions& options,
+                                          const std::string& name) {
+  if (options.p0 != 0.5) throw UsageError(name + ": the model tests no preference: --p0 must be 0.5 with a simulation");
+  PowerSimulationPlan plan;
+  plan.simulation.effect = options.effect;
+  plan.simulation.alpha = options.alpha;
+  plan.simulation.alternative = options.alternative;
+  plan.simulation.simulations = command_line.get<int>("simulations");
+  plan.simulation.seed = command_line.get<std::int64_t>("seed");
+  if (command_line.has("from-study")) {
+    StudyAnalysisOptions analysis_options;
+    analysis_options.proposed = command_line.get<std::string>("proposed");
+    analysis_options.baseline = command_line.get<std::string>("baseline");
+    analysis_options.bootstrap_replicates = 0;
+    analysis_options.planning_simulations = 0;
+    const std::string path = command_line.get<std::string>("from-study");
+    const StudyAnalysis pilot = analyze_study(read_pilot_study(path), analysis_options);
+    if (!pilot.model) throw UsageError(concat(name, ": ", path, ": no model fit of the pilot: ", pilot.model_problem));
+    plan.simulation.respondent_sd = pilot.model->respondent_sd;
+    plan.simulation.pair_sd = pilot.model->pair_sd;
+    plan.respondents = default_power_respondents(static_cast<int>(pilot.respondents));
+    plan.pairs = default_power_pairs(static_cast<int>(pilot.items));
+    plan.pilot_text = concat("pilot ", path, ": ", pilot.respondents, " respondents x ", pilot.items, " pairs, ",
+                             pilot.responses, " answers; preference ", format_number(pilot.model->preference));
+  } else {
+    if (!command_line.has("respondent-sd") || !command_line.has("pair-sd") || !command_line.has("respondents") ||
+        !command_line.has("pairs")) {
+      throw UsageError(name + ": without --from-study give all of --respondent-sd, --pair-sd, --respondents and "
+                       "--pairs");
+    }
+    plan.simulation.respondent_sd = command_line.get<double>("respondent-sd");
+    plan.simulation.pair_sd = command_line.get<double>("pair-sd");
+  }
+  if (command_line.has("respondents")) {
+    plan.respondents = parse_design_counts("respondents", command_line.get<std::string>("respondents"));
+  }
+  if (command_line.has("pairs")) plan.pairs = parse_design_counts("pairs", command_line.get<std::string>("pairs"));
+  return plan;
+}
+
+int power_command(int argc, char** argv) {
+  const std::string name = "depthstyle stats power";
+  CommandLine command_line(
+      name,
+      "Smallest number of independent responses for which the exact binomial test reaches the target power against "
+      "a true proportion EFFECT, and the power at --n. With --from-study (a pilot study's answers CSV, study folder "
+      "or study.sqlite) or --respondent-sd/--pair-sd: the power of the crossed random-effects model's test of no "
+      "preference by simulation, for every design of --respondents x --pairs (the model's effect is the preference "
+      "of a typical respondent on a typical pair; see docs/statistics.md#planning-by-simulation).");
+  declare_power_options(command_line);
   if (!command_line.parse(argc, argv)) return 0;
   PowerOptions options;
   options.effect = command_line.get<double>("effect");
@@ -249,50 +300,15 @@ int power_command(int argc, char** argv) {
     print_exact_power(options, n);
     return 0;
   }
-  if (options.p0 != 0.5) throw UsageError(name + ": the model tests no preference: --p0 must be 0.5 with a simulation");
-  CrossedPowerOptions simulation;
-  simulation.effect = options.effect;
-  simulation.alpha = options.alpha;
-  simulation.alternative = options.alternative;
-  simulation.simulations = command_line.get<int>("simulations");
-  simulation.seed = command_line.get<std::int64_t>("seed");
-  std::vector<int> respondents, pairs;
-  std::string pilot_text;
-  if (from_study) {
-    StudyAnalysisOptions analysis_options;
-    analysis_options.proposed = command_line.get<std::string>("proposed");
-    analysis_options.baseline = command_line.get<std::string>("baseline");
-    analysis_options.bootstrap_replicates = 0;
-    analysis_options.planning_simulations = 0;
-    const std::string path = command_line.get<std::string>("from-study");
-    const StudyAnalysis pilot = analyze_study(read_pilot_study(path), analysis_options);
-    if (!pilot.model) throw UsageError(concat(name, ": ", path, ": no model fit of the pilot: ", pilot.model_problem));
-    simulation.respondent_sd = pilot.model->respondent_sd;
-    simulation.pair_sd = pilot.model->pair_sd;
-    respondents = default_power_respondents(static_cast<int>(pilot.respondents));
-    pairs = default_power_pairs(static_cast<int>(pilot.items));
-    pilot_text = concat("pilot ", path, ": ", pilot.respondents, " respondents x ", pilot.items, " pairs, ",
-                        pilot.responses, " answers; preference ", format_number(pilot.model->preference));
-  } else {
-    if (!command_line.has("respondent-sd") || !command_line.has("pair-sd") || !command_line.has("respondents") ||
-        !command_line.has("pairs")) {
-      throw UsageError(name + ": without --from-study give all of --respondent-sd, --pair-sd, --respondents and "
-                       "--pairs");
-    }
-    simulation.respondent_sd = command_line.get<double>("respondent-sd");
-    simulation.pair_sd = command_line.get<double>("pair-sd");
-  }
-  if (command_line.has("respondents")) {
-    respondents = parse_design_counts("respondents", command_line.get<std::string>("respondents"));
-  }
-  if (command_line.has("pairs")) pairs = parse_design_counts("pairs", command_line.get<std::string>("pairs"));
+  const PowerSimulationPlan plan = plan_power_simulation(command_line, options, name);
   print_exact_power(options, n);
-  const NamedTable table = power_simulation_table(crossed_power_grid(respondents, pairs, simulation), simulation);
+  const NamedTable table =
+      power_simulation_table(crossed_power_grid(plan.respondents, plan.pairs, plan.simulation), plan.simulation);
   std::printf("\n%s\n", table.title.c_str());
-  if (!pilot_text.empty()) std::printf("%s\n", pilot_text.c_str());
+  if (!plan.pilot_text.empty()) std::printf("%s\n", plan.pilot_text.c_str());
   std::printf("%d simulated studies per design (every respondent answers every pair once); Monte Carlo standard "
               "error = sqrt(power (1 - power) / %d)\n\n%s",
-              simulation.simulations, simulation.simulations, table.table.to_markdown().c_str());
+              plan.simulation.simulations, plan.simulation.simulations, table.table.to_markdown().c_str());
   return 0;
 }
 

@@ -91,20 +91,9 @@ void declare_options(CommandLine& command_line) {
        concat("videos: weight of the previous frames in the moving average of the strength map's proximity, in [0, ",
               format_number(kMaxTemporalSmoothing), "] (0 = off)").c_str())
       ("depth-map", po::value<std::string>(), "precomputed depth of the (one) content: .pfm, .png, .npy, .npz")
-      ("depth-meaning", po::value<std::string>(), "what --depth-map (or the estimator's model) gives: depth (bigger "
-                                                  "= farther) or proximity / disparity / inverse_depth (bigger = "
-                                                  "nearer)")
       ("depth-zero-unknown", "a stored 0 in --depth-map marks an unknown pixel (Middlebury disparity)")
       ("depth-npz-key", po::value<std::string>()->default_value(""), "array of an .npz depth map (default: its only one)")
       ("depth-png-scale", number_option(1), "PNG depth value = stored integer / scale")
-      ("depth-estimator", po::value<std::string>(), "depth estimator type of the registry (e.g. vertical; default: "
-                                                    "printed in the 'using depth' line)")
-      ("depth-model", po::value<std::string>()->default_value(""), "model file or folder of the depth estimator")
-      ("depth-preset", po::value<std::string>()->default_value(""), "preprocessing preset of the depth estimator "
-                                                                    "(e.g. midas_v21_large, monodepth2)")
-      ("depth-version", po::value<std::string>()->default_value(""), "MiDaS version of --depth-estimator midas: v1, "
-                                                                     "v2 or v21 (monodepth2: --depth-model is the "
-                                                                     "model folder)")
       ("content-size", po::value<int>()->default_value(defaults.content_sizing.smaller_side),
        concat("smaller side of the content in px (0 = keep, at most ", kMaxSmallerSide, "); a video is stylized at "
               "this size and resized back to its own").c_str())
@@ -129,6 +118,9 @@ void declare_options(CommandLine& command_line) {
       ("quiet", "no progress bar")
       ("threads", po::value<int>()->default_value(0),
        concat("LibTorch threads (0 = all cores, at most ", kMaxThreadCount, ")").c_str());
+  add_depth_estimator_options(command_line,
+                              "what --depth-map (or the estimator's model) gives: depth (bigger = farther) or "
+                              "proximity / disparity / inverse_depth (bigger = nearer)");
 }
 
 // --depth-map and --depth-estimator with their options; at most one of them is set.
@@ -149,14 +141,7 @@ void read_depth_source(const CommandLine& command_line, std::optional<DepthMapFi
     throw UsageError("stylize: --depth-zero-unknown describes --depth-map, which is missing");
   }
   if (command_line.has("depth-estimator")) {
-    DepthEstimatorConfig config;
-    config.type = command_line.get<std::string>("depth-estimator");
-    config.name = config.type;
-    config.path = command_line.get<std::string>("depth-model");
-    config.preset = command_line.get<std::string>("depth-preset");
-    config.version = command_line.get<std::string>("depth-version");
-    if (command_line.has("depth-meaning")) config.meaning = command_line.get<std::string>("depth-meaning");
-    estimator = config;
+    estimator = depth_estimator_config(command_line);
   } else if (command_line.has("depth-meaning") && !command_line.has("depth-map")) {
     throw UsageError("stylize: --depth-meaning describes --depth-map or --depth-estimator, and neither is given");
   }

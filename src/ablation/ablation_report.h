@@ -1,9 +1,12 @@
 // The outputs of an ablation's summary (ablation/ablation_summary.h), written from the stored result rows only:
 //   summary.csv, summary.json          a row per setting and score: n, mean, sd, interval (setting_summary_table)
 //   comparisons.csv, comparisons.json  a row per DA-AdaIN setting, AdaIN reference and score (paired_comparison_table)
+//   depth_sources.csv, .json           when DA-AdaIN settings differ only in their depth source: the sources ranked
+//                                      per score (depth_source_rank_table)
 //   plots/*.svg                        ablation/ablation_plots.h
-//   report.md, report.html             per score: the means per setting, the paired comparisons, the plots; what
-//                                      produced the numbers and how to read them
+//   report.md, report.html             the depth sources ranked (if any), then per score: the means per setting,
+//                                      the paired comparisons, the plots; what produced the numbers and how to read
+//                                      them
 // Nothing here depends on the time or the machine, so a resumed run writes the same bytes.
 #pragma once
 
@@ -25,6 +28,8 @@ struct AblationReportFacts {
   std::string depth_estimator;  // "name (type)"
   int depth_pairs = 0;
   double depth_min_rank_gap = 0;
+  // Depth sources the grid left out (skip_missing_weights): name and reason, listed beside the ranking.
+  std::vector<std::pair<std::string, std::string>> depth_sources_not_run;
   // "run NAME, tool revision REV" ("" = none).
   std::string provenance;
 };

@@ -62,6 +62,7 @@ void run_ablation(AblationOptions options, RunContext& context) {
   facts.score_network_stand_in = results.scores["network"].value("stand_in", true);
   facts.depth_estimator = concat(options.grid.scores.depth_estimator.name, " (", options.grid.scores.depth_estimator.type, ")");
   facts.depth_pairs = options.grid.scores.depth_pairs;
+  facts.depth_sources_not_run = options.grid.depth_estimators_not_run;
   facts.depth_min_rank_gap = options.grid.scores.depth_min_rank_gap;
   facts.provenance = concat("run ", context.common.name, ", tool revision ", build_info().git_revision.substr(0, 12),
                             build_info().git_dirty ? " (modified)" : "");

@@ -33,15 +33,21 @@ double median_of(std::vector<double> values) {
 }
 
 std::vector<AblationScore> make_scores() {
-  const std::pair<const char*, const char*> families[] = {{"depth_agreement", "depth agreement"},
-                                                          {"depth_spearman", "depth Spearman"},
-                                                          {"content_distance", "content distance"},
-                                                          {"style_distance", "style distance"}};
+  struct Family {
+    const char* key;
+    const char* title;
+    bool higher_is_better;
+  };
+  const Family families[] = {{"depth_agreement", "depth agreement", true},
+                             {"depth_spearman", "depth Spearman", true},
+                             {"content_distance", "content distance", false},
+                             {"style_distance", "style distance", false}};
   std::vector<AblationScore> scores;
-  for (const auto& [family, title] : families) {
-    scores.push_back({family, title, "", family});
-    scores.push_back({concat(family, "_near"), concat(title, " (near)"), "near", family});
-    scores.push_back({concat(family, "_far"), concat(title, " (far)"), "far", family});
+  for (const Family& family : families) {
+    const std::string key = family.key, title = family.title;
+    scores.push_back({key, title, "", key, family.higher_is_better});
+    scores.push_back({key + "_near", title + " (near)", "near", key, family.higher_is_better});
+    scores.push_back({key + "_far", title + " (far)", "far", key, family.higher_is_better});
   }
   return scores;
 }
@@ -187,6 +193,62 @@ void adjust_wilcoxon_p_values(std::vector<PairedComparison>& comparisons) {
   }
 }
 
+// The setting's fields except its depth source, as a key: what the DA-AdaIN settings of one ranking share.
+std::string setting_key_without_depth(const SettingSummary& setting) {
+  std::vector<std::string> parts;
+  for (const char* field : kSettingFields) {
+    const nlohmann::json& value = setting.setting[field];
+    if (std::string(field) == "depth" || value.is_null()) continue;
+    parts.push_back(concat(field, "=", value.is_number() ? format_number(value.get<double>()) : value.get<std::string>()));
+  }
+  return join(parts, ",");
+}
+
+// One score's ranks within one group of settings (indices into summary.settings).
+void rank_group(const AblationSummary& summary, const std::string& group, const std::vector<std::size_t>& members,
+                std::size_t score_index, std::vector<DepthSourceRank>& ranks) {
+  const AblationScore& score = ablation_scores()[score_index];
+  std::vector<DepthSourceRank> rows;
+  for (const std::size_t s : members) {
+    const SettingSummary& setting = summary.settings[s];
+    rows.push_back({group, score.key, setting.setting["depth"].get<std::string>(), setting.key, 0,
+                    setting.scores[score_index]});
+  }
+  const auto better = [&](const DepthSourceRank& a, const DepthSourceRank& b) {
+    const bool a_valued = !std::isnan(a.estimate.mean), b_valued = !std::isnan(b.estimate.mean);
+    if (a_valued != b_valued) return a_valued;
+    if (!a_valued) return false;
+    return score.higher_is_better ? a.estimate.mean > b.estimate.mean : a.estimate.mean < b.estimate.mean;
+  };
+  std::stable_sort(rows.begin(), rows.end(), better);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (std::isnan(rows[i].estimate.mean)) continue;
+    const bool tied = i > 0 && rows[i].estimate.mean == rows[i - 1].estimate.mean;
+    rows[i].rank = tied ? rows[i - 1].rank : static_cast<std::int64_t>(i + 1);
+  }
+  ranks.insert(ranks.end(), rows.begin(), rows.end());
+}
+
+std::vector<DepthSourceRank> rank_depth_sources(const AblationSummary& summary) {
+  std::vector<std::string> groups;
+  std::map<std::string, std::vector<std::size_t>> members;
+  for (std::size_t s = 0; s < summary.settings.size(); ++s) {
+    const SettingSummary& setting = summary.settings[s];
+    if (setting.setting["method"] != "da-adain" || !setting.setting["depth"].is_string()) continue;
+    const std::string group = setting_key_without_depth(setting);
+    if (members[group].empty()) groups.push_back(group);
+    members[group].push_back(s);
+  }
+  std::vector<DepthSourceRank> ranks;
+  for (const std::string& group : groups) {
+    if (members[group].size() < 2) continue;
+    for (std::size_t i = 0; i < ablation_scores().size(); ++i) {
+      if (ablation_scores()[i].region.empty()) rank_group(summary, group, members[group], i, ranks);
+    }
+  }
+  return ranks;
+}
+
 }  // namespace
 
 AblationSummary summarize_ablation(const std::vector<GridRecord>& records, const AblationSummaryOptions& options) {
@@ -219,6 +281,7 @@ AblationSummary summarize_ablation(const std::vector<GridRecord>& records, const
     }
   }
   adjust_wilcoxon_p_values(summary.comparisons);
+  summary.depth_source_ranks = rank_depth_sources(summary);
   if (summary.comparisons.empty()) {
     summary.warnings.push_back("no paired comparisons: the grid needs method da-adain and method adain (with a "
                                "content weight in summary.reference_content_weights) at the same sizes");
@@ -311,6 +374,36 @@ ResultTable paired_comparison_table(const AblationSummary& summary) {
                   {"wilcoxon_p_holm", comparison.wilcoxon_p_holm}});
     }
     table.add_json_row(row, ResultTable::kMissingFieldsAreEmpty);  // a comparison without pairs has no test
+  }
+  return table;
+}
+
+ResultTable depth_source_rank_table(const AblationSummary& summary) {
+  ResultTable table({{"group", "Setting without depth"},
+                     {"score", "Score"},
+                     {"rank", "Rank", ColumnKind::kInteger},
+                     {"depth", "Depth source"},
+                     {"setting", "Setting"},
+                     {"n", "n", ColumnKind::kInteger},
+                     {"mean", "Mean", ColumnKind::kSignificant, 4},
+                     {"lower", "Lower", ColumnKind::kSignificant, 4},
+                     {"upper", "Upper", ColumnKind::kSignificant, 4},
+                     {"better", "Better"}});
+  const auto number = [](double value) { return std::isnan(value) ? nlohmann::json(nullptr) : nlohmann::json(value); };
+  for (const DepthSourceRank& rank : summary.depth_source_ranks) {
+    const bool higher = std::find_if(ablation_scores().begin(), ablation_scores().end(), [&](const AblationScore& s) {
+                          return s.key == rank.score;
+                        })->higher_is_better;
+    table.add_json_row({{"group", rank.group},
+                        {"score", rank.score},
+                        {"rank", rank.rank > 0 ? nlohmann::json(rank.rank) : nlohmann::json(nullptr)},
+                        {"depth", rank.depth},
+                        {"setting", rank.setting_key},
+                        {"n", rank.estimate.n},
+                        {"mean", number(rank.estimate.mean)},
+                        {"lower", number(rank.estimate.lower)},
+                        {"upper", number(rank.estimate.upper)},
+                        {"better", higher ? "higher" : "lower"}});
   }
   return table;
 }

@@ -54,6 +54,9 @@ struct AblationScore {
   std::string region;
   // The score without its region suffix ("depth_agreement" for "depth_agreement_near").
   std::string family;
+  // Which way is better when settings are ranked: higher depth agreement and Spearman (depth kept), lower content
+  // and style distances (closer to the content, closer to the style; the two pull against each other).
+  bool higher_is_better = true;
 };
 
 // The scores summarised, in table order: depth_agreement, depth_spearman, content_distance, style_distance, each
@@ -83,10 +86,28 @@ struct PairedComparison {
   double wilcoxon_p_holm = 1;
 };
 
+// The depth sources of DA-AdaIN ranked by one whole-image score: within a group of DA-AdaIN settings equal in
+// everything but their depth source (method, style mode, beta, eps, sizes), the sources ordered by their mean score,
+// best first (AblationScore::higher_is_better). Equal means share the better rank ("1, 2, 2, 4"); a source without
+// a value (every cell failed) has rank 0 and comes last. The means are over the content/style pairs each source has;
+// when their counts n differ, the sources were not scored on the same pairs.
+struct DepthSourceRank {
+  // The group's setting without its depth: "method=da-adain,beta=20,eps=0.15,content_size=256,style_size=256".
+  std::string group;
+  std::string score;  // AblationScore::key
+  std::string depth;  // the source's name
+  std::string setting_key;
+  std::int64_t rank = 0;
+  MeanEstimate estimate;
+};
+
 struct AblationSummary {
   AblationSummaryOptions options;
   std::vector<SettingSummary> settings;  // in the order the rows first show them (the grid's cell order)
   std::vector<PairedComparison> comparisons;  // by DA-AdaIN setting, then reference, then score
+  // Groups with at least two depth sources only; by group (first-seen order), then score (ablation_scores() order,
+  // whole-image scores), then rank.
+  std::vector<DepthSourceRank> depth_source_ranks;
   std::vector<std::string> warnings;
 };
 
@@ -101,5 +122,7 @@ std::string ablation_setting_key(const GridRecord& record);
 ResultTable setting_summary_table(const AblationSummary& summary);
 // comparisons.csv: a row per comparison and score.
 ResultTable paired_comparison_table(const AblationSummary& summary);
+// depth_sources.csv: a row per DepthSourceRank (group, score, rank, depth, setting, n, mean, lower, upper).
+ResultTable depth_source_rank_table(const AblationSummary& summary);
 
 }  // namespace depthstyle

@@ -9,6 +9,7 @@
 #include "depth/dark_channel.h"
 #include "depth/depth_anything_estimator.h"
 #include "depth/file_estimator.h"
+#include "depth/model_location.h"
 #include "depth/midas_estimator.h"
 #include "depth/monodepth2_estimator.h"
 #include "depth/onnx_estimator.h"
@@ -132,42 +133,6 @@ std::vector<std::string> depth_estimator_keys_set(const DepthEstimatorConfig& co
   note(config.dark_channel_patch != defaults.dark_channel_patch, "dark_channel.patch");
   note(config.dark_channel_omega != defaults.dark_channel_omega, "dark_channel.omega");
   return keys;
-}
-
-DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config) {
-  const CatalogEntry* entry = find_catalog_entry(config.path);
-  if (entry == nullptr) return config;
-  const std::string context = concat(depth_estimator_context(config), ": path '", config.path, "'");
-  if (const std::string problem = model_use_problem(config.path, ModelUse::kDepth); !problem.empty()) {
-    throw UsageError(concat(depth_estimator_context(config), ": path ", problem));
-  }
-  if (entry->estimator_type.empty()) {
-    throw UsageError(concat(context, " names the catalog's ", entry->description, ", which has no loader in this build"));
-  }
-  if (config.type != entry->estimator_type) {
-    throw UsageError(concat(context, " names the catalog's ", entry->description, ", run by type ",
-                            entry->estimator_type, ", not ", config.type, "; set type: ", entry->estimator_type));
-  }
-  DepthEstimatorConfig named = config;
-  if (entry->estimator_type == "midas") {
-    if (named.version.empty()) named.version = entry->estimator_version;
-    if (named.version != entry->estimator_version) {
-      throw UsageError(concat(context, " names MiDaS version ", entry->estimator_version, ", but version is ",
-                              named.version, "; drop version (the name implies it)"));
-    }
-  }
-  if (entry->estimator_type == "depth_anything") {
-    if (named.variant.empty()) named.variant = entry->estimator_variant;
-    if (named.variant != entry->estimator_variant) {
-      throw UsageError(concat(context, " names Depth Anything V2 variant ", entry->estimator_variant,
-                              ", but variant is ", named.variant, "; drop variant (the name implies it)"));
-    }
-  }
-  if (entry->estimator_type == "monodepth2" && !named.variant.empty()) {
-    throw UsageError(concat(context, " names one monodepth2 model folder, so variant (", named.variant,
-                            ") has nothing to choose; drop variant, or give path the folder of model folders"));
-  }
-  return named;
 }
 
 std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig& config, std::uint64_t run_seed) {

@@ -115,13 +115,6 @@ std::vector<std::string> depth_estimator_type_names();
 // The keys of `config` set away from their defaults, as YAML keys ("path", "preprocessing.width", ...).
 std::vector<std::string> depth_estimator_keys_set(const DepthEstimatorConfig& config);
 
-// A `path` equal to a catalog model's name (weights/weight_catalog.h: midas_v21, monodepth2_mono_640x192, ...) is
-// that model in the weights folder. with_catalog_model fills in what the name implies (a midas version) and refuses,
-// naming the entry, a name the type cannot run (another type, a network without a loader, a monodepth2 variant on
-// top of a named model folder, a version other than the model's). It reads no file: the path stays the name. Any
-// other path leaves the config unchanged.
-DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config);
-
 // Throws UsageError naming the entry (`config.name`) for an unknown type or settings the type cannot use, and
 // InputError for missing or unreadable model files (a named model absent from the weights folder: the message says
 // where it is expected and where it is published). A seed of -1 becomes `run_seed`.
@@ -129,6 +122,23 @@ std::unique_ptr<DepthEstimator> make_depth_estimator(const DepthEstimatorConfig&
 // make_depth_estimator's checks of the entry itself, without reading any file: for a runner's check(), so a config
 // mistake stops a run before any work (and before its run folder exists).
 void check_depth_estimator_config(const DepthEstimatorConfig& config);
+
+// The model file or folder an entry reads: `path`, and for monodepth2 with a `variant` the model folder inside it;
+// empty for weight-free types.
+inline std::filesystem::path estimator_model_path(const DepthEstimatorConfig& config) {
+  if (config.path.empty()) return {};
+  return config.variant.empty() ? std::filesystem::path(config.path) : std::filesystem::path(config.path) / config.variant;
+}
+
+// "not run: weights missing at PATH" when `model_path` (estimator_model_path of a resolved entry) is set and does not
+// exist, else
+// "": how every runner reports an estimator whose weight file or folder is absent (DIW evaluation, and style grids
+// and ablations with skip_missing_weights).
+inline std::string weights_missing_reason(const std::filesystem::path& model_path) {
+  std::error_code error;
+  if (model_path.empty() || std::filesystem::exists(model_path, error)) return "";
+  return "not run: weights missing at " + model_path.string();
+}
 
 // "depth estimator 'name'": how messages name an entry. Inline, so that estimators built without the registry do
 // not link it (make_depth_estimator links the TorchScript estimator, and with it LibTorch: a test binary that

@@ -104,8 +104,7 @@ std::vector<ActiveEstimator> start_estimators(const std::vector<DiwEntry>& entri
       store.set_estimator_status(estimator.id, EstimatorStatus::kOk, "");
       continue;
     }
-    if (!plan.model_path.empty() && !std::filesystem::exists(plan.model_path)) {
-      const std::string detail = concat("not run: weights missing at ", plan.model_path.string());
+    if (const std::string detail = weights_missing_reason(plan.model_path); !detail.empty()) {
       store.set_estimator_status(estimator.id, EstimatorStatus::kWeightsMissing, detail);
       log_warning("estimator '", plan.name, "': ", detail);
       continue;

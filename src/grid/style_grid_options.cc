@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "data/sample_fetch.h"
 #include "depth/depth_prediction.h"
+#include "depth/model_location.h"
 #include "style/image_sizing.h"
 #include "style/pyramid_backbone.h"
 #include "style/style_mix.h"
@@ -106,6 +107,12 @@ void declare_style_grid(Schema& schema, StyleGridOptions& options, bool scores_o
              "match each style's colour mean and covariance to the content's first (the port's --preserve_color)");
   schema.add_list<DepthEstimatorConfig>("depth_estimators", &options.depth_estimators, declare_depth_estimator,
                                         "depth estimators: further depth sources besides the contents' depth maps");
+  schema.add("weights_dir", &options.weights_dir,
+             "folder relative depth_estimators paths are taken in ('' = the working directory)")
+      .runtime_only();
+  schema.add("skip_missing_weights", &options.skip_missing_weights,
+             "leave out depth estimators whose model file or folder is missing (listed as not run) instead of "
+             "stopping the run");
   declare_backbone(schema, "backbone", options.backbone);
   schema.add("output.format", &options.output.format, "image format of the stylized outputs").one_of({"png", "jpg"});
   schema.add("output.jpeg_quality", &options.output.jpeg_quality, "JPEG quality").range(0, 100);
@@ -134,6 +141,17 @@ void complete_style_grid(StyleGridOptions& options) {
     if (style.mode == "auto") style.mode = style.images.size() > 1 ? "interpolate" : "single";
     if (style.mode == "interpolate" && style.weights.empty()) style.weights.assign(style.images.size(), 1.0);
   }
+  std::vector<DepthEstimatorConfig> present;
+  for (const DepthEstimatorConfig& configured : options.depth_estimators) {
+    const DepthEstimatorConfig estimator = with_model_location(configured, options.weights_dir);
+    const std::string missing = weights_missing_reason(estimator_model_path(estimator));
+    if (options.skip_missing_weights && !missing.empty()) {
+      options.depth_estimators_not_run.emplace_back(estimator.name, missing);
+    } else {
+      present.push_back(estimator);
+    }
+  }
+  options.depth_estimators = std::move(present);
 }
 
 std::vector<std::string> style_grid_problems(const StyleGridOptions& options) {

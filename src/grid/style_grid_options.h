@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "depth/depth_estimator.h"
@@ -100,6 +101,15 @@ struct StyleGridOptions {
   // Give each style the content's colour mean and covariance first (the port's --preserve_color).
   bool preserve_color = false;
   std::vector<DepthEstimatorConfig> depth_estimators;
+  // Folder relative depth_estimators paths are taken in ("" = the working directory).
+  std::string weights_dir;
+  // A depth estimator whose model file or folder is missing: false = the run stops naming it; true = it is left out
+  // of the grid (so a config can list every model and run those present), logged, and listed in the manifest
+  // ("depth_estimators_not_run") and the ablation report.
+  bool skip_missing_weights = false;
+  // Not a key: filled by complete_style_grid, the entries left out with their reason ("not run: weights missing at
+  // PATH"), in config order.
+  std::vector<std::pair<std::string, std::string>> depth_estimators_not_run;
   BackboneConfig backbone;
   StyleGridOutput output;
   StyleGridFigures figures;
@@ -109,7 +119,9 @@ struct StyleGridOptions {
 // `scores_optional`: declare scores.enabled (style_grid); without it the runner always scores (ablation).
 void declare_style_grid(Schema& schema, StyleGridOptions& options, bool scores_optional = true);
 
-// Fills in defaults that depend on other keys: names from file names, style modes and interpolation weights.
+// Fills in defaults that depend on other keys: names from file names, style modes and interpolation weights; takes
+// depth estimator paths inside weights_dir and, with skip_missing_weights, moves the entries whose files are missing
+// to depth_estimators_not_run.
 void complete_style_grid(StyleGridOptions& options);
 
 // Every problem that needs several keys at once, each naming its key (e.g. "styles[1].weights: ..."); empty if

@@ -77,6 +77,12 @@ class StyleGridRun {
       estimators[config.name] = estimators_[config.name]->describe();
     }
     record_.set_manifest_field("depth_estimators", estimators);
+    nlohmann::json not_run = nlohmann::json::object();
+    for (const auto& [name, reason] : options_.depth_estimators_not_run) {
+      log_warning("depth estimator '", name, "': ", reason);
+      not_run[name] = reason;
+    }
+    record_.set_manifest_field("depth_estimators_not_run", not_run);
     record_.set_manifest_field("depth_sources", depth_sources());
     if (options_.scores.enabled) {
       scorer_ = std::make_unique<GridScorer>(options_.scores, *backbone_, context_.common.seed);

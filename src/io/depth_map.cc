@@ -70,7 +70,9 @@ cv::Mat read_pfm(const std::filesystem::path& path) {
 }
 
 std::string serialize_pfm(const cv::Mat& map) {
-  std::string bytes = concat("Pf\n", map.cols, " ", map.rows, "\n-1\n");  // negative scale: little-endian
+  // The header MiDaS's write_pfm (utils.py) writes for a little-endian float32 map: "Pf\n", "%d %d\n" % (width,
+  // height), "%f\n" % -1 (a negative scale means little-endian), so the files are byte-for-byte the reference's.
+  std::string bytes = concat("Pf\n", map.cols, " ", map.rows, "\n-1.000000\n");
   for (int row = map.rows - 1; row >= 0; --row) {
     std::string line(reinterpret_cast<const char*>(map.ptr<float>(row)), static_cast<std::size_t>(map.cols) * 4);
     to_host_order(line.data(), static_cast<std::size_t>(map.cols), 4, ByteOrder::kLittle);

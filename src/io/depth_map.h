@@ -4,7 +4,8 @@
 //
 // Formats, chosen by extension:
 //   .pfm  Pf (one channel), either byte order (sign of the scale line), rows stored bottom-to-top. A colour PFM (PF)
-//         is refused rather than silently reduced to one channel. Written little-endian.
+//         is refused rather than silently reduced to one channel. Written little-endian
+//         with scale -1, as MiDaS's write_pfm writes it (header "Pf\nW H\n-1.000000\n", bottom row first).
 //   .png  8- or 16-bit, one channel; value = stored integer / png_scale. Written as 16-bit.
 //   .npy  NumPy, any numeric dtype, 2-D (see io/npy.h). Written as float32, version 1.0.
 //   .npz  NumPy archive (stored or deflated); the array `npz_key`, or the only array. Written stored.

@@ -156,6 +156,12 @@ Image load_image(const std::filesystem::path& path) {
   return image;
 }
 
+const std::vector<std::string>& image_file_extensions() {
+  static const std::vector<std::string> extensions = {".png",  ".jpg",  ".jpeg", ".bmp", ".tif",
+                                                      ".tiff", ".webp", ".ppm",  ".pgm"};
+  return extensions;
+}
+
 cv::Mat resize_to_smaller_side(const cv::Mat& image, int side) {
   if (side < 0) throw UsageError(concat("resize: smaller side must be >= 0 (0 = keep), got ", side));
   const int smaller = std::min(image.rows, image.cols);

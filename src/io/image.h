@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace depthstyle {
 
@@ -27,6 +28,11 @@ struct Image {
 // are clipped to [0,1]; a JPEG's EXIF orientation is applied. Throws InputError naming the file if it is missing,
 // empty, truncated, corrupt or not an image.
 Image load_image(const std::filesystem::path& path);
+
+// The extensions (lower case, with the dot) that batch commands take from folders as images: formats OpenCV 4.6
+// decodes that hold photographs (.png .jpg .jpeg .bmp .tif .tiff .webp .ppm .pgm). Files named explicitly are read
+// whatever their extension.
+const std::vector<std::string>& image_file_extensions();
 
 // Decodes image file bytes exactly as stored (any bit depth and channel count, BGR order, no orientation applied);
 // an empty Mat if OpenCV cannot decode them. Throws InputError naming `source` and the limit for an image of more

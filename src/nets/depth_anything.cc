@@ -72,12 +72,7 @@ WeightLayout make_layout(DepthAnythingVariant variant) {
     append_conv_layout(layout, layer_rn_key(level), features, spec.out_channels[level], 3, 1, false);
   }
   for (int level = 0; level < 4; ++level) {  // state_dict order: refinenet1 was assigned first
-    const std::string prefix = refinenet_key(level);
-    append_conv_layout(layout, prefix + ".out_conv", features, features, 1, 1, true);
-    for (const char* unit : {".resConfUnit1", ".resConfUnit2"}) {
-      append_conv_layout(layout, prefix + unit + ".conv1", features, features, 3, 1, true);
-      append_conv_layout(layout, prefix + unit + ".conv2", features, features, 3, 1, true);
-    }
+    FusionBlock::append_layout(layout, refinenet_key(level), features, features);
   }
   append_conv_layout(layout, head_key("scratch.output_conv1"), features / 2, features, 3, 1, true);
   append_conv_layout(layout, head_key("scratch.output_conv2.0"), 32, features / 2, 3, 1, true);
@@ -156,15 +151,9 @@ DepthAnythingNetwork::DepthAnythingNetwork(DepthAnythingVariant variant, const N
                                       out, factor};
   }
   downsample_ = folded_conv_from(weights, resize_key(3), {2, 1, 1});
-  const auto unit_from = [&](const std::string& prefix) {
-    return ResidualUnit{folded_conv_from(weights, prefix + ".conv1", {1, 1, 1}),
-                        folded_conv_from(weights, prefix + ".conv2", {1, 1, 1})};
-  };
   for (int level = 0; level < 4; ++level) {
     layer_rn_[level] = folded_conv_from(weights, layer_rn_key(level), {1, 1, 1});
-    const std::string prefix = refinenet_key(level);
-    refinenets_[level] = FusionBlock{unit_from(prefix + ".resConfUnit1"), unit_from(prefix + ".resConfUnit2"),
-                                     folded_conv_from(weights, prefix + ".out_conv", {1, 0, 1})};
+    refinenets_[level] = FusionBlock(weights, refinenet_key(level));
   }
   output_conv1_ = folded_conv_from(weights, head_key("scratch.output_conv1"), {1, 1, 1});
   output_conv2_ = {folded_conv_from(weights, head_key("scratch.output_conv2.0"), {1, 1, 1}),
@@ -238,21 +227,15 @@ std::array<at::Tensor, 4> DepthAnythingNetwork::reassemble(const std::vector<at:
   return layers;
 }
 
-at::Tensor DepthAnythingNetwork::residual(const ResidualUnit& unit, const at::Tensor& x) {
-  at::Tensor out = unit.conv1(at::relu(x));  // nn.ReLU(False): x itself is kept for the sum
-  out.relu_();
-  out = unit.conv2(out);
-  out.add_(x);
-  return out;
+namespace {
+
+// A fusion block's result resized to `size` (bilinear, align_corners True), after its out_conv: they commute
+// (nets/fusion_block.h).
+at::Tensor fuse_to(const FusionBlock& block, at::Tensor path, const at::Tensor* skip, at::IntArrayRef size) {
+  return at::upsample_bilinear2d(block.fuse(std::move(path), skip), size, /*align_corners=*/true);
 }
 
-at::Tensor DepthAnythingNetwork::fuse(int block, at::Tensor path, const at::Tensor* skip,
-                                      at::IntArrayRef size) const {
-  const FusionBlock& fusion = refinenets_[block];
-  if (skip != nullptr) path.add_(residual(fusion.skip_unit, *skip));
-  // out_conv before the interpolation: they commute (see the header).
-  return at::upsample_bilinear2d(fusion.out_conv(residual(fusion.sum_unit, path)), size, /*align_corners=*/true);
-}
+}  // namespace
 
 at::Tensor DepthAnythingNetwork::forward(const at::Tensor& image) const {
   at::NoGradGuard no_grad;
@@ -262,10 +245,10 @@ at::Tensor DepthAnythingNetwork::forward(const at::Tensor& image) const {
   std::array<at::Tensor, 4> layer_rn;
   for (int level = 0; level < 4; ++level) layer_rn[level] = layer_rn_[level](layers[level]);
   const auto size_of = [](const at::Tensor& map) { return std::vector<std::int64_t>{map.size(2), map.size(3)}; };
-  at::Tensor path = fuse(3, layer_rn[3], nullptr, size_of(layer_rn[2]));
-  path = fuse(2, path, &layer_rn[2], size_of(layer_rn[1]));
-  path = fuse(1, path, &layer_rn[1], size_of(layer_rn[0]));
-  path = fuse(0, path, &layer_rn[0], {2 * layer_rn[0].size(2), 2 * layer_rn[0].size(3)});
+  at::Tensor path = fuse_to(refinenets_[3], layer_rn[3], nullptr, size_of(layer_rn[2]));
+  path = fuse_to(refinenets_[2], path, &layer_rn[2], size_of(layer_rn[1]));
+  path = fuse_to(refinenets_[1], path, &layer_rn[1], size_of(layer_rn[0]));
+  path = fuse_to(refinenets_[0], path, &layer_rn[0], {2 * layer_rn[0].size(2), 2 * layer_rn[0].size(3)});
   at::Tensor out = at::upsample_bilinear2d(output_conv1_(path), {image.size(2), image.size(3)}, /*align_corners=*/true);
   out = output_conv2_[0](out);
   out.relu_();
@@ -286,10 +269,7 @@ double DepthAnythingNetwork::flops(std::int64_t height, std::int64_t width) cons
     total += projects_[level].flops(patches);
     if (level < 2) total += upsamples_[level].linear.flops(patches);
     const auto [h, w] = sizes[level];
-    const FusionBlock& fusion = refinenets_[level];
-    total += layer_rn_[level].flops(h, w) + fusion.sum_unit.conv1.flops(h, w) + fusion.sum_unit.conv2.flops(h, w);
-    if (level < 3) total += fusion.skip_unit.conv1.flops(h, w) + fusion.skip_unit.conv2.flops(h, w);
-    total += fusion.out_conv.flops(h, w);
+    total += layer_rn_[level].flops(h, w) + refinenets_[level].flops(h, w, /*with_skip=*/level < 3);
   }
   total += downsample_.flops(down_rows, down_columns);
   total += output_conv1_.flops(8 * rows, 8 * columns);

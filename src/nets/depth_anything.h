@@ -51,6 +51,7 @@
 #include <vector>
 
 #include "nets/folded_conv.h"
+#include "nets/fusion_block.h"
 #include "nets/transformer_layers.h"
 #include "nets/vision_transformer.h"
 #include "nets/weight_layout.h"
@@ -86,14 +87,6 @@ class DepthAnythingNetwork {
   double flops(std::int64_t height, std::int64_t width) const;
 
  private:
-  struct ResidualUnit {
-    FoldedConv conv1, conv2;
-  };
-  struct FusionBlock {
-    ResidualUnit skip_unit;  // resConfUnit1
-    ResidualUnit sum_unit;   // resConfUnit2
-    FoldedConv out_conv;
-  };
   // ConvTranspose2d with kernel = stride (no overlap): one Linear from each input pixel's channels to its
   // out x k x k output values, then the blocks laid out.
   struct PatchUpsample {
@@ -125,8 +118,6 @@ class DepthAnythingNetwork {
   std::vector<at::Tensor> encode(const at::Tensor& image) const;
   std::array<at::Tensor, 4> reassemble(const std::vector<at::Tensor>& features, std::int64_t rows,
                                        std::int64_t columns) const;
-  static at::Tensor residual(const ResidualUnit& unit, const at::Tensor& x);
-  at::Tensor fuse(int block, at::Tensor path, const at::Tensor* skip, at::IntArrayRef size) const;
 };
 
 }  // namespace depthstyle

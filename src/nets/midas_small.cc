@@ -30,13 +30,7 @@ WeightLayout make_layout() {
                        EfficientNetLite3Encoder::kLayerChannels[level], 3, 1, false);
   }
   for (int level = 3; level >= 0; --level) {  // state_dict order: refinenet4 was assigned first
-    const std::string prefix = refinenet_key(level);
-    const std::int64_t features = level_features(level);
-    append_conv_layout(layout, prefix + ".out_conv", fusion_out_features(level), features, 1, 1, true);
-    for (const char* unit : {".resConfUnit1", ".resConfUnit2"}) {
-      append_conv_layout(layout, prefix + unit + ".conv1", features, features, 3, 1, true);
-      append_conv_layout(layout, prefix + unit + ".conv2", features, features, 3, 1, true);
-    }
+    FusionBlock::append_layout(layout, refinenet_key(level), level_features(level), fusion_out_features(level));
   }
   MidasOutputHead::append_layout(layout, kFeatures);
   return layout;
@@ -58,32 +52,11 @@ void check_midas_small_weights(const NamedTensors& weights, const std::string& s
 MidasSmallNetwork::MidasSmallNetwork(const NamedTensors& weights, const std::string& source) {
   check_midas_small_weights(weights, source);
   encoder_ = EfficientNetLite3Encoder(weights);
-  const auto unit_from = [&](const std::string& prefix) {
-    return ResidualUnit{folded_conv_from(weights, prefix + ".conv1", {1, 1, 1}),
-                        folded_conv_from(weights, prefix + ".conv2", {1, 1, 1})};
-  };
   for (int level = 0; level < 4; ++level) {
     layer_rn_[level] = folded_conv_from(weights, layer_rn_key(level), {1, 1, 1});
-    const std::string prefix = refinenet_key(level);
-    refinenets_[level] = FusionBlock{unit_from(prefix + ".resConfUnit1"), unit_from(prefix + ".resConfUnit2"),
-                                     folded_conv_from(weights, prefix + ".out_conv", {1, 0, 1})};
+    refinenets_[level] = FusionBlock(weights, refinenet_key(level));
   }
   head_ = MidasOutputHead(weights, /*align_corners=*/false);
-}
-
-at::Tensor MidasSmallNetwork::residual(const ResidualUnit& unit, const at::Tensor& x) {
-  at::Tensor out = unit.conv1(at::relu(x));  // nn.ReLU(False): x itself is kept for the sum
-  out.relu_();
-  out = unit.conv2(out);
-  out.add_(x);
-  return out;
-}
-
-at::Tensor MidasSmallNetwork::fuse(int block, at::Tensor path, const at::Tensor* skip) const {
-  const FusionBlock& fusion = refinenets_[block];
-  if (skip != nullptr) path.add_(residual(fusion.skip_unit, *skip));
-  // out_conv before the upsampling: they commute (see the header).
-  return upsample_bilinear_x2(fusion.out_conv(residual(fusion.sum_unit, path)), /*align_corners=*/true);
 }
 
 std::vector<at::Tensor> MidasSmallNetwork::encode(const at::Tensor& image) const {
@@ -97,8 +70,11 @@ at::Tensor MidasSmallNetwork::forward(const at::Tensor& image) const {
   const std::vector<at::Tensor> features = encoder_.forward(image);
   std::array<at::Tensor, 4> layer_rn;
   for (int level = 0; level < 4; ++level) layer_rn[level] = layer_rn_[level](features[level].to_mkldnn());
-  at::Tensor path = fuse(3, layer_rn[3], nullptr);
-  for (int level = 2; level >= 0; --level) path = fuse(level, path.to_mkldnn(), &layer_rn[level]);
+  // out_conv before the upsampling: they commute (nets/fusion_block.h).
+  at::Tensor path = upsample_bilinear_x2(refinenets_[3].fuse(layer_rn[3], nullptr), /*align_corners=*/true);
+  for (int level = 2; level >= 0; --level) {
+    path = upsample_bilinear_x2(refinenets_[level].fuse(path.to_mkldnn(), &layer_rn[level]), /*align_corners=*/true);
+  }
   // path_1: 64 channels at half the input size, dense.
   return head_.forward(path);
 }
@@ -107,10 +83,7 @@ double MidasSmallNetwork::flops(std::int64_t height, std::int64_t width) const {
   double total = encoder_.flops(height, width);
   for (int level = 0; level < 4; ++level) {
     const std::int64_t h = height >> (level + 2), w = width >> (level + 2);  // layer1 at 1/4 .. layer4 at 1/32
-    const FusionBlock& fusion = refinenets_[level];
-    total += layer_rn_[level].flops(h, w) + fusion.out_conv.flops(h, w);
-    total += fusion.sum_unit.conv1.flops(h, w) + fusion.sum_unit.conv2.flops(h, w);
-    if (level < 3) total += fusion.skip_unit.conv1.flops(h, w) + fusion.skip_unit.conv2.flops(h, w);
+    total += layer_rn_[level].flops(h, w) + refinenets_[level].flops(h, w, /*with_skip=*/level < 3);
   }
   return total + head_.flops(height, width);
 }

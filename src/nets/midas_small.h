@@ -43,6 +43,7 @@
 
 #include "nets/efficientnet_lite.h"
 #include "nets/folded_conv.h"
+#include "nets/fusion_block.h"
 #include "nets/midas.h"
 #include "nets/weight_layout.h"
 
@@ -66,21 +67,11 @@ class MidasSmallNetwork {
   double flops(std::int64_t height, std::int64_t width) const;
 
  private:
-  struct ResidualUnit {
-    FoldedConv conv1, conv2;
-  };
-  struct FusionBlock {
-    ResidualUnit skip_unit;  // resConfUnit1
-    ResidualUnit sum_unit;   // resConfUnit2
-    FoldedConv out_conv;
-  };
   EfficientNetLite3Encoder encoder_;
   std::array<FoldedConv, 4> layer_rn_;     // scratch.layer1_rn .. layer4_rn
   std::array<FusionBlock, 4> refinenets_;  // scratch.refinenet1 .. refinenet4
   MidasOutputHead head_;                   // output_conv
 
-  static at::Tensor residual(const ResidualUnit& unit, const at::Tensor& x);
-  at::Tensor fuse(int block, at::Tensor path, const at::Tensor* skip) const;
 };
 
 }  // namespace depthstyle

@@ -46,7 +46,8 @@ std::string new_run_name(const std::filesystem::path& experiment_dir, const std:
 
 std::optional<std::string> run_to_resume(const std::filesystem::path& experiment_dir, const std::string& name) {
   if (!std::filesystem::is_directory(experiment_dir)) return std::nullopt;
-  const std::regex later_run(regex_escaped(name) + "-([0-9]{8}T[0-9]{6}Z)(?:-([0-9]+))?");
+  // The same-second counter has at most 9 digits (an int holds it): a longer one is no folder new_run_name made.
+  const std::regex later_run(regex_escaped(name) + "-([0-9]{8}T[0-9]{6}Z)(?:-([0-9]{1,9}))?");
   // (start time, same-second counter, name); the first run of the config has no time in its name and is the oldest.
   std::vector<std::tuple<std::string, int, std::string>> runs;
   for (const auto& entry : std::filesystem::directory_iterator(experiment_dir)) {

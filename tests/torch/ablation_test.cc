@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -146,6 +147,55 @@ TEST(Ablation, ShippedSampleConfigRuns) {
   const std::string sweep = read_file(run_dir / "plots/depth_agreement_vs_beta.svg");
   EXPECT_EQ(occurrences(sweep, "stroke-dasharray=\"6 4\""), 2u) << sweep;
   EXPECT_EQ(occurrences(sweep, "stroke-dasharray=\"12 3 2 3\""), 2u) << sweep;
+}
+
+// configs/depth_sources.yaml as shipped, made small as above, with a weights folder holding one of its networks
+// (MiDaS v2.1 small in its published layout, random weights): one DA-AdaIN setting from the ground-truth map, the
+// three weight-free estimators and that network, beside AdaIN, the sources ranked, and the twelve networks whose
+// files are absent listed as not run instead of stopping the run.
+TEST(Ablation, DepthSourcesConfigRanksEverySourcePresent) {
+  require_samples();
+  testing::TempDir dir;
+  const std::string config = (fs::path(DEPTHSTYLE_SOURCE_DIR) / "configs/depth_sources.yaml").string();
+  const fs::path weights = fs::path(DEPTHSTYLE_GENERATED_FIXTURES) / "depth_midas_small/weights";
+  ASSERT_TRUE(fs::exists(weights / "midas/midas_v21_small_256.pt"));
+  const ProcessResult result =
+      run_cli({"run", config, "--quiet", "--threads", "1", "--set", "grid.content_sizes=[64]", "--set",
+               "grid.style_sizes=[64]", "--set", "scores.depth_pairs=100", "--set", "backbone.pyramid_levels=3",
+               "--set", "scores.side=48", "--set", "weights_dir=" + weights.string()},
+              dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const fs::path run_dir = dir / "runs/ablation/depth_sources";
+  const std::set<std::string> sources = {"map", "vertical", "random", "dark_channel", "midas_v21_small"};
+  const nlohmann::json rows = results_of(run_dir);
+  ASSERT_EQ(rows.size(), 2u * 5 * (1 + sources.size()));  // contents x styles x (AdaIN + DA-AdaIN per source)
+  for (const nlohmann::json& row : rows) ASSERT_EQ(row["status"], "ok") << row.dump();
+  const nlohmann::json ranks = nlohmann::json::parse(read_file(run_dir / "depth_sources.json"));
+  ASSERT_EQ(ranks.size(), 4u * sources.size());  // whole-image scores x sources
+  std::map<std::string, std::set<std::string>> sources_of_score;
+  std::map<std::string, std::set<std::int64_t>> ranks_of_score;
+  for (const nlohmann::json& rank : ranks) {
+    EXPECT_EQ(rank["n"], 10) << rank.dump();
+    sources_of_score[rank["score"]].insert(rank["depth"].get<std::string>());
+    ranks_of_score[rank["score"]].insert(rank["rank"].get<std::int64_t>());
+  }
+  EXPECT_EQ(sources_of_score.size(), 4u);
+  for (const auto& [score, ranked] : sources_of_score) {
+    EXPECT_EQ(ranked, sources) << score;
+    EXPECT_EQ(*ranks_of_score[score].begin(), 1) << score;
+  }
+  const nlohmann::json manifest = nlohmann::json::parse(read_file(run_dir / "manifest.json"));
+  const nlohmann::json& not_run = manifest["depth_estimators_not_run"];
+  EXPECT_EQ(not_run.size(), 12u) << not_run.dump(2);  // MiDaS v1, v2, v2.1 large and the nine monodepth2 models
+  EXPECT_EQ(not_run["midas_v1"], "not run: weights missing at " + (weights / "midas/model.pt").string());
+  EXPECT_EQ(not_run["md2_mono_640x192"], "not run: weights missing at " + (weights / "monodepth2/mono_640x192").string());
+  EXPECT_TRUE(manifest["depth_estimators"].contains("midas_v21_small"));
+  // report.html: its text is not Markdown-escaped.
+  const std::string report = read_file(run_dir / "report.html");
+  EXPECT_NE(report.find("Depth sources ranked</h2>"), std::string::npos);
+  EXPECT_NE(report.find("midas_v1: not run: weights missing at " + (weights / "midas/model.pt").string()),
+            std::string::npos)
+      << report;
 }
 
 TEST(Ablation, ResumeAfterAKillWritesIdenticalFiles) {

@@ -76,7 +76,7 @@ TEST(AnalyzeCli, CountsPrintTable2AsThePaperDoes) {
   EXPECT_NE(result.output.find("| 20 | 18 | 360 | 207 | 57.5% | 2.6% | 0.0026 | greater | 52.2% | 62.7% | 0.0051 |"),
             std::string::npos)
       << result.output;
-  EXPECT_NE(result.output.find("| p-value | exact binomial, one-sided greater: P(X >= 207 \\| n = 360, p0 = 0.5) | "
+  EXPECT_NE(result.output.find("| p-value | exact binomial, one-sided greater: P(X \\>= 207 \\| n = 360, p0 = 0.5) | "
                                "0.00257278 | 0.0026 |"),
             std::string::npos)
       << result.output;

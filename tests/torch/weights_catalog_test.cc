@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "depth/depth_estimator.h"
+#include "depth/model_location.h"
 #include "depth/monodepth2_estimator.h"
 #include "style/backbone_factory.h"
 #include "style/default_models.h"

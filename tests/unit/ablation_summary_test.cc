@@ -198,5 +198,84 @@ TEST(AblationSummary, OutputFilesMatchTheGoldenCopies) {
   EXPECT_EQ(files, 6u + 4u * 4u + 1u);
 }
 
+// DA-AdaIN at one setting from four depth sources (the config configs/depth_sources.yaml runs), each scored on the
+// same three pairs: depth agreement means 0.75 (map), 0.5 (vertical and dark_channel, a tie: values and sums exact
+// in binary), and none for "broken" (every cell failed); a second group (another beta) with one source only is not
+// ranked. The cells come in the sources' alphabetical order (std::map), which is the first-seen order.
+std::vector<GridRecord> depth_source_grid() {
+  const std::map<std::string, std::vector<double>> agreement = {
+      {"map", {0.5, 0.75, 1.0}}, {"vertical", {0.25, 0.5, 0.75}}, {"dark_channel", {0.75, 0.5, 0.25}}, {"broken", {}}};
+  std::vector<GridRecord> records;
+  const auto add = [&](nlohmann::json row) {
+    row["key"] = "cell " + std::to_string(records.size() + 1);
+    records.push_back(grid_record_from_json(row, row["key"].get<std::string>()));
+  };
+  for (int pair = 0; pair < 3; ++pair) {
+    const std::string content = pair < 2 ? "c1" : "c2", style = pair == 1 ? "s2" : "s1";
+    nlohmann::json adain = scored_row(content, style, 0.4);
+    adain.update({{"method", "adain"}, {"content_weight", 0.0}, {"depth", nullptr}, {"beta", nullptr}, {"eps", nullptr}});
+    add(adain);
+    for (const auto& [depth, values] : agreement) {
+      nlohmann::json row = values.empty() ? nlohmann::json{{"content", content}, {"style", style}, {"style_mode", "single"},
+                                                           {"content_size", 512}, {"style_size", 512},
+                                                           {"status", "failed"}, {"error", "no weights"}}
+                                          : scored_row(content, style, values[pair]);
+      row.update({{"method", "da-adain"}, {"content_weight", nullptr}, {"depth", depth}, {"beta", 20}, {"eps", 0.15}});
+      add(row);
+    }
+    nlohmann::json lone = scored_row(content, style, 0.3);
+    lone.update({{"method", "da-adain"}, {"content_weight", nullptr}, {"depth", "map"}, {"beta", 5}, {"eps", 0.15}});
+    add(lone);
+  }
+  return records;
+}
+
+TEST(AblationSummary, RanksDepthSourcesWithinSettingsThatDifferOnlyInDepth) {
+  const AblationSummary summary = summarize_ablation(depth_source_grid(), {});
+  const std::string group = "method=da-adain,style_mode=single,beta=20,eps=0.15,content_size=512,style_size=512";
+  std::vector<const DepthSourceRank*> agreement, content;
+  for (const DepthSourceRank& rank : summary.depth_source_ranks) {
+    EXPECT_EQ(rank.group, group) << "the beta=5 group has one source and is not ranked";
+    if (rank.score == "depth_agreement") agreement.push_back(&rank);
+    if (rank.score == "content_distance") content.push_back(&rank);
+  }
+  // Four whole-image scores x four sources.
+  EXPECT_EQ(summary.depth_source_ranks.size(), 16u);
+  ASSERT_EQ(agreement.size(), 4u);
+  // Higher is better; equal means share the better rank (first-seen order among them); no value ranks 0, last.
+  const std::vector<std::pair<std::string, std::int64_t>> expected = {
+      {"map", 1}, {"dark_channel", 2}, {"vertical", 2}, {"broken", 0}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(agreement[i]->depth, expected[i].first) << i;
+    EXPECT_EQ(agreement[i]->rank, expected[i].second) << agreement[i]->depth;
+  }
+  EXPECT_EQ(agreement[0]->estimate.mean, 0.75);
+  EXPECT_EQ(agreement[1]->estimate.mean, agreement[2]->estimate.mean);
+  EXPECT_EQ(agreement[0]->estimate.n, 3);
+  EXPECT_EQ(agreement[0]->setting_key,
+            "method=da-adain,depth=map,beta=20,eps=0.15,content_size=512,style_size=512");
+  EXPECT_EQ(agreement[3]->estimate.n, 0);
+  // Content distance (10 - 5 x agreement): lower is better, so the same order.
+  ASSERT_EQ(content.size(), 4u);
+  EXPECT_EQ(content[0]->depth, "map");
+  EXPECT_EQ(content[0]->rank, 1);
+  EXPECT_EQ(content[3]->rank, 0);
+
+  // depth_sources.csv holds every rank, and the report has the ranking section.
+  testing::TempDir dir;
+  AblationReportFacts facts;
+  facts.title = "Depth sources";
+  facts.depth_estimator = "dark_channel (dark_channel)";
+  write_ablation_outputs(summary, facts, {}, dir.path());
+  const std::string csv = read_file(dir / "depth_sources.csv");
+  EXPECT_NE(csv.find("group,score,rank,depth,setting,n,mean,lower,upper,better\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\"" + group + "\",depth_agreement,1,map,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",content_distance,,broken,"), std::string::npos) << csv;
+  // report.html: its text is not Markdown-escaped.
+  const std::string report = read_file(dir / "report.html");
+  EXPECT_NE(report.find("Depth sources ranked</h2>"), std::string::npos) << report;
+  EXPECT_NE(report.find("as dark_channel (dark_channel) sees them"), std::string::npos) << report;
+}
+
 }  // namespace
 }  // namespace depthstyle

@@ -162,9 +162,9 @@ TEST(DepthMap, PfmStoresBottomRowFirstInEitherByteOrder) {
   expect_equal_maps(read_depth_map(dir / "big.pfm"), map_of(2, 2, {1, 2, 3, 4}));
   write_file_atomically(dir / "plus.pfm", "Pf\n2 2\n+1.0\n" + big.substr(big.size() - 16));
   expect_equal_maps(read_depth_map(dir / "plus.pfm"), map_of(2, 2, {1, 2, 3, 4}));
-  // What we write: little-endian (negative scale), bottom row first.
+  // What we write: MiDaS's write_pfm (utils.py) bytes: scale "%f" % -1 (little-endian), bottom row first.
   write_depth_map(dir / "little.pfm", map_of(2, 2, {1, 2, 3, 4}));
-  EXPECT_EQ(read_file(dir / "little.pfm"), std::string("Pf\n2 2\n-1\n") +
+  EXPECT_EQ(read_file(dir / "little.pfm"), std::string("Pf\n2 2\n-1.000000\n") +
                                                std::string("\x00\x00\x40\x40\x00\x00\x80\x40", 8) +
                                                std::string("\x00\x00\x80\x3f\x00\x00\x00\x40", 8));
 }

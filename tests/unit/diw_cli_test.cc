@@ -162,6 +162,33 @@ TEST_F(DiwCli, ShippedTable1ConfigListsEveryPaperModel) {
   EXPECT_EQ(rows[5]["paper_accuracy"], 0.71);
 }
 
+// configs/table1_modern.yaml on the Middlebury set of a fresh machine: the paper's ten models with their numbers,
+// then the later MiDaS releases, each a row "not run: weights missing" rather than a failure; the baselines run.
+TEST_F(DiwCli, ShippedTable1ModernConfigListsEveryModelAndRunsThePresent) {
+  const ProcessResult result =
+      run({"run", (std::filesystem::path(DEPTHSTYLE_SOURCE_DIR) / "configs/table1_modern.yaml").string(), "--set",
+           "diw.csv=mb/diw_middlebury.csv"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json rows = nlohmann::json::parse(read_file(dir_ / "runs/diw_eval/table1_modern/results.json"));
+  ASSERT_EQ(rows.size(), 16u);  // 10 of the paper + 3 later MiDaS + 3 baselines
+  int with_paper = 0, missing = 0;
+  for (const nlohmann::json& row : rows) {
+    with_paper += row["paper_accuracy"].is_null() ? 0 : 1;
+    missing += row["status"].get<std::string>().rfind("not run: weights missing at weights/", 0) == 0 ? 1 : 0;
+  }
+  EXPECT_EQ(with_paper, 10);
+  EXPECT_EQ(missing, 13);
+  EXPECT_EQ(rows[0]["paper_model"], "MiDaS");
+  EXPECT_EQ(rows[10]["model"], "midas_v2");
+  EXPECT_EQ(rows[11]["model"], "midas_v21");
+  EXPECT_EQ(rows[12]["model"], "midas_v21_small");
+  EXPECT_EQ(rows[12]["status"], "not run: weights missing at weights/midas/midas_v21_small_256.pt");
+  EXPECT_EQ(rows[5]["status"], "not run: weights missing at weights/monodepth2/mono_640x192");
+  for (std::size_t i = 13; i < 16; ++i) {
+    EXPECT_EQ(rows[i]["status"].get<std::string>().rfind("ok", 0), 0u) << rows[i];
+  }
+}
+
 TEST_F(DiwCli, ShardRunsMergedEqualOneRunAndMergeRefusesBadSets) {
   ASSERT_EQ(run({"run", "mb.yaml"}).exit_code, 0);
   for (const char* shard : {"1/2", "2/2"}) {

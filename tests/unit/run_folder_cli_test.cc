@@ -105,6 +105,15 @@ TEST_F(RunFolderCli, ResumeWithoutANameContinuesTheLatestUnfinishedRun) {
   EXPECT_TRUE(contains(finished.output, "run folder: runs/study_analysis/" + later + "\n")) << finished.output;
   EXPECT_EQ(manifest(later)["attempts"].size(), 3u);
   EXPECT_EQ(runs().size(), 2u);
+
+  // A folder whose same-second counter no int holds was not made by a run (counters count attempts within one
+  // second): --resume passes it over instead of failing on it.
+  const std::filesystem::path foreign = dir_ / "runs/study_analysis/study-20991231T235959Z-99999999999";
+  std::filesystem::create_directories(foreign);
+  std::filesystem::copy_file(dir_ / ("runs/study_analysis/" + later + "/manifest.json"), foreign / "manifest.json");
+  const ProcessResult past_foreign = run({"run", "study.yaml", "--resume"});
+  ASSERT_EQ(past_foreign.exit_code, 0) << past_foreign.output;
+  EXPECT_TRUE(contains(past_foreign.output, "run folder: runs/study_analysis/" + later + "\n")) << past_foreign.output;
 }
 
 TEST_F(RunFolderCli, ResumeWithAnExplicitNameContinuesThatRun) {
