@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <utility>
+
 #include "core/error.h"
 #include "core/text.h"
 #include "nets/depth_anything.h"
@@ -58,12 +60,7 @@ WeightLayout make_layout() {
     append_conv_layout(layout, layer_rn_key(level), kFeatures, kReadoutChannels[level], 3, 1, false);
   }
   for (int level = 0; level < 4; ++level) {  // state_dict order: refinenet1 was assigned first
-    const std::string prefix = refinenet_key(level);
-    append_conv_layout(layout, prefix + ".out_conv", kFeatures, kFeatures, 1, 1, true);
-    for (const char* unit : {".resConfUnit1", ".resConfUnit2"}) {
-      append_conv_layout(layout, prefix + unit + ".conv1", kFeatures, kFeatures, 3, 1, true);
-      append_conv_layout(layout, prefix + unit + ".conv2", kFeatures, kFeatures, 3, 1, true);
-    }
+    FusionBlock::append_layout(layout, refinenet_key(level), kFeatures, kFeatures);
   }
   MidasOutputHead::append_layout(layout, kFeatures);
   return layout;
@@ -117,15 +114,9 @@ DptNetwork::DptNetwork(const NamedTensors& weights, const std::string& source) {
                       out, factor};
   }
   downsample_ = folded_conv_from(weights, postprocess_key(3, 4), {2, 1, 1});
-  const auto unit_from = [&](const std::string& prefix) {
-    return ResidualUnit{folded_conv_from(weights, prefix + ".conv1", {1, 1, 1}),
-                        folded_conv_from(weights, prefix + ".conv2", {1, 1, 1})};
-  };
   for (int level = 0; level < 4; ++level) {
     layer_rn_[level] = folded_conv_from(weights, layer_rn_key(level), {1, 1, 1});
-    const std::string prefix = refinenet_key(level);
-    refinenets_[level] = FusionBlock{unit_from(prefix + ".resConfUnit1"), unit_from(prefix + ".resConfUnit2"),
-                                     folded_conv_from(weights, prefix + ".out_conv", {1, 0, 1})};
+    refinenets_[level] = FusionBlock(weights, refinenet_key(level));
   }
   head_ = MidasOutputHead(weights, /*align_corners=*/true);
 }
@@ -186,19 +177,9 @@ std::array<at::Tensor, 4> DptNetwork::reassemble(const std::vector<at::Tensor>& 
   return layers;
 }
 
-at::Tensor DptNetwork::residual(const ResidualUnit& unit, const at::Tensor& x) {
-  at::Tensor out = unit.conv1(at::relu(x));  // nn.ReLU(False): x itself is kept for the sum
-  out.relu_();
-  out = unit.conv2(out);
-  out.add_(x);
-  return out;
-}
-
 at::Tensor DptNetwork::fuse(int block, at::Tensor path, const at::Tensor* skip, at::IntArrayRef size) const {
-  const FusionBlock& fusion = refinenets_[block];
-  if (skip != nullptr) path.add_(residual(fusion.skip_unit, *skip));
-  // out_conv before the interpolation: they commute (see nets/depth_anything.h).
-  return at::upsample_bilinear2d(fusion.out_conv(residual(fusion.sum_unit, path)), size, /*align_corners=*/true);
+  // out_conv before the interpolation: they commute (nets/fusion_block.h).
+  return at::upsample_bilinear2d(refinenets_[block].fuse(std::move(path), skip), size, /*align_corners=*/true);
 }
 
 at::Tensor DptNetwork::forward(const at::Tensor& image) const {
@@ -227,10 +208,7 @@ double DptNetwork::flops(std::int64_t height, std::int64_t width) const {
     total += readouts_[level].flops(patches) + projects_[level].flops(patches);
     if (level < 2) total += upsamples_[level].linear.flops(patches);
     const auto [h, w] = sizes[level];
-    const FusionBlock& fusion = refinenets_[level];
-    total += layer_rn_[level].flops(h, w) + fusion.sum_unit.conv1.flops(h, w) + fusion.sum_unit.conv2.flops(h, w);
-    if (level < 3) total += fusion.skip_unit.conv1.flops(h, w) + fusion.skip_unit.conv2.flops(h, w);
-    total += fusion.out_conv.flops(h, w);
+    total += layer_rn_[level].flops(h, w) + refinenets_[level].flops(h, w, /*with_skip=*/level < 3);
   }
   total += downsample_.flops(down_rows, down_columns);
   return total + head_.flops(height, width);

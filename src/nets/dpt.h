@@ -27,8 +27,7 @@
 //   path_4 = refinenet4(layer4_rn, size = layer3_rn's); path_3 = refinenet3(path_4, layer3_rn, size = layer2_rn's);
 //   path_2 = refinenet2(path_3, layer2_rn, size = layer1_rn's); path_1 = refinenet1(path_2, layer1_rn) (x2)
 //   out = output_conv(path_1)                 (1 x 1 x H x W; DPTDepthModel squeezes the channel)
-// FeatureFusionBlock_custom as Depth Anything V2's FeatureFusionBlock (nets/depth_anything.h), out_conv run before
-// the interpolation likewise.
+// FeatureFusionBlock_custom: nets/fusion_block.h (its out_conv runs before the interpolation, here too).
 //
 // Position embedding (MiDaS' _resize_pos_embed): the 24 x 24 grid resized to h x w by F.interpolate(size=(h, w),
 // mode="bilinear", align_corners=False) (the output size, not a scale factor, places the samples); the class token's
@@ -48,6 +47,7 @@
 #include <vector>
 
 #include "nets/folded_conv.h"
+#include "nets/fusion_block.h"
 #include "nets/midas.h"
 #include "nets/transformer_layers.h"
 #include "nets/vision_transformer.h"
@@ -74,14 +74,6 @@ class DptNetwork {
   double flops(std::int64_t height, std::int64_t width) const;
 
  private:
-  struct ResidualUnit {
-    FoldedConv conv1, conv2;
-  };
-  struct FusionBlock {
-    ResidualUnit skip_unit;  // resConfUnit1
-    ResidualUnit sum_unit;   // resConfUnit2
-    FoldedConv out_conv;
-  };
   // ConvTranspose2d with kernel = stride (no overlap): one Linear from each input pixel's channels to its
   // out x k x k output values, then the blocks laid out.
   struct PatchUpsample {
@@ -110,7 +102,7 @@ class DptNetwork {
   std::vector<at::Tensor> encode(const at::Tensor& image) const;
   std::array<at::Tensor, 4> reassemble(const std::vector<at::Tensor>& features, std::int64_t rows,
                                        std::int64_t columns) const;
-  static at::Tensor residual(const ResidualUnit& unit, const at::Tensor& x);
+  // refinenet<block + 1> on path (and skip), resized to `size` (bilinear, align_corners True).
   at::Tensor fuse(int block, at::Tensor path, const at::Tensor* skip, at::IntArrayRef size) const;
 };
 
