@@ -12,7 +12,7 @@ namespace {
 
 const std::vector<std::string> kResizeNames = {"none", "keep_aspect", "ignore_aspect"};
 const std::vector<std::string> kTargetNames = {"longer", "shorter", "box"};
-const std::vector<std::string> kRoundingNames = {"up", "down", "nearest", "upper_bound", "lower_bound"};
+const std::vector<std::string> kRoundingNames = {"up", "down", "nearest", "upper_bound", "lower_bound", "minimal"};
 const std::vector<std::string> kChannelNames = {"rgb", "bgr"};
 const std::vector<std::string> kOutputSizeNames = {"input", "model"};
 
@@ -85,6 +85,20 @@ PreprocessingSpec depth_anything_v2() {
   return spec;
 }
 
+PreprocessingSpec dpt_large_384() {
+  PreprocessingSpec spec;
+  spec.resize = ResizeMode::kKeepAspect;
+  spec.target = ResizeTarget::kBox;
+  spec.width = spec.height = 384;
+  spec.multiple_of = 32;
+  spec.rounding = SizeRounding::kMinimal;
+  spec.interpolation = Interpolation::kCubic;
+  spec.mean = {0.5};
+  spec.std = {0.5};
+  spec.output_interpolation = Interpolation::kCubic;
+  return spec;
+}
+
 PreprocessingSpec monodepth2() {
   PreprocessingSpec spec;
   spec.resize = ResizeMode::kIgnoreAspect;
@@ -108,6 +122,7 @@ const std::vector<Preset>& presets() {
       {"midas_v21_small_onnx", midas_onnx(256)},
       {"midas_v2_large_onnx", midas_onnx(384)},
       {"monodepth2", monodepth2()},
+      {"dpt_large_384", dpt_large_384()},
       {"depth_anything_v2", depth_anything_v2()},
   };
   return all;
@@ -123,6 +138,7 @@ int round_side(double scaled, int multiple, SizeRounding rounding, int bound) {
     case SizeRounding::kDown:
       return times(std::floor(units));
     case SizeRounding::kNearest:
+    case SizeRounding::kMinimal:  // the scale was chosen before (feed_size)
       return times(std::nearbyint(units));  // the default rounding mode: ties to even, as np.round
     case SizeRounding::kUpperBound: {
       const int nearest = times(std::nearbyint(units));
@@ -181,8 +197,11 @@ cv::Size feed_size(const PreprocessingSpec& spec, cv::Size image_size, std::stri
     // inside it.
     const double scale_width = spec.width / width;
     const double scale_height = spec.height / height;
-    const double scale = spec.rounding == SizeRounding::kLowerBound ? std::max(scale_width, scale_height)
-                                                                    : std::min(scale_width, scale_height);
+    double scale = spec.rounding == SizeRounding::kLowerBound ? std::max(scale_width, scale_height)
+                                                              : std::min(scale_width, scale_height);
+    if (spec.rounding == SizeRounding::kMinimal) {  // "scale as least as possible": width's only if strictly nearer
+      scale = std::abs(1.0 - scale_width) < std::abs(1.0 - scale_height) ? scale_width : scale_height;
+    }
     scaled_width = scale * width;
     scaled_height = scale * height;
   } else if (spec.resize == ResizeMode::kIgnoreAspect) {
@@ -294,7 +313,7 @@ void declare_preprocessing(Schema& schema, PreprocessingSettings& settings, cons
       .at_least(0);
   schema
       .add(prefix + "rounding", &settings.rounding,
-           "to the multiple: up, down, nearest, or MiDaS' upper_bound/lower_bound against the box" + from_preset)
+           "to the multiple: up, down, nearest, or MiDaS' upper_bound/lower_bound/minimal against the box" + from_preset)
       .one_of(kRoundingNames);
   schema
       .add(prefix + "interpolation", &settings.interpolation,
@@ -355,7 +374,8 @@ PreprocessingSpec resolve_preprocessing(const std::string& preset, const Preproc
     fail(concat("preprocessing.resize ignore_aspect needs preprocessing.target box (width x height), not ",
                 name_of(kTargetNames, spec.target)));
   }
-  if ((spec.rounding == SizeRounding::kUpperBound || spec.rounding == SizeRounding::kLowerBound) &&
+  if ((spec.rounding == SizeRounding::kUpperBound || spec.rounding == SizeRounding::kLowerBound ||
+       spec.rounding == SizeRounding::kMinimal) &&
       (spec.resize == ResizeMode::kNone || !box)) {
     fail(concat("preprocessing.rounding ", name_of(kRoundingNames, spec.rounding),
                 " compares each side with the box: it needs preprocessing.target box and a resize"));

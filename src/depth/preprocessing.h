@@ -16,7 +16,8 @@
 //                  v1's utils.resize_image does, scale = side_ref / size then side / scale; `target` box fits the
 //                  image inside width x height, computed as MiDaS' transforms.Resize does (keep_aspect_ratio=True):
 //                  scale = min(width / w, height / h) then scale * side (with rounding lower_bound it covers the
-//                  box instead, scale = max(...), as MiDaS' resize_method="lower_bound" does);
+//                  box instead, scale = max(...), as MiDaS' resize_method="lower_bound" does; with rounding minimal
+//                  it is the one of width / w and height / h nearer 1, height's on a tie, as "minimal" does);
 //   ignore_aspect  exactly width x height (`target` must be box).
 // The two formulas can differ in the last bit, which matters when a side lands on a multiple: 1388x347 with the
 // longer side 384 gives 347 / (1388 / 384) = 96 (rounded up: 96) but (384 / 1388) * 347 = 96.00000000000001 (128).
@@ -26,6 +27,7 @@
 //   nearest      round(x / m) * m, ties to even (numpy's np.round)
 //   upper_bound  nearest, but floor if that exceeds the box side        (MiDaS v2/v2.1 "upper_bound"; target box)
 //   lower_bound  nearest, but ceil if that falls below the box side     (MiDaS "lower_bound"; target box)
+//   minimal      nearest, after the scale nearer 1 (see above)           (MiDaS "minimal"; target box)
 // A side that rounds to 0 is an error naming the image (e.g. a 2000x30 strip with longer side 384 and multiples of 32).
 //
 // Presets (preprocessing_preset()), each from the public code it reproduces:
@@ -52,6 +54,11 @@
 //                         interpolate(mode="bilinear", align_corners=False) (= linear here). The feed size comes from
 //                         the model: native models fill it in; a TorchScript/ONNX export needs preprocessing.width
 //                         and .height in its entry.
+//   dpt_large_384         MiDaS v3.1 run.py, model_type "dpt_large_384" (midas/model_loader.py): Resize(384, 384,
+//                         keep_aspect_ratio=True, ensure_multiple_of=32, resize_method="minimal", cv2.INTER_CUBIC);
+//                         NormalizeImage mean = std = (0.5, 0.5, 0.5); output resized with interpolate(mode="bicubic",
+//                         align_corners=False) (= cubic here). A 741x500 image is fed at 576x384 (384 / 500 is nearer 1
+//                         than 384 / 741).
 //   depth_anything_v2     Depth Anything V2 dpt.py image2tensor / infer_image (input_size 518): cv2 BGR->RGB / 255;
 //                         Resize(518, 518, keep_aspect_ratio=True, ensure_multiple_of=14, resize_method="lower_bound",
 //                         cv2.INTER_CUBIC): the shorter side becomes >= 518, sides multiples of 14 (a 741x500 image
@@ -79,7 +86,7 @@ class Schema;
 
 enum class ResizeMode { kNone, kKeepAspect, kIgnoreAspect };
 enum class ResizeTarget { kLonger, kShorter, kBox };
-enum class SizeRounding { kUp, kDown, kNearest, kUpperBound, kLowerBound };
+enum class SizeRounding { kUp, kDown, kNearest, kUpperBound, kLowerBound, kMinimal };
 enum class ChannelOrder { kRgb, kBgr };
 enum class OutputSize { kInput, kModel };
 
@@ -127,7 +134,7 @@ struct PreprocessingSettings {
   int width = 0;
   int height = 0;
   int multiple_of = 0;
-  std::string rounding;       // up | down | nearest | upper_bound | lower_bound
+  std::string rounding;       // up | down | nearest | upper_bound | lower_bound | minimal
   std::string interpolation;  // nearest | linear | cubic | area | lanczos
   double value_scale = 0;
   std::vector<double> mean;

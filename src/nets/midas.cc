@@ -113,7 +113,7 @@ MidasNetwork::MidasNetwork(MidasVersion version, const NamedTensors& weights, co
     if (units.size() == 2) refinenets_[block].skip_unit = unit_from(refinenet_key(block) + "." + units.front());
   }
   if (version != MidasVersion::kV1) {
-    head_ = MidasOutputHead(weights);
+    head_ = MidasOutputHead(weights, /*align_corners=*/false);
     return;
   }
   for (const HeadConv& conv : kV1HeadConvs) {
@@ -127,7 +127,7 @@ void MidasOutputHead::append_layout(WeightLayout& layout, std::int64_t features)
   }
 }
 
-MidasOutputHead::MidasOutputHead(const NamedTensors& weights) {
+MidasOutputHead::MidasOutputHead(const NamedTensors& weights, bool align_corners) : align_corners_(align_corners) {
   // The width of path_1 as the file has it (its layout was checked): 256 in MidasNet, 64 in MidasNet_small.
   const std::int64_t features = find_tensor(weights, head_key(0) + ".weight")->size(1);
   const std::array<HeadConv, 3> convs = output_head_convs(features);
@@ -137,7 +137,7 @@ MidasOutputHead::MidasOutputHead(const NamedTensors& weights) {
 }
 
 at::Tensor MidasOutputHead::forward(const at::Tensor& path) const {
-  at::Tensor x = upsample_bilinear_x2(convs_[0](path), /*align_corners=*/false);
+  at::Tensor x = upsample_bilinear_x2(convs_[0](path), align_corners_);
   x = convs_[1](x);
   x.relu_();
   x = convs_[2](x);

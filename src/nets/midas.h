@@ -54,14 +54,15 @@ void check_midas_weights(MidasVersion version, const NamedTensors& weights, cons
 // given align_corners; the result is dense. Shared by every MiDaS network (nets/midas_small.h too).
 at::Tensor upsample_bilinear_x2(const at::Tensor& x, bool align_corners);
 
-// scratch.output_conv of MidasNet (v2, v2.1 large) and MidasNet_small: an nn.Sequential over path_1 (`features`
-// channels at half the input size): 0 conv 3x3 features -> features/2, (1 Interpolate x2 bilinear,
-// align_corners=False), 2 conv 3x3 -> 32, (3 ReLU), 4 conv 1x1 32 -> 1, (5 ReLU: non_negative=True).
+// scratch.output_conv of MidasNet (v2, v2.1 large), MidasNet_small and DPTDepthModel (nets/dpt.h): an nn.Sequential
+// over path_1 (`features` channels at half the input size): 0 conv 3x3 features -> features/2, (1 Interpolate x2
+// bilinear: align_corners=False in MidasNet and MidasNet_small, True in DPT), 2 conv 3x3 -> 32, (3 ReLU), 4 conv 1x1
+// 32 -> 1, (5 ReLU: non_negative=True).
 class MidasOutputHead {
  public:
   static void append_layout(WeightLayout& layout, std::int64_t features);
   MidasOutputHead() = default;
-  explicit MidasOutputHead(const NamedTensors& weights);
+  MidasOutputHead(const NamedTensors& weights, bool align_corners);
   // path: 1 x features x H/2 x W/2, MKLDNN or dense. Returns 1x1xHxW float32, dense, >= 0.
   at::Tensor forward(const at::Tensor& path) const;
   // Multiply-adds x 2 for an output of height x width.
@@ -69,6 +70,7 @@ class MidasOutputHead {
 
  private:
   std::array<FoldedConv, 3> convs_;  // output_conv.0, .2, .4
+  bool align_corners_ = false;       // of the Interpolate output_conv.1
 };
 
 // The checkpoint's tensors as BaseModel.load takes them: the 'model' entry's tensors (prefix removed) when the file

@@ -56,7 +56,7 @@ MidasSmallNetwork::MidasSmallNetwork(const NamedTensors& weights, const std::str
     layer_rn_[level] = folded_conv_from(weights, layer_rn_key(level), {1, 1, 1});
     refinenets_[level] = FusionBlock(weights, refinenet_key(level));
   }
-  head_ = MidasOutputHead(weights);
+  head_ = MidasOutputHead(weights, /*align_corners=*/false);
 }
 
 std::vector<at::Tensor> MidasSmallNetwork::encode(const at::Tensor& image) const {

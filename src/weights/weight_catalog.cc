@@ -93,8 +93,8 @@ std::vector<CatalogEntry> make_catalog() {
       monodepth2("stereo_1024x320", "stereo, 1024x320"),
       monodepth2("mono+stereo_1024x320", "mono+stereo, 1024x320"),
       // MiDaS v3.0 (DPT): first published by isl-org/DPT as dpt_*-midas-<hash>.pt.
-      without_loader("dpt_large_384", "MiDaS v3.0 DPT-Large (ViT-L/16, 384)", "midas", "dpt_large_384.pt",
-                     {"dpt_large-midas-2f21e586.pt"}, kMidasRelease + "v3"),
+      midas("dpt_large_384", "MiDaS v3.0 DPT-Large (ViT-L/16, 384)", "dpt_large_384.pt",
+            {"dpt_large-midas-2f21e586.pt"}, "v3", Check::kDptLarge, "v3_large"),
       without_loader("dpt_hybrid_384", "MiDaS v3.0 DPT-Hybrid (ViT-B + ResNet-50, 384)", "midas",
                      "dpt_hybrid_384.pt", {"dpt_hybrid-midas-501f0c75.pt"}, kMidasRelease + "v3"),
       depth_anything_v2("vits", "Depth Anything V2 small (ViT-S, Apache-2.0)", "Small"),

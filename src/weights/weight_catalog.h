@@ -38,6 +38,7 @@ enum class WeightLoadCheck {
   kMidasSmall,    // v2.1 small (EfficientNet-Lite3)
   kMonodepth2,    // a model folder: encoder.pth and depth.pth
   kDepthAnything, // Depth Anything V2, the variant in estimator_variant
+  kDptLarge,      // MiDaS v3.0 DPT-Large (nets/dpt.h)
   kNoLoader,      // a network this build cannot load yet
 };
 

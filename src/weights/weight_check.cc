@@ -4,6 +4,7 @@
 #include "core/text.h"
 #include "nets/adain_decoder.h"
 #include "nets/depth_anything.h"
+#include "nets/dpt.h"
 #include "nets/midas.h"
 #include "nets/midas_small.h"
 #include "nets/monodepth2.h"
@@ -42,6 +43,9 @@ void check_model_loads(const CatalogEntry& entry, const std::filesystem::path& p
     case WeightLoadCheck::kDepthAnything:
       check_depth_anything_weights(depth_anything_variant_from_string(entry.estimator_variant),
                                    read_checkpoint(path).tensors, source);
+      return;
+    case WeightLoadCheck::kDptLarge:
+      check_dpt_large_weights(midas_weights_from_checkpoint(read_checkpoint(path)), source);
       return;
     case WeightLoadCheck::kNoLoader:
       break;

@@ -137,8 +137,8 @@ TEST(WeightCheck, WrongFilesAndNetworksWithoutALoaderAreErrors) {
   EXPECT_THROW_MESSAGE(check_model_loads(*find_catalog_entry("depth_anything_v2_vitb"), depth_anything_fixture("vits")),
                        InputError, "these are the Depth Anything V2");
   testing::write_text(dir / "dpt.pt", "");
-  EXPECT_THROW_MESSAGE(check_model_loads(*find_catalog_entry("dpt_large_384"), dir / "dpt.pt"), Error,
-                       "dpt_large_384: no loader in this build");
+  EXPECT_THROW_MESSAGE(check_model_loads(*find_catalog_entry("dpt_hybrid_384"), dir / "dpt.pt"), Error,
+                       "dpt_hybrid_384: no loader in this build");
 }
 
 TEST(NamedModels, TheCatalogNamesTheNineMonodepth2Models) {
@@ -169,9 +169,10 @@ TEST(NamedModels, ADepthEstimatorPathNamingAModelImpliesItsSettingsAndMustFitThe
   EXPECT_THROW_MESSAGE(check_depth_estimator_config(torchscript), UsageError,
                        "path 'midas_v1' names the catalog's MiDaS v1 (ResNet-50), run by type midas, not torchscript; "
                        "set type: midas");
-  EXPECT_THROW_MESSAGE(check_depth_estimator_config(entry("midas", "dpt_large_384")), UsageError,
-                       "path 'dpt_large_384' names the catalog's MiDaS v3.0 DPT-Large (ViT-L/16, 384), which has no "
-                       "loader in this build");
+  EXPECT_EQ(with_catalog_model(entry("midas", "dpt_large_384")).version, "v3_large");
+  EXPECT_THROW_MESSAGE(check_depth_estimator_config(entry("midas", "dpt_hybrid_384")), UsageError,
+                       "path 'dpt_hybrid_384' names the catalog's MiDaS v3.0 DPT-Hybrid (ViT-B + ResNet-50, 384), which "
+                       "has no loader in this build");
   EXPECT_THROW_MESSAGE(check_depth_estimator_config(entry("midas", "vgg_encoder")), UsageError,
                        "path 'vgg_encoder' names the catalog's VGG encoder");
   DepthEstimatorConfig monodepth2 = entry("monodepth2", "monodepth2_mono_640x192");

@@ -117,6 +117,15 @@ TEST(DepthPreprocessing, GenericRulesRoundEachSideAsDeclared) {
   EXPECT_EQ(feed_size(spec_from(box), {120, 60}, "image"), cv::Size(96, 64)) << "120 -> 128 > 120 -> floor 96";
   box.rounding = "lower_bound";
   EXPECT_EQ(feed_size(spec_from(box), {120, 60}, "image"), cv::Size(256, 128)) << "covers the box: scale 2";
+  box.rounding = "minimal";
+  EXPECT_EQ(feed_size(spec_from(box), {120, 60}, "image"), cv::Size(128, 64)) << "scale 1 (width's), nearest";
+  EXPECT_EQ(feed_size(spec_from(box), {200, 100}, "image"), cv::Size(256, 128)) << "1.2 nearer 1 than 0.6: 240x120";
+  EXPECT_EQ(feed_size(spec_from(box), {100, 200}, "image"), cv::Size(128, 256)) << "the width's 1.2";
+  EXPECT_EQ(feed_size(spec_from(box), {240, 80}, "image"), cv::Size(352, 128)) << "a tie (0.5, 1.5): the height's";
+  const PreprocessingSpec dpt = preprocessing_preset("dpt_large_384");  // MiDaS v3.1 run.py's Resize, "minimal"
+  EXPECT_EQ(feed_size(dpt, {741, 500}, "image"), cv::Size(576, 384)) << "384 / 500, then 569.1 -> 576";
+  EXPECT_EQ(feed_size(dpt, {500, 741}, "image"), cv::Size(384, 576));
+  EXPECT_EQ(feed_size(dpt, {1024, 1024}, "image"), cv::Size(384, 384));
   box.rounding = "nearest";
   box.resize = "ignore_aspect";
   box.width = 100;
