@@ -13,7 +13,7 @@
 #include "io/image.h"
 #include "survey/study_database.h"
 #include "survey/survey_app.h"
-#include "survey/survey_schema.h"
+#include "survey/study_schema.h"
 
 using namespace depthstyle;
 
@@ -30,7 +30,7 @@ std::filesystem::path make_study() {
   std::filesystem::create_directories(folder / "stimuli");
   const std::filesystem::path database_path = folder / kStudyDatabaseName;
   const auto database = std::make_unique<SqliteDatabase>(database_path);
-  migrate(*database, survey_schema());
+  migrate(*database, study_schema());
   database->execute(
       "INSERT INTO studies (id, name, title, question, instructions, thanks, design, config, source_run, "
       "source_manifest, tool_revision, created_at) VALUES (1, 'fuzz', 'Fuzz', 'Which?', 'Choose.', 'Thanks.', '{}', "
