@@ -80,14 +80,6 @@ WeightLayout make_layout(DepthAnythingVariant variant) {
   return layout;
 }
 
-// A [rows, channels] token matrix (row-major, the patch grid's rows then columns) as a 1 x channels x rows x
-// columns map, and back.
-at::Tensor map_from_tokens(const at::Tensor& tokens, std::int64_t rows, std::int64_t columns) {
-  return tokens.t().reshape({1, tokens.size(1), rows, columns}).contiguous();
-}
-at::Tensor tokens_from_map(const at::Tensor& map) {
-  return map.reshape({map.size(1), map.size(2) * map.size(3)}).t().contiguous();
-}
 
 }  // namespace
 
@@ -143,12 +135,7 @@ DepthAnythingNetwork::DepthAnythingNetwork(DepthAnythingVariant variant, const N
                               tensor(project_key(level) + ".bias"));
   }
   for (int level : {0, 1}) {
-    // ConvTranspose2d's weight [in, out, k, k] -> a Linear's [out k k, in]; its bias repeated over each k x k block.
-    const at::Tensor weight = tensor(resize_key(level) + ".weight");
-    const std::int64_t in = weight.size(0), out = weight.size(1), factor = weight.size(2);
-    upsamples_[level] = PatchUpsample{Linear(weight.reshape({in, out * factor * factor}).t(),
-                                             tensor(resize_key(level) + ".bias").repeat_interleave(factor * factor)),
-                                      out, factor};
+    upsamples_[level] = PatchUpsample(tensor(resize_key(level) + ".weight"), tensor(resize_key(level) + ".bias"));
   }
   downsample_ = folded_conv_from(weights, resize_key(3), {2, 1, 1});
   for (int level = 0; level < 4; ++level) {
@@ -212,13 +199,7 @@ std::array<at::Tensor, 4> DepthAnythingNetwork::reassemble(const std::vector<at:
   for (int level = 0; level < 4; ++level) {
     const at::Tensor projected = projects_[level](features[level].contiguous());
     if (level < 2) {
-      const PatchUpsample& upsample = upsamples_[level];
-      const std::int64_t k = upsample.factor;
-      // [rows columns, out k k] -> [out, rows, k, columns, k] -> 1 x out x (rows k) x (columns k)
-      layers[level] = upsample.linear(projected)
-                          .view({rows, columns, upsample.out_channels, k, k})
-                          .permute({2, 0, 3, 1, 4})
-                          .reshape({1, upsample.out_channels, rows * k, columns * k});
+      layers[level] = upsamples_[level](projected, rows, columns);
     } else {
       layers[level] = map_from_tokens(projected, rows, columns);
       if (level == 3) layers[level] = downsample_(layers[level]);
@@ -267,7 +248,7 @@ double DepthAnythingNetwork::flops(std::int64_t height, std::int64_t width) cons
       {{4 * rows, 4 * columns}, {2 * rows, 2 * columns}, {rows, columns}, {down_rows, down_columns}}};
   for (int level = 0; level < 4; ++level) {
     total += projects_[level].flops(patches);
-    if (level < 2) total += upsamples_[level].linear.flops(patches);
+    if (level < 2) total += upsamples_[level].flops(patches);
     const auto [h, w] = sizes[level];
     total += layer_rn_[level].flops(h, w) + refinenets_[level].flops(h, w, /*with_skip=*/level < 3);
   }

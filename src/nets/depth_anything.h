@@ -87,13 +87,6 @@ class DepthAnythingNetwork {
   double flops(std::int64_t height, std::int64_t width) const;
 
  private:
-  // ConvTranspose2d with kernel = stride (no overlap): one Linear from each input pixel's channels to its
-  // out x k x k output values, then the blocks laid out.
-  struct PatchUpsample {
-    Linear linear;
-    std::int64_t out_channels = 0;
-    std::int64_t factor = 1;
-  };
 
   DepthAnythingVariant variant_;
   std::int64_t dim_ = 0;

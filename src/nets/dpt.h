@@ -74,13 +74,6 @@ class DptNetwork {
   double flops(std::int64_t height, std::int64_t width) const;
 
  private:
-  // ConvTranspose2d with kernel = stride (no overlap): one Linear from each input pixel's channels to its
-  // out x k x k output values, then the blocks laid out.
-  struct PatchUpsample {
-    Linear linear;
-    std::int64_t out_channels = 0;
-    std::int64_t factor = 1;
-  };
 
   FoldedConv patch_embed_;
   at::Tensor class_token_;     // [1024]

@@ -41,4 +41,28 @@ double TransformerBlock::flops(std::int64_t tokens) const {
   return attention_.flops(tokens) + fc1_.flops(tokens) + fc2_.flops(tokens);
 }
 
+at::Tensor map_from_tokens(const at::Tensor& tokens, std::int64_t rows, std::int64_t columns) {
+  return tokens.t().reshape({1, tokens.size(1), rows, columns}).contiguous();
+}
+
+at::Tensor tokens_from_map(const at::Tensor& map) {
+  return map.reshape({map.size(1), map.size(2) * map.size(3)}).t().contiguous();
+}
+
+PatchUpsample::PatchUpsample(const at::Tensor& weight, const at::Tensor& bias)
+    // ConvTranspose2d's weight [in, out, k, k] -> a Linear's [out k k, in]; its bias repeated over each k x k block.
+    : linear_(weight.reshape({weight.size(0), weight.size(1) * weight.size(2) * weight.size(3)}).t(),
+              bias.repeat_interleave(weight.size(2) * weight.size(3))),
+      out_channels_(weight.size(1)),
+      factor_(weight.size(2)) {}
+
+at::Tensor PatchUpsample::operator()(const at::Tensor& tokens, std::int64_t rows, std::int64_t columns) const {
+  const std::int64_t k = factor_;
+  // [rows columns, out k k] -> [out, rows, k, columns, k] -> 1 x out x (rows k) x (columns k)
+  return linear_(tokens)
+      .view({rows, columns, out_channels_, k, k})
+      .permute({2, 0, 3, 1, 4})
+      .reshape({1, out_channels_, rows * k, columns * k});
+}
+
 }  // namespace depthstyle

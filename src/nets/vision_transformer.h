@@ -49,4 +49,27 @@ class TransformerBlock {
   Linear fc2_;                        // ls2 folded in
 };
 
+// A [rows columns, channels] token matrix (row-major over the patch grid: its rows, then its columns) as a
+// 1 x channels x rows x columns map, and back; both contiguous.
+at::Tensor map_from_tokens(const at::Tensor& tokens, std::int64_t rows, std::int64_t columns);
+at::Tensor tokens_from_map(const at::Tensor& map);
+
+// nn.ConvTranspose2d with kernel = stride = `factor` and no overlap, as the DPT heads' reassemble uses it on a patch
+// grid: one Linear from each token's channels to its out x factor x factor output values, then the blocks laid out.
+class PatchUpsample {
+ public:
+  PatchUpsample() = default;
+  // `weight` [in, out, factor, factor] and `bias` [out] as nn.ConvTranspose2d stores them.
+  PatchUpsample(const at::Tensor& weight, const at::Tensor& bias);
+  // tokens [rows columns, in] -> 1 x out x (rows factor) x (columns factor).
+  at::Tensor operator()(const at::Tensor& tokens, std::int64_t rows, std::int64_t columns) const;
+  // Multiply-adds x 2 for `tokens` tokens.
+  double flops(std::int64_t tokens) const { return linear_.flops(tokens); }
+
+ private:
+  Linear linear_;
+  std::int64_t out_channels_ = 0;
+  std::int64_t factor_ = 1;
+};
+
 }  // namespace depthstyle
