@@ -29,8 +29,10 @@ VersionInfo version_info(const std::string& version) {
   if (version == "v2") return {"midas_v2", "MiDaS v2 (ResNeXt-101 32x8d WSL, model-f46da743.pt)"};
   if (version == "v21") return {"midas_v21_large", "MiDaS v2.1 large (ResNeXt-101 32x8d WSL, midas_v21-f6b98070.pt)"};
   if (version == "v21_small") return {"midas_v21_small", "MiDaS v2.1 small (EfficientNet-Lite3, midas_v21_small_256.pt)"};
-  DEPTHSTYLE_ASSERT(version == "v3_large");
-  return {"dpt_large_384", "MiDaS v3.0 DPT-Large (ViT-L/16, dpt_large_384.pt)"};
+  if (version == "v3_large") return {"dpt_large_384", "MiDaS v3.0 DPT-Large (ViT-L/16, dpt_large_384.pt)"};
+  DEPTHSTYLE_ASSERT(version == "v3_hybrid");
+  // The same run.py preset as DPT-Large (midas/model_loader.py: 384, "minimal", mean = std = 0.5).
+  return {"dpt_large_384", "MiDaS v3.0 DPT-Hybrid (ViT-B/16 + ResNet-50, dpt_hybrid_384.pt)"};
 }
 
 // The version's network behind one call: 1x3xHxW normalised image -> 1x1xHxW relative inverse depth.
@@ -44,7 +46,8 @@ NetworkForward forward_of(Arguments&&... arguments) {
 
 NetworkForward load_network(const std::string& version, const NamedTensors& weights, const std::string& source) {
   if (version == "v21_small") return forward_of<MidasSmallNetwork>(weights, source);
-  if (version == "v3_large") return forward_of<DptNetwork>(weights, source);
+  if (version == "v3_large") return forward_of<DptNetwork>(DptVariant::kLarge, weights, source);
+  if (version == "v3_hybrid") return forward_of<DptNetwork>(DptVariant::kHybrid, weights, source);
   return forward_of<MidasNetwork>(version == "v1" ? MidasVersion::kV1 : MidasVersion::kV2, weights, source);
 }
 
@@ -76,7 +79,7 @@ class MidasEstimator : public NetworkEstimator {
 }  // namespace
 
 const std::vector<std::string>& midas_version_names() {
-  static const std::vector<std::string> names = {"v1", "v2", "v21", "v21_small", "v3_large"};
+  static const std::vector<std::string> names = {"v1", "v2", "v21", "v21_small", "v3_large", "v3_hybrid"};
   return names;
 }
 
@@ -85,8 +88,8 @@ void check_midas_config(const DepthEstimatorConfig& config) {
   const std::vector<std::string>& versions = midas_version_names();
   if (config.version.empty()) {
     throw UsageError(concat(context, ": set version (v1 = model.pt, v2 = model-f46da743.pt, v21 = ",
-                            "midas_v21-f6b98070.pt, v21_small = midas_v21_small_256.pt, v3_large = dpt_large_384.pt): the files do not say which ",
-                            "network they hold"));
+                            "midas_v21-f6b98070.pt, v21_small = midas_v21_small_256.pt, v3_large = dpt_large_384.pt, ",
+                            "v3_hybrid = dpt_hybrid_384.pt): the files do not say which network they hold"));
   }
   if (std::find(versions.begin(), versions.end(), config.version) == versions.end()) {
     throw UsageError(concat(context, ": unknown MiDaS version '", config.version, "'",

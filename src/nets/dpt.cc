@@ -9,23 +9,43 @@
 #include "nets/depth_anything.h"
 #include "nets/midas_small.h"
 #include "nets/resnet.h"
+#include "nets/resnet_v2.h"
 
 namespace depthstyle {
+
+// The variant's sizes. Levels below `backbone_levels` come from the ResNet's stages, the rest from the hooked blocks.
+struct DptSpec {
+  const char* name;    // for messages
+  const char* model;   // the layout's description
+  std::int64_t dim;
+  std::int64_t depth;
+  std::int64_t heads;
+  std::array<int, 4> hooks;  // blocks hooked for levels >= backbone_levels
+  std::array<std::int64_t, 4> readout_channels;
+  int backbone_levels;
+  ResNetV2Depths backbone_depths;  // empty: the Large's 16x16 patch conv
+};
+
 namespace {
 
+using Spec = DptSpec;
+
 constexpr std::int64_t kPatch = 16;
-constexpr std::int64_t kGrid = 24;  // 384 / 16: the position embedding's side
-constexpr std::int64_t kDim = 1024;
-constexpr std::int64_t kDepth = 24;
-constexpr std::int64_t kHeads = 16;
+constexpr std::int64_t kGrid = 24;  // 384 / 16: the position embedding's side (the Hybrid's backbone is at 1/16 too)
 constexpr std::int64_t kClasses = 1000;  // timm's ImageNet head, kept in the file
 constexpr std::int64_t kFeatures = 256;
-constexpr std::array<std::int64_t, 4> kReadoutChannels = {256, 512, 1024, 1024};
-constexpr std::array<int, 4> kHooks = {5, 11, 17, 23};
 constexpr double kNormEps = 1e-6;
-const char* const kName = "DPT-Large";
 
-TransformerBlockShape block_shape() { return {kDim, kHeads, false, kNormEps}; }
+const Spec& spec_of(DptVariant variant) {
+  // name, layout, dim, depth, heads, hooks, readout channels, backbone levels, ResNetV2 stage depths
+  static const Spec large{"DPT-Large", "DPT-Large, MiDaS v3.0 (dpt_large_384.pt)", 1024, 24, 16,
+                          {5, 11, 17, 23}, {256, 512, 1024, 1024}, 0, {}};
+  static const Spec hybrid{"DPT-Hybrid", "DPT-Hybrid, MiDaS v3.0 (dpt_hybrid_384.pt)", 768, 12, 12,
+                           {0, 1, 8, 11}, {256, 512, 768, 768}, 2, {3, 4, 9}};
+  return variant == DptVariant::kLarge ? large : hybrid;
+}
+
+TransformerBlockShape block_shape(const Spec& spec) { return {spec.dim, spec.heads, false, kNormEps}; }
 
 std::string vit_key(const std::string& name) { return "pretrained.model." + name; }
 std::string block_key(int index) { return vit_key("blocks." + std::to_string(index)); }
@@ -35,19 +55,32 @@ std::string postprocess_key(int level, int index) {
 std::string readout_key(int level) { return postprocess_key(level, 0) + ".project.0"; }
 std::string layer_rn_key(int level) { return concat("scratch.layer", level + 1, "_rn"); }
 std::string refinenet_key(int level) { return concat("scratch.refinenet", level + 1); }
+const std::string kBackboneKey = vit_key("patch_embed.backbone");
+const std::string kPatchEmbedKey = vit_key("patch_embed.proj");
 
-WeightLayout make_layout() {
-  WeightLayout layout{"DPT-Large, MiDaS v3.0 (dpt_large_384.pt)", {}};
-  layout.tensors.push_back({vit_key("cls_token"), at::kFloat, {1, 1, kDim}});
-  layout.tensors.push_back({vit_key("pos_embed"), at::kFloat, {1, kGrid * kGrid + 1, kDim}});
-  append_conv_layout(layout, vit_key("patch_embed.proj"), kDim, 3, kPatch, 1, true);
-  for (int block = 0; block < kDepth; ++block) append_transformer_block_layout(layout, block_key(block), block_shape());
-  append_layer_norm_layout(layout, vit_key("norm"), kDim);
-  append_linear_layout(layout, vit_key("head"), kClasses, kDim);
-  for (int level = 0; level < 4; ++level) {
-    const std::int64_t channels = kReadoutChannels[level];
-    append_linear_layout(layout, readout_key(level), kDim, 2 * kDim);
-    append_conv_layout(layout, postprocess_key(level, 3), channels, kDim, 1, 1, true);
+void append_patch_embed_layout(WeightLayout& layout, const Spec& spec) {
+  if (spec.backbone_depths.empty()) {
+    append_conv_layout(layout, kPatchEmbedKey, spec.dim, 3, kPatch, 1, true);
+    return;
+  }
+  append_resnet_v2_layout(layout, kBackboneKey, spec.backbone_depths);
+  append_conv_layout(layout, kPatchEmbedKey, spec.dim, resnet_v2_out_channels(spec.backbone_depths), 1, 1, true);
+}
+
+WeightLayout make_layout(const Spec& spec) {
+  WeightLayout layout{spec.model, {}};
+  layout.tensors.push_back({vit_key("cls_token"), at::kFloat, {1, 1, spec.dim}});
+  layout.tensors.push_back({vit_key("pos_embed"), at::kFloat, {1, kGrid * kGrid + 1, spec.dim}});
+  append_patch_embed_layout(layout, spec);
+  for (int block = 0; block < spec.depth; ++block) {
+    append_transformer_block_layout(layout, block_key(block), block_shape(spec));
+  }
+  append_layer_norm_layout(layout, vit_key("norm"), spec.dim);
+  append_linear_layout(layout, vit_key("head"), kClasses, spec.dim);
+  for (int level = spec.backbone_levels; level < 4; ++level) {
+    const std::int64_t channels = spec.readout_channels[level];
+    append_linear_layout(layout, readout_key(level), spec.dim, 2 * spec.dim);
+    append_conv_layout(layout, postprocess_key(level, 3), channels, spec.dim, 1, 1, true);
     if (level < 2) {  // ConvTranspose2d: weight [in, out, k, k]
       const std::int64_t kernel = 4 >> level;
       layout.tensors.push_back({postprocess_key(level, 4) + ".weight", at::kFloat, {channels, channels, kernel, kernel}});
@@ -57,7 +90,7 @@ WeightLayout make_layout() {
     }
   }
   for (int level = 0; level < 4; ++level) {
-    append_conv_layout(layout, layer_rn_key(level), kFeatures, kReadoutChannels[level], 3, 1, false);
+    append_conv_layout(layout, layer_rn_key(level), kFeatures, spec.readout_channels[level], 3, 1, false);
   }
   for (int level = 0; level < 4; ++level) {  // state_dict order: refinenet1 was assigned first
     FusionBlock::append_layout(layout, refinenet_key(level), kFeatures, kFeatures);
@@ -66,39 +99,50 @@ WeightLayout make_layout() {
   return layout;
 }
 
+// Rows (or columns) of each level's map for a patch grid of `side`: 4x, 2x, 1x and 1/2 (rounded up).
+std::int64_t level_side(int level, std::int64_t side) { return level == 3 ? (side + 1) / 2 : side * (4 >> level); }
 
 }  // namespace
 
-const WeightLayout& dpt_large_weight_layout() {
-  static const WeightLayout layout = make_layout();
-  return layout;
+const WeightLayout& dpt_weight_layout(DptVariant variant) {
+  static const WeightLayout large = make_layout(spec_of(DptVariant::kLarge));
+  static const WeightLayout hybrid = make_layout(spec_of(DptVariant::kHybrid));
+  return variant == DptVariant::kLarge ? large : hybrid;
 }
 
-void check_dpt_large_weights(const NamedTensors& weights, const std::string& source) {
-  check_weight_layout(dpt_large_weight_layout(), weights, source,
-                      {&midas_weight_layout(MidasVersion::kV2), &midas_small_weight_layout(),
+void check_dpt_weights(DptVariant variant, const NamedTensors& weights, const std::string& source) {
+  const DptVariant other = variant == DptVariant::kLarge ? DptVariant::kHybrid : DptVariant::kLarge;
+  check_weight_layout(dpt_weight_layout(variant), weights, source,
+                      {&dpt_weight_layout(other), &midas_weight_layout(MidasVersion::kV2), &midas_small_weight_layout(),
                        &depth_anything_weight_layout(DepthAnythingVariant::kLarge)});
 }
 
-DptNetwork::DptNetwork(const NamedTensors& weights, const std::string& source) {
-  check_dpt_large_weights(weights, source);
+DptNetwork::DptNetwork(DptVariant variant, const NamedTensors& weights, const std::string& source)
+    : spec_(spec_of(variant)) {
+  check_dpt_weights(variant, weights, source);
   const auto tensor = [&](const std::string& name) { return checked_tensor(weights, name); };
-  patch_embed_ = folded_conv_from(weights, vit_key("patch_embed.proj"), {kPatch, 0, 1});
-  class_token_ = tensor(vit_key("cls_token")).reshape({kDim}).contiguous();
-  const at::Tensor position = tensor(vit_key("pos_embed")).reshape({kGrid * kGrid + 1, kDim});
+  const std::int64_t dim = spec_.dim;
+  if (spec_.backbone_depths.empty()) {
+    patch_embed_ = folded_conv_from(weights, kPatchEmbedKey, {kPatch, 0, 1});
+  } else {
+    backbone_ = std::make_unique<ResNetV2Backbone>(weights, kBackboneKey, spec_.backbone_depths);
+    patch_embed_ = folded_conv_from(weights, kPatchEmbedKey, {1, 0, 1});
+  }
+  class_token_ = tensor(vit_key("cls_token")).reshape({dim}).contiguous();
+  const at::Tensor position = tensor(vit_key("pos_embed")).reshape({kGrid * kGrid + 1, dim});
   class_position_ = position[0].contiguous();
   position_grid_ = map_from_tokens(position.slice(0, 1), kGrid, kGrid);
-  for (int block = 0; block < kDepth; ++block) blocks_.emplace_back(weights, block_key(block), block_shape());
-  for (int level = 0; level < 4; ++level) {
+  for (int block = 0; block < spec_.depth; ++block) blocks_.emplace_back(weights, block_key(block), block_shape(spec_));
+  for (int level = spec_.backbone_levels; level < 4; ++level) {
     readouts_[level] = Linear(tensor(readout_key(level) + ".weight"), tensor(readout_key(level) + ".bias"),
                               Linear::Activation::kGelu);
     const std::string project = postprocess_key(level, 3);
-    projects_[level] = Linear(tensor(project + ".weight").reshape({kReadoutChannels[level], kDim}),
+    projects_[level] = Linear(tensor(project + ".weight").reshape({spec_.readout_channels[level], dim}),
                               tensor(project + ".bias"));
-  }
-  for (int level : {0, 1}) {
-    upsamples_[level] =
-        PatchUpsample(tensor(postprocess_key(level, 4) + ".weight"), tensor(postprocess_key(level, 4) + ".bias"));
+    if (level < 2) {
+      upsamples_[level] =
+          PatchUpsample(tensor(postprocess_key(level, 4) + ".weight"), tensor(postprocess_key(level, 4) + ".bias"));
+    }
   }
   downsample_ = folded_conv_from(weights, postprocess_key(3, 4), {2, 1, 1});
   for (int level = 0; level < 4; ++level) {
@@ -123,28 +167,38 @@ at::Tensor DptNetwork::position_embedding(std::int64_t rows, std::int64_t column
   return embedding;
 }
 
-std::vector<at::Tensor> DptNetwork::encode(const at::Tensor& image) const {
+DptNetwork::Features DptNetwork::encode(const at::Tensor& image) const {
   const std::int64_t rows = image.size(2) / kPatch, columns = image.size(3) / kPatch;
-  at::Tensor tokens = at::cat({class_token_.unsqueeze(0), tokens_from_map(patch_embed_(image.contiguous()))}, 0);
+  Features features;
+  at::Tensor patches;
+  if (backbone_) {
+    features.maps = backbone_->forward(image);
+    patches = patch_embed_(features.maps.back());
+    features.maps.resize(static_cast<std::size_t>(spec_.backbone_levels));
+  } else {
+    patches = patch_embed_(image.contiguous());
+  }
+  at::Tensor tokens = at::cat({class_token_.unsqueeze(0), tokens_from_map(patches)}, 0);
   tokens.add_(position_embedding(rows, columns));
-  std::vector<at::Tensor> features;
-  std::size_t next = 0;
-  for (std::size_t block = 0; block < blocks_.size() && next < kHooks.size(); ++block) {
+  std::size_t next = static_cast<std::size_t>(spec_.backbone_levels);
+  for (std::size_t block = 0; block < blocks_.size() && next < spec_.hooks.size(); ++block) {
     blocks_[block].apply(tokens);  // in place: the hooked outputs are copied
-    if (static_cast<int>(block) == kHooks[next]) {
-      features.push_back(tokens.clone());
+    if (static_cast<int>(block) == spec_.hooks[next]) {
+      features.tokens.push_back(tokens.clone());
       ++next;
     }
   }
   return features;
 }
 
-// ProjectReadout, act_postprocess<N>.3 and .4: the four features as maps at 4x, 2x, 1x and 1/2 the patch grid.
-std::array<at::Tensor, 4> DptNetwork::reassemble(const std::vector<at::Tensor>& features, std::int64_t rows,
+// The backbone's maps as they are (Hybrid); ProjectReadout, act_postprocess<N>.3 and .4 on the token features: the
+// four levels as maps at 4x, 2x, 1x and 1/2 the patch grid.
+std::array<at::Tensor, 4> DptNetwork::reassemble(const Features& features, std::int64_t rows,
                                                  std::int64_t columns) const {
   std::array<at::Tensor, 4> layers;
-  for (int level = 0; level < 4; ++level) {
-    const at::Tensor& tokens = features[level];
+  for (int level = 0; level < spec_.backbone_levels; ++level) layers[level] = features.maps[level];
+  for (int level = spec_.backbone_levels; level < 4; ++level) {
+    const at::Tensor& tokens = features.tokens[level - spec_.backbone_levels];
     const at::Tensor patches = tokens.slice(0, 1);
     const at::Tensor readout = at::cat({patches, tokens.slice(0, 0, 1).expand_as(patches)}, 1);
     const at::Tensor projected = projects_[level](readouts_[level](readout));
@@ -165,7 +219,7 @@ at::Tensor DptNetwork::fuse(int block, at::Tensor path, const at::Tensor* skip, 
 
 at::Tensor DptNetwork::forward(const at::Tensor& image) const {
   at::NoGradGuard no_grad;
-  check_network_input(kName, image, kPatch);
+  check_network_input(spec_.name, image, kPatch);
   const std::int64_t rows = image.size(2) / kPatch, columns = image.size(3) / kPatch;
   const std::array<at::Tensor, 4> layers = reassemble(encode(image), rows, columns);
   std::array<at::Tensor, 4> layer_rn;
@@ -181,17 +235,17 @@ at::Tensor DptNetwork::forward(const at::Tensor& image) const {
 double DptNetwork::flops(std::int64_t height, std::int64_t width) const {
   const std::int64_t rows = height / kPatch, columns = width / kPatch, patches = rows * columns;
   double total = patch_embed_.flops(rows, columns);
+  if (backbone_) total += backbone_->flops(height, width);
   for (const TransformerBlock& block : blocks_) total += block.flops(patches + 1);
-  const std::int64_t down_rows = (rows + 1) / 2, down_columns = (columns + 1) / 2;
-  const std::array<std::pair<std::int64_t, std::int64_t>, 4> sizes = {
-      {{4 * rows, 4 * columns}, {2 * rows, 2 * columns}, {rows, columns}, {down_rows, down_columns}}};
   for (int level = 0; level < 4; ++level) {
-    total += readouts_[level].flops(patches) + projects_[level].flops(patches);
-    if (level < 2) total += upsamples_[level].flops(patches);
-    const auto [h, w] = sizes[level];
+    if (level >= spec_.backbone_levels) {
+      total += readouts_[level].flops(patches) + projects_[level].flops(patches);
+      if (level < 2) total += upsamples_[level].flops(patches);
+    }
+    const std::int64_t h = level_side(level, rows), w = level_side(level, columns);
     total += layer_rn_[level].flops(h, w) + refinenets_[level].flops(h, w, /*with_skip=*/level < 3);
   }
-  total += downsample_.flops(down_rows, down_columns);
+  total += downsample_.flops(level_side(3, rows), level_side(3, columns));
   return total + head_.flops(height, width);
 }
 

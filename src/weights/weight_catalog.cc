@@ -62,12 +62,6 @@ CatalogEntry depth_anything_v2(const std::string& variant, std::string descripti
   return entry;
 }
 
-CatalogEntry without_loader(std::string name, std::string description, std::string folder, std::string file,
-                            std::vector<std::string> other_names, std::string published_at) {
-  return single_file(std::move(name), std::move(description), ModelUse::kDepth, std::move(folder), std::move(file),
-                     std::move(other_names), std::move(published_at), WeightLoadCheck::kNoLoader);
-}
-
 std::vector<CatalogEntry> make_catalog() {
   using Check = WeightLoadCheck;
   return {
@@ -95,8 +89,8 @@ std::vector<CatalogEntry> make_catalog() {
       // MiDaS v3.0 (DPT): first published by isl-org/DPT as dpt_*-midas-<hash>.pt.
       midas("dpt_large_384", "MiDaS v3.0 DPT-Large (ViT-L/16, 384)", "dpt_large_384.pt",
             {"dpt_large-midas-2f21e586.pt"}, "v3", Check::kDptLarge, "v3_large"),
-      without_loader("dpt_hybrid_384", "MiDaS v3.0 DPT-Hybrid (ViT-B + ResNet-50, 384)", "midas",
-                     "dpt_hybrid_384.pt", {"dpt_hybrid-midas-501f0c75.pt"}, kMidasRelease + "v3"),
+      midas("dpt_hybrid_384", "MiDaS v3.0 DPT-Hybrid (ViT-B + ResNet-50, 384)", "dpt_hybrid_384.pt",
+            {"dpt_hybrid-midas-501f0c75.pt"}, "v3", Check::kDptHybrid, "v3_hybrid"),
       depth_anything_v2("vits", "Depth Anything V2 small (ViT-S, Apache-2.0)", "Small"),
       depth_anything_v2("vitb", "Depth Anything V2 base (ViT-B, CC-BY-NC-4.0)", "Base"),
       depth_anything_v2("vitl", "Depth Anything V2 large (ViT-L, CC-BY-NC-4.0)", "Large"),

@@ -39,6 +39,7 @@ enum class WeightLoadCheck {
   kMonodepth2,    // a model folder: encoder.pth and depth.pth
   kDepthAnything, // Depth Anything V2, the variant in estimator_variant
   kDptLarge,      // MiDaS v3.0 DPT-Large (nets/dpt.h)
+  kDptHybrid,     // MiDaS v3.0 DPT-Hybrid (nets/dpt.h)
   kNoLoader,      // a network this build cannot load yet
 };
 

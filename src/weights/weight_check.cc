@@ -45,8 +45,12 @@ void check_model_loads(const CatalogEntry& entry, const std::filesystem::path& p
                                    read_checkpoint(path).tensors, source);
       return;
     case WeightLoadCheck::kDptLarge:
-      check_dpt_large_weights(midas_weights_from_checkpoint(read_checkpoint(path)), source);
+    case WeightLoadCheck::kDptHybrid: {
+      const DptVariant variant =
+          entry.load_check == WeightLoadCheck::kDptLarge ? DptVariant::kLarge : DptVariant::kHybrid;
+      check_dpt_weights(variant, midas_weights_from_checkpoint(read_checkpoint(path)), source);
       return;
+    }
     case WeightLoadCheck::kNoLoader:
       break;
   }

@@ -38,13 +38,13 @@ fs::path weight_file() { return fixture_dir() / "weights/midas/dpt_large_384.pt"
 at::Tensor array(const std::string& name) { return fixture_array(fixture_dir(), name); }
 
 const DptNetwork& network() {
-  static const DptNetwork loaded(read_checkpoint(weight_file()).tensors, "dpt_large_384.pt");
+  static const DptNetwork loaded(DptVariant::kLarge, read_checkpoint(weight_file()).tensors, "dpt_large_384.pt");
   return loaded;
 }
 
 TEST(DptLayout, ThePublishedFileMatchesTheLayoutKeyForKey) {
   const testing::KeyList list = key_list("dpt_large_384");
-  const WeightLayout& layout = dpt_large_weight_layout();
+  const WeightLayout& layout = dpt_weight_layout(DptVariant::kLarge);
   ASSERT_EQ(layout.tensors.size(), list.tensors.size());
   EXPECT_EQ(list.tensors.size(), 368u);
   for (std::size_t i = 0; i < layout.tensors.size(); ++i) {
@@ -98,7 +98,7 @@ TEST(DptWrongFiles, MissingAndMisshapenTensorsAreListed) {
   for (auto& [name, tensor] : tensors) {
     if (name == "pretrained.model.pos_embed") tensor = at::zeros({1, 1370, 1024});
   }
-  EXPECT_THROW_MESSAGE(DptNetwork(tensors, "/w/dpt.pt"), InputError,
+  EXPECT_THROW_MESSAGE(DptNetwork(DptVariant::kLarge, tensors, "/w/dpt.pt"), InputError,
                        "/w/dpt.pt: does not hold the DPT-Large, MiDaS v3.0 (dpt_large_384.pt) weights (2 "
                        "differences):\n"
                        "  wrong shape of 'pretrained.model.pos_embed': expected [1, 577, 1024], found [1, 1370, 1024]\n"
@@ -106,11 +106,11 @@ TEST(DptWrongFiles, MissingAndMisshapenTensorsAreListed) {
 }
 
 TEST(DptWrongFiles, OtherDepthModelsAreNamed) {
-  EXPECT_THROW_MESSAGE(DptNetwork(key_list("depth_anything_v2_vitl").tensors, "vitl.pth"), InputError,
+  EXPECT_THROW_MESSAGE(DptNetwork(DptVariant::kLarge, key_list("depth_anything_v2_vitl").tensors, "vitl.pth"), InputError,
                        "these are the Depth Anything V2 vitl");
-  EXPECT_THROW_MESSAGE(DptNetwork(key_list("midas_v2").tensors, "midas.pt"), InputError,
+  EXPECT_THROW_MESSAGE(DptNetwork(DptVariant::kLarge, key_list("midas_v2").tensors, "midas.pt"), InputError,
                        "these are the MiDaS v2 / v2.1 large");
-  EXPECT_THROW_MESSAGE(DptNetwork(key_list("midas_v21_small").tensors, "small.pt"), InputError,
+  EXPECT_THROW_MESSAGE(DptNetwork(DptVariant::kLarge, key_list("midas_v21_small").tensors, "small.pt"), InputError,
                        "these are the MiDaS v2.1 small");
 }
 

@@ -120,7 +120,7 @@ TEST(WeightsList, EveryLoaderAcceptsItsFilesInTheTable1Layout) {
   EXPECT_TRUE(contains(result.output, concat("\n", expected_ok.size(), " of "))) << result.output;
 }
 
-TEST(WeightCheck, WrongFilesAndNetworksWithoutALoaderAreErrors) {
+TEST(WeightCheck, WrongFilesAreErrors) {
   const CatalogEntry& encoder = *find_catalog_entry("vgg_encoder");
   check_model_loads(encoder, vgg_fixture("vgg_normalised_zip.pth"));
   EXPECT_THROW_MESSAGE(check_model_loads(encoder, vgg_fixture("decoder_zip.pth")), InputError,
@@ -136,9 +136,6 @@ TEST(WeightCheck, WrongFilesAndNetworksWithoutALoaderAreErrors) {
   check_model_loads(*find_catalog_entry("depth_anything_v2_vitb"), depth_anything_fixture("vitb"));
   EXPECT_THROW_MESSAGE(check_model_loads(*find_catalog_entry("depth_anything_v2_vitb"), depth_anything_fixture("vits")),
                        InputError, "these are the Depth Anything V2");
-  testing::write_text(dir / "dpt.pt", "");
-  EXPECT_THROW_MESSAGE(check_model_loads(*find_catalog_entry("dpt_hybrid_384"), dir / "dpt.pt"), Error,
-                       "dpt_hybrid_384: no loader in this build");
 }
 
 TEST(NamedModels, TheCatalogNamesTheNineMonodepth2Models) {
@@ -170,9 +167,7 @@ TEST(NamedModels, ADepthEstimatorPathNamingAModelImpliesItsSettingsAndMustFitThe
                        "path 'midas_v1' names the catalog's MiDaS v1 (ResNet-50), run by type midas, not torchscript; "
                        "set type: midas");
   EXPECT_EQ(with_catalog_model(entry("midas", "dpt_large_384")).version, "v3_large");
-  EXPECT_THROW_MESSAGE(check_depth_estimator_config(entry("midas", "dpt_hybrid_384")), UsageError,
-                       "path 'dpt_hybrid_384' names the catalog's MiDaS v3.0 DPT-Hybrid (ViT-B + ResNet-50, 384), which "
-                       "has no loader in this build");
+  EXPECT_EQ(with_catalog_model(entry("midas", "dpt_hybrid_384")).version, "v3_hybrid");
   EXPECT_THROW_MESSAGE(check_depth_estimator_config(entry("midas", "vgg_encoder")), UsageError,
                        "path 'vgg_encoder' names the catalog's VGG encoder");
   DepthEstimatorConfig monodepth2 = entry("monodepth2", "monodepth2_mono_640x192");

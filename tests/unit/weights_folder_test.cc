@@ -214,8 +214,8 @@ TEST(DefaultModels, TheBestPresentDepthModelWithALoaderAndVggWhenBothFilesArePre
   EXPECT_TRUE(chosen.depth.variant.empty());
   EXPECT_EQ(chosen.backbone.type, "pyramid");
 
-  // MiDaS v1 ranks above v2.1 small and monodepth2; DPT-Hybrid above MiDaS, but it has no loader yet.
-  touch(dir.path(), {"midas/model-small-70d6b9c8.pt", "midas/model.pt", "midas/dpt_hybrid_384.pt", "adain/decoder.pth"});
+  // MiDaS v1 ranks above v2.1 small and monodepth2.
+  touch(dir.path(), {"midas/model-small-70d6b9c8.pt", "midas/model.pt", "adain/decoder.pth"});
   chosen = choose_default_models(folder);
   EXPECT_EQ(chosen.depth.name, "midas_v1");
   EXPECT_EQ(chosen.depth.type, "midas");
@@ -233,6 +233,14 @@ TEST(DefaultModels, TheBestPresentDepthModelWithALoaderAndVggWhenBothFilesArePre
   EXPECT_EQ(chosen.depth.name, "midas_v21");
   EXPECT_EQ(chosen.depth.version, "v21");
   EXPECT_EQ(chosen.depth.path, (dir / "midas/midas_v21_384.pt").string());
+
+  // DPT-Hybrid ranks above MiDaS v2.1 (DIW WHDR), under its first published name too, as version v3_hybrid.
+  touch(dir.path(), {"midas/dpt_hybrid-midas-501f0c75.pt"});
+  chosen = choose_default_models(folder);
+  EXPECT_EQ(chosen.depth.name, "dpt_hybrid_384");
+  EXPECT_EQ(chosen.depth.type, "midas");
+  EXPECT_EQ(chosen.depth.version, "v3_hybrid");
+  EXPECT_EQ(chosen.depth.path, (dir / "midas/dpt_hybrid-midas-501f0c75.pt").string());
 
   // DPT-Large ranks first of the MiDaS files (DIW WHDR) and runs as the midas type's version v3_large.
   touch(dir.path(), {"midas/dpt_large_384.pt"});
