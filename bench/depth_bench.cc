@@ -3,14 +3,16 @@
 // alike: bench/pytorch_depth_baseline.py), and the throughput of a Table 1 run with all ten models.
 //
 //   build/bench/depth_bench [--repeats 3] [--rounds 2] [--threads 0] [--table1-images 8] [--weights-dir DIR]
-//                           [--only monodepth2|midas_v1|midas_v2|midas_small|depth_anything_vits|depth_anything_vitb]
+//                           [--only monodepth2|midas_v1|midas_v2|midas_small|depth_anything_vits|depth_anything_vitb|
+//                                   dpt_hybrid]
 //                           (part (a) for one network only)
 //
 // (a) Per architecture at its native input size: monodepth2 at both feed sizes (640x192, 1024x320), MiDaS v1 and
 //     v2 / v2.1 large at 384x384 (their presets' largest feed: the longer side or the box is 384), MiDaS v2.1 small
 //     at 256x256 (its preset's box) and 384x384 (the size a user might raise it to), Depth Anything V2 Small and Base
 //     at 518x518 (its preset's smallest feed; ViT-S at 518 is ~95 GFLOP, so PyTorch eager, whose nn.Linear runs on
-//     Debian's reference BLAS, takes tens of seconds: use --repeats 1 --rounds 1 there). Wall-clock median
+//     Debian's reference BLAS, takes tens of seconds: use --repeats 1 --rounds 1 there), DPT-Hybrid (MiDaS v3.0) at
+//     384x384 (its preset's box; 250 GFLOP, likewise a minute in PyTorch eager). Wall-clock median
 //     and minimum and process CPU time of one forward pass, their ratios (goal >= 1.0x), GFLOP/s, and the largest
 //     difference from PyTorch's output relative to its largest value. Timings alternate between the two programs for
 //     --rounds rounds, so other work on the machine slows both alike; CPU time is the steadier figure there.
@@ -22,7 +24,7 @@
 // into --weights-dir (default: depth_weights beside this binary), or reused when already there (e.g. the tests'
 // build/tests/generated_fixtures/depth_native); MiDaS v2.1 small's by make_midas_small_fixtures.py into its
 // midas_small subfolder, Depth Anything V2's by make_depth_anything_fixtures.py --weights into its depth_anything
-// subfolder. Inputs, outputs and the Table 1 run go to depth_bench_work beside
+// subfolder, DPT-Hybrid's by make_dpt_hybrid_fixtures.py into its dpt_hybrid subfolder (~490 MB). Inputs, outputs and the Table 1 run go to depth_bench_work beside
 // this binary.
 #include <ATen/ATen.h>
 
@@ -53,6 +55,7 @@
 #include "io/npy.h"
 #include "tensor/tensor_image.h"
 #include "nets/depth_anything.h"
+#include "nets/dpt.h"
 #include "nets/midas.h"
 #include "nets/midas_small.h"
 #include "nets/monodepth2.h"
@@ -99,7 +102,7 @@ Options parse(int argc, char** argv) {
     throw depthstyle::UsageError("need --repeats >= 1, --rounds >= 1, --table1-images >= 0");
   }
   const std::vector<std::string> models = {"monodepth2", "midas_v1", "midas_v2", "midas_small",
-                                           "depth_anything_vits", "depth_anything_vitb"};
+                                           "depth_anything_vits", "depth_anything_vitb", "dpt_hybrid"};
   if (!options.only.empty() && std::find(models.begin(), models.end(), options.only) == models.end()) {
     throw depthstyle::UsageError("--only takes one of " + depthstyle::join(models, ", ") + ", not '" + options.only +
                                  "'");
@@ -242,7 +245,8 @@ int run(int argc, char** argv) {
   const Options options = parse(argc, argv);
   const int threads = depthstyle::set_thread_count(options.threads);
   for (const auto& [script, out_dir] : {std::pair{"make_native_fixtures.py", options.weights_dir},
-                                        std::pair{"make_midas_small_fixtures.py", options.weights_dir / "midas_small"}}) {
+                                        std::pair{"make_midas_small_fixtures.py", options.weights_dir / "midas_small"},
+                                        std::pair{"make_dpt_hybrid_fixtures.py", options.weights_dir / "dpt_hybrid"}}) {
     const depthstyle::ProcessResult fixtures = depthstyle::run_process(
         {"/usr/bin/python3", concat(DEPTHSTYLE_SOURCE_DIR, "/tests/fixtures/depth/", script), out_dir.string()});
     if (fixtures.exit_code != 0) throw depthstyle::Error("writing the random weight files failed:\n" + fixtures.output);
@@ -294,6 +298,13 @@ int run(int argc, char** argv) {
     architectures.push_back({"Depth Anything V2 " + variant, "depth_anything_" + variant, 518, 518,
                              [network](const at::Tensor& x) { return network->forward(x); }, network->flops(518, 518)});
   }
+  const auto dpt_hybrid = std::make_shared<const depthstyle::DptNetwork>(
+      depthstyle::DptVariant::kHybrid,
+      depthstyle::read_checkpoint(options.weights_dir / "dpt_hybrid/weights/midas/dpt_hybrid_384.pt").tensors,
+      "dpt_hybrid_384.pt");
+  architectures.push_back({"DPT-Hybrid", "dpt_hybrid", 384, 384,
+                           [dpt_hybrid](const at::Tensor& x) { return dpt_hybrid->forward(x); },
+                           dpt_hybrid->flops(384, 384)});
   std::printf("\n(a) one forward pass, %d runs each after a warm-up, alternating with PyTorch eager in %d rounds\n",
               options.repeats * options.rounds, options.rounds);
   std::printf("  %-28s %-17s %-17s %-16s %-7s %-15s %-9s %s\n", "network, input", "PyTorch med/min", "native med/min",
