@@ -323,6 +323,10 @@ TEST(SurveyCreate, ErrorsNameTheGridFileOrTheConfigKey) {
   options.stimuli.proposed = "da-adain";
   options.name = "../escape";
   EXPECT_THROW_MESSAGE(create_study(options, ""), ConfigError, "'name': '../escape' cannot name a study folder");
+  options.name = "../" + std::string(100000, 'x');  // quoted as its first 200 characters, not in full
+  EXPECT_THROW_MESSAGE(create_study(options, ""), ConfigError,
+                       "'name': '../" + std::string(197, 'x') +
+                           "... (100003 bytes in all)' cannot name a study folder");
   options.name = "study";
   options.stimuli.grid_run = (dir / "nothing").string();
   EXPECT_THROW_MESSAGE(create_study(options, ""), InputError,
