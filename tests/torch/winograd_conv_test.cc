@@ -4,20 +4,21 @@
 // The bound (the componentwise form of Barabasz et al. 2020, "Error analysis and improving the accuracy of Winograd
 // convolution"; Higham's gamma_n = n u / (1 - n u), float32's unit roundoff u = 2^-24). Per output channel,
 //   Y = A^T [ sum_c (G g_c G^T) (.) (B^T d_c B) ] A + bias,
-// computed in float32 except U_c = G g_c G^T (double, rounded once to float32). Every row of B^T and of A^T has at most
-// 5 nonzero entries (the matrices in nets/winograd_conv.cc, points 0, 1, -1, 1/2, -2, inf), so each 1-D transform of a
-// column or row is a sum of <= 5 terms, in whatever order and with or without FMA: error <= gamma_5 times the sum of
-// the terms' magnitudes. Along the path of one output: B^T d B two such passes (gamma_10), U's rounding (u), the
-// product U (.) V and the sum over C input channels in any order the sgemm kernel picks (gamma_C), A^T M A two passes
-// (gamma_10), the bias (u). Errors compose as (1 + gamma_a)(1 + gamma_b) <= 1 + gamma_(a+b) (Higham, lemma 3.3), so
-//   |Y_computed - Y| <= gamma_(C + 22) * E,   E = |A^T| [ sum_c (|G| |g_c| |G^T|) (.) (|B^T| |d_c| |B|) ] |A| + |bias|,
-// which holds for every summation order, hence on AVX2 and AVX-512 machines alike. The float64 reference's own error
-// (< 2^-53 (9 C + 1) sum |w| |x|) is ~9 orders of magnitude below it. The test computes E per output element in
-// float64 from the layer's weights and input and checks max |Y_computed - Y_exact| / E <= gamma_(C + 22); printed
-// beside it: that ratio in units of u (measured 0.3 .. 3 u on VGG's shapes against the bound's C + 22 = 86 .. 534 u;
-// the gap is the worst case's, every rounding at full size and of one sign), and the error relative to the largest
-// output for scale. A wrong transform is far outside: a constant of B^T perturbed by 1e-4 fails every shape (see
-// docs/testing.md).
+// computed in float32 except U_c = G g_c G^T (double, rounded once to float32). Every row of B^T and of A^T has at
+// most 5 nonzero entries (the matrices in nets/winograd_conv.cc, points 0, 1, -1, 1/2, -2, inf), so each 1-D
+// transform of a column or row is a sum of <= 5 terms, each rounded at most 5 times on its way (at most 4 in
+// apply_bt/apply_at's FMA chains today): error <= gamma_5 times the sum of the terms' magnitudes. Along the path of
+// one output: B^T d B, two such passes (gamma_10); U's rounding (u); the product U (.) V and the sum over C input
+// channels in whatever order the sgemm kernel picks (gamma_C); A^T M A, two passes (gamma_10); the bias (u). Errors
+// compose as (1 + gamma_a)(1 + gamma_b) <= 1 + gamma_(a+b) (Higham, lemma 3.3), so
+//   |Y_computed - Y| <= gamma_(C + 22) * E,  E = |A^T| [ sum_c (|G| |g_c| |G^T|) (.) (|B^T| |d_c| |B|) ] |A| + |bias|,
+// for every summation order, hence on AVX2 and AVX-512 machines alike. The float64 reference's own error
+// (< 2^-53 (9 C + 1) sum |w| |x|) is negligible beside it. The test computes E per output element in float64 from
+// the layer's weights and input and checks max |Y_computed - Y_exact| / E <= gamma_(C + 22); printed beside it: that
+// ratio in units of u (measured 0.11 .. 0.23 u on VGG's shapes against the bound's C + 22 = 86 .. 534 u; the gap is
+// the worst case's, every rounding at full size and of one sign), and the error relative to the largest output for
+// scale. A wrong transform is outside: a constant of B^T off by a relative 1e-2 fails every case here, off by 1e-4
+// the 5-channel edge cases (docs/testing.md).
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
@@ -176,8 +177,8 @@ TEST_F(WinogradConvTest, MatchesConv2dAtEveryEdgeOverhang) {
   for (std::int64_t side = 3; side <= 42; ++side) {
     for (const auto& [height, width] : {std::pair{side, std::int64_t{5}}, std::pair{std::int64_t{4}, side}}) {
       const at::Tensor input = at::randn({1, 5, height, width});
-      const double error =
-          compare_with_exact(winograd.forward(input), exact_convolution(input, conv.weight, conv.bias)).error_in_u_scale;
+      const ExactConvolution exact = exact_convolution(input, conv.weight, conv.bias);
+      const double error = compare_with_exact(winograd.forward(input), exact).error_in_u_scale;
       largest = std::max(largest, error);
       EXPECT_LE(error, bound_in_u_scale(5)) << height << "x" << width << " on " << cpu_;
     }
