@@ -170,7 +170,7 @@ TEST_F(WinogradConvTest, MatchesTheExactConvolutionOnEveryVggLayerShape) {
 
 // Every output size from 1x1 to 40x40 in one dimension (the other small), so every way a tile and an 8-tile
 // group can overhang the edge is met; signed inputs and few channels.
-TEST_F(WinogradConvTest, MatchesConv2dAtEveryEdgeOverhang) {
+TEST_F(WinogradConvTest, MatchesTheExactConvolutionAtEveryEdgeOverhang) {
   const Conv conv = random_conv(5, 6);
   const WinogradConv3x3 winograd(conv.weight, conv.bias);
   double largest = 0;
