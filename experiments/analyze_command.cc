@@ -16,20 +16,11 @@
 namespace po = boost::program_options;
 
 namespace depthstyle {
-int run_analyze_command(int argc, char** argv) {
+namespace {
+
+// The options of `depthstyle analyze`, with StudyAnalysisOptions' defaults.
+void declare_analyze_options(CommandLine& command_line) {
   const StudyAnalysisOptions defaults;
-  CommandLine command_line(
-      "depthstyle analyze",
-      "Analyses a pairwise user study: Table 2 as the paper lays it out (image pairs, respondents, responses, votes "
-      "for the proposed method, proportion, std. deviation, p-value) with the conventions that produce each number, "
-      "the crossed random-effects model of respondents and pairs (the recommended headline: preference, profile "
-      "interval, likelihood-ratio tests of no preference and of clustering, design effect), "
-      "the two-sided p and interval, a per-respondent view with a sign test, a two-way cluster bootstrap, per-pair "
-      "and per-respondent tables with quality controls, Holm-adjusted method pairs and Bradley-Terry scores. "
-      "ANSWERS is the long CSV of `survey export` (columns respondent, trial, pair, left_method, right_method, "
-      "chosen_method, response_ms, time, and optionally sentinel_expected, repeat_of); --db reads the same answers "
-      "straight from a study database. With --counts only Table 2 "
-      "and the planning are computed.");
   command_line.positional("answers", -1, "the answers CSV (omit with --db or --counts)");
   command_line.options()
       ("db", po::value<std::string>(), "a study database (the folder of 'survey create' or its study.sqlite) "
@@ -66,8 +57,9 @@ int run_analyze_command(int argc, char** argv) {
       ("alpha", number_option(defaults.power_alpha), "planning: significance level")
       ("power", number_option(defaults.power_target), "planning: target power")
       ("out", po::value<std::string>(), "also write every table (CSV), analysis.json and report.md/.html here");
-  if (!command_line.parse(argc, argv)) return 0;
+}
 
+StudyAnalysisOptions analysis_options_from(const CommandLine& command_line) {
   StudyAnalysisOptions options;
   options.proposed = command_line.get<std::string>("proposed");
   options.baseline = command_line.get<std::string>("baseline");
@@ -89,10 +81,13 @@ int run_analyze_command(int argc, char** argv) {
   options.power_effect = command_line.get<double>("effect");
   options.power_alpha = command_line.get<double>("alpha");
   options.power_target = command_line.get<double>("power");
+  return options;
+}
 
+// The analysis of the one input given: Table 2's counts (--counts), a study database (--db) or an answers CSV.
+StudyAnalysis analyze_given_input(const CommandLine& command_line, const StudyAnalysisOptions& options) {
   const std::vector<std::string> answers =
       command_line.has("answers") ? command_line.get<std::vector<std::string>>("answers") : std::vector<std::string>{};
-  StudyAnalysis analysis;
   if (command_line.has("counts") + command_line.has("db") + !answers.empty() > 1) {
     throw UsageError("depthstyle analyze: give one of an answers CSV, --db or --counts");
   }
@@ -103,19 +98,39 @@ int run_analyze_command(int argc, char** argv) {
     } catch (const UsageError& error) {
       throw UsageError(concat("depthstyle analyze: --counts ", error.what()));
     }
-    analysis = analyze_counts(counts.votes, counts.responses, command_line.get<std::int64_t>("pairs"),
-                              command_line.get<std::int64_t>("respondents"), options);
-  } else if (command_line.has("db")) {
+    return analyze_counts(counts.votes, counts.responses, command_line.get<std::int64_t>("pairs"),
+                          command_line.get<std::int64_t>("respondents"), options);
+  }
+  if (command_line.has("db")) {
     const std::unique_ptr<SqliteDatabase> database =
         open_study_database(study_database_path(command_line.get<std::string>("db")));
-    analysis = analyze_study(read_study_answers(*database), options);
-  } else {
-    if (answers.size() != 1) {
-      throw UsageError(concat("depthstyle analyze: expected one answers CSV (or --counts), got ", answers.size(),
-                              "\n", command_line.usage()));
-    }
-    analysis = analyze_study(read_study_answers_csv(answers[0]), options);
+    return analyze_study(read_study_answers(*database), options);
   }
+  if (answers.size() != 1) {
+    throw UsageError(concat("depthstyle analyze: expected one answers CSV (or --counts), got ", answers.size(), "\n",
+                            command_line.usage()));
+  }
+  return analyze_study(read_study_answers_csv(answers[0]), options);
+}
+
+}  // namespace
+
+int run_analyze_command(int argc, char** argv) {
+  CommandLine command_line(
+      "depthstyle analyze",
+      "Analyses a pairwise user study: Table 2 as the paper lays it out (image pairs, respondents, responses, votes "
+      "for the proposed method, proportion, std. deviation, p-value) with the conventions that produce each number, "
+      "the crossed random-effects model of respondents and pairs (the recommended headline: preference, profile "
+      "interval, likelihood-ratio tests of no preference and of clustering, design effect), "
+      "the two-sided p and interval, a per-respondent view with a sign test, a two-way cluster bootstrap, per-pair "
+      "and per-respondent tables with quality controls, Holm-adjusted method pairs and Bradley-Terry scores. "
+      "ANSWERS is the long CSV of `survey export` (columns respondent, trial, pair, left_method, right_method, "
+      "chosen_method, response_ms, time, and optionally sentinel_expected, repeat_of); --db reads the same answers "
+      "straight from a study database. With --counts only Table 2 "
+      "and the planning are computed.");
+  declare_analyze_options(command_line);
+  if (!command_line.parse(argc, argv)) return 0;
+  const StudyAnalysis analysis = analyze_given_input(command_line, analysis_options_from(command_line));
   const std::vector<NamedTable> tables = study_tables(analysis);
   std::cout << study_report(analysis, tables).to_markdown();
   if (command_line.has("out")) {

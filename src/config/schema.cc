@@ -199,8 +199,10 @@ Field& Schema::add_scalar(const std::string& key, T* target, const std::string& 
     T value{};
     if (!parse_value(node, value)) return problem(concat("expected ", field.expectation(), ", got ", describe(node)));
     std::string message;
+    // Read by the string case only; compared for every T so that the capture is used in every instantiation.
+    [[maybe_unused]] const bool is_declared_default = value == declared_default;
     if constexpr (std::is_same_v<T, std::string>) {
-      if (value != declared_default) message = field.check_text(value);
+      if (!is_declared_default) message = field.check_text(value);
       if (message.empty() && field.non_empty_ && value.empty()) message = "must not be empty";
     } else if constexpr (!std::is_same_v<T, bool>) {
       message = field.check_number(static_cast<double>(value));

@@ -154,11 +154,10 @@ void complete_style_grid(StyleGridOptions& options) {
   options.depth_estimators = std::move(present);
 }
 
-std::vector<std::string> style_grid_problems(const StyleGridOptions& options) {
-  std::vector<std::string> problems;
-  if (options.contents.empty()) problems.push_back("contents: at least one content image is needed");
-  if (options.styles.empty()) problems.push_back("styles: at least one style image is needed");
+namespace {
 
+// Names of contents, styles and depth estimators: present, distinct, and 'map' kept for the contents' own maps.
+void add_name_problems(const StyleGridOptions& options, std::vector<std::string>& problems) {
   std::vector<std::string> names;
   for (const StyleGridContent& content : options.contents) names.push_back(content.name);
   check_names(names, "contents", problems);
@@ -174,27 +173,40 @@ std::vector<std::string> style_grid_problems(const StyleGridOptions& options) {
                                 "another name"));
     }
   }
+}
 
-  const bool da_adain = std::count(options.methods.begin(), options.methods.end(), "da-adain") > 0;
-  bool any_near_far = false, any_mask = false;
+// What the contents need from the methods and style groups: depth (da-adain, near_far) and masks (mode mask).
+struct ContentNeeds {
+  bool depth = false;
+  bool mask = false;
+};
+
+ContentNeeds add_style_problems(const StyleGridOptions& options, bool da_adain, std::vector<std::string>& problems) {
+  ContentNeeds needs;
+  needs.depth = da_adain;
   for (std::size_t i = 0; i < options.styles.size(); ++i) {
     const StyleGridStyle& style = options.styles[i];
     try {
       const StyleMixMode mode = style_mix_mode_from_string(style.mode);
-      // masks belong to the contents (checked below)
+      // masks belong to the contents (checked by add_content_problems)
       check_style_group(mode, style.weights, style.images.size(), mode == StyleMixMode::kMask);
     } catch (const UsageError& error) {
       problems.push_back(concat("styles[", i, "] (", style.name, "): ", error.what()));
     }
-    any_near_far = any_near_far || style.mode == "near_far";
-    any_mask = any_mask || style.mode == "mask";
+    needs.depth = needs.depth || style.mode == "near_far";
+    needs.mask = needs.mask || style.mode == "mask";
     if (style.mode == "near_far" && da_adain) {
       problems.push_back(concat("styles[", i, "] (", style.name, "): mode near_far mixes its two styles with the "
                                 "strength map and is blended by method adain; remove da-adain from grid.methods or "
                                 "run this style in a grid of its own"));
     }
   }
+  return needs;
+}
 
+// Each content's depth map keys, and the depth and mask the methods and style groups need.
+void add_content_problems(const StyleGridOptions& options, bool da_adain, const ContentNeeds& needs,
+                          std::vector<std::string>& problems) {
   for (std::size_t i = 0; i < options.contents.size(); ++i) {
     const StyleGridContent& content = options.contents[i];
     const std::string where = concat("contents[", i, "] (", content.name, ")");
@@ -216,18 +228,21 @@ std::vector<std::string> style_grid_problems(const StyleGridOptions& options) {
         if (is_set) problems.push_back(concat(where, ".", key, ": describes depth_map, which is not set"));
       }
     }
-    if ((da_adain || any_near_far) && content.depth_map.empty() && options.depth_estimators.empty()) {
+    if (needs.depth && content.depth_map.empty() && options.depth_estimators.empty()) {
       problems.push_back(concat(where, ": ", da_adain ? "method da-adain" : "style mode near_far",
                                 " needs its depth: set depth_map, or add depth_estimators"));
     }
-    if (any_mask && content.mask.empty()) {
+    if (needs.mask && content.mask.empty()) {
       problems.push_back(concat(where, ".mask: required by the style groups of mode mask"));
     }
-    if (!any_mask && !content.mask.empty()) {
+    if (!needs.mask && !content.mask.empty()) {
       problems.push_back(concat(where, ".mask: only used by style groups of mode mask, and there is none"));
     }
   }
+}
 
+// The backbone's own keys, the scores', and image sizes the pyramid backbone cannot take.
+void add_backbone_problems(const StyleGridOptions& options, std::vector<std::string>& problems) {
   for (std::string& problem : backbone_config_problems(options.backbone, "backbone")) {
     problems.push_back(std::move(problem));
   }
@@ -236,18 +251,30 @@ std::vector<std::string> style_grid_problems(const StyleGridOptions& options) {
       problems.push_back(std::move(problem));
     }
   }
-  if (options.backbone.type == "pyramid") {
-    const int minimum = pyramid_minimum_side(options.backbone.pyramid_levels);
-    for (const auto& [key, sizes] : {std::pair{"grid.content_sizes", &options.content_sizes},
-                                     std::pair{"grid.style_sizes", &options.style_sizes}}) {
-      for (const int size : *sizes) {
-        if (size > 0 && size < minimum) {
-          problems.push_back(concat(key, ": ", size, " px is below the pyramid backbone's minimum of ", minimum,
-                                    " px for ", options.backbone.pyramid_levels, " levels (backbone.pyramid_levels)"));
-        }
+  if (options.backbone.type != "pyramid") return;
+  const int minimum = pyramid_minimum_side(options.backbone.pyramid_levels);
+  for (const auto& [key, sizes] : {std::pair{"grid.content_sizes", &options.content_sizes},
+                                   std::pair{"grid.style_sizes", &options.style_sizes}}) {
+    for (const int size : *sizes) {
+      if (size > 0 && size < minimum) {
+        problems.push_back(concat(key, ": ", size, " px is below the pyramid backbone's minimum of ", minimum,
+                                  " px for ", options.backbone.pyramid_levels, " levels (backbone.pyramid_levels)"));
       }
     }
   }
+}
+
+}  // namespace
+
+std::vector<std::string> style_grid_problems(const StyleGridOptions& options) {
+  std::vector<std::string> problems;
+  if (options.contents.empty()) problems.push_back("contents: at least one content image is needed");
+  if (options.styles.empty()) problems.push_back("styles: at least one style image is needed");
+  add_name_problems(options, problems);
+  const bool da_adain = std::count(options.methods.begin(), options.methods.end(), "da-adain") > 0;
+  const ContentNeeds needs = add_style_problems(options, da_adain, problems);
+  add_content_problems(options, da_adain, needs, problems);
+  add_backbone_problems(options, problems);
   return problems;
 }
 

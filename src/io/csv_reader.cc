@@ -17,84 +17,103 @@ int CsvDocument::column(const std::string& name) const {
 
 std::string CsvDocument::location(const CsvRecord& record) const { return concat(source, ":", record.line); }
 
-CsvDocument parse_csv(std::string_view text, const std::string& source, std::size_t max_line_bytes) {
-  CsvDocument document;
-  document.source = source;
-  if (text.substr(0, kUtf8ByteOrderMark.size()) == kUtf8ByteOrderMark) text.remove_prefix(kUtf8ByteOrderMark.size());
+namespace {
 
-  std::size_t line = 1, position = 0;
-  std::vector<CsvRecord> records;
-  while (position < text.size()) {
+// Reads CSV records one at a time from `text`: fields separated by ',', records by '\n' or "\r\n", a field quoted
+// with '"' (a doubled quote inside standing for one) may hold separators and line breaks.
+class CsvScanner {
+ public:
+  CsvScanner(std::string_view text, const std::string& source, std::size_t max_line_bytes)
+      : text_(text), source_(source), max_line_bytes_(max_line_bytes) {}
+
+  bool done() const { return position_ >= text_.size(); }
+
+  CsvRecord read_record() {
     CsvRecord record;
-    record.line = line;
-    const std::size_t record_start = position;
-    // Checked as the record grows, so a huge record costs no memory before it is refused.
-    const auto check_length = [&] {
-      if (position - record_start > max_line_bytes) {
-        throw InputError(concat(source, ":", record.line, ": a record longer than ", max_line_bytes,
-                                " bytes (the limit of CSV lines; is this a CSV file?)"));
-      }
-    };
-    std::string field;
-    bool record_done = false;
-    while (!record_done) {
-      if (position < text.size() && text[position] == '"') {
-        // Quoted field: up to the closing quote, "" standing for one quote.
-        const std::size_t opening_line = line;
-        ++position;
-        while (true) {
-          if (position >= text.size()) {
-            throw InputError(concat(source, ":", opening_line, ": a quoted field is never closed"));
-          }
-          check_length();
-          const char c = text[position++];
-          if (c == '"') {
-            if (position < text.size() && text[position] == '"') {
-              field += '"';
-              ++position;
-            } else {
-              break;
-            }
-          } else {
-            if (c == '\n') ++line;
-            field += c;
-          }
-        }
-        if (position < text.size() && text[position] != ',' && text[position] != '\n' &&
-            !(text[position] == '\r' && position + 1 < text.size() && text[position + 1] == '\n')) {
-          throw InputError(concat(source, ":", line, ": field ", record.fields.size() + 1,
-                                  ": unexpected text after a closing quote (a quote inside a field must be doubled)"));
-        }
-      } else {
-        const std::size_t start = position;
-        while (position < text.size() && text[position] != ',' && text[position] != '\n' &&
-               !(text[position] == '\r' && position + 1 < text.size() && text[position + 1] == '\n')) {
-          if (text[position] == '"') {
-            throw InputError(concat(source, ":", line, ": field ", record.fields.size() + 1,
-                                    ": a quote inside an unquoted field (quote the whole field and double the quote)"));
-          }
-          ++position;
-        }
-        check_length();
-        field.assign(text.data() + start, position - start);
-      }
+    record.line = line_;
+    record_start_ = position_;
+    while (true) {
+      const bool quoted = text_[position_] == '"';
+      std::string field = quoted ? read_quoted_field(record) : read_plain_field(record);
       record.fields.push_back(std::move(field));
-      field.clear();
-      if (position >= text.size()) {
-        record_done = true;
-      } else if (text[position] == ',') {
-        ++position;
+      if (done()) return record;
+      if (text_[position_] == ',') {
+        ++position_;
+        if (done()) {  // a trailing comma at the end of the text: one more, empty field
+          record.fields.emplace_back();
+          return record;
+        }
       } else {
-        position += text[position] == '\r' ? 2 : 1;
-        ++line;
-        record_done = true;
+        position_ += text_[position_] == '\r' ? 2 : 1;
+        ++line_;
+        return record;
       }
     }
-    const bool blank = record.fields.size() == 1 && record.fields[0].empty();
-    if (!blank) records.push_back(std::move(record));
   }
-  if (records.empty()) throw InputError(concat(source, ": the file is empty (expected a header line)"));
 
+ private:
+  bool at_record_end() const {
+    return text_[position_] == '\n' ||
+           (text_[position_] == '\r' && position_ + 1 < text_.size() && text_[position_ + 1] == '\n');
+  }
+  // Checked as the record grows, so a huge record costs no memory before it is refused.
+  void check_length(const CsvRecord& record) const {
+    if (position_ - record_start_ > max_line_bytes_) {
+      throw InputError(concat(source_, ":", record.line, ": a record longer than ", max_line_bytes_,
+                              " bytes (the limit of CSV lines; is this a CSV file?)"));
+    }
+  }
+
+  // Up to the closing quote, "" standing for one quote.
+  std::string read_quoted_field(const CsvRecord& record) {
+    const std::size_t opening_line = line_;
+    std::string field;
+    ++position_;
+    while (true) {
+      if (done()) throw InputError(concat(source_, ":", opening_line, ": a quoted field is never closed"));
+      check_length(record);
+      const char c = text_[position_++];
+      if (c == '"') {
+        if (done() || text_[position_] != '"') break;
+        field += '"';
+        ++position_;
+      } else {
+        if (c == '\n') ++line_;
+        field += c;
+      }
+    }
+    if (!done() && text_[position_] != ',' && !at_record_end()) {
+      throw InputError(concat(source_, ":", line_, ": field ", record.fields.size() + 1,
+                              ": unexpected text after a closing quote (a quote inside a field must be doubled)"));
+    }
+    return field;
+  }
+
+  std::string read_plain_field(const CsvRecord& record) {
+    const std::size_t start = position_;
+    while (!done() && text_[position_] != ',' && !at_record_end()) {
+      if (text_[position_] == '"') {
+        throw InputError(concat(source_, ":", line_, ": field ", record.fields.size() + 1,
+                                ": a quote inside an unquoted field (quote the whole field and double the quote)"));
+      }
+      ++position_;
+    }
+    check_length(record);
+    return std::string(text_.substr(start, position_ - start));
+  }
+
+  std::string_view text_;
+  const std::string& source_;
+  std::size_t max_line_bytes_;
+  std::size_t position_ = 0;
+  std::size_t line_ = 1;
+  std::size_t record_start_ = 0;
+};
+
+// The first record as the header (names present and distinct), every other with as many fields.
+void set_header_and_records(CsvDocument& document, std::vector<CsvRecord> records) {
+  const std::string& source = document.source;
+  if (records.empty()) throw InputError(concat(source, ": the file is empty (expected a header line)"));
   document.header = std::move(records.front().fields);
   std::set<std::string> seen;
   for (std::size_t i = 0; i < document.header.size(); ++i) {
@@ -110,6 +129,22 @@ CsvDocument parse_csv(std::string_view text, const std::string& source, std::siz
     }
     document.records.push_back(std::move(records[i]));
   }
+}
+
+}  // namespace
+
+CsvDocument parse_csv(std::string_view text, const std::string& source, std::size_t max_line_bytes) {
+  CsvDocument document;
+  document.source = source;
+  if (text.substr(0, kUtf8ByteOrderMark.size()) == kUtf8ByteOrderMark) text.remove_prefix(kUtf8ByteOrderMark.size());
+  CsvScanner scanner(text, source, max_line_bytes);
+  std::vector<CsvRecord> records;
+  while (!scanner.done()) {
+    CsvRecord record = scanner.read_record();
+    const bool blank = record.fields.size() == 1 && record.fields[0].empty();
+    if (!blank) records.push_back(std::move(record));
+  }
+  set_header_and_records(document, std::move(records));
   return document;
 }
 

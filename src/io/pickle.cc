@@ -45,6 +45,11 @@ class Interpreter {
   std::size_t position() const { return position_; }
 
  private:
+  bool run_stack_opcode(unsigned char opcode);
+  bool push_scalar(unsigned char opcode);
+  bool run_container_opcode(unsigned char opcode);
+  bool run_object_opcode(unsigned char opcode);
+
   [[noreturn]] void fail(const std::string& what) const {
     throw InputError(concat(source_, ": ", what, " (pickle byte ", opcode_position_, ")"));
   }
@@ -158,130 +163,159 @@ class Interpreter {
   std::unordered_map<std::uint64_t, PickleRef> memo_;
 };
 
+// Opcodes by what they do; each group's function returns false for an opcode outside it.
 PickleRef Interpreter::run() {
   while (true) {
     opcode_position_ = position_;
     const unsigned char opcode = *take(1);
-    switch (opcode) {
-      case 0x80: take(1); break;  // PROTO n
-      case 0x95: take(8); break;  // FRAME length: the frame's bytes simply follow
-      case '.': {                 // STOP
-        if (stack_.size() != 1 || !marks_.empty()) fail("STOP with a malformed stack (corrupt pickle)");
-        return stack_.back();
-      }
-      case '(': marks_.push_back(stack_.size()); break;
-      case '0': pop(); break;
-      case '1': pop_to_mark(); break;
-      case '2': push(top()); break;
-      case 'N': push(PickleValue::none()); break;
-      case 0x88: push(PickleValue::of_bool(true)); break;
-      case 0x89: push(PickleValue::of_bool(false)); break;
-      case 'J': push(PickleValue::of_int(static_cast<std::int32_t>(take_unsigned(4)))); break;
-      case 'K': push(PickleValue::of_int(static_cast<std::int64_t>(take_unsigned(1)))); break;
-      case 'M': push(PickleValue::of_int(static_cast<std::int64_t>(take_unsigned(2)))); break;
-      case 0x8a: push(integer_from_bytes(take_unsigned(1))); break;  // LONG1
-      case 0x8b: push(integer_from_bytes(take_unsigned(4))); break;  // LONG4
-      case 'G': {  // BINFLOAT: big-endian double
-        const std::uint64_t bits = read_unsigned(take(8), 8, ByteOrder::kBig);
-        double value;
-        std::memcpy(&value, &bits, 8);
-        push(PickleValue::of_float(value));
-        break;
-      }
-      case 'X': push(PickleValue::of_string(take_text(take_unsigned(4)))); break;     // BINUNICODE
-      case 0x8c: push(PickleValue::of_string(take_text(take_unsigned(1)))); break;    // SHORT_BINUNICODE
-      case 0x8d: push(PickleValue::of_string(take_text(take_unsigned(8)))); break;    // BINUNICODE8
-      case 'T': push(PickleValue::of_string(take_text(take_unsigned(4)))); break;     // BINSTRING (Python 2 str)
-      case 'U': push(PickleValue::of_string(take_text(take_unsigned(1)))); break;     // SHORT_BINSTRING
-      case 'B': push(PickleValue::of_string(take_text(take_unsigned(4)), Kind::kBytes)); break;
-      case 'C': push(PickleValue::of_string(take_text(take_unsigned(1)), Kind::kBytes)); break;
-      case 0x8e: push(PickleValue::of_string(take_text(take_unsigned(8)), Kind::kBytes)); break;
-      case ']': push(make_container(Kind::kList, {})); break;
-      case ')': push(make_container(Kind::kTuple, {})); break;
-      case '}': push(PickleValue::empty_dict()); break;
-      case 0x8f: push(make_container(Kind::kSet, {})); break;
-      case 'l': push(make_container(Kind::kList, pop_to_mark())); break;
-      case 't': push(make_container(Kind::kTuple, pop_to_mark())); break;
-      case 0x91: push(make_container(Kind::kSet, pop_to_mark())); break;  // FROZENSET
-      case 0x85: case 0x86: case 0x87: {  // TUPLE1..3
-        std::vector<PickleRef> items(static_cast<std::size_t>(opcode - 0x84));
-        for (auto item = items.rbegin(); item != items.rend(); ++item) *item = pop();
-        push(make_container(Kind::kTuple, std::move(items)));
-        break;
-      }
-      case 'd': {
-        PickleRef dict = PickleValue::empty_dict();
-        set_items(*dict, pop_to_mark());
-        push(dict);
-        break;
-      }
-      case 'a': {
-        PickleRef item = pop();
-        add_items(container(Kind::kList, "APPEND"), {std::move(item)});
-        break;
-      }
-      case 'e': {
-        std::vector<PickleRef> items = pop_to_mark();
-        add_items(container(Kind::kList, "APPENDS"), std::move(items));
-        break;
-      }
-      case 0x90: {
-        std::vector<PickleRef> items = pop_to_mark();
-        add_items(container(Kind::kSet, "ADDITEMS"), std::move(items));
-        break;
-      }
-      case 's': {
-        PickleRef value = pop();
-        PickleRef key = pop();
-        set_items(container(Kind::kDict, "SETITEM"), {std::move(key), std::move(value)});
-        break;
-      }
-      case 'u': {
-        const std::vector<PickleRef> items = pop_to_mark();
-        set_items(container(Kind::kDict, "SETITEMS"), items);
-        break;
-      }
-      case 'c': {  // GLOBAL "module\nname\n"
-        const std::size_t module_end = bytes_.find('\n', position_);
-        const std::size_t name_end = module_end == std::string_view::npos ? module_end : bytes_.find('\n', module_end + 1);
-        if (name_end == std::string_view::npos) fail("truncated GLOBAL");
-        const std::string module(bytes_.substr(position_, module_end - position_));
-        const std::string name(bytes_.substr(module_end + 1, name_end - module_end - 1));
-        position_ = name_end + 1;
-        push(global(module, name));
-        break;
-      }
-      case 0x93: {  // STACK_GLOBAL
-        const PickleRef name = pop();
-        const PickleRef module = pop();
-        if (module->kind != Kind::kString || name->kind != Kind::kString) fail("STACK_GLOBAL needs two strings");
-        push(global(module->text, name->text));
-        break;
-      }
-      case 'R': case 0x81: {  // REDUCE callable(args), NEWOBJ cls(args)
-        const PickleRef arguments = pop();
-        const PickleRef callable = pop();
-        push(call(callable, arguments));
-        break;
-      }
-      case 'b': pop(); break;  // BUILD: object state (e.g. an OrderedDict's _metadata) is not needed for weights
-      case 'Q': {              // BINPERSID
-        const PickleRef id = pop();
-        if (!hooks_.persistent_load) fail("persistent id in a pickle that should have none");
-        push(hooks_.persistent_load(id));
-        break;
-      }
-      case 'h': push(recall(take_unsigned(1))); break;
-      case 'j': push(recall(take_unsigned(4))); break;
-      case 'q': memoize(take_unsigned(1)); break;
-      case 'r': memoize(take_unsigned(4)); break;
-      case 0x94: memoize(memo_.size()); break;  // MEMOIZE
-      default: {
-        char hex[8];
-        std::snprintf(hex, sizeof hex, "0x%02x", opcode);
-        fail(concat("pickle opcode ", hex, " (", opcode_name(opcode), ") is not supported"));
-      }
+    if (opcode == '.') {  // STOP
+      if (stack_.size() != 1 || !marks_.empty()) fail("STOP with a malformed stack (corrupt pickle)");
+      return stack_.back();
     }
+    if (!run_stack_opcode(opcode) && !push_scalar(opcode) && !run_container_opcode(opcode) &&
+        !run_object_opcode(opcode)) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", opcode);
+      fail(concat("pickle opcode ", hex, " (", opcode_name(opcode), ") is not supported"));
+    }
+  }
+}
+
+// Framing, marks and the stack itself.
+bool Interpreter::run_stack_opcode(unsigned char opcode) {
+  switch (opcode) {
+    case 0x80: take(1); return true;  // PROTO n
+    case 0x95: take(8); return true;  // FRAME length: the frame's bytes simply follow
+    case '(': marks_.push_back(stack_.size()); return true;
+    case '0': pop(); return true;
+    case '1': pop_to_mark(); return true;
+    case '2': push(top()); return true;
+    default: return false;
+  }
+}
+
+// None, bools, ints, floats, strings and bytes.
+bool Interpreter::push_scalar(unsigned char opcode) {
+  switch (opcode) {
+    case 'N': push(PickleValue::none()); return true;
+    case 0x88: push(PickleValue::of_bool(true)); return true;
+    case 0x89: push(PickleValue::of_bool(false)); return true;
+    case 'J': push(PickleValue::of_int(static_cast<std::int32_t>(take_unsigned(4)))); return true;
+    case 'K': push(PickleValue::of_int(static_cast<std::int64_t>(take_unsigned(1)))); return true;
+    case 'M': push(PickleValue::of_int(static_cast<std::int64_t>(take_unsigned(2)))); return true;
+    case 0x8a: push(integer_from_bytes(take_unsigned(1))); return true;  // LONG1
+    case 0x8b: push(integer_from_bytes(take_unsigned(4))); return true;  // LONG4
+    case 'G': {  // BINFLOAT: big-endian double
+      const std::uint64_t bits = read_unsigned(take(8), 8, ByteOrder::kBig);
+      double value;
+      std::memcpy(&value, &bits, 8);
+      push(PickleValue::of_float(value));
+      return true;
+    }
+    case 'X': push(PickleValue::of_string(take_text(take_unsigned(4)))); return true;   // BINUNICODE
+    case 0x8c: push(PickleValue::of_string(take_text(take_unsigned(1)))); return true;  // SHORT_BINUNICODE
+    case 0x8d: push(PickleValue::of_string(take_text(take_unsigned(8)))); return true;  // BINUNICODE8
+    case 'T': push(PickleValue::of_string(take_text(take_unsigned(4)))); return true;   // BINSTRING (Python 2 str)
+    case 'U': push(PickleValue::of_string(take_text(take_unsigned(1)))); return true;   // SHORT_BINSTRING
+    case 'B': push(PickleValue::of_string(take_text(take_unsigned(4)), Kind::kBytes)); return true;
+    case 'C': push(PickleValue::of_string(take_text(take_unsigned(1)), Kind::kBytes)); return true;
+    case 0x8e: push(PickleValue::of_string(take_text(take_unsigned(8)), Kind::kBytes)); return true;
+    default: return false;
+  }
+}
+
+// Lists, tuples, sets and dicts: made whole, or filled in place.
+bool Interpreter::run_container_opcode(unsigned char opcode) {
+  switch (opcode) {
+    case ']': push(make_container(Kind::kList, {})); return true;
+    case ')': push(make_container(Kind::kTuple, {})); return true;
+    case '}': push(PickleValue::empty_dict()); return true;
+    case 0x8f: push(make_container(Kind::kSet, {})); return true;
+    case 'l': push(make_container(Kind::kList, pop_to_mark())); return true;
+    case 't': push(make_container(Kind::kTuple, pop_to_mark())); return true;
+    case 0x91: push(make_container(Kind::kSet, pop_to_mark())); return true;  // FROZENSET
+    case 0x85: case 0x86: case 0x87: {  // TUPLE1..3
+      std::vector<PickleRef> items(static_cast<std::size_t>(opcode - 0x84));
+      for (auto item = items.rbegin(); item != items.rend(); ++item) *item = pop();
+      push(make_container(Kind::kTuple, std::move(items)));
+      return true;
+    }
+    case 'd': {
+      PickleRef dict = PickleValue::empty_dict();
+      set_items(*dict, pop_to_mark());
+      push(dict);
+      return true;
+    }
+    case 'a': {
+      PickleRef item = pop();
+      add_items(container(Kind::kList, "APPEND"), {std::move(item)});
+      return true;
+    }
+    case 'e': {
+      std::vector<PickleRef> items = pop_to_mark();
+      add_items(container(Kind::kList, "APPENDS"), std::move(items));
+      return true;
+    }
+    case 0x90: {
+      std::vector<PickleRef> items = pop_to_mark();
+      add_items(container(Kind::kSet, "ADDITEMS"), std::move(items));
+      return true;
+    }
+    case 's': {
+      PickleRef value = pop();
+      PickleRef key = pop();
+      set_items(container(Kind::kDict, "SETITEM"), {std::move(key), std::move(value)});
+      return true;
+    }
+    case 'u': {
+      const std::vector<PickleRef> items = pop_to_mark();
+      set_items(container(Kind::kDict, "SETITEMS"), items);
+      return true;
+    }
+    default: return false;
+  }
+}
+
+// Globals and calls (through the hooks), persistent ids and the memo.
+bool Interpreter::run_object_opcode(unsigned char opcode) {
+  switch (opcode) {
+    case 'c': {  // GLOBAL "module\nname\n"
+      const std::size_t module_end = bytes_.find('\n', position_);
+      const std::size_t name_end =
+          module_end == std::string_view::npos ? module_end : bytes_.find('\n', module_end + 1);
+      if (name_end == std::string_view::npos) fail("truncated GLOBAL");
+      const std::string module(bytes_.substr(position_, module_end - position_));
+      const std::string name(bytes_.substr(module_end + 1, name_end - module_end - 1));
+      position_ = name_end + 1;
+      push(global(module, name));
+      return true;
+    }
+    case 0x93: {  // STACK_GLOBAL
+      const PickleRef name = pop();
+      const PickleRef module = pop();
+      if (module->kind != Kind::kString || name->kind != Kind::kString) fail("STACK_GLOBAL needs two strings");
+      push(global(module->text, name->text));
+      return true;
+    }
+    case 'R': case 0x81: {  // REDUCE callable(args), NEWOBJ cls(args)
+      const PickleRef arguments = pop();
+      const PickleRef callable = pop();
+      push(call(callable, arguments));
+      return true;
+    }
+    case 'b': pop(); return true;  // BUILD: object state (e.g. an OrderedDict's _metadata) is not needed for weights
+    case 'Q': {                    // BINPERSID
+      const PickleRef id = pop();
+      if (!hooks_.persistent_load) fail("persistent id in a pickle that should have none");
+      push(hooks_.persistent_load(id));
+      return true;
+    }
+    case 'h': push(recall(take_unsigned(1))); return true;
+    case 'j': push(recall(take_unsigned(4))); return true;
+    case 'q': memoize(take_unsigned(1)); return true;
+    case 'r': memoize(take_unsigned(4)); return true;
+    case 0x94: memoize(memo_.size()); return true;  // MEMOIZE
+    default: return false;
   }
 }
 

@@ -69,6 +69,27 @@ std::uint32_t crc32_of(const void* data, std::uint64_t size) {
   return static_cast<std::uint32_t>(crc);
 }
 
+// The ZIP64 extra field of a central directory entry, which holds the sizes and offset its 32-bit fields mark as
+// 0xffffffff. `fields` is at the start of the entry's extra block, which ends at `extra_end`.
+void read_zip64_sizes(FieldReader& fields, std::size_t extra_end, ZipEntry& entry) {
+  while (fields.offset() + 4 <= extra_end) {
+    const std::uint16_t id = fields.u16();
+    const std::uint16_t size = fields.u16();
+    // A field may not claim more than the extra block holds: reading past it would leave the directory buffer.
+    const std::size_t field_end = std::min<std::size_t>(fields.offset() + size, extra_end);
+    if (id == kZip64ExtraFieldId) {
+      if (entry.size == 0xffffffff && fields.offset() + 8 <= field_end) entry.size = fields.u64();
+      if (entry.compressed_size == 0xffffffff && fields.offset() + 8 <= field_end) {
+        entry.compressed_size = fields.u64();
+      }
+      if (entry.local_header_offset == 0xffffffff && fields.offset() + 8 <= field_end) {
+        entry.local_header_offset = fields.u64();
+      }
+    }
+    fields.skip(field_end - fields.offset());
+  }
+}
+
 }  // namespace
 
 ZipReader::ZipReader(std::filesystem::path path) : path_(std::move(path)), file_(path_, std::ios::binary) {
@@ -76,7 +97,12 @@ ZipReader::ZipReader(std::filesystem::path path) : path_(std::move(path)), file_
   file_.seekg(0, std::ios::end);
   file_size_ = static_cast<std::uint64_t>(file_.tellg());
   if (file_size_ < kEndRecordSize) fail(concat("not a ZIP archive (only ", file_size_, " bytes)"));
+  read_central_directory(locate_central_directory());
+}
 
+// The end-of-central-directory record, searched backwards through the largest comment it may follow, and the
+// ZIP64 end record it may point to.
+ZipReader::DirectoryLocation ZipReader::locate_central_directory() {
   const std::uint64_t tail_size = std::min<std::uint64_t>(file_size_, kEndRecordSize + kMaxCommentSize);
   std::string tail(tail_size, '\0');
   file_.seekg(static_cast<std::streamoff>(file_size_ - tail_size));
@@ -93,9 +119,10 @@ ZipReader::ZipReader(std::filesystem::path path) : path_(std::move(path)), file_
 
   FieldReader end(tail, end_record + 4);
   end.skip(2 + 2 + 2);
-  std::uint64_t entry_count = end.u16();
-  std::uint64_t directory_size = end.u32();
-  std::uint64_t directory_offset = end.u32();
+  DirectoryLocation location;
+  location.entry_count = end.u16();
+  location.size = end.u32();
+  location.offset = end.u32();
 
   if (end_record >= 20 && FieldReader(tail, end_record - 20).u32() == kZip64LocatorSignature) {
     FieldReader locator(tail, end_record - 20 + 8);
@@ -107,20 +134,23 @@ ZipReader::ZipReader(std::filesystem::path path) : path_(std::move(path)), file_
     FieldReader zip64(record, 0);
     if (zip64.u32() != kZip64EndSignature) fail("corrupt ZIP64 end-of-central-directory record");
     zip64.skip(8 + 2 + 2 + 4 + 4 + 8);
-    entry_count = zip64.u64();
-    directory_size = zip64.u64();
-    directory_offset = zip64.u64();
+    location.entry_count = zip64.u64();
+    location.size = zip64.u64();
+    location.offset = zip64.u64();
   }
-  if (directory_size > file_size_ || directory_offset > file_size_ - directory_size) {
-    fail(concat("truncated: the central directory should end at byte ", directory_offset + directory_size,
+  if (location.size > file_size_ || location.offset > file_size_ - location.size) {
+    fail(concat("truncated: the central directory should end at byte ", location.offset + location.size,
                 " but the file has ", file_size_, " bytes"));
   }
+  return location;
+}
 
-  std::string directory(directory_size, '\0');
-  file_.seekg(static_cast<std::streamoff>(directory_offset));
-  file_.read(directory.data(), static_cast<std::streamsize>(directory_size));
+void ZipReader::read_central_directory(const DirectoryLocation& location) {
+  std::string directory(location.size, '\0');
+  file_.seekg(static_cast<std::streamoff>(location.offset));
+  file_.read(directory.data(), static_cast<std::streamsize>(location.size));
   FieldReader fields(directory, 0);
-  for (std::uint64_t index = 0; index < entry_count; ++index) {
+  for (std::uint64_t index = 0; index < location.entry_count; ++index) {
     if (!fields.has(46) || fields.u32() != kCentralHeaderSignature) {
       fail(concat("corrupt central directory at entry ", index));
     }
@@ -140,24 +170,8 @@ ZipReader::ZipReader(std::filesystem::path path) : path_(std::move(path)), file_
     if (!fields.has(std::size_t{name_size} + extra_size + comment_size)) fail("corrupt central directory");
     entry.name = fields.text(name_size);
     if (flags & 0x1) fail(concat("entry '", excerpt(entry.name), "' is encrypted"));
-
     const std::size_t extra_end = fields.offset() + extra_size;
-    while (fields.offset() + 4 <= extra_end) {
-      const std::uint16_t id = fields.u16();
-      const std::uint16_t size = fields.u16();
-      // A field may not claim more than the extra block holds: reading past it would leave the directory buffer.
-      const std::size_t field_end = std::min<std::size_t>(fields.offset() + size, extra_end);
-      if (id == kZip64ExtraFieldId) {
-        if (entry.size == 0xffffffff && fields.offset() + 8 <= field_end) entry.size = fields.u64();
-        if (entry.compressed_size == 0xffffffff && fields.offset() + 8 <= field_end) {
-          entry.compressed_size = fields.u64();
-        }
-        if (entry.local_header_offset == 0xffffffff && fields.offset() + 8 <= field_end) {
-          entry.local_header_offset = fields.u64();
-        }
-      }
-      fields.skip(field_end - fields.offset());
-    }
+    read_zip64_sizes(fields, extra_end, entry);
     fields.skip(extra_end - fields.offset() + comment_size);
     entries_.push_back(std::move(entry));
   }

@@ -36,6 +36,14 @@ class ZipReader {
   void read_into(const ZipEntry& entry, void* destination);
 
  private:
+  // Where the central directory is, as the end records give it.
+  struct DirectoryLocation {
+    std::uint64_t entry_count = 0;
+    std::uint64_t size = 0;    // bytes
+    std::uint64_t offset = 0;  // from the start of the file
+  };
+  DirectoryLocation locate_central_directory();
+  void read_central_directory(const DirectoryLocation& location);
   std::uint64_t data_offset(const ZipEntry& entry);
   [[noreturn]] void fail(const std::string& what) const;
 

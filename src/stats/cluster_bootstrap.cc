@@ -17,6 +17,71 @@ void draw_multiplicities(std::mt19937_64& generator, std::vector<double>& multip
   }
 }
 
+// The cells grouped by respondent (structure of arrays): a replicate sums each drawn respondent's cells once,
+// weighted by the item draws, and skips the respondents it did not draw (about 37% of them).
+struct CellsByRespondent {
+  std::vector<std::size_t> first_cell;  // respondent r's cells are [first_cell[r], first_cell[r + 1])
+  std::vector<int> item;
+  std::vector<double> votes, responses;
+
+  explicit CellsByRespondent(const ClusteredVotes& clustered)
+      : first_cell(static_cast<std::size_t>(clustered.respondents) + 1, 0),
+        item(clustered.cells.size()),
+        votes(clustered.cells.size()),
+        responses(clustered.cells.size()) {
+    for (const ClusteredVotes::Cell& cell : clustered.cells) {
+      ++first_cell[static_cast<std::size_t>(cell.respondent) + 1];
+    }
+    for (std::size_t r = 0; r + 1 < first_cell.size(); ++r) first_cell[r + 1] += first_cell[r];
+    std::vector<std::size_t> next = first_cell;
+    for (const ClusteredVotes::Cell& cell : clustered.cells) {
+      const std::size_t slot = next[static_cast<std::size_t>(cell.respondent)]++;
+      item[slot] = cell.item;
+      votes[slot] = cell.votes;
+      responses[slot] = cell.responses;
+    }
+  }
+
+  // The replicate's votes over its responses, the respondents and items weighted by how often they were drawn; NaN
+  // if it drew no response.
+  double proportion(const std::vector<double>& respondent_weight, const std::vector<double>& item_weight) const {
+    double numerator = 0, denominator = 0;
+    for (std::size_t r = 0; r + 1 < first_cell.size(); ++r) {
+      if (respondent_weight[r] == 0) continue;
+      double respondent_votes = 0, respondent_responses = 0;
+      for (std::size_t c = first_cell[r]; c < first_cell[r + 1]; ++c) {
+        const double weight = item_weight[static_cast<std::size_t>(item[c])];
+        respondent_votes += weight * votes[c];
+        respondent_responses += weight * responses[c];
+      }
+      numerator += respondent_weight[r] * respondent_votes;
+      denominator += respondent_weight[r] * respondent_responses;
+    }
+    return denominator > 0 ? numerator / denominator : std::numeric_limits<double>::quiet_NaN();
+  }
+};
+
+// Throws UsageError for an empty study, bad options or a cell outside the study's respondents and items.
+void check_bootstrap_input(const ClusteredVotes& votes, const ClusterBootstrapOptions& options) {
+  if (votes.respondents < 1 || votes.items < 1 || votes.cells.empty()) {
+    throw UsageError("cluster bootstrap: the study has no responses");
+  }
+  if (options.replicates < 2) {
+    throw UsageError(concat("cluster bootstrap: replicates = ", options.replicates, ", expected >= 2"));
+  }
+  if (!(options.confidence > 0 && options.confidence < 1)) {
+    throw UsageError(concat("cluster bootstrap: confidence = ", options.confidence, ", expected a value in (0, 1)"));
+  }
+  for (std::size_t i = 0; i < votes.cells.size(); ++i) {
+    const ClusteredVotes::Cell& cell = votes.cells[i];
+    if (cell.respondent < 0 || cell.respondent >= votes.respondents || cell.item < 0 || cell.item >= votes.items ||
+        !(cell.votes >= 0) || !(cell.responses >= cell.votes)) {
+      throw UsageError(concat("cluster bootstrap: cell ", i, " (respondent ", cell.respondent, ", item ", cell.item,
+                              ", votes ", cell.votes, ", responses ", cell.responses, ") is out of range"));
+    }
+  }
+}
+
 }  // namespace
 
 double quantile_of_sorted(const std::vector<double>& sorted, double probability) {
@@ -30,23 +95,9 @@ double quantile_of_sorted(const std::vector<double>& sorted, double probability)
 
 ClusterBootstrapEstimate cluster_bootstrap_proportion(const ClusteredVotes& votes,
                                                       const ClusterBootstrapOptions& options) {
-  if (votes.respondents < 1 || votes.items < 1 || votes.cells.empty()) {
-    throw UsageError("cluster bootstrap: the study has no responses");
-  }
-  if (options.replicates < 2) {
-    throw UsageError(concat("cluster bootstrap: replicates = ", options.replicates, ", expected >= 2"));
-  }
-  if (!(options.confidence > 0 && options.confidence < 1)) {
-    throw UsageError(concat("cluster bootstrap: confidence = ", options.confidence, ", expected a value in (0, 1)"));
-  }
+  check_bootstrap_input(votes, options);
   double all_votes = 0, all_responses = 0;
-  for (std::size_t i = 0; i < votes.cells.size(); ++i) {
-    const ClusteredVotes::Cell& cell = votes.cells[i];
-    if (cell.respondent < 0 || cell.respondent >= votes.respondents || cell.item < 0 || cell.item >= votes.items ||
-        !(cell.votes >= 0) || !(cell.responses >= cell.votes)) {
-      throw UsageError(concat("cluster bootstrap: cell ", i, " (respondent ", cell.respondent, ", item ", cell.item,
-                              ", votes ", cell.votes, ", responses ", cell.responses, ") is out of range"));
-    }
+  for (const ClusteredVotes::Cell& cell : votes.cells) {
     all_votes += cell.votes;
     all_responses += cell.responses;
   }
@@ -54,45 +105,18 @@ ClusterBootstrapEstimate cluster_bootstrap_proportion(const ClusteredVotes& vote
 
   ClusterBootstrapEstimate result;
   result.estimate = all_votes / all_responses;
-
-  // Cells grouped by respondent (structure of arrays): a replicate sums each drawn respondent's cells once, weighted
-  // by the item draws, and skips the respondents it did not draw (about 37% of them).
-  const std::size_t respondent_count = static_cast<std::size_t>(votes.respondents);
-  std::vector<std::size_t> first_cell(respondent_count + 1, 0);
-  for (const ClusteredVotes::Cell& cell : votes.cells) ++first_cell[static_cast<std::size_t>(cell.respondent) + 1];
-  for (std::size_t r = 0; r < respondent_count; ++r) first_cell[r + 1] += first_cell[r];
-  std::vector<std::size_t> next = first_cell;
-  std::vector<int> cell_item(votes.cells.size());
-  std::vector<double> cell_votes(votes.cells.size()), cell_responses(votes.cells.size());
-  for (const ClusteredVotes::Cell& cell : votes.cells) {
-    const std::size_t slot = next[static_cast<std::size_t>(cell.respondent)]++;
-    cell_item[slot] = cell.item;
-    cell_votes[slot] = cell.votes;
-    cell_responses[slot] = cell.responses;
-  }
-
+  const CellsByRespondent cells(votes);
   std::mt19937_64 respondent_generator(options.respondent_seed), item_generator(options.item_seed);
-  std::vector<double> respondent_weight(respondent_count, 1.0);
+  std::vector<double> respondent_weight(static_cast<std::size_t>(votes.respondents), 1.0);
   std::vector<double> item_weight(static_cast<std::size_t>(votes.items), 1.0);
   std::vector<double> proportions;
   proportions.reserve(static_cast<std::size_t>(options.replicates));
   for (int replicate = 0; replicate < options.replicates; ++replicate) {
     if (options.resample_respondents) draw_multiplicities(respondent_generator, respondent_weight);
     if (options.resample_items) draw_multiplicities(item_generator, item_weight);
-    double numerator = 0, denominator = 0;
-    for (std::size_t r = 0; r < respondent_count; ++r) {
-      if (respondent_weight[r] == 0) continue;
-      double respondent_votes = 0, respondent_responses = 0;
-      for (std::size_t c = first_cell[r]; c < first_cell[r + 1]; ++c) {
-        const double weight = item_weight[static_cast<std::size_t>(cell_item[c])];
-        respondent_votes += weight * cell_votes[c];
-        respondent_responses += weight * cell_responses[c];
-      }
-      numerator += respondent_weight[r] * respondent_votes;
-      denominator += respondent_weight[r] * respondent_responses;
-    }
-    if (denominator > 0) proportions.push_back(numerator / denominator);
-    else ++result.empty_replicates;
+    const double proportion = cells.proportion(respondent_weight, item_weight);
+    if (std::isnan(proportion)) ++result.empty_replicates;
+    else proportions.push_back(proportion);
   }
   result.replicates = static_cast<int>(proportions.size());
   if (proportions.size() < 2) {

@@ -51,6 +51,45 @@ std::filesystem::path sibling(const std::filesystem::path& output, const std::st
   return output.parent_path() / (output.stem().string() + suffix);
 }
 
+// The run's record (--record): inputs with their hashes, the setting, the depth source, the backbone, timings in
+// seconds and the files written.
+nlohmann::json stylization_record(const SingleStylization& request, const SizedImage& content,
+                                  const Backbone& backbone, const nlohmann::json& depth_record,
+                                  const nlohmann::json& seconds, const std::vector<std::filesystem::path>& written) {
+  nlohmann::json styles_record = nlohmann::json::array();
+  for (const std::filesystem::path& path : request.styles) styles_record.push_back(file_entry(path));
+  const BlendSetting& setting = request.setting;
+  return {
+      {"content", file_entry(request.content)},
+      {"content_pixels", {content.rgb.cols, content.rgb.rows}},
+      {"styles", styles_record},
+      {"style_mode", to_string(request.mode)},
+      {"style_weights", request.weights},
+      {"mask", request.mask.empty() ? nlohmann::json(nullptr) : file_entry(request.mask)},
+      {"method", to_string(setting.method)},
+      {"content_weight", setting.method == StyleMethod::kAdain ? nlohmann::json(setting.content_weight) : nullptr},
+      {"port_alpha", setting.method == StyleMethod::kAdain ? nlohmann::json(1 - setting.content_weight) : nullptr},
+      {"beta", needs_strength_map(setting, request.mode) ? nlohmann::json(setting.strength.beta) : nullptr},
+      {"eps", needs_strength_map(setting, request.mode) ? nlohmann::json(setting.strength.eps) : nullptr},
+      {"content_size", request.content_sizing.smaller_side},
+      {"style_size", request.style_sizing.smaller_side},
+      {"crop", request.content_sizing.crop},
+      {"preserve_color", request.preserve_color},
+      {"depth", depth_record},
+      {"backbone", backbone.describe()},
+      {"backbone_label", backbone.label()},
+      {"reproduces_paper", backbone.reproduces_paper()},
+      {"seconds", seconds},
+      {"tool_revision", build_info().git_revision},
+      {"tool_dirty", build_info().git_dirty},
+      {"outputs", [&] {
+         nlohmann::json paths = nlohmann::json::array();
+         for (const auto& path : written) paths.push_back(path.string());
+         return paths;
+       }()},
+  };
+}
+
 }  // namespace
 
 SingleStylizationResult run_single_stylization(const SingleStylization& request) {
@@ -98,38 +137,9 @@ SingleStylizationResult run_single_stylization(const SingleStylization& request)
     save_image(result.written.back(), strength_preview(rendering.strength.front(), content.rgb.size()));
   }
 
-  nlohmann::json styles_record = nlohmann::json::array();
-  for (const std::filesystem::path& path : request.styles) styles_record.push_back(file_entry(path));
-  const BlendSetting& setting = request.setting;
-  result.record = {
-      {"content", file_entry(request.content)},
-      {"content_pixels", {content.rgb.cols, content.rgb.rows}},
-      {"styles", styles_record},
-      {"style_mode", to_string(request.mode)},
-      {"style_weights", request.weights},
-      {"mask", request.mask.empty() ? nlohmann::json(nullptr) : file_entry(request.mask)},
-      {"method", to_string(setting.method)},
-      {"content_weight", setting.method == StyleMethod::kAdain ? nlohmann::json(setting.content_weight) : nullptr},
-      {"port_alpha", setting.method == StyleMethod::kAdain ? nlohmann::json(1 - setting.content_weight) : nullptr},
-      {"beta", needs_strength_map(setting, request.mode) ? nlohmann::json(setting.strength.beta) : nullptr},
-      {"eps", needs_strength_map(setting, request.mode) ? nlohmann::json(setting.strength.eps) : nullptr},
-      {"content_size", request.content_sizing.smaller_side},
-      {"style_size", request.style_sizing.smaller_side},
-      {"crop", request.content_sizing.crop},
-      {"preserve_color", request.preserve_color},
-      {"depth", depth_record},
-      {"backbone", backbone->describe()},
-      {"backbone_label", backbone->label()},
-      {"reproduces_paper", backbone->reproduces_paper()},
-      {"seconds", {{"load", load_seconds}, {"depth", depth_seconds}, {"stylize", stylize_seconds}}},
-      {"tool_revision", build_info().git_revision},
-      {"tool_dirty", build_info().git_dirty},
-      {"outputs", [&] {
-         nlohmann::json paths = nlohmann::json::array();
-         for (const auto& path : result.written) paths.push_back(path.string());
-         return paths;
-       }()},
-  };
+  result.record = stylization_record(request, content, *backbone, depth_record,
+                                     {{"load", load_seconds}, {"depth", depth_seconds}, {"stylize", stylize_seconds}},
+                                     result.written);
   if (!request.record.empty()) {
     write_file_atomically(request.record, result.record.dump(2) + "\n");
     result.written.push_back(request.record);

@@ -38,20 +38,15 @@ std::string setting_of(const GridRecord& record) {
   return parameters.empty() ? "(no setting)" : parameters;
 }
 
-}  // namespace
+constexpr const char* kGridRunHint =
+    "'stimuli.grid_run' must be a finished style_grid run folder (run configs/study_stimuli.yaml)";
 
-GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
-  const std::filesystem::path run = options.grid_run;
-  const std::string hint =
-      "'stimuli.grid_run' must be a finished style_grid run folder (run configs/study_stimuli.yaml)";
-  if (!std::filesystem::is_directory(run)) {
-    throw InputError(concat(run.string(), ": no such folder; ", hint));
-  }
-  GridStimuliSet set;
-  set.manifest = read_json(run / "manifest.json", hint);
+// The run's manifest, which must say a style_grid run that succeeded, and the backbone it names.
+void read_grid_manifest(const std::filesystem::path& run, GridStimuliSet& set) {
+  set.manifest = read_json(run / "manifest.json", kGridRunHint);
   if (set.manifest.value("experiment", "") != "style_grid") {
     throw InputError(concat((run / "manifest.json").string(), ": experiment '", set.manifest.value("experiment", ""),
-                            "', expected 'style_grid'; ", hint));
+                            "', expected 'style_grid'; ", kGridRunHint));
   }
   if (set.manifest.value("status", "") != "succeeded") {
     throw InputError(concat((run / "manifest.json").string(), ": the run's status is '",
@@ -60,15 +55,18 @@ GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
   const nlohmann::json backbone = set.manifest.value("backbone", nlohmann::json::object());
   set.reproduces_paper = backbone.value("reproduces_paper", false);
   set.backbone_label = backbone.value("label", std::string("unknown backbone"));
+}
 
-  const std::filesystem::path results_path = run / "results.json";
-  if (!std::filesystem::exists(results_path)) throw InputError(concat(results_path.string(), ": not found; ", hint));
-  const std::vector<GridRecord> records = read_grid_results(results_path);
-
-  // Per pair (in first-appearance order), the cells of each of the two methods that pass the filters.
+// Per pair (in first-appearance order), the cells of each of the two methods that pass the filters.
+struct CellsByPair {
   std::vector<std::string> pair_order;
   std::map<std::string, std::map<std::string, std::vector<const GridRecord*>>> by_pair;
   std::map<std::string, std::vector<std::string>> filtered_out;  // pair -> settings the filters removed
+};
+
+CellsByPair group_cells_by_pair(const std::vector<GridRecord>& records, const StudyStimuliOptions& options,
+                                const std::filesystem::path& results_path) {
+  CellsByPair cells;
   std::set<std::string> methods_seen;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const GridRecord& record = records[i];
@@ -76,11 +74,11 @@ GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
     methods_seen.insert(method);
     if (method != options.baseline && method != options.proposed) continue;
     const std::string pair = grid_pair_key(record);
-    if (!by_pair.count(pair)) pair_order.push_back(pair);
-    auto& methods = by_pair[pair];
+    if (!cells.by_pair.count(pair)) cells.pair_order.push_back(pair);
+    auto& methods = cells.by_pair[pair];
     methods[method];
     if (!passes(record, options)) {
-      filtered_out[pair].push_back(concat(method, " ", setting_of(record)));
+      cells.filtered_out[pair].push_back(concat(method, " ", setting_of(record)));
       continue;
     }
     if (!record.ok()) {
@@ -98,37 +96,58 @@ GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
                                join(seen, ", "), ")", did_you_mean(method, seen)));
     }
   }
+  return cells;
+}
 
-  for (const std::string& pair : pair_order) {
-    const auto& methods = by_pair.at(pair);
+// The one image of `method` for `pair` that passes the filters; none or several is an error naming the settings.
+GridStimulus pair_stimulus(const CellsByPair& cells, const std::string& pair, const std::string& method,
+                           const std::filesystem::path& run) {
+  const auto& methods = cells.by_pair.at(pair);
+  const auto found = methods.find(method);
+  const std::size_t count = found == methods.end() ? 0 : found->second.size();
+  if (count == 1) {
+    const GridRecord& record = *found->second.front();
+    GridStimulus stimulus{method, run / record.output, record};
+    if (!std::filesystem::is_regular_file(stimulus.file)) {
+      throw InputError(
+          concat(stimulus.file.string(), ": image of cell '", record.key, "' is missing from the grid run"));
+    }
+    return stimulus;
+  }
+  if (count == 0) {
+    const auto removed = cells.filtered_out.find(pair);
+    throw ConfigError(concat(pair, ": no ", method, " image passes the filters stimuli.content_weight/depth/beta/eps",
+                             removed == cells.filtered_out.end()
+                                 ? std::string(" (the grid has none)")
+                                 : concat(" (the grid has: ", join(removed->second, "; "), ")")));
+  }
+  std::vector<std::string> settings;
+  for (const GridRecord* record : found->second) settings.push_back(setting_of(*record));
+  throw ConfigError(concat(pair, ": ", count, " ", method, " images (", join(settings, "; "),
+                           "); choose one with stimuli.content_weight / stimuli.depth / stimuli.beta / "
+                           "stimuli.eps"));
+}
+
+}  // namespace
+
+GridStimuliSet read_grid_stimuli(const StudyStimuliOptions& options) {
+  const std::filesystem::path run = options.grid_run;
+  if (!std::filesystem::is_directory(run)) {
+    throw InputError(concat(run.string(), ": no such folder; ", kGridRunHint));
+  }
+  GridStimuliSet set;
+  read_grid_manifest(run, set);
+  const std::filesystem::path results_path = run / "results.json";
+  if (!std::filesystem::exists(results_path)) {
+    throw InputError(concat(results_path.string(), ": not found; ", kGridRunHint));
+  }
+  const std::vector<GridRecord> records = read_grid_results(results_path);
+  const CellsByPair cells = group_cells_by_pair(records, options, results_path);
+  for (const std::string& pair : cells.pair_order) {
     GridComparison comparison;
     comparison.name = pair;
-    for (const std::string& method : {options.baseline, options.proposed}) {
-      const auto found = methods.find(method);
-      const std::size_t count = found == methods.end() ? 0 : found->second.size();
-      if (count == 1) {
-        const GridRecord& record = *found->second.front();
-        GridStimulus stimulus{method, run / record.output, record};
-        if (!std::filesystem::is_regular_file(stimulus.file)) {
-          throw InputError(concat(stimulus.file.string(), ": image of cell '", record.key,
-                                  "' is missing from the grid run"));
-        }
-        (method == options.baseline ? comparison.baseline : comparison.proposed) = std::move(stimulus);
-        continue;
-      }
-      if (count == 0) {
-        const auto removed = filtered_out.find(pair);
-        throw ConfigError(concat(
-            pair, ": no ", method, " image passes the filters stimuli.content_weight/depth/beta/eps",
-            removed == filtered_out.end() ? std::string(" (the grid has none)")
-                                          : concat(" (the grid has: ", join(removed->second, "; "), ")")));
-      }
-      std::vector<std::string> settings;
-      for (const GridRecord* record : found->second) settings.push_back(setting_of(*record));
-      throw ConfigError(concat(pair, ": ", count, " ", method, " images (", join(settings, "; "),
-                               "); choose one with stimuli.content_weight / stimuli.depth / stimuli.beta / "
-                               "stimuli.eps"));
-    }
+    comparison.baseline = pair_stimulus(cells, pair, options.baseline, run);
+    comparison.proposed = pair_stimulus(cells, pair, options.proposed, run);
     set.comparisons.push_back(std::move(comparison));
   }
   if (set.comparisons.empty()) {

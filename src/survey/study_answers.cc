@@ -1,5 +1,6 @@
 #include "survey/study_answers.h"
 
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -46,6 +47,40 @@ std::map<std::string, StudyComparison> study_comparisons(SqliteDatabase& databas
     comparison.expected_method = rows.text(9);
   }
   return comparisons;
+}
+
+// The labels of the respondents the study has.
+std::set<std::string> respondent_labels(SqliteDatabase& database) {
+  std::set<std::string> labels;
+  SqliteStatement select = database.prepare("SELECT label FROM respondents");
+  for (SqliteRows rows = select.query(); rows.next();) labels.insert(rows.text(0));
+  return labels;
+}
+
+// Which of the comparison's two stimuli (0 or 1) the imported answer showed on the left; its methods and sentinel
+// column must be the comparison's. `column` names a CSV column for the message.
+int left_position(const StudyAnswer& answer, const StudyComparison& comparison,
+                  const std::function<std::string(const char*)>& column) {
+  int left = -1;
+  for (int i = 0; i < 2; ++i) {
+    if (answer.left_method == comparison.method[i] && answer.right_method == comparison.method[1 - i]) left = i;
+  }
+  if (left < 0) {
+    throw InputError(concat(answer.origin, ": ", column("left_method"), "/", column("right_method"), ": pair '",
+                            answer.item, "' shows ", comparison.method[0], " and ", comparison.method[1],
+                            ", found ", excerpt(answer.left_method), " / ", excerpt(answer.right_method)));
+  }
+  if (comparison.kind == "sentinel" && answer.sentinel_expected != comparison.expected_method) {
+    throw InputError(concat(answer.origin, ": ", column("sentinel_expected"), ": pair '", answer.item,
+                            "' is a sentinel whose expected answer is '", comparison.expected_method, "', found '",
+                            excerpt(answer.sentinel_expected), "'"));
+  }
+  if (comparison.kind != "sentinel" && answer.is_sentinel()) {
+    throw InputError(concat(answer.origin, ": ", column("sentinel_expected"), ": pair '", answer.item,
+                            "' is not a sentinel of this study, found '", excerpt(answer.sentinel_expected),
+                            "' (expected an empty field)"));
+  }
+  return left;
 }
 
 }  // namespace
@@ -117,11 +152,7 @@ ImportSummary import_study_answers(SqliteDatabase& database, const std::filesyst
   const std::map<std::string, StudyComparison> comparisons = study_comparisons(database);
   std::vector<std::string> comparison_names;
   for (const auto& entry : comparisons) comparison_names.push_back(entry.first);
-  std::set<std::string> existing;
-  {
-    SqliteStatement select = database.prepare("SELECT label FROM respondents");
-    for (SqliteRows rows = select.query(); rows.next();) existing.insert(rows.text(0));
-  }
+  const std::set<std::string> existing = respondent_labels(database);
 
   SqliteStatement add_respondent = database.prepare(
       "INSERT INTO respondents (label, origin, created_at) VALUES (?1, 'imported', ?2)");
@@ -159,25 +190,7 @@ ImportSummary import_study_answers(SqliteDatabase& database, const std::filesyst
                               join(comparison_names, "; ")));
     }
     const StudyComparison& comparison = comparison_entry->second;
-    int left = -1;
-    for (int i = 0; i < 2; ++i) {
-      if (answer.left_method == comparison.method[i] && answer.right_method == comparison.method[1 - i]) left = i;
-    }
-    if (left < 0) {
-      throw InputError(concat(answer.origin, ": ", column("left_method"), "/", column("right_method"), ": pair '",
-                              answer.item, "' shows ", comparison.method[0], " and ", comparison.method[1],
-                              ", found ", excerpt(answer.left_method), " / ", excerpt(answer.right_method)));
-    }
-    if (comparison.kind == "sentinel" && answer.sentinel_expected != comparison.expected_method) {
-      throw InputError(concat(answer.origin, ": ", column("sentinel_expected"), ": pair '", answer.item,
-                              "' is a sentinel whose expected answer is '", comparison.expected_method, "', found '",
-                              excerpt(answer.sentinel_expected), "'"));
-    }
-    if (comparison.kind != "sentinel" && answer.is_sentinel()) {
-      throw InputError(concat(answer.origin, ": ", column("sentinel_expected"), ": pair '", answer.item,
-                              "' is not a sentinel of this study, found '", excerpt(answer.sentinel_expected),
-                              "' (expected an empty field)"));
-    }
+    const int left = left_position(answer, comparison, column);
     ImportedRespondent& respondent = found->second;
     add_trial.execute(respondent.id, ++respondent.trials, answer.trial, comparison.id, comparison.stimulus[left],
                       comparison.stimulus[1 - left]);

@@ -5,6 +5,7 @@
 
 #include "config/schema.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace depthstyle {
 
@@ -78,12 +79,12 @@ void check_study_options(const StudyOptions& options) {
                            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
                          });
   if (!safe_name) {
-    throw ConfigError(concat("'name': '", options.name, "' cannot name a study folder; use letters, digits, '-', '_' ",
-                             "and '.'"));
+    throw ConfigError(concat("'name': '", excerpt(options.name), "' cannot name a study folder; use letters, digits, ",
+                             "'-', '_' and '.'"));
   }
   if (options.stimuli.baseline == options.stimuli.proposed) {
-    throw ConfigError(concat("'stimuli.baseline' and 'stimuli.proposed' are both '", options.stimuli.baseline,
-                             "'; a comparison needs two different methods"));
+    throw ConfigError(concat("'stimuli.baseline' and 'stimuli.proposed' are both '",
+                             excerpt(options.stimuli.baseline), "'; a comparison needs two different methods"));
   }
   for (const std::string& method : {options.stimuli.baseline, options.stimuli.proposed}) {
     if (method == "degraded") {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <fstream>
 #include <map>
 
@@ -42,6 +43,13 @@ at::ScalarType storage_dtype(const std::string& class_name) {
       {"torch.ComplexFloatStorage", at::kComplexFloat}, {"torch.ComplexDoubleStorage", at::kComplexDouble}};
   const auto found = dtypes.find(class_name);
   return found == dtypes.end() ? at::ScalarType::Undefined : found->second;
+}
+
+// "(2, 3)", as Python prints a tuple of ints (one item: "(2,)").
+std::string tuple_text(const std::vector<std::int64_t>& values) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < values.size(); ++i) text += concat(i ? ", " : "", values[i]);
+  return text + (values.size() == 1 ? ",)" : ")");
 }
 
 // Python's latin-1 codec over a str the pickle stored as UTF-8: each code point (all < 256) becomes one byte.
@@ -100,17 +108,31 @@ class CheckpointPickles {
     const std::vector<std::int64_t> size = integers(arguments[2], "tensor size");
     const std::vector<std::int64_t> stride = integers(arguments[3], "tensor stride");
     if (size.size() != stride.size()) fail("tensor size and stride differ in length");
+    check_view_fits(size, stride, offset, storage->flat.numel());
+    return PickleValue::of_host_object(storage->flat.as_strided(size, stride, offset));
+  }
+
+  // The view's element count and its last element's index in the storage, in int64 with every product and sum
+  // checked: sizes and strides are the file's, and an overflow here (found by fuzzing, tests/fuzz) was undefined
+  // behaviour or a c10::Error from as_strided naming no file.
+  void check_view_fits(const std::vector<std::int64_t>& size, const std::vector<std::int64_t>& stride,
+                       std::int64_t offset, std::int64_t storage_numel) const {
+    if (offset < 0) fail(concat("negative tensor storage offset ", offset));
+    std::int64_t numel = 1;
     std::int64_t last = offset;
-    bool empty = false;
+    bool overflow = false;
     for (std::size_t i = 0; i < size.size(); ++i) {
       if (size[i] < 0 || stride[i] < 0) fail("negative tensor size or stride");
-      if (size[i] == 0) empty = true;
-      last += (size[i] - 1) * stride[i];
+      std::int64_t reach = 0;
+      overflow = overflow || __builtin_mul_overflow(numel, size[i], &numel) ||
+                 (size[i] > 0 && (__builtin_mul_overflow(size[i] - 1, stride[i], &reach) ||
+                                  __builtin_add_overflow(last, reach, &last)));
     }
-    if (offset < 0 || (!empty && last >= storage->flat.numel())) {
-      fail(concat("tensor view reaches element ", last, " of a storage of ", storage->flat.numel(), " elements"));
+    if (overflow) fail(concat("tensor size ", tuple_text(size), " with stride ", tuple_text(stride),
+                              " does not fit in 64-bit element indices"));
+    if (numel > 0 && last >= storage_numel) {
+      fail(concat("tensor view reaches element ", last, " of a storage of ", storage_numel, " elements"));
     }
-    return PickleValue::of_host_object(storage->flat.as_strided(size, stride, offset));
   }
 
   PickleRef numpy_scalar(const std::vector<PickleRef>& arguments) {
@@ -139,11 +161,20 @@ class CheckpointPickles {
     if (arguments.empty() || arguments[0]->kind != Kind::kString || arguments[0]->text.size() < 2) {
       fail("malformed numpy dtype");
     }
+    // numpy's dtype string: a kind letter and the width in bytes, "f8", "i4", "u1", "b1" (bool).
+    const std::string& text = arguments[0]->text;
     NumpyDtype dtype;
-    dtype.kind = arguments[0]->text[0];
-    dtype.width = std::atoi(arguments[0]->text.c_str() + 1);
-    if (dtype.kind == 'b') dtype.width = 1;  // numpy spells bool 'b1'
-    if (dtype.width <= 0 || dtype.width > 8) fail("unsupported numpy dtype '" + excerpt(arguments[0]->text) + "'");
+    dtype.kind = text[0];
+    const char* digits_end = text.data() + text.size();
+    const auto [end, error] = std::from_chars(text.data() + 1, digits_end, dtype.width);
+    const bool width_supported = error == std::errc() && end == digits_end &&
+                                 (dtype.kind == 'b' ? dtype.width == 1
+                                                    : dtype.width == 1 || dtype.width == 2 || dtype.width == 4 ||
+                                                          dtype.width == 8);
+    if (!width_supported || std::string_view("fiub").find(dtype.kind) == std::string_view::npos) {
+      fail(concat("unsupported numpy dtype '", excerpt(text), "': expected f, i or u followed by a width of 1, 2, 4 or "
+                  "8 bytes, or b1"));
+    }
     return PickleValue::of_host_object(dtype);
   }
 
@@ -198,7 +229,9 @@ class CheckpointPickles {
       if (view.size() != 3) fail("malformed storage view");
       const std::int64_t offset = integer(view[1], "storage view offset");
       const std::int64_t count = integer(view[2], "storage view size");
-      if (offset < 0 || count < 0 || offset + count > flat.numel()) fail("storage view outside its storage");
+      if (offset < 0 || count < 0 || offset > flat.numel() || count > flat.numel() - offset) {
+        fail("storage view outside its storage");
+      }
       flat = flat.narrow(0, offset, count);
     }
     return PickleValue::of_host_object(Storage{flat});

@@ -4,8 +4,9 @@
 Small, valid (or nearly valid) inputs of every format a target reads, so that fuzzing starts from deep inside each
 reader instead of from its magic bytes. Needs Debian's python3-torch and numpy (PNG and JPEG are written here byte
 by byte). Run from anywhere: /usr/bin/python3 tests/fuzz/make_seed_corpus.py
-The output is deterministic, so the committed corpus is what this script writes, except pickle/legacy_checkpoint.pth:
-the legacy torch.save format names its storages by Python object ids, which change from run to run.
+The output is deterministic, so the committed corpus is what this script writes, except pickle/legacy_checkpoint.pth
+(and its copy checkpoint/legacy_checkpoint.pth): the legacy torch.save format names its storages by Python object
+ids, which change from run to run.
 """
 import collections
 import io
@@ -114,7 +115,17 @@ def archives():
     put("checkpoint", "state_dict.pth", torch_bytes(state, True))
     put("checkpoint", "nested.pth", torch_bytes({"model": state, "height": 192, "use_stereo": False}, True))
     base = torch.arange(6, dtype=torch.float16)
-    put("checkpoint", "views.pth", torch_bytes({"a": base[1:5], "b": base.view(2, 3).t(), "i": torch.tensor([1, 2])}, True))
+    views = {"a": base[1:5], "b": base.view(2, 3).t(), "i": torch.tensor([1, 2])}
+    put("checkpoint", "views.pth", torch_bytes(views, True))
+    # The target's composed form (checkpoint_fuzz.cc): 'Z', data.pkl, then each storage, split at its separator.
+    for name, obj in (("composed_views", views), ("composed_nested", {"model": state, "height": 192})):
+        with zipfile.ZipFile(io.BytesIO(torch_bytes(obj, True))) as archive:
+            parts = {pathlib.PurePath(n).relative_to(pathlib.PurePath(n).parts[0]).as_posix(): archive.read(n)
+                     for n in archive.namelist()}
+        storages = sorted((int(n.split("/")[1]), data) for n, data in parts.items() if n.startswith("data/"))
+        assert [key for key, _ in storages] == list(range(len(storages)))
+        put("checkpoint", name, b"\xff\xfePART".join([b"Z" + parts["data.pkl"]] + [data for _, data in storages]))
+    put("checkpoint", "legacy_checkpoint.pth", (ROOT / "pickle" / "legacy_checkpoint.pth").read_bytes())
 
 
 def numpy_maps():

@@ -9,6 +9,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "io/zip_archive.h"
 #include "support/test_support.h"
 
 namespace depthstyle {
@@ -182,6 +183,63 @@ TEST_F(DamagedCheckpoint, CorruptTorchScriptIsNamed) {
     for (std::size_t i = pickle + 80; i < pickle + 300; ++i) bytes[i] = 'x';
   });
   EXPECT_THROW_MESSAGE(read_checkpoint(path), InputError, "damaged_scripted.pt: not a loadable TorchScript archive");
+}
+
+// Pickle protocol 2 written by hand: BINUNICODE of `text`.
+std::string pickle_text(const std::string& text) {
+  std::string bytes = "X";
+  for (int i = 0; i < 4; ++i) bytes += static_cast<char>((text.size() >> (8 * i)) & 0xff);
+  return bytes + text;
+}
+
+// A ZIP checkpoint holding {'w': <value>} (pickle ops of `value`) and storage '0' of four float32 zeros.
+std::filesystem::path zip_checkpoint(const std::filesystem::path& path, const std::string& value) {
+  ZipWriter zip(path);
+  zip.add("archive/data.pkl", std::string("\x80\x02}", 3) + pickle_text("w") + value + "s.");
+  zip.add("archive/data/0", std::string(16, '\0'));
+  zip.finish();
+  return path;
+}
+
+// torch._utils._rebuild_tensor_v2 of storage '0' at offset 0 with the pickle ops of a size and a stride tuple.
+std::string rebuild_tensor_ops(const std::string& size, const std::string& stride) {
+  return "ctorch._utils\n_rebuild_tensor_v2\n((" + pickle_text("storage") + "ctorch\nFloatStorage\n" +
+         pickle_text("0") + pickle_text("cpu") + "K\x04tQ" + std::string("K\x00", 2) + size + stride +
+         "\x89" "ccollections\nOrderedDict\n)RtR";  // NEWFALSE, then OrderedDict()
+}
+
+TEST_F(DamagedCheckpoint, ViewSizesBeyond64BitIndicesAreRefused) {
+  // Found by fuzzing (tests/fuzz, checkpoint): size (2^62,) with stride (4,) overflowed int64 in the bounds check
+  // (undefined behaviour), and size (2^40, 2^40, 0) reached as_strided, whose c10::Error named no file.
+  const std::string two_to_62("\x8a\x08\x00\x00\x00\x00\x00\x00\x00\x40", 10);  // LONG1, 8 bytes
+  const std::string two_to_40("\x8a\x06\x00\x00\x00\x00\x00\x01", 8);
+  const std::filesystem::path reach =
+      zip_checkpoint(dir_ / "reach.pth", rebuild_tensor_ops(two_to_62 + "\x85", "K\x04\x85"));
+  EXPECT_THROW_MESSAGE(read_checkpoint(reach), InputError,
+                       "reach.pth: tensor size (4611686018427387904,) with stride (4,) does not fit in 64-bit element "
+                       "indices");
+  const std::filesystem::path count = zip_checkpoint(
+      dir_ / "count.pth", rebuild_tensor_ops(two_to_40 + two_to_40 + std::string("K\x00\x87", 3),
+                                             std::string("K\x00K\x00K\x00\x87", 7)));
+  EXPECT_THROW_MESSAGE(read_checkpoint(count), InputError,
+                       "count.pth: tensor size (1099511627776, 1099511627776, 0) with stride (0, 0, 0) does not fit");
+  // The bound itself: a view one element past its storage of 4.
+  const std::filesystem::path past = zip_checkpoint(dir_ / "past.pth", rebuild_tensor_ops("K\x03\x85", "K\x02\x85"));
+  EXPECT_THROW_MESSAGE(read_checkpoint(past), InputError,
+                       "past.pth: tensor view reaches element 4 of a storage of 4 elements");
+  const std::filesystem::path fits = zip_checkpoint(dir_ / "fits.pth", rebuild_tensor_ops("K\x02\x85", "K\x03\x85"));
+  EXPECT_EQ(read_checkpoint(fits).tensor("w").strides().vec(), std::vector<std::int64_t>{3});
+}
+
+TEST_F(DamagedCheckpoint, NumpyDtypeWidthIsParsedWhole) {
+  // numpy.dtype('f4294967304'): std::atoi read the width as 8 (2^32 + 8 cut to int), 'f8x' as 8 too.
+  for (const std::string& dtype : {std::string("f4294967304"), std::string("f8x"), std::string("b8")}) {
+    const std::filesystem::path path =
+        zip_checkpoint(dir_ / "dtype.pth", "cnumpy\ndtype\n" + pickle_text(dtype) + "\x85R");
+    EXPECT_THROW_MESSAGE(read_checkpoint(path), InputError,
+                         "dtype.pth: unsupported numpy dtype '" + dtype +
+                             "': expected f, i or u followed by a width of 1, 2, 4 or 8 bytes, or b1");
+  }
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

@@ -323,6 +323,10 @@ TEST(SurveyCreate, ErrorsNameTheGridFileOrTheConfigKey) {
   options.stimuli.proposed = "da-adain";
   options.name = "../escape";
   EXPECT_THROW_MESSAGE(create_study(options, ""), ConfigError, "'name': '../escape' cannot name a study folder");
+  options.name = "../" + std::string(100000, 'x');  // quoted as its first 200 characters, not in full
+  EXPECT_THROW_MESSAGE(create_study(options, ""), ConfigError,
+                       "'name': '../" + std::string(197, 'x') +
+                           "... (100003 bytes in all)' cannot name a study folder");
   options.name = "study";
   options.stimuli.grid_run = (dir / "nothing").string();
   EXPECT_THROW_MESSAGE(create_study(options, ""), InputError,
@@ -439,6 +443,9 @@ TEST(SurveyInvite, RefusesABaseUrlThatIsNotHttp) {
                        "without a path (the survey's pages live at the server's root; a proxy needs a host of its "
                        "own)");
   EXPECT_THROW_MESSAGE(invite_respondents(*database, 1, "http://"), UsageError, "expected http://HOST[:PORT]");
+  // A long value is quoted as its first 200 characters (core/text.h's excerpt), not in full.
+  EXPECT_THROW_MESSAGE(invite_respondents(*database, 1, "https://h/" + std::string(5000, 'p')), UsageError,
+                       "--base-url 'https://h/" + std::string(190, 'p') + "... (5010 bytes in all)': expected");
   EXPECT_THROW_MESSAGE(invite_respondents(*database, 1, "http://user@evil.example"), UsageError,
                        "expected http://HOST[:PORT]");
   EXPECT_EQ(count_rows(*database, "SELECT count(*) FROM respondents"), 0);
