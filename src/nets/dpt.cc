@@ -83,11 +83,7 @@ void check_dpt_large_weights(const NamedTensors& weights, const std::string& sou
 DptNetwork::DptNetwork(const NamedTensors& weights, const std::string& source) {
   check_dpt_large_weights(weights, source);
   const auto tensor = [&](const std::string& name) { return checked_tensor(weights, name); };
-  patch_embed_ = folded_conv_from(weights, vit_key("patch_embed.proj"), {kPatch, 0, 1});
-  class_token_ = tensor(vit_key("cls_token")).reshape({kDim}).contiguous();
-  const at::Tensor position = tensor(vit_key("pos_embed")).reshape({kGrid * kGrid + 1, kDim});
-  class_position_ = position[0].contiguous();
-  position_grid_ = map_from_tokens(position.slice(0, 1), kGrid, kGrid);
+  embedding_ = PatchEmbedding(weights, vit_key(""), kPatch, kGrid, PositionResize::kMidasBilinear);
   for (int block = 0; block < kDepth; ++block) blocks_.emplace_back(weights, block_key(block), block_shape());
   for (int level = 0; level < 4; ++level) {
     readouts_[level] = Linear(tensor(readout_key(level) + ".weight"), tensor(readout_key(level) + ".bias"),
@@ -111,22 +107,11 @@ DptNetwork::DptNetwork(const NamedTensors& weights, const std::string& source) {
 DptNetwork::~DptNetwork() = default;
 
 at::Tensor DptNetwork::position_embedding(std::int64_t rows, std::int64_t columns) const {
-  std::lock_guard<std::mutex> lock(position_mutex_);
-  const auto found = positions_.find({rows, columns});
-  if (found != positions_.end()) return found->second;
-  // F.interpolate(size=(rows, columns), mode="bilinear") without scale factors: PyTorch derives the sampling from
-  // the sizes (source = (y + 0.5) * 24 / rows - 0.5), which at::upsample_bilinear2d without scales does too. At 24 x
-  // 24 it is the identity.
-  const at::Tensor grid = at::upsample_bilinear2d(position_grid_, {rows, columns}, /*align_corners=*/false);
-  at::Tensor embedding = at::cat({class_position_.unsqueeze(0), tokens_from_map(grid)}, 0).contiguous();
-  positions_.emplace(std::make_pair(rows, columns), embedding);
-  return embedding;
+  return embedding_.position_embedding(rows, columns);
 }
 
 std::vector<at::Tensor> DptNetwork::encode(const at::Tensor& image) const {
-  const std::int64_t rows = image.size(2) / kPatch, columns = image.size(3) / kPatch;
-  at::Tensor tokens = at::cat({class_token_.unsqueeze(0), tokens_from_map(patch_embed_(image.contiguous()))}, 0);
-  tokens.add_(position_embedding(rows, columns));
+  at::Tensor tokens = embedding_(image);
   std::vector<at::Tensor> features;
   std::size_t next = 0;
   for (std::size_t block = 0; block < blocks_.size() && next < kHooks.size(); ++block) {
@@ -180,7 +165,7 @@ at::Tensor DptNetwork::forward(const at::Tensor& image) const {
 
 double DptNetwork::flops(std::int64_t height, std::int64_t width) const {
   const std::int64_t rows = height / kPatch, columns = width / kPatch, patches = rows * columns;
-  double total = patch_embed_.flops(rows, columns);
+  double total = embedding_.flops(rows, columns);
   for (const TransformerBlock& block : blocks_) total += block.flops(patches + 1);
   const std::int64_t down_rows = (rows + 1) / 2, down_columns = (columns + 1) / 2;
   const std::array<std::pair<std::int64_t, std::int64_t>, 4> sizes = {
