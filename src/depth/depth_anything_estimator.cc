@@ -2,7 +2,6 @@
 
 #include <ATen/ATen.h>
 
-#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -60,17 +59,8 @@ std::string depth_anything_variant_files() {
 }
 
 void check_depth_anything_config(const DepthEstimatorConfig& config) {
-  const std::string context = depth_estimator_context(config);
-  if (config.variant.empty()) {
-    throw UsageError(concat(context, ": set variant (", depth_anything_variant_files(),
-                            "): the files do not say which network they hold"));
-  }
-  const std::vector<std::string>& variants = depth_anything_variant_names();
-  if (std::find(variants.begin(), variants.end(), config.variant) == variants.end()) {
-    throw UsageError(concat(context, ": unknown Depth Anything variant '", config.variant, "'",
-                            did_you_mean(config.variant, variants), "; expected one of ", join(variants, ", ")));
-  }
-  if (config.path.empty()) throw UsageError(concat(context, ": set path to the model file"));
+  check_network_entry(config, "variant", config.variant, "Depth Anything variant", depth_anything_variant_names(),
+                      depth_anything_variant_files());
 }
 
 std::unique_ptr<DepthEstimator> make_depth_anything_estimator(const DepthEstimatorConfig& config) {
