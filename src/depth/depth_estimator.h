@@ -125,9 +125,11 @@ void check_depth_estimator_config(const DepthEstimatorConfig& config);
 
 // The model file or folder an entry reads: `path`, and for monodepth2 with a `variant` the model folder inside it;
 // empty for weight-free types.
+// (depth_anything's variant names the network, not a folder).
 inline std::filesystem::path estimator_model_path(const DepthEstimatorConfig& config) {
   if (config.path.empty()) return {};
-  return config.variant.empty() ? std::filesystem::path(config.path) : std::filesystem::path(config.path) / config.variant;
+  const bool variant_is_folder = config.type == "monodepth2" && !config.variant.empty();
+  return variant_is_folder ? std::filesystem::path(config.path) / config.variant : std::filesystem::path(config.path);
 }
 
 // "not run: weights missing at PATH" when `model_path` (estimator_model_path of a resolved entry) is set and does not
