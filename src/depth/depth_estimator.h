@@ -72,7 +72,7 @@ struct DepthEstimatorConfig {
   // (monodepth2), or a catalog model's name (with_catalog_model); "" for baselines.
   std::string path;
   // monodepth2: one of the nine published models (depth/monodepth2_estimator.h); "" = `path` is the model folder.
-  // depth_anything: vits, vitb or vitl (depth/depth_anything_estimator.h).
+  // depth_anything: vits, vitb, vitl (V2) or v1_vits, v1_vitb, v1_vitl (V1) (depth/depth_anything_estimator.h).
   std::string variant;
   // midas: v1, v2, v21 or v21_small (depth/midas_estimator.h).
   std::string version;

@@ -21,6 +21,8 @@
 #include "nets/depth_anything.h"
 #include "nets/midas_small.h"
 #include "tensor/checkpoint.h"
+#include "weights/weight_catalog.h"
+#include "weights/weight_check.h"
 #include "native_depth_fixtures.h"
 
 namespace depthstyle {
@@ -328,6 +330,19 @@ TEST(DepthAnythingEstimator, RunsARealImageAsInferImageDoes) {
   EXPECT_LE(difference, kTolerance);
   std::cout << "Depth Anything V2 vits estimator on a " << query.size.width << "x" << query.size.height
             << " image: max |native - PyTorch| / max |PyTorch| = " << difference << "\n";
+}
+
+TEST(DepthAnythingEstimator, TheV1CatalogEntriesCheckTheirFiles) {
+  const CatalogEntry& entry = *find_catalog_entry("depth_anything_v1_vits");
+  EXPECT_EQ(entry.estimator_type, "depth_anything");
+  EXPECT_EQ(entry.estimator_variant, "v1_vits");
+  EXPECT_EQ(entry.relative_path, "depth_anything_v1/depth_anything_vits14.pth");
+  check_model_loads(entry, v1_weight_file());
+  EXPECT_THROW_MESSAGE(check_model_loads(entry, weight_file()), InputError,
+                       "named as the Depth Anything V2 vits file (depth_anything_v2_vits.pth)");
+  const fs::path base = fixture_dir() / "weights/depth_anything/depth_anything_v2_vitb.pth";
+  EXPECT_THROW_MESSAGE(check_model_loads(*find_catalog_entry("depth_anything_v1_vitl"), base), InputError,
+                       "does not hold the Depth Anything V1 vitl (depth_anything_vitl14.pth) weights");
 }
 
 TEST(DepthAnythingEstimator, RunsAV1ModelAsRunPyDoes) {
