@@ -2,7 +2,6 @@
 
 #include <ATen/ATen.h>
 
-#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -16,19 +15,22 @@
 namespace depthstyle {
 namespace {
 
-constexpr const char* kPreset = "depth_anything_v2";
+// The reference code's preprocessing of each generation (depth/preprocessing.h).
+std::string preset_of(DepthAnythingVariant variant) {
+  return concat("depth_anything_v", depth_anything_generation(variant));
+}
 
 std::string description_of(DepthAnythingVariant variant) {
-  static const char* const kEncoders[] = {"ViT-S/14", "ViT-B/14", "ViT-L/14"};
-  return concat("Depth Anything V2 ", to_string(variant), " (DINOv2 ", kEncoders[static_cast<int>(variant)],
-                " + DPT head, depth_anything_v2_", to_string(variant), ".pth)");
+  return concat(depth_anything_title(variant), " (DINOv2 ", depth_anything_encoder(variant), " + DPT head, ",
+                depth_anything_file(variant), ")");
 }
 
 class DepthAnythingEstimator : public NetworkEstimator {
  public:
   DepthAnythingEstimator(const std::filesystem::path& path, PreprocessingSpec spec,
                          std::unique_ptr<const DepthAnythingNetwork> network)
-      : NetworkEstimator("depth_anything", {path}, kPreset, std::move(spec)), network_(std::move(network)) {}
+      : NetworkEstimator("depth_anything", {path}, preset_of(network->variant()), std::move(spec)),
+        network_(std::move(network)) {}
 
   nlohmann::json describe() const override {
     nlohmann::json description = NetworkEstimator::describe();
@@ -48,19 +50,17 @@ class DepthAnythingEstimator : public NetworkEstimator {
 
 }  // namespace
 
+std::string depth_anything_variant_files() {
+  std::vector<std::string> pairs;
+  for (DepthAnythingVariant variant : depth_anything_variants()) {
+    pairs.push_back(concat(to_string(variant), " = ", depth_anything_file(variant)));
+  }
+  return join(pairs, ", ");
+}
+
 void check_depth_anything_config(const DepthEstimatorConfig& config) {
-  const std::string context = depth_estimator_context(config);
-  const std::vector<std::string>& variants = depth_anything_variant_names();
-  if (config.variant.empty()) {
-    throw UsageError(concat(context, ": set variant (vits = depth_anything_v2_vits.pth, vitb = ",
-                            "depth_anything_v2_vitb.pth, vitl = depth_anything_v2_vitl.pth): the files do not say ",
-                            "which network they hold"));
-  }
-  if (std::find(variants.begin(), variants.end(), config.variant) == variants.end()) {
-    throw UsageError(concat(context, ": unknown Depth Anything variant '", config.variant, "'",
-                            did_you_mean(config.variant, variants), "; expected one of ", join(variants, ", ")));
-  }
-  if (config.path.empty()) throw UsageError(concat(context, ": set path to the model file"));
+  check_network_entry(config, "variant", config.variant, "Depth Anything variant", depth_anything_variant_names(),
+                      depth_anything_variant_files());
 }
 
 std::unique_ptr<DepthEstimator> make_depth_anything_estimator(const DepthEstimatorConfig& config) {
@@ -68,8 +68,8 @@ std::unique_ptr<DepthEstimator> make_depth_anything_estimator(const DepthEstimat
   const std::filesystem::path path = model_file_of(config);
   auto network = std::make_unique<const DepthAnythingNetwork>(depth_anything_variant_from_string(config.variant),
                                                               read_checkpoint(path).tensors, path.string());
-  PreprocessingSpec spec =
-      resolve_preprocessing(kPreset, config.preprocessing, "", depth_estimator_context(config));
+  PreprocessingSpec spec = resolve_preprocessing(preset_of(network->variant()), config.preprocessing, "",
+                                                 depth_estimator_context(config));
   return std::make_unique<DepthAnythingEstimator>(path, std::move(spec), std::move(network));
 }
 

@@ -63,7 +63,7 @@ const std::vector<DepthEstimatorType>& depth_estimator_types() {
        {"path", "version", "preprocessing"},
        make_midas_estimator},
       {"depth_anything",
-       "Depth Anything V2 Small, Base or Large from its published weight file",
+       "Depth Anything V2 or V1, Small, Base or Large, from its published weight file",
        {"path", "variant", "preprocessing"},
        make_depth_anything_estimator},
   };
@@ -86,8 +86,8 @@ void declare_depth_estimator(Schema& schema, DepthEstimatorConfig& config) {
   std::vector<std::string> variants = monodepth2_variant_names();
   for (const std::string& name : depth_anything_variant_names()) variants.push_back(name);
   schema.add("variant", &config.variant,
-             "monodepth2: the published model, a subfolder of path ('' = path is the model folder); "
-             "depth_anything: vits, vitb or vitl (depth_anything_v2_<variant>.pth)")
+             concat("monodepth2: the published model, a subfolder of path ('' = path is the model folder); "
+                    "depth_anything: ", depth_anything_variant_files()))
       .one_of(variants);
   schema
       .add("version", &config.version,

@@ -72,7 +72,7 @@ struct DepthEstimatorConfig {
   // (monodepth2), or a catalog model's name (with_catalog_model); "" for baselines.
   std::string path;
   // monodepth2: one of the nine published models (depth/monodepth2_estimator.h); "" = `path` is the model folder.
-  // depth_anything: vits, vitb or vitl (depth/depth_anything_estimator.h).
+  // depth_anything: vits, vitb, vitl (V2) or v1_vits, v1_vitb, v1_vitl (V1) (depth/depth_anything_estimator.h).
   std::string variant;
   // midas: v1, v2, v21 or v21_small (depth/midas_estimator.h).
   std::string version;
@@ -125,9 +125,11 @@ void check_depth_estimator_config(const DepthEstimatorConfig& config);
 
 // The model file or folder an entry reads: `path`, and for monodepth2 with a `variant` the model folder inside it;
 // empty for weight-free types.
+// (depth_anything's variant names the network, not a folder).
 inline std::filesystem::path estimator_model_path(const DepthEstimatorConfig& config) {
   if (config.path.empty()) return {};
-  return config.variant.empty() ? std::filesystem::path(config.path) : std::filesystem::path(config.path) / config.variant;
+  const bool variant_is_folder = config.type == "monodepth2" && !config.variant.empty();
+  return variant_is_folder ? std::filesystem::path(config.path) / config.variant : std::filesystem::path(config.path);
 }
 
 // "not run: weights missing at PATH" when `model_path` (estimator_model_path of a resolved entry) is set and does not

@@ -2,7 +2,6 @@
 
 #include <ATen/ATen.h>
 
-#include <algorithm>
 #include <functional>
 #include <memory>
 #include <utility>
@@ -84,18 +83,9 @@ const std::vector<std::string>& midas_version_names() {
 }
 
 void check_midas_config(const DepthEstimatorConfig& config) {
-  const std::string context = depth_estimator_context(config);
-  const std::vector<std::string>& versions = midas_version_names();
-  if (config.version.empty()) {
-    throw UsageError(concat(context, ": set version (v1 = model.pt, v2 = model-f46da743.pt, v21 = ",
-                            "midas_v21-f6b98070.pt, v21_small = midas_v21_small_256.pt, v3_large = dpt_large_384.pt, ",
-                            "v3_hybrid = dpt_hybrid_384.pt): the files do not say which network they hold"));
-  }
-  if (std::find(versions.begin(), versions.end(), config.version) == versions.end()) {
-    throw UsageError(concat(context, ": unknown MiDaS version '", config.version, "'",
-                            did_you_mean(config.version, versions), "; expected one of ", join(versions, ", ")));
-  }
-  if (config.path.empty()) throw UsageError(concat(context, ": set path to the model file"));
+  check_network_entry(config, "version", config.version, "MiDaS version", midas_version_names(),
+                      "v1 = model.pt, v2 = model-f46da743.pt, v21 = midas_v21-f6b98070.pt, v21_small = "
+                      "midas_v21_small_256.pt, v3_large = dpt_large_384.pt, v3_hybrid = dpt_hybrid_384.pt");
 }
 
 std::unique_ptr<DepthEstimator> make_midas_estimator(const DepthEstimatorConfig& config) {

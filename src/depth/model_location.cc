@@ -32,7 +32,7 @@ DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config) {
   if (entry->estimator_type == "depth_anything") {
     if (named.variant.empty()) named.variant = entry->estimator_variant;
     if (named.variant != entry->estimator_variant) {
-      throw UsageError(concat(context, " names Depth Anything V2 variant ", entry->estimator_variant,
+      throw UsageError(concat(context, " names Depth Anything variant ", entry->estimator_variant,
                               ", but variant is ", named.variant, "; drop variant (the name implies it)"));
     }
   }

@@ -1,7 +1,10 @@
 #include "depth/network_estimator.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/file_hash_cache.h"
+#include "core/text.h"
 
 namespace depthstyle {
 
@@ -46,6 +49,19 @@ PreprocessingSpec resolve_model_file_preprocessing(const DepthEstimatorConfig& c
                                 : concat(" (preset ", config.preset, " takes it from the model's own files)")));
   }
   return spec;
+}
+
+void check_network_entry(const DepthEstimatorConfig& config, const std::string& key, const std::string& value,
+                         const std::string& what, const std::vector<std::string>& names, const std::string& choices) {
+  const std::string context = depth_estimator_context(config);
+  if (value.empty()) {
+    throw UsageError(concat(context, ": set ", key, " (", choices, "): the files do not say which network they hold"));
+  }
+  if (std::find(names.begin(), names.end(), value) == names.end()) {
+    throw UsageError(concat(context, ": unknown ", what, " '", value, "'", did_you_mean(value, names),
+                            "; expected one of ", join(names, ", ")));
+  }
+  if (config.path.empty()) throw UsageError(concat(context, ": set path to the model file"));
 }
 
 std::filesystem::path model_file_of(const DepthEstimatorConfig& config) {

@@ -43,6 +43,13 @@ class NetworkEstimator : public DepthEstimator {
 // box left at 0 (the monodepth2 preset), or neither a preset nor a meaning, is a UsageError naming the entry.
 PreprocessingSpec resolve_model_file_preprocessing(const DepthEstimatorConfig& config);
 
+// The entry checks of a network whose files do not say which network they hold (midas `version`, depth_anything
+// `variant`): UsageError naming the entry when `value` is empty ("set <key> (<choices>): the files do not say which
+// network they hold"), not one of `names` ("unknown <what> '<value>' (did you mean ...?); expected one of ..."),
+// or when `path` is empty.
+void check_network_entry(const DepthEstimatorConfig& config, const std::string& key, const std::string& value,
+                         const std::string& what, const std::vector<std::string>& names, const std::string& choices);
+
 // The model file of an entry: UsageError if `path` is empty, InputError if it does not exist.
 std::filesystem::path model_file_of(const DepthEstimatorConfig& config);
 

@@ -71,7 +71,8 @@ PreprocessingSpec midas_onnx(int side) {
   return spec;
 }
 
-PreprocessingSpec depth_anything_v2() {
+// generation 1 or 2: they differ in the map's resize back only.
+PreprocessingSpec depth_anything(int generation) {
   PreprocessingSpec spec;
   spec.resize = ResizeMode::kKeepAspect;
   spec.target = ResizeTarget::kBox;
@@ -81,7 +82,7 @@ PreprocessingSpec depth_anything_v2() {
   spec.interpolation = Interpolation::kCubic;
   spec.mean = kImageNetMean;
   spec.std = kImageNetStd;
-  spec.output_interpolation = Interpolation::kLinearAlignCorners;
+  spec.output_interpolation = generation == 1 ? Interpolation::kLinear : Interpolation::kLinearAlignCorners;
   return spec;
 }
 
@@ -123,7 +124,8 @@ const std::vector<Preset>& presets() {
       {"midas_v2_large_onnx", midas_onnx(384)},
       {"monodepth2", monodepth2()},
       {"dpt_large_384", dpt_large_384()},
-      {"depth_anything_v2", depth_anything_v2()},
+      {"depth_anything_v2", depth_anything(2)},
+      {"depth_anything_v1", depth_anything(1)},
   };
   return all;
 }

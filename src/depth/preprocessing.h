@@ -64,6 +64,9 @@
 //                         cv2.INTER_CUBIC): the shorter side becomes >= 518, sides multiples of 14 (a 741x500 image
 //                         is fed at 770x518); ImageNet mean/std; output resized to the input's size with
 //                         interpolate(mode="bilinear", align_corners=True) (= linear_align_corners here).
+//   depth_anything_v1     Depth Anything V1 run.py: the same Resize, NormalizeImage and PrepareForNet (its
+//                         util/transform.py differs from V2's in formatting and unused functions only); the map
+//                         resized back with interpolate(mode="bilinear", align_corners=False) (= linear here).
 // Every preset's output meaning is proximity (MiDaS: relative inverse depth; monodepth2: disparity; Depth Anything:
 // relative inverse depth).
 // The reference code resizes float64 arrays (cv2 on img / 255.0); here they are float32, so feeds differ from it by

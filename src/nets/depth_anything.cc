@@ -2,7 +2,7 @@
 
 #include <ATen/ATen.h>
 
-#include <cmath>
+#include <filesystem>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -15,28 +15,57 @@ namespace {
 
 constexpr std::int64_t kPatch = 14;
 constexpr std::int64_t kGrid = 37;  // 518 / 14: the position embedding's side
-constexpr double kInterpolateOffset = 0.1;  // DINOv2's interpolate_offset
 constexpr double kNormEps = 1e-6;
 
-struct VariantSpec {
+// One encoder size, as both generations' model_configs give it (the same numbers in V1's README and V2's).
+struct SizeSpec {
+  const char* size;     // "vits": the encoder argument
+  const char* encoder;  // "ViT-S/14"
   std::int64_t dim, depth, heads, features;
   std::array<std::int64_t, 4> out_channels;
-  std::vector<int> intermediate_blocks;
+  std::vector<int> v2_blocks;  // V2's intermediate_layer_idx; V1 takes the last four blocks
 };
 
-const VariantSpec& spec_of(DepthAnythingVariant variant) {
-  static const VariantSpec small{384, 12, 6, 64, {48, 96, 192, 384}, {2, 5, 8, 11}};
-  static const VariantSpec base{768, 12, 12, 128, {96, 192, 384, 768}, {2, 5, 8, 11}};
-  static const VariantSpec large{1024, 24, 16, 256, {256, 512, 1024, 1024}, {4, 11, 17, 23}};
-  switch (variant) {
-    case DepthAnythingVariant::kSmall: return small;
-    case DepthAnythingVariant::kBase: return base;
-    case DepthAnythingVariant::kLarge: return large;
-  }
-  DEPTHSTYLE_ASSERT(false);
+struct VariantSpec {
+  const char* name;  // the estimator entry's variant
+  int generation;
+  const SizeSpec* size;
+  const char* file_pattern;  // the published file, %s = size
+};
+
+const std::array<SizeSpec, 3>& size_specs() {
+  static const std::array<SizeSpec, 3> sizes = {{
+      {"vits", "ViT-S/14", 384, 12, 6, 64, {48, 96, 192, 384}, {2, 5, 8, 11}},
+      {"vitb", "ViT-B/14", 768, 12, 12, 128, {96, 192, 384, 768}, {2, 5, 8, 11}},
+      {"vitl", "ViT-L/14", 1024, 24, 16, 256, {256, 512, 1024, 1024}, {4, 11, 17, 23}},
+  }};
+  return sizes;
 }
 
-TransformerBlockShape block_shape(const VariantSpec& spec) { return {spec.dim, spec.heads, true, kNormEps}; }
+// In DepthAnythingVariant's order.
+const std::array<VariantSpec, 6>& variant_specs() {
+  const auto& sizes = size_specs();
+  static const std::array<VariantSpec, 6> variants = {{
+      {"vits", 2, &sizes[0], "depth_anything_v2_%s.pth"},
+      {"vitb", 2, &sizes[1], "depth_anything_v2_%s.pth"},
+      {"vitl", 2, &sizes[2], "depth_anything_v2_%s.pth"},
+      {"v1_vits", 1, &sizes[0], "depth_anything_%s14.pth"},
+      {"v1_vitb", 1, &sizes[1], "depth_anything_%s14.pth"},
+      {"v1_vitl", 1, &sizes[2], "depth_anything_%s14.pth"},
+  }};
+  return variants;
+}
+
+const VariantSpec& spec_of(DepthAnythingVariant variant) { return variant_specs()[static_cast<int>(variant)]; }
+
+std::vector<int> intermediate_blocks_of(const VariantSpec& spec) {
+  if (spec.generation == 2) return spec.size->v2_blocks;
+  // V1: get_intermediate_layers(x, 4), the last four blocks.
+  const int depth = static_cast<int>(spec.size->depth);
+  return {depth - 4, depth - 3, depth - 2, depth - 1};
+}
+
+TransformerBlockShape block_shape(const SizeSpec& spec) { return {spec.dim, spec.heads, true, kNormEps}; }
 
 std::string block_key(int index) { return "pretrained.blocks." + std::to_string(index); }
 std::string head_key(const std::string& name) { return "depth_head." + name; }
@@ -46,11 +75,9 @@ std::string layer_rn_key(int level) { return head_key("scratch.layer" + std::to_
 std::string refinenet_key(int level) { return head_key("scratch.refinenet" + std::to_string(level + 1)); }
 
 WeightLayout make_layout(DepthAnythingVariant variant) {
-  const VariantSpec& spec = spec_of(variant);
+  const SizeSpec& spec = *spec_of(variant).size;
   const std::int64_t dim = spec.dim, features = spec.features;
-  WeightLayout layout{concat("Depth Anything V2 ", to_string(variant), " (depth_anything_v2_", to_string(variant),
-                             ".pth)"),
-                      {}};
+  WeightLayout layout{concat(depth_anything_title(variant), " (", depth_anything_file(variant), ")"), {}};
   layout.tensors.push_back({"pretrained.cls_token", at::kFloat, {1, 1, dim}});
   layout.tensors.push_back({"pretrained.pos_embed", at::kFloat, {1, kGrid * kGrid + 1, dim}});
   layout.tensors.push_back({"pretrained.mask_token", at::kFloat, {1, dim}});
@@ -83,12 +110,39 @@ WeightLayout make_layout(DepthAnythingVariant variant) {
 
 }  // namespace
 
-std::string to_string(DepthAnythingVariant variant) { return depth_anything_variant_names()[static_cast<int>(variant)]; }
+std::string to_string(DepthAnythingVariant variant) { return spec_of(variant).name; }
+
+const std::vector<DepthAnythingVariant>& depth_anything_variants() {
+  static const std::vector<DepthAnythingVariant> variants = [] {
+    std::vector<DepthAnythingVariant> all;
+    for (std::size_t i = 0; i < variant_specs().size(); ++i) all.push_back(static_cast<DepthAnythingVariant>(i));
+    return all;
+  }();
+  return variants;
+}
 
 const std::vector<std::string>& depth_anything_variant_names() {
-  static const std::vector<std::string> names = {"vits", "vitb", "vitl"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const VariantSpec& spec : variant_specs()) all.push_back(spec.name);
+    return all;
+  }();
   return names;
 }
+
+int depth_anything_generation(DepthAnythingVariant variant) { return spec_of(variant).generation; }
+
+std::string depth_anything_title(DepthAnythingVariant variant) {
+  return concat("Depth Anything V", spec_of(variant).generation, " ", spec_of(variant).size->size);
+}
+
+std::string depth_anything_file(DepthAnythingVariant variant) {
+  const std::string pattern = spec_of(variant).file_pattern;
+  const std::size_t at = pattern.find("%s");
+  return pattern.substr(0, at) + spec_of(variant).size->size + pattern.substr(at + 2);
+}
+
+std::string depth_anything_encoder(DepthAnythingVariant variant) { return spec_of(variant).size->encoder; }
 
 DepthAnythingVariant depth_anything_variant_from_string(const std::string& name) {
   const std::vector<std::string>& names = depth_anything_variant_names();
@@ -100,34 +154,44 @@ DepthAnythingVariant depth_anything_variant_from_string(const std::string& name)
 }
 
 const WeightLayout& depth_anything_weight_layout(DepthAnythingVariant variant) {
-  static const std::array<WeightLayout, 3> layouts = {make_layout(DepthAnythingVariant::kSmall),
-                                                      make_layout(DepthAnythingVariant::kBase),
-                                                      make_layout(DepthAnythingVariant::kLarge)};
+  static const std::vector<WeightLayout> layouts = [] {
+    std::vector<WeightLayout> all;
+    for (DepthAnythingVariant each : depth_anything_variants()) all.push_back(make_layout(each));
+    return all;
+  }();
   return layouts[static_cast<int>(variant)];
 }
 
 void check_depth_anything_weights(DepthAnythingVariant variant, const NamedTensors& weights, const std::string& source) {
   std::vector<const WeightLayout*> look_alikes = {&midas_small_weight_layout(), &midas_weight_layout(MidasVersion::kV2)};
-  for (DepthAnythingVariant other : {DepthAnythingVariant::kSmall, DepthAnythingVariant::kBase,
-                                     DepthAnythingVariant::kLarge}) {
-    if (other != variant) look_alikes.push_back(&depth_anything_weight_layout(other));
+  for (DepthAnythingVariant other : depth_anything_variants()) {
+    // The other generation's file of the same size has these very tensors: naming it would say nothing.
+    if (spec_of(other).size != spec_of(variant).size) look_alikes.push_back(&depth_anything_weight_layout(other));
   }
   check_weight_layout(depth_anything_weight_layout(variant), weights, source, look_alikes);
+  // Same size, other generation: only the file's name can tell (docs/depth-models.md#depth-anything-v1).
+  const std::string file = std::filesystem::path(source).filename().string();
+  for (DepthAnythingVariant other : depth_anything_variants()) {
+    if (other != variant && file == depth_anything_file(other)) {
+      throw InputError(concat(source, ": named as the ", depth_anything_title(other), " file (", file, "), but variant ",
+                              to_string(variant), " (", depth_anything_title(variant), ", ",
+                              depth_anything_file(variant), ") was asked for; both generations' files hold tensors of ",
+                              "the same names and shapes, so the name is all that tells them apart: set variant ",
+                              to_string(other), ", or rename the file if it holds ", depth_anything_title(variant),
+                              " weights"));
+    }
+  }
 }
 
 DepthAnythingNetwork::DepthAnythingNetwork(DepthAnythingVariant variant, const NamedTensors& weights,
                                            const std::string& source)
     : variant_(variant) {
   check_depth_anything_weights(variant, weights, source);
-  const VariantSpec& spec = spec_of(variant);
+  const SizeSpec& spec = *spec_of(variant).size;
   dim_ = spec.dim;
-  intermediate_blocks_ = spec.intermediate_blocks;
+  intermediate_blocks_ = intermediate_blocks_of(spec_of(variant));
   const auto tensor = [&](const std::string& name) { return checked_tensor(weights, name); };
-  patch_embed_ = folded_conv_from(weights, "pretrained.patch_embed.proj", {kPatch, 0, 1});
-  class_token_ = tensor("pretrained.cls_token").reshape({dim_}).contiguous();
-  const at::Tensor position = tensor("pretrained.pos_embed").reshape({kGrid * kGrid + 1, dim_});
-  class_position_ = position[0].contiguous();
-  position_grid_ = map_from_tokens(position.slice(0, 1), kGrid, kGrid);
+  embedding_ = PatchEmbedding(weights, "pretrained.", kPatch, kGrid, PositionResize::kDinov2Bicubic);
   for (int block = 0; block < spec.depth; ++block) blocks_.emplace_back(weights, block_key(block), block_shape(spec));
   norm_ = LayerNorm(tensor("pretrained.norm.weight"), tensor("pretrained.norm.bias"), kNormEps);
   for (int level = 0; level < 4; ++level) {
@@ -150,30 +214,11 @@ DepthAnythingNetwork::DepthAnythingNetwork(DepthAnythingVariant variant, const N
 DepthAnythingNetwork::~DepthAnythingNetwork() = default;
 
 at::Tensor DepthAnythingNetwork::position_embedding(std::int64_t rows, std::int64_t columns) const {
-  std::lock_guard<std::mutex> lock(position_mutex_);
-  const auto found = positions_.find({rows, columns});
-  if (found != positions_.end()) return found->second;
-  at::Tensor grid = position_grid_;
-  if (!(rows == kGrid && columns == kGrid)) {
-    // dinov2.py: scale_factor = (h + 0.1) / sqrt(N) with sqrt(N) = math.sqrt(1369) = 37.0; F.interpolate makes
-    // floor(37 * scale) rows and hands the scale itself to the kernel.
-    const double row_scale = (static_cast<double>(rows) + kInterpolateOffset) / static_cast<double>(kGrid);
-    const double column_scale = (static_cast<double>(columns) + kInterpolateOffset) / static_cast<double>(kGrid);
-    const auto out_rows = static_cast<std::int64_t>(std::floor(static_cast<double>(kGrid) * row_scale));
-    const auto out_columns = static_cast<std::int64_t>(std::floor(static_cast<double>(kGrid) * column_scale));
-    DEPTHSTYLE_ASSERT(out_rows == rows && out_columns == columns);
-    grid = at::upsample_bicubic2d(position_grid_, {out_rows, out_columns}, /*align_corners=*/false, row_scale,
-                                  column_scale);
-  }
-  at::Tensor embedding = at::cat({class_position_.unsqueeze(0), tokens_from_map(grid)}, 0).contiguous();
-  positions_.emplace(std::make_pair(rows, columns), embedding);
-  return embedding;
+  return embedding_.position_embedding(rows, columns);
 }
 
 std::vector<at::Tensor> DepthAnythingNetwork::encode(const at::Tensor& image) const {
-  const std::int64_t rows = image.size(2) / kPatch, columns = image.size(3) / kPatch;
-  at::Tensor tokens = at::cat({class_token_.unsqueeze(0), tokens_from_map(patch_embed_(image.contiguous()))}, 0);
-  tokens.add_(position_embedding(rows, columns));
+  at::Tensor tokens = embedding_(image);
   std::vector<at::Tensor> features;
   std::size_t next = 0;
   for (std::size_t block = 0; block < blocks_.size() && next < intermediate_blocks_.size(); ++block) {
@@ -188,7 +233,7 @@ std::vector<at::Tensor> DepthAnythingNetwork::encode(const at::Tensor& image) co
 
 std::vector<at::Tensor> DepthAnythingNetwork::intermediate_tokens(const at::Tensor& image) const {
   at::NoGradGuard no_grad;
-  check_network_input(concat("Depth Anything V2 ", to_string(variant_)), image, kPatch);
+  check_network_input(depth_anything_title(variant_), image, kPatch);
   return encode(image);
 }
 
@@ -220,7 +265,7 @@ at::Tensor fuse_to(const FusionBlock& block, at::Tensor path, const at::Tensor* 
 
 at::Tensor DepthAnythingNetwork::forward(const at::Tensor& image) const {
   at::NoGradGuard no_grad;
-  check_network_input(concat("Depth Anything V2 ", to_string(variant_)), image, kPatch);
+  check_network_input(depth_anything_title(variant_), image, kPatch);
   const std::int64_t rows = image.size(2) / kPatch, columns = image.size(3) / kPatch;
   const std::array<at::Tensor, 4> layers = reassemble(encode(image), rows, columns);
   std::array<at::Tensor, 4> layer_rn;
@@ -234,14 +279,16 @@ at::Tensor DepthAnythingNetwork::forward(const at::Tensor& image) const {
   out = output_conv2_[0](out);
   out.relu_();
   out = output_conv2_[1](out);
-  out.relu_();  // output_conv2's last ReLU; DepthAnythingV2.forward's F.relu after it changes nothing
+  // output_conv2's last ReLU. What forward does after it changes nothing: V2's F.relu; V1's resize to (h, w), the
+  // size the head already returns (align_corners=True: the identity), and F.relu.
+  out.relu_();
   return out;
 }
 
 double DepthAnythingNetwork::flops(std::int64_t height, std::int64_t width) const {
   const std::int64_t rows = height / kPatch, columns = width / kPatch, patches = rows * columns;
   const std::int64_t deepest = intermediate_blocks_.back() + 1;  // blocks after the last intermediate one never run
-  double total = patch_embed_.flops(rows, columns);
+  double total = embedding_.flops(rows, columns);
   for (std::int64_t block = 0; block < deepest; ++block) total += blocks_[block].flops(patches + 1);
   const std::int64_t down_rows = (rows + 1) / 2, down_columns = (columns + 1) / 2;
   const std::array<std::pair<std::int64_t, std::int64_t>, 4> sizes = {

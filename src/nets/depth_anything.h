@@ -1,9 +1,19 @@
-// Depth Anything V2 (DepthAnything/Depth-Anything-V2, Yang et al. 2024), loaded from its published state_dicts:
+// Depth Anything V2 (DepthAnything/Depth-Anything-V2, Yang et al. 2024) and V1 (LiheYoung/Depth-Anything, Yang et
+// al. 2024), loaded from their published state_dicts. V2:
 //   vits  depth_anything_v2_vits.pth   DINOv2 ViT-S/14: dim 384, 12 blocks, 6 heads; head features 64,
 //                                      out_channels [48, 96, 192, 384]; intermediate blocks 2, 5, 8, 11
 //   vitb  depth_anything_v2_vitb.pth   ViT-B/14: 768, 12, 12; 128, [96, 192, 384, 768]; 2, 5, 8, 11
 //   vitl  depth_anything_v2_vitl.pth   ViT-L/14: 1024, 24, 16; 256, [256, 512, 1024, 1024]; 4, 11, 17, 23
-// Plain state_dicts (the README hands them to load_state_dict), the network DepthAnythingV2(encoder, features,
+// V1, variants v1_vits, v1_vitb, v1_vitl: depth_anything_vits14.pth, _vitb14.pth, _vitl14.pth, the same three
+// encoders with the same features and out_channels; DPT_DINOv2 of depth_anything/dpt.py takes
+// get_intermediate_layers(x, 4), the last four blocks (8-11 for vits and vitb, 20-23 for vitl). Everything else is
+// V2's: the same modules under the same names (its DPTHead, blocks.py and torchhub DINOv2 copy differ from V2's in
+// formatting only), so a V1 file and the V2 file of the same size hold tensors of the same names and shapes, and only
+// the file's name tells them apart. Its DINOv2 copy interpolates position embeddings as V2's (offset 0.1 written
+// inline, scale factors, bicubic, no antialias); forward resizes the head's output to the input's size
+// (align_corners=True), which it already has, before the ReLU. The differences that remain are outside the network:
+// run.py resizes the map back with align_corners=False (preset depth_anything_v1).
+// Plain state_dicts (the READMEs hand them to load_state_dict), the network DepthAnythingV2(encoder, features,
 // out_channels) of depth_anything_v2/dpt.py with use_bn=False, use_clstoken=False. Keys and modules:
 //   pretrained.cls_token [1, 1, dim], .pos_embed [1, 1370, dim] (37 x 37 patches of the 518 training size plus the
 //     class token), .mask_token [1, dim] (training only: read, unused)
@@ -22,7 +32,8 @@
 //
 // Forward (DepthAnythingV2.forward), for an input 1x3xHxW with H = 14 h, W = 14 w:
 //   tokens = [cls_token; patch_embed(x) as h w rows] + position embedding   ((1 + h w) x dim)
-//   run the blocks; after each intermediate block i, feature_i = norm(tokens) without the class token (h w x dim)
+//   run the blocks; after each intermediate block i, feature_i = norm(tokens) without the class token (h w x dim):
+//   use_clstoken=False in both generations, so the class token is returned but unused
 //   layer_i = resize_layers[i](projects[i](feature_i as a dim x h x w map)): at 4h, 2h, h and ceil(h/2) rows
 //   path_4 = refinenet4(layer_4_rn, size = layer_3's); path_3 = refinenet3(path_4, layer_3_rn, size = layer_2's);
 //   path_2 = refinenet2(path_3, layer_2_rn, size = layer_1's); path_1 = refinenet1(path_2, layer_1_rn) (x2)
@@ -32,10 +43,8 @@
 // interpolation whose weights sum to 1 commute exactly (bias included), and the conv then sees fewer pixels.
 //
 // Position embedding (DinoVisionTransformer.interpolate_pos_encoding): the file's own for a square 37 x 37 grid;
-// otherwise its 37 x 37 grid resized by F.interpolate(scale_factor=((h + 0.1) / 37, (w + 0.1) / 37),
-// mode="bicubic", antialias=False, align_corners=False). The scale factor, not the output size, places the
-// samples: output pixel y reads source (y + 0.5) / scale - 0.5, and the output has floor(37 x scale) = h rows. The
-// class token's embedding is kept.
+// otherwise its 37 x 37 grid resized as PositionResize::kDinov2Bicubic says (nets/vision_transformer.h). The class
+// token's embedding is kept.
 //
 // Input 1x3xHxW float32, RGB normalised with ImageNet mean/std, H and W positive multiples of 14. Output 1x1xHxW
 // float32 relative inverse depth (bigger = nearer), >= 0.
@@ -44,10 +53,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <array>
-#include <map>
-#include <mutex>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "nets/folded_conv.h"
@@ -58,15 +64,23 @@
 
 namespace depthstyle {
 
-enum class DepthAnythingVariant { kSmall, kBase, kLarge };
-std::string to_string(DepthAnythingVariant variant);  // "vits", "vitb", "vitl"
-const std::vector<std::string>& depth_anything_variant_names();
+// V2's three, then V1's.
+enum class DepthAnythingVariant { kSmall, kBase, kLarge, kV1Small, kV1Base, kV1Large };
+// The estimator entry's variant: "vits", "vitb", "vitl", "v1_vits", "v1_vitb", "v1_vitl".
+std::string to_string(DepthAnythingVariant variant);
+const std::vector<DepthAnythingVariant>& depth_anything_variants();  // all six, in the enum's order
+const std::vector<std::string>& depth_anything_variant_names();      // to_string of each
+int depth_anything_generation(DepthAnythingVariant variant);         // 1 or 2
+std::string depth_anything_title(DepthAnythingVariant variant);      // "Depth Anything V1 vits"
+std::string depth_anything_file(DepthAnythingVariant variant);       // the published file: "depth_anything_vits14.pth"
+std::string depth_anything_encoder(DepthAnythingVariant variant);    // "ViT-S/14"
 // Throws UsageError listing the names.
 DepthAnythingVariant depth_anything_variant_from_string(const std::string& name);
 
 const WeightLayout& depth_anything_weight_layout(DepthAnythingVariant variant);
-// The network's check of a file's tensors (InputError naming `source`, every difference listed, the other variants
-// and MiDaS named when the tensors are theirs), also run without building the network (weights list).
+// The network's check of a file's tensors (InputError naming `source`, every difference listed, the other sizes and
+// MiDaS named when the tensors are theirs), also run without building the network (weights list). A file named as
+// another variant's published file (the other generation's of the same size: the tensors cannot tell) is refused.
 void check_depth_anything_weights(DepthAnythingVariant variant, const NamedTensors& weights, const std::string& source);
 
 class DepthAnythingNetwork {
@@ -91,10 +105,7 @@ class DepthAnythingNetwork {
   DepthAnythingVariant variant_;
   std::int64_t dim_ = 0;
   std::vector<int> intermediate_blocks_;
-  FoldedConv patch_embed_;
-  at::Tensor class_token_;  // [dim]
-  at::Tensor position_grid_;  // [1, dim, 37, 37], the file's patch embeddings as a map
-  at::Tensor class_position_;  // [dim]
+  PatchEmbedding embedding_;
   std::vector<TransformerBlock> blocks_;
   LayerNorm norm_;
   std::array<Linear, 4> projects_;
@@ -104,9 +115,6 @@ class DepthAnythingNetwork {
   std::array<FusionBlock, 4> refinenets_;  // refinenet1 .. refinenet4
   FoldedConv output_conv1_;
   std::array<FoldedConv, 2> output_conv2_;  // .0, .2
-
-  mutable std::mutex position_mutex_;
-  mutable std::map<std::pair<std::int64_t, std::int64_t>, at::Tensor> positions_;  // by (rows, columns)
 
   std::vector<at::Tensor> encode(const at::Tensor& image) const;
   std::array<at::Tensor, 4> reassemble(const std::vector<at::Tensor>& features, std::int64_t rows,

@@ -121,17 +121,12 @@ DptNetwork::DptNetwork(DptVariant variant, const NamedTensors& weights, const st
     : spec_(spec_of(variant)) {
   check_dpt_weights(variant, weights, source);
   const auto tensor = [&](const std::string& name) { return checked_tensor(weights, name); };
-  const std::int64_t dim = spec_.dim;
-  if (spec_.backbone_depths.empty()) {
-    patch_embed_ = folded_conv_from(weights, kPatchEmbedKey, {kPatch, 0, 1});
-  } else {
+  if (!spec_.backbone_depths.empty()) {
     backbone_ = std::make_unique<ResNetV2Backbone>(weights, kBackboneKey, spec_.backbone_depths);
-    patch_embed_ = folded_conv_from(weights, kPatchEmbedKey, {1, 0, 1});
   }
-  class_token_ = tensor(vit_key("cls_token")).reshape({dim}).contiguous();
-  const at::Tensor position = tensor(vit_key("pos_embed")).reshape({kGrid * kGrid + 1, dim});
-  class_position_ = position[0].contiguous();
-  position_grid_ = map_from_tokens(position.slice(0, 1), kGrid, kGrid);
+  // The ViT projects 16 x 16 pixel patches; the hybrid projects each pixel of the ResNet's 1/16 map (1 x 1).
+  const std::int64_t projection_side = backbone_ ? 1 : kPatch;
+  embedding_ = PatchEmbedding(weights, vit_key(""), projection_side, kGrid, PositionResize::kMidasBilinear);
   for (int block = 0; block < spec_.depth; ++block) blocks_.emplace_back(weights, block_key(block), block_shape(spec_));
   for (int level = spec_.backbone_levels; level < 4; ++level) {
     readouts_[level] = Linear(tensor(readout_key(level) + ".weight"), tensor(readout_key(level) + ".bias"),
@@ -155,31 +150,19 @@ DptNetwork::DptNetwork(DptVariant variant, const NamedTensors& weights, const st
 DptNetwork::~DptNetwork() = default;
 
 at::Tensor DptNetwork::position_embedding(std::int64_t rows, std::int64_t columns) const {
-  std::lock_guard<std::mutex> lock(position_mutex_);
-  const auto found = positions_.find({rows, columns});
-  if (found != positions_.end()) return found->second;
-  // F.interpolate(size=(rows, columns), mode="bilinear") without scale factors: PyTorch derives the sampling from
-  // the sizes (source = (y + 0.5) * 24 / rows - 0.5), which at::upsample_bilinear2d without scales does too. At 24 x
-  // 24 it is the identity.
-  const at::Tensor grid = at::upsample_bilinear2d(position_grid_, {rows, columns}, /*align_corners=*/false);
-  at::Tensor embedding = at::cat({class_position_.unsqueeze(0), tokens_from_map(grid)}, 0).contiguous();
-  positions_.emplace(std::make_pair(rows, columns), embedding);
-  return embedding;
+  return embedding_.position_embedding(rows, columns);
 }
 
 DptNetwork::Features DptNetwork::encode(const at::Tensor& image) const {
-  const std::int64_t rows = image.size(2) / kPatch, columns = image.size(3) / kPatch;
   Features features;
-  at::Tensor patches;
+  at::Tensor tokens;
   if (backbone_) {
     features.maps = backbone_->forward(image);
-    patches = patch_embed_(features.maps.back());
+    tokens = embedding_(features.maps.back());
     features.maps.resize(static_cast<std::size_t>(spec_.backbone_levels));
   } else {
-    patches = patch_embed_(image.contiguous());
+    tokens = embedding_(image);
   }
-  at::Tensor tokens = at::cat({class_token_.unsqueeze(0), tokens_from_map(patches)}, 0);
-  tokens.add_(position_embedding(rows, columns));
   std::size_t next = static_cast<std::size_t>(spec_.backbone_levels);
   for (std::size_t block = 0; block < blocks_.size() && next < spec_.hooks.size(); ++block) {
     blocks_[block].apply(tokens);  // in place: the hooked outputs are copied
@@ -234,7 +217,7 @@ at::Tensor DptNetwork::forward(const at::Tensor& image) const {
 
 double DptNetwork::flops(std::int64_t height, std::int64_t width) const {
   const std::int64_t rows = height / kPatch, columns = width / kPatch, patches = rows * columns;
-  double total = patch_embed_.flops(rows, columns);
+  double total = embedding_.flops(rows, columns);
   if (backbone_) total += backbone_->flops(height, width);
   for (const TransformerBlock& block : blocks_) total += block.flops(patches + 1);
   for (int level = 0; level < 4; ++level) {

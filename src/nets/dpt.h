@@ -41,8 +41,8 @@
 //   out = output_conv(path_1)                 (1 x 1 x H x W; DPTDepthModel squeezes the channel)
 // FeatureFusionBlock_custom: nets/fusion_block.h (its out_conv runs before the interpolation, here too).
 //
-// Position embedding (MiDaS' _resize_pos_embed): the 24 x 24 grid resized to h x w by F.interpolate(size=(h, w),
-// mode="bilinear", align_corners=False) (the output size, not a scale factor, places the samples); the class token's
+// Position embedding (MiDaS' _resize_pos_embed): the 24 x 24 grid resized to h x w as PositionResize::kMidasBilinear
+// says (nets/vision_transformer.h: the output size, not a scale factor, places the samples); the class token's
 // embedding kept.
 //
 // Input 1x3xHxW float32, RGB normalised as (x - 0.5) / 0.5, H and W positive multiples of 16 (the preset feeds
@@ -52,9 +52,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <array>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,10 +98,7 @@ class DptNetwork {
 
   const DptSpec& spec_;
   std::unique_ptr<ResNetV2Backbone> backbone_;  // Hybrid only
-  FoldedConv patch_embed_;     // pretrained.model.patch_embed.proj
-  at::Tensor class_token_;     // [dim]
-  at::Tensor position_grid_;   // [1, dim, 24, 24], the file's patch embeddings as a map
-  at::Tensor class_position_;  // [dim]
+  PatchEmbedding embedding_;  // pretrained.model.{patch_embed.proj, cls_token, pos_embed}
   std::vector<TransformerBlock> blocks_;
   std::array<Linear, 4> readouts_;  // act_postprocess<N>.0.project.0, with the GELU (levels from the tokens)
   std::array<Linear, 4> projects_;  // act_postprocess<N>.3 (1x1 convs)
@@ -112,9 +107,6 @@ class DptNetwork {
   std::array<FoldedConv, 4> layer_rn_;
   std::array<FusionBlock, 4> refinenets_;  // refinenet1 .. refinenet4
   MidasOutputHead head_;
-
-  mutable std::mutex position_mutex_;
-  mutable std::map<std::pair<std::int64_t, std::int64_t>, at::Tensor> positions_;  // by (rows, columns)
 
   Features encode(const at::Tensor& image) const;
   std::array<at::Tensor, 4> reassemble(const Features& features, std::int64_t rows, std::int64_t columns) const;

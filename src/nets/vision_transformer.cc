@@ -2,7 +2,9 @@
 
 #include <ATen/ATen.h>
 
-#include "nets/folded_conv.h"
+#include <cmath>
+
+#include "core/error.h"
 
 namespace depthstyle {
 
@@ -63,6 +65,54 @@ at::Tensor PatchUpsample::operator()(const at::Tensor& tokens, std::int64_t rows
       .view({rows, columns, out_channels_, k, k})
       .permute({2, 0, 3, 1, 4})
       .reshape({1, out_channels_, rows * k, columns * k});
+}
+
+
+PatchEmbedding::PatchEmbedding(const NamedTensors& weights, const std::string& prefix, std::int64_t patch,
+                               std::int64_t grid, PositionResize resize)
+    : projection_(folded_conv_from(weights, prefix + "patch_embed.proj", {patch, 0, 1})),
+      patch_(patch),
+      grid_(grid),
+      resize_(resize) {
+  const at::Tensor position = checked_tensor(weights, prefix + "pos_embed");
+  const std::int64_t dim = position.size(2);
+  class_token_ = checked_tensor(weights, prefix + "cls_token").reshape({dim}).contiguous();
+  const at::Tensor rows = position.reshape({grid * grid + 1, dim});
+  class_position_ = rows[0].contiguous();
+  position_grid_ = map_from_tokens(rows.slice(0, 1), grid, grid);
+}
+
+at::Tensor PatchEmbedding::operator()(const at::Tensor& image) const {
+  const std::int64_t rows = image.size(2) / patch_, columns = image.size(3) / patch_;
+  at::Tensor tokens = at::cat({class_token_.unsqueeze(0), tokens_from_map(projection_(image.contiguous()))}, 0);
+  tokens.add_(position_embedding(rows, columns));
+  return tokens;
+}
+
+at::Tensor PatchEmbedding::position_embedding(std::int64_t rows, std::int64_t columns) const {
+  std::lock_guard<std::mutex> lock(cache_->mutex);
+  const auto found = cache_->by_grid.find({rows, columns});
+  if (found != cache_->by_grid.end()) return found->second;
+  at::Tensor grid = position_grid_;
+  if (resize_ == PositionResize::kMidasBilinear) {
+    // Without scale factors at::upsample_bilinear2d derives the sampling from the sizes, as F.interpolate(size=).
+    grid = at::upsample_bilinear2d(position_grid_, {rows, columns}, /*align_corners=*/false);
+  } else if (!(rows == grid_ && columns == grid_)) {
+    // dinov2.py: scale_factor = (rows + 0.1) / sqrt(N) with sqrt(N) = math.sqrt(grid * grid) = grid exactly;
+    // F.interpolate makes floor(grid * scale) rows and hands the scale itself to the kernel.
+    constexpr double kInterpolateOffset = 0.1;  // DINOv2's interpolate_offset
+    const double side = static_cast<double>(grid_);
+    const double row_scale = (static_cast<double>(rows) + kInterpolateOffset) / side;
+    const double column_scale = (static_cast<double>(columns) + kInterpolateOffset) / side;
+    const auto out_rows = static_cast<std::int64_t>(std::floor(side * row_scale));
+    const auto out_columns = static_cast<std::int64_t>(std::floor(side * column_scale));
+    DEPTHSTYLE_ASSERT(out_rows == rows && out_columns == columns);
+    grid = at::upsample_bicubic2d(position_grid_, {out_rows, out_columns}, /*align_corners=*/false, row_scale,
+                                  column_scale);
+  }
+  at::Tensor embedding = at::cat({class_position_.unsqueeze(0), tokens_from_map(grid)}, 0).contiguous();
+  cache_->by_grid.emplace(std::make_pair(rows, columns), embedding);
+  return embedding;
 }
 
 }  // namespace depthstyle

@@ -15,8 +15,13 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 
+#include "nets/folded_conv.h"
 #include "nets/transformer_layers.h"
 #include "nets/weight_layout.h"
 
@@ -53,6 +58,55 @@ class TransformerBlock {
 // 1 x channels x rows x columns map, and back; both contiguous.
 at::Tensor map_from_tokens(const at::Tensor& tokens, std::int64_t rows, std::int64_t columns);
 at::Tensor tokens_from_map(const at::Tensor& map);
+
+// How a ViT's position embeddings, trained on a square grid of `grid` x `grid` patches, reach another patch grid.
+enum class PositionResize {
+  // DINOv2's interpolate_pos_encoding (Depth Anything V1 and V2): the file's own on its square grid; otherwise
+  // F.interpolate(scale_factor=((rows + 0.1) / grid, (columns + 0.1) / grid), mode="bicubic", antialias=False,
+  // align_corners=False). The scale factor, not the output size, places the samples: output pixel y reads source
+  // (y + 0.5) / scale - 0.5, and the output has floor(grid x scale) = rows rows.
+  kDinov2Bicubic,
+  // MiDaS' _resize_pos_embed (DPT, midas/backbones/vit.py): F.interpolate(size=(rows, columns), mode="bilinear",
+  // align_corners=False), the sampling derived from the sizes (source = (y + 0.5) grid / rows - 0.5), even on the
+  // file's own grid (where it is the identity).
+  kMidasBilinear,
+};
+
+// The start of a ViT: patch_embed.proj (a conv with kernel = stride = patch), the class token prepended, the position
+// embedding added. Keys under `prefix` ("pretrained." for Depth Anything, "pretrained.model." for DPT), checked by
+// the network's layout: cls_token [1, 1, dim], pos_embed [1, 1 + grid grid, dim], patch_embed.proj.weight
+// [dim, C, patch, patch] and .bias [dim]. C = 3 (pixels) for a plain ViT; DPT-Hybrid projects the ResNet's 1/16 map
+// with patch = 1 (its tokens are that map's pixels).
+class PatchEmbedding {
+ public:
+  PatchEmbedding() = default;
+  PatchEmbedding(const NamedTensors& weights, const std::string& prefix, std::int64_t patch, std::int64_t grid,
+                 PositionResize resize);
+
+  // image 1xCxHxW float32 (H, W multiples of the patch; checked by the caller) -> the residual stream
+  // [1 + rows columns, dim]: the class token, then the patches row by row, each with its position embedding added.
+  at::Tensor operator()(const at::Tensor& image) const;
+  // The position embedding added for a grid of `rows` x `columns` patches, (1 + rows columns) x dim; computed once
+  // per grid.
+  at::Tensor position_embedding(std::int64_t rows, std::int64_t columns) const;
+  // Multiply-adds x 2 of the patch projection on a rows x columns grid.
+  double flops(std::int64_t rows, std::int64_t columns) const { return projection_.flops(rows, columns); }
+
+ private:
+  struct PositionCache {
+    std::mutex mutex;
+    std::map<std::pair<std::int64_t, std::int64_t>, at::Tensor> by_grid;  // by (rows, columns)
+  };
+
+  FoldedConv projection_;
+  at::Tensor class_token_;     // [dim]
+  at::Tensor class_position_;  // [dim]
+  at::Tensor position_grid_;   // [1, dim, grid, grid], the file's patch embeddings as a map
+  std::int64_t patch_ = 1;
+  std::int64_t grid_ = 0;
+  PositionResize resize_ = PositionResize::kDinov2Bicubic;
+  std::unique_ptr<PositionCache> cache_ = std::make_unique<PositionCache>();
+};
 
 // nn.ConvTranspose2d with kernel = stride = `factor` and no overlap, as the DPT heads' reassemble uses it on a patch
 // grid: one Linear from each token's channels to its out x factor x factor output values, then the blocks laid out.

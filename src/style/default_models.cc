@@ -40,7 +40,11 @@ ChosenDepth choose_depth(const WeightsFolder& folder) {
 
 // Best first (docs/weights.md#default-models). Depth Anything V2 has no published DIW figure: it is ranked first on
 // its papers' zero-shot relative-depth tables, where Depth Anything beats MiDaS v3.1's best model on most datasets (a
-// judgment, not a DIW ranking); large before base before small. The rest by published DIW WHDR
+// judgment, not a DIW ranking); large before base before small. Depth Anything V1 (no DIW figure either) sits right
+// below the V2 model of its size: V2's README says V2 "significantly outperforms V1 in fine-grained details and
+// robustness", while the only change to the network (intermediate blocks instead of the last four) "did not improve
+// details or accuracy" (docs/reference.md#depth-anything-v1), so the encoder's size is taken to matter more than the
+// generation, and V1 large stays above V2 base (a judgment too). The rest by published DIW WHDR
 // (docs/reference.md#published-diw-figures; 1 - accuracy, lower is better):
 //   dpt_large_384 10.82%, dpt_hybrid_384 11.06%, midas_v2 12.46%, midas_v21 12.95%,
 //   midas_v1 accuracy 0.87 (WHDR 12.5-13.5%: printed to two decimals; the larger v1 network is put first),
@@ -51,8 +55,11 @@ ChosenDepth choose_depth(const WeightsFolder& folder) {
 const std::vector<std::string>& depth_model_ranking() {
   static const std::vector<std::string> ranking = {
       "depth_anything_v2_vitl",
+      "depth_anything_v1_vitl",
       "depth_anything_v2_vitb",
+      "depth_anything_v1_vitb",
       "depth_anything_v2_vits",
+      "depth_anything_v1_vits",
       "dpt_large_384",
       "dpt_hybrid_384",
       "midas_v2",

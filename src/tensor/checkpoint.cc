@@ -425,7 +425,8 @@ Checkpoint read_legacy_checkpoint(const std::filesystem::path& path) {
       throw InputError(concat(source, ": truncated: storage '", key->text, "' needs ", size, " bytes, ",
                               bytes.size() - position, " present"));
     }
-    std::memcpy(flat.data_ptr(), bytes.data() + position, size);
+    // An empty storage has no data pointer, and memcpy from or to null is undefined even for 0 bytes (UBSan).
+    if (size > 0) std::memcpy(flat.data_ptr(), bytes.data() + position, size);
     position += size;
   }
   Checkpoint checkpoint{path, CheckpointFormat::kLegacy, {}, {}};

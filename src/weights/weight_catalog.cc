@@ -14,6 +14,9 @@ const std::string kAdainRelease = "https://github.com/naoto0804/pytorch-AdaIN/re
 const std::string kMidasRelease = "https://github.com/isl-org/MiDaS/releases/tag/";
 const std::string kMonodepth2Readme = "https://github.com/nianticlabs/monodepth2#-pretrained-models";
 const std::string kDepthAnythingV2 = "https://huggingface.co/depth-anything/Depth-Anything-V2-";
+// V1's README links the three files in its Hugging Face space (the same weights are also in the model repositories
+// LiheYoung/depth_anything_{vits,vitb,vitl}14 as the Hub mixin saves them, not as these .pth files).
+const std::string kDepthAnythingV1 = "https://huggingface.co/spaces/LiheYoung/Depth-Anything/tree/main/checkpoints";
 
 CatalogEntry single_file(std::string name, std::string description, ModelUse use, std::string folder,
                          std::string file, std::vector<std::string> other_names, std::string published_at,
@@ -62,6 +65,15 @@ CatalogEntry depth_anything_v2(const std::string& variant, std::string descripti
   return entry;
 }
 
+// Depth Anything V1: `size` vits, vitb or vitl; the estimator's variant is v1_<size>.
+CatalogEntry depth_anything_v1(const std::string& size, std::string description) {
+  CatalogEntry entry = single_file("depth_anything_v1_" + size, std::move(description), ModelUse::kDepth,
+                                   "depth_anything_v1", "depth_anything_" + size + "14.pth", {}, kDepthAnythingV1,
+                                   WeightLoadCheck::kDepthAnything, "depth_anything");
+  entry.estimator_variant = "v1_" + size;
+  return entry;
+}
+
 std::vector<CatalogEntry> make_catalog() {
   using Check = WeightLoadCheck;
   return {
@@ -94,6 +106,9 @@ std::vector<CatalogEntry> make_catalog() {
       depth_anything_v2("vits", "Depth Anything V2 small (ViT-S, Apache-2.0)", "Small"),
       depth_anything_v2("vitb", "Depth Anything V2 base (ViT-B, CC-BY-NC-4.0)", "Base"),
       depth_anything_v2("vitl", "Depth Anything V2 large (ViT-L, CC-BY-NC-4.0)", "Large"),
+      depth_anything_v1("vits", "Depth Anything V1 small (ViT-S)"),
+      depth_anything_v1("vitb", "Depth Anything V1 base (ViT-B)"),
+      depth_anything_v1("vitl", "Depth Anything V1 large (ViT-L)"),
   };
 }
 

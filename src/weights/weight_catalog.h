@@ -13,6 +13,7 @@
 //   midas/<published file name>                               each MiDaS and DPT release file
 //   monodepth2/<model>/encoder.pth, depth.pth                 each monodepth2 zip, unpacked into a folder of its name
 //   depth_anything_v2/<published file name>                   Depth Anything V2
+//   depth_anything_v1/<published file name>                   Depth Anything V1 (depth_anything_vits14.pth, ...)
 // A single file may also sit there under one of its other published names (midas/model-small-70d6b9c8.pt for
 // midas_v21_small): it is found under either.
 #pragma once
@@ -37,7 +38,7 @@ enum class WeightLoadCheck {
   kMidasV2,       // v2 and v2.1 large: the same network
   kMidasSmall,    // v2.1 small (EfficientNet-Lite3)
   kMonodepth2,    // a model folder: encoder.pth and depth.pth
-  kDepthAnything, // Depth Anything V2, the variant in estimator_variant
+  kDepthAnything, // Depth Anything V2 or V1, the variant in estimator_variant
   kDptLarge,      // MiDaS v3.0 DPT-Large (nets/dpt.h)
   kDptHybrid,     // MiDaS v3.0 DPT-Hybrid (nets/dpt.h)
   kNoLoader,      // a network this build cannot load yet
@@ -60,7 +61,7 @@ struct CatalogEntry {
   // Depth models: the depth estimator type that runs it ("" = no loader in this build) and, for midas, its version.
   std::string estimator_type;
   std::string estimator_version;  // midas: v1, v2, v21, v21_small
-  std::string estimator_variant;  // depth_anything: vits, vitb, vitl
+  std::string estimator_variant;  // depth_anything: vits, vitb, vitl, v1_vits, v1_vitb, v1_vitl
 };
 
 // Every entry, in the order `weights list` and docs/weights.md show them.

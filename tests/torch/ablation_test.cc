@@ -15,6 +15,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "support/test_support.h"
+#include "weights/weight_catalog.h"
 
 namespace depthstyle {
 namespace {
@@ -151,8 +152,9 @@ TEST(Ablation, ShippedSampleConfigRuns) {
 
 // configs/depth_sources.yaml as shipped, made small as above, with a weights folder holding one of its networks
 // (MiDaS v2.1 small in its published layout, random weights): one DA-AdaIN setting from the ground-truth map, the
-// three weight-free estimators and that network, beside AdaIN, the sources ranked, and the twelve networks whose
-// files are absent listed as not run instead of stopping the run.
+// three weight-free estimators and that network, beside AdaIN, the sources ranked, and the nineteen networks whose
+// files are absent listed as not run instead of stopping the run: every depth model of the weights catalog that this
+// build can load is among the sources.
 TEST(Ablation, DepthSourcesConfigRanksEverySourcePresent) {
   require_samples();
   testing::TempDir dir;
@@ -186,9 +188,19 @@ TEST(Ablation, DepthSourcesConfigRanksEverySourcePresent) {
   }
   const nlohmann::json manifest = nlohmann::json::parse(read_file(run_dir / "manifest.json"));
   const nlohmann::json& not_run = manifest["depth_estimators_not_run"];
-  EXPECT_EQ(not_run.size(), 12u) << not_run.dump(2);  // MiDaS v1, v2, v2.1 large and the nine monodepth2 models
+  // MiDaS v1, v2, v2.1 large, DPT-Large and -Hybrid, the six Depth Anything models and the nine monodepth2 models.
+  EXPECT_EQ(not_run.size(), 20u) << not_run.dump(2);
   EXPECT_EQ(not_run["midas_v1"], "not run: weights missing at " + (weights / "midas/model.pt").string());
   EXPECT_EQ(not_run["md2_mono_640x192"], "not run: weights missing at " + (weights / "monodepth2/mono_640x192").string());
+  EXPECT_EQ(not_run["depth_anything_v1_vitl"],
+            "not run: weights missing at " + (weights / "depth_anything_v1/depth_anything_vitl14.pth").string());
+  std::set<std::string> missing_statuses;
+  for (const auto& [name, status] : not_run.items()) missing_statuses.insert(status.get<std::string>());
+  for (const CatalogEntry& entry : weight_catalog()) {
+    if (entry.estimator_type.empty() || entry.name == "midas_v21_small") continue;  // no loader; the one present
+    EXPECT_EQ(missing_statuses.count("not run: weights missing at " + (weights / entry.relative_path).string()), 1u)
+        << entry.name << " is not among configs/depth_sources.yaml's sources";
+  }
   EXPECT_TRUE(manifest["depth_estimators"].contains("midas_v21_small"));
   // report.html: its text is not Markdown-escaped.
   const std::string report = read_file(run_dir / "report.html");

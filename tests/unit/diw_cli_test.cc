@@ -163,28 +163,42 @@ TEST_F(DiwCli, ShippedTable1ConfigListsEveryPaperModel) {
 }
 
 // configs/table1_modern.yaml on the Middlebury set of a fresh machine: the paper's ten models with their numbers,
-// then the later MiDaS releases, each a row "not run: weights missing" rather than a failure; the baselines run.
+// then the later networks (MiDaS v2, v2.1 large and small, DPT-Large, Depth Anything V1 and V2 small, base, large),
+// each a row "not run: weights missing" rather than a failure; the baselines run.
 TEST_F(DiwCli, ShippedTable1ModernConfigListsEveryModelAndRunsThePresent) {
   const ProcessResult result =
       run({"run", (std::filesystem::path(DEPTHSTYLE_SOURCE_DIR) / "configs/table1_modern.yaml").string(), "--set",
            "diw.csv=mb/diw_middlebury.csv"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const nlohmann::json rows = nlohmann::json::parse(read_file(dir_ / "runs/diw_eval/table1_modern/results.json"));
-  ASSERT_EQ(rows.size(), 16u);  // 10 of the paper + 3 later MiDaS + 3 baselines
+  ASSERT_EQ(rows.size(), 24u);  // 10 of the paper + 3 later MiDaS + 2 DPT + 6 Depth Anything + 3 baselines
   int with_paper = 0, missing = 0;
   for (const nlohmann::json& row : rows) {
     with_paper += row["paper_accuracy"].is_null() ? 0 : 1;
     missing += row["status"].get<std::string>().rfind("not run: weights missing at weights/", 0) == 0 ? 1 : 0;
   }
   EXPECT_EQ(with_paper, 10);
-  EXPECT_EQ(missing, 13);
+  EXPECT_EQ(missing, 21);
   EXPECT_EQ(rows[0]["paper_model"], "MiDaS");
   EXPECT_EQ(rows[10]["model"], "midas_v2");
   EXPECT_EQ(rows[11]["model"], "midas_v21");
   EXPECT_EQ(rows[12]["model"], "midas_v21_small");
   EXPECT_EQ(rows[12]["status"], "not run: weights missing at weights/midas/midas_v21_small_256.pt");
   EXPECT_EQ(rows[5]["status"], "not run: weights missing at weights/monodepth2/mono_640x192");
-  for (std::size_t i = 13; i < 16; ++i) {
+  const std::vector<std::pair<std::string, std::string>> later = {
+      {"dpt_large_384", "midas/dpt_large_384.pt"},
+      {"dpt_hybrid_384", "midas/dpt_hybrid_384.pt"},
+      {"depth_anything_v1_vits", "depth_anything_v1/depth_anything_vits14.pth"},
+      {"depth_anything_v1_vitb", "depth_anything_v1/depth_anything_vitb14.pth"},
+      {"depth_anything_v1_vitl", "depth_anything_v1/depth_anything_vitl14.pth"},
+      {"depth_anything_v2_vits", "depth_anything_v2/depth_anything_v2_vits.pth"},
+      {"depth_anything_v2_vitb", "depth_anything_v2/depth_anything_v2_vitb.pth"},
+      {"depth_anything_v2_vitl", "depth_anything_v2/depth_anything_v2_vitl.pth"}};
+  for (std::size_t i = 0; i < later.size(); ++i) {
+    EXPECT_EQ(rows[13 + i]["model"], later[i].first);
+    EXPECT_EQ(rows[13 + i]["status"], "not run: weights missing at weights/" + later[i].second);
+  }
+  for (std::size_t i = 21; i < 24; ++i) {
     EXPECT_EQ(rows[i]["status"].get<std::string>().rfind("ok", 0), 0u) << rows[i];
   }
 }
