@@ -132,7 +132,7 @@ DptNetwork::DptNetwork(DptVariant variant, const NamedTensors& weights, const st
     readouts_[level] = Linear(tensor(readout_key(level) + ".weight"), tensor(readout_key(level) + ".bias"),
                               Linear::Activation::kGelu);
     const std::string project = postprocess_key(level, 3);
-    projects_[level] = Linear(tensor(project + ".weight").reshape({spec_.readout_channels[level], dim}),
+    projects_[level] = Linear(tensor(project + ".weight").reshape({spec_.readout_channels[level], spec_.dim}),
                               tensor(project + ".bias"));
     if (level < 2) {
       upsamples_[level] =
