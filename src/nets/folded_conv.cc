@@ -23,6 +23,14 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
         folded_bias.defined() ? folded_bias - norm->running_mean.to(at::kDouble) : -norm->running_mean.to(at::kDouble);
     folded_bias = shifted * scale + norm->bias.to(at::kDouble);
   }
+  const at::Tensor float_bias =
+      folded_bias.defined() ? folded_bias.to(at::kFloat).contiguous() : at::zeros({out_channels_}, at::kFloat);
+  if (kernel_size_ == 3 && geometry.stride == 1 && geometry.groups == 1 && geometry.padding <= 2 &&
+      in_channels_ >= kWinogradMinChannels && out_channels_ >= kWinogradMinChannels &&
+      WinogradConv3x3::available()) {
+    winograd_ = std::make_shared<const WinogradConv3x3>(folded_weight.to(at::kFloat).contiguous(), float_bias);
+    return;
+  }
   const std::int64_t padding[2] = {geometry.padding, geometry.padding};
   const std::int64_t stride[2] = {geometry.stride, geometry.stride};
   const std::int64_t dilation[2] = {1, 1};
@@ -32,7 +40,13 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
 }
 
 at::Tensor FoldedConv::operator()(const at::Tensor& input) const {
-  DEPTHSTYLE_ASSERT(weight_.defined() && input.dim() == 4 && input.size(1) == in_channels_);
+  DEPTHSTYLE_ASSERT(input.dim() == 4 && input.size(1) == in_channels_);
+  if (winograd_) {
+    const at::Tensor output = winograd_->forward(input.is_mkldnn() ? input.to_dense() : input.contiguous(),
+                                                 geometry_.padding);
+    return input.is_mkldnn() ? output.to_mkldnn() : output;
+  }
+  DEPTHSTYLE_ASSERT(weight_.defined());
   const std::int64_t padding[2] = {geometry_.padding, geometry_.padding};
   const std::int64_t stride[2] = {geometry_.stride, geometry_.stride};
   const std::int64_t dilation[2] = {1, 1};

@@ -14,6 +14,13 @@
 // MKLDNN tensors support what the ResNet encoders need (conv, relu_, add_, max_pool2d); padding, interpolation,
 // concatenation, ELU and sigmoid need dense tensors.
 //
+// Winograd: a dense 3x3 stride-1 conv (groups 1, both channel counts >= kWinogradMinChannels) runs through
+// WinogradConv3x3 (nets/winograd_conv.h: 4x fewer multiply-adds, its zero padding read in place) when
+// WinogradConv3x3::available() at construction (DEPTHSTYLE_WINOGRAD=0 builds the direct path, for benchmarks); an
+// MKLDNN input is reordered to NCHW for it and the result back, which costs a few percent of such a conv (measured
+// in bench/depth_bench.cc). Accuracy: ~1e-6 of the output's largest value per conv (winograd_conv.h), against
+// ~1e-7 for oneDNN's direct kernels.
+//
 // Folding: w' = w * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta, computed in double
 // and rounded once to float32; PyTorch eager rounds after each of conv, subtract, divide, multiply and add, so the
 // two differ by float rounding (~1e-7 relative per layer), not by any rule.
@@ -22,10 +29,12 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "nets/weight_layout.h"
+#include "nets/winograd_conv.h"
 
 namespace depthstyle {
 
@@ -44,6 +53,9 @@ struct BatchNormTensors {
   double eps = 1e-5;
 };
 
+// Fewer channels than this and the 36 matrix products are too small to beat oneDNN's direct kernels.
+inline constexpr std::int64_t kWinogradMinChannels = 16;
+
 class FoldedConv {
  public:
   FoldedConv() = default;
@@ -57,12 +69,14 @@ class FoldedConv {
 
   std::int64_t in_channels() const { return in_channels_; }
   std::int64_t out_channels() const { return out_channels_; }
+  bool uses_winograd() const { return winograd_ != nullptr; }
   // Multiply-adds x 2 for an output of height x width (for GFLOP/s figures).
   double flops(std::int64_t out_height, std::int64_t out_width) const;
 
  private:
   at::Tensor weight_;  // MKLDNN layout, reordered for this geometry
   at::Tensor bias_;    // dense float32, or undefined
+  std::shared_ptr<const WinogradConv3x3> winograd_;  // set for the convs it runs (see above); then weight_ is unused
   ConvGeometry geometry_;
   std::int64_t in_channels_ = 0;
   std::int64_t out_channels_ = 0;
