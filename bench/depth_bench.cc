@@ -3,29 +3,33 @@
 // alike: bench/pytorch_depth_baseline.py), and the throughput of a Table 1 run with all ten models.
 //
 //   build/bench/depth_bench [--repeats 3] [--rounds 2] [--threads 0] [--table1-images 8] [--weights-dir DIR]
-//                           [--only monodepth2|midas_v1|midas_v2|midas_small|depth_anything_vits|depth_anything_vitb|
-//                                   dpt_hybrid]
+//                           [--only monodepth2|midas_v1|midas_v2|midas_small|dpt_large|dpt_hybrid|
+//                                   depth_anything_vits|depth_anything_vitb]
 //                           (part (a) for one network only)
 //
 // (a) Per architecture at its native input size: monodepth2 at both feed sizes (640x192, 1024x320), MiDaS v1 and
 //     v2 / v2.1 large at 384x384 (their presets' largest feed: the longer side or the box is 384), MiDaS v2.1 small
-//     at 256x256 (its preset's box) and 384x384 (the size a user might raise it to), Depth Anything V2 Small and Base
-//     at 518x518 (its preset's smallest feed; ViT-S at 518 is ~95 GFLOP, so PyTorch eager, whose nn.Linear runs on
-//     Debian's reference BLAS, takes tens of seconds: use --repeats 1 --rounds 1 there), DPT-Hybrid (MiDaS v3.0) at
-//     384x384 (its preset's box; 250 GFLOP, likewise a minute in PyTorch eager). Wall-clock median
-//     and minimum and process CPU time of one forward pass, their ratios (goal >= 1.0x), GFLOP/s, and the largest
-//     difference from PyTorch's output relative to its largest value. Timings alternate between the two programs for
-//     --rounds rounds, so other work on the machine slows both alike; CPU time is the steadier figure there.
+//     at 256x256 (its preset's box) and 384x384 (the size a user might raise it to), DPT-Large and DPT-Hybrid at
+//     384x384 (their preset's size; 250 GFLOP for the hybrid), Depth Anything V2 Small and Base at 518x518 (its
+//     preset's smallest feed; ViT-S at 518 is ~95 GFLOP, so PyTorch eager, whose nn.Linear runs on Debian's reference
+//     BLAS, takes tens of seconds: use --repeats 1 --rounds 1 there; the DPTs alike). Wall-clock median and minimum
+//     and process CPU time of one forward pass, their ratios (goal >= 1.5x), GFLOP/s, and the largest difference
+//     from PyTorch's output relative to its largest value; for the conv networks a second line times the same network
+//     built with direct convs (DEPTHSTYLE_WINOGRAD=0, nets/folded_conv.h) in the same rounds. Timings alternate
+//     between the programs for --rounds rounds, so other work on the machine slows all alike; CPU time is the steadier
+//     figure there.
 // (b) `depthstyle run configs/table1.yaml` with every model native, over a synthetic DIW-format set of
 //     --table1-images 512x384 images (`depthstyle data make-diw-synthetic`): wall time and images per second, each
 //     image going through all ten models (plus the three weight-free baselines); then each model's seconds per image
-//     in this process (its estimator on the same images: preprocessing, network, output), which add up to the run.
-// The weight files (seeded random values in the published layouts, ~760 MB) are written by make_native_fixtures.py
+//     in this process (its estimator on the same images: preprocessing, network, output), which add up to the run,
+//     and the same with direct convs.
+// The weight files (seeded random values in the published layouts, ~2 GB) are written by make_native_fixtures.py
 // into --weights-dir (default: depth_weights beside this binary), or reused when already there (e.g. the tests'
 // build/tests/generated_fixtures/depth_native); MiDaS v2.1 small's by make_midas_small_fixtures.py into its
-// midas_small subfolder, Depth Anything V2's by make_depth_anything_fixtures.py --weights into its depth_anything
-// subfolder, DPT-Hybrid's by make_dpt_hybrid_fixtures.py into its dpt_hybrid subfolder (~490 MB). Inputs, outputs and the Table 1 run go to depth_bench_work beside
-// this binary.
+// midas_small subfolder, DPT-Large's by make_dpt_fixtures.py into its dpt subfolder, DPT-Hybrid's by
+// make_dpt_hybrid_fixtures.py into its dpt_hybrid subfolder (~490 MB), Depth Anything V2's by
+// make_depth_anything_fixtures.py --weights into its depth_anything subfolder. Inputs, outputs and the Table 1 run
+// go to depth_bench_work beside this binary.
 #include <ATen/ATen.h>
 
 #include <algorithm>
@@ -101,8 +105,8 @@ Options parse(int argc, char** argv) {
   if (options.repeats < 1 || options.rounds < 1 || options.table1_images < 0) {
     throw depthstyle::UsageError("need --repeats >= 1, --rounds >= 1, --table1-images >= 0");
   }
-  const std::vector<std::string> models = {"monodepth2", "midas_v1", "midas_v2", "midas_small",
-                                           "depth_anything_vits", "depth_anything_vitb", "dpt_hybrid"};
+  const std::vector<std::string> models = {"monodepth2", "midas_v1",   "midas_v2",           "midas_small",
+                                           "dpt_large",  "dpt_hybrid", "depth_anything_vits", "depth_anything_vitb"};
   if (!options.only.empty() && std::find(models.begin(), models.end(), options.only) == models.end()) {
     throw depthstyle::UsageError("--only takes one of " + depthstyle::join(models, ", ") + ", not '" + options.only +
                                  "'");
@@ -121,7 +125,26 @@ struct Architecture {
   std::int64_t height, width;
   std::function<at::Tensor(const at::Tensor&)> forward;
   double flops;
+  // The same network built with DEPTHSTYLE_WINOGRAD=0 (oneDNN's direct kernels for every conv, as before Winograd
+  // reached the depth networks); empty for networks without Winograd-eligible convs worth timing twice.
+  std::function<at::Tensor(const at::Tensor&)> direct_forward;
 };
+
+// f() with DEPTHSTYLE_WINOGRAD=0, which FoldedConv reads when it is built: the networks' direct-conv path.
+template <class F>
+auto with_winograd_off(F f) {
+  setenv("DEPTHSTYLE_WINOGRAD", "0", 1);
+  auto result = f();
+  unsetenv("DEPTHSTYLE_WINOGRAD");
+  return result;
+}
+
+// make() once as configured and once with direct convs.
+template <class Make>
+auto with_direct_convs(Make make) {
+  auto fast = make();
+  return std::pair{fast, with_winograd_off(make)};
+}
 
 Timing baseline_timing(const Options& options, const Architecture& architecture, const fs::path& work_dir,
                        int threads) {
@@ -139,39 +162,56 @@ Timing baseline_timing(const Options& options, const Architecture& architecture,
   return {report["seconds"].get<std::vector<double>>(), report["cpu_seconds"].get<std::vector<double>>()};
 }
 
-Timing our_timing(const Architecture& architecture, const at::Tensor& input, int repeats, at::Tensor* output) {
+Timing our_timing(const std::function<at::Tensor(const at::Tensor&)>& forward, const at::Tensor& input, int repeats,
+                  at::Tensor* output) {
   Timing timing;
   for (int i = 0; i < repeats; ++i) {
     const double wall_start = wall_seconds(), cpu_start = cpu_seconds();
-    *output = architecture.forward(input);
+    *output = forward(input);
     timing.cpu.push_back(cpu_seconds() - cpu_start);
     timing.wall.push_back(wall_seconds() - wall_start);
   }
   return timing;
 }
 
+double relative_difference(const at::Tensor& output, const at::Tensor& expected) {
+  return (output - expected).abs().max().item<double>() / expected.abs().max().item<double>();
+}
+
 void compare_architecture(const Options& options, const Architecture& architecture, int threads) {
   const fs::path work_dir =
       options.work_dir / concat(architecture.baseline_model, "_", architecture.width, "x", architecture.height);
-  Timing baseline, ours;
-  at::Tensor input, output;
+  Timing baseline, ours, direct;
+  at::Tensor input, output, direct_output;
   for (int round = 0; round < options.rounds; ++round) {
     baseline.append(baseline_timing(options, architecture, work_dir, threads));
     if (round == 0) {
       input = read_npy(work_dir / "input.npy").reshape({1, 3, architecture.height, architecture.width});
       architecture.forward(input);  // warm-up, as the baseline has
+      if (architecture.direct_forward) architecture.direct_forward(input);
     }
-    ours.append(our_timing(architecture, input, options.repeats, &output));
+    ours.append(our_timing(architecture.forward, input, options.repeats, &output));
+    if (architecture.direct_forward) {
+      direct.append(our_timing(architecture.direct_forward, input, options.repeats, &direct_output));
+    }
   }
   const at::Tensor expected = read_npy(work_dir / "output.npy").reshape({1, 1, architecture.height, architecture.width});
-  const double difference =
-      (output - expected).abs().max().item<double>() / expected.abs().max().item<double>();
   std::printf("  %-28s %5.3f / %5.3f s  %5.3f / %5.3f s  %5.2fx / %5.2fx   %5.2fx  %6.1f / %6.1f  %8.2g  %s\n",
               concat(architecture.label, " ", architecture.width, "x", architecture.height).c_str(),
               median(baseline.wall), minimum(baseline.wall), median(ours.wall), minimum(ours.wall),
               median(baseline.wall) / median(ours.wall), minimum(baseline.wall) / minimum(ours.wall),
               median(baseline.cpu) / median(ours.cpu), architecture.flops / minimum(baseline.wall) / 1e9,
-              architecture.flops / minimum(ours.wall) / 1e9, difference, depthstyle::load_average().c_str());
+              architecture.flops / minimum(ours.wall) / 1e9, relative_difference(output, expected),
+              depthstyle::load_average().c_str());
+  if (architecture.direct_forward) {
+    std::printf("  %-28s %17s %5.3f / %5.3f s  %5.2fx / %5.2fx   %5.2fx  %6s / %6.1f  %8.2g  (Winograd %.2fx / %.2fx "
+                "CPU faster than these)\n",
+                "  direct convs", "", median(direct.wall), minimum(direct.wall),
+                median(baseline.wall) / median(direct.wall), minimum(baseline.wall) / minimum(direct.wall),
+                median(baseline.cpu) / median(direct.cpu), "", architecture.flops / minimum(direct.wall) / 1e9,
+                relative_difference(direct_output, expected), median(direct.wall) / median(ours.wall),
+                median(direct.cpu) / median(ours.cpu));
+  }
 }
 
 // Seconds per image of one estimator over `images` (built once, one warm-up image).
@@ -229,15 +269,20 @@ void table1_throughput(const Options& options, int threads) {
     config.variant = variant;
     config.path = (options.weights_dir / "weights/monodepth2").string();
   }
-  double total = 0;
-  std::printf("  seconds per image of each model's estimator (preprocessing, network, map at the model's size):\n");
+  double total = 0, direct_total = 0;
+  std::printf("  seconds per image of each model's estimator (preprocessing, network, map at the model's size), and "
+              "with direct convs (DEPTHSTYLE_WINOGRAD=0), one after the other:\n");
   for (depthstyle::DepthEstimatorConfig& config : models) {
     config.preprocessing.output_size = "model";
     const double seconds_each = seconds_per_image(config, images);
+    const double direct_seconds = with_winograd_off([&] { return seconds_per_image(config, images); });
     total += seconds_each;
-    std::printf("    %-30s %.3f s\n", config.name.c_str(), seconds_each);
+    direct_total += direct_seconds;
+    std::printf("    %-30s %.3f s   direct %.3f s\n", config.name.c_str(), seconds_each, direct_seconds);
   }
-  std::printf("    %-30s %.3f s (%.3f images/s)\n", "sum", total, 1 / total);
+  std::printf("    %-30s %.3f s (%.3f images/s, %.3f s per model)   direct %.3f s (%.3f s per model); load %s\n", "sum",
+              total, 1 / total, total / static_cast<double>(models.size()), direct_total,
+              direct_total / static_cast<double>(models.size()), depthstyle::load_average().c_str());
 }
 
 int run(int argc, char** argv) {
@@ -246,6 +291,7 @@ int run(int argc, char** argv) {
   const int threads = depthstyle::set_thread_count(options.threads);
   for (const auto& [script, out_dir] : {std::pair{"make_native_fixtures.py", options.weights_dir},
                                         std::pair{"make_midas_small_fixtures.py", options.weights_dir / "midas_small"},
+                                        std::pair{"make_dpt_fixtures.py", options.weights_dir / "dpt"},
                                         std::pair{"make_dpt_hybrid_fixtures.py", options.weights_dir / "dpt_hybrid"}}) {
     const depthstyle::ProcessResult fixtures = depthstyle::run_process(
         {"/usr/bin/python3", concat(DEPTHSTYLE_SOURCE_DIR, "/tests/fixtures/depth/", script), out_dir.string()});
@@ -263,58 +309,71 @@ int run(int argc, char** argv) {
   std::printf("depth_bench: %d threads; seeded random weights in %s; load average %s\n", threads, weights.c_str(),
               depthstyle::load_average().c_str());
 
-  const fs::path md2 = weights / "monodepth2" / "mono_640x192";
-  const auto monodepth2 = std::make_shared<depthstyle::Monodepth2Network>(
-      depthstyle::read_checkpoint(md2 / "encoder.pth").tensors, "encoder.pth",
-      depthstyle::read_checkpoint(md2 / "depth.pth").tensors, "depth.pth");
-  const auto midas_v1 = std::make_shared<depthstyle::MidasNetwork>(
-      depthstyle::MidasVersion::kV1, depthstyle::read_checkpoint(weights / "midas/model.pt").tensors, "model.pt");
-  const auto midas_v2 = std::make_shared<depthstyle::MidasNetwork>(
-      depthstyle::MidasVersion::kV2, depthstyle::read_checkpoint(weights / "midas/midas_v21-f6b98070.pt").tensors,
-      "midas_v21-f6b98070.pt");
-  const auto midas_small = std::make_shared<depthstyle::MidasSmallNetwork>(
-      depthstyle::read_checkpoint(options.weights_dir / "midas_small/weights/midas/midas_v21_small_256.pt").tensors,
-      "midas_v21_small_256.pt");
-  std::vector<std::shared_ptr<const depthstyle::DepthAnythingNetwork>> depth_anything;
-  for (const auto variant : {depthstyle::DepthAnythingVariant::kSmall, depthstyle::DepthAnythingVariant::kBase}) {
-    const std::string file = concat("depth_anything_v2_", depthstyle::to_string(variant), ".pth");
-    depth_anything.push_back(std::make_shared<const depthstyle::DepthAnythingNetwork>(
-        variant, depthstyle::read_checkpoint(options.weights_dir / "depth_anything" / file).tensors, file));
-  }
-  const auto md2_forward = [monodepth2](const at::Tensor& x) { return monodepth2->forward(x); };
-  const auto small_forward = [midas_small](const at::Tensor& x) { return midas_small->forward(x); };
-  std::vector<Architecture> architectures = {
-      {"monodepth2", "monodepth2", 192, 640, md2_forward, monodepth2->flops(192, 640)},
-      {"monodepth2", "monodepth2", 320, 1024, md2_forward, monodepth2->flops(320, 1024)},
-      {"MiDaS v1", "midas_v1", 384, 384, [midas_v1](const at::Tensor& x) { return midas_v1->forward(x); },
-       midas_v1->flops(384, 384)},
-      {"MiDaS v2/v2.1 large", "midas_v2", 384, 384, [midas_v2](const at::Tensor& x) { return midas_v2->forward(x); },
-       midas_v2->flops(384, 384)},
-      {"MiDaS v2.1 small", "midas_small", 256, 256, small_forward, midas_small->flops(256, 256)},
-      {"MiDaS v2.1 small", "midas_small", 384, 384, small_forward, midas_small->flops(384, 384)},
+  const auto forward_of = [](const auto& network) {
+    return std::function<at::Tensor(const at::Tensor&)>([network](const at::Tensor& x) { return network->forward(x); });
   };
-  for (const auto& network : depth_anything) {
-    const std::string variant = depthstyle::to_string(network->variant());
-    architectures.push_back({"Depth Anything V2 " + variant, "depth_anything_" + variant, 518, 518,
-                             [network](const at::Tensor& x) { return network->forward(x); }, network->flops(518, 518)});
+  // Each model's networks are read and built only when --only selects it (DPT-Large's file alone is 1.3 GB).
+  const auto wanted = [&](const std::string& model) { return options.only.empty() || options.only == model; };
+  std::vector<Architecture> architectures;
+  if (wanted("monodepth2")) {
+    const fs::path md2 = weights / "monodepth2" / "mono_640x192";
+    const depthstyle::NamedTensors encoder = depthstyle::read_checkpoint(md2 / "encoder.pth").tensors;
+    const depthstyle::NamedTensors decoder = depthstyle::read_checkpoint(md2 / "depth.pth").tensors;
+    const auto [network, direct] = with_direct_convs([&] {
+      return std::make_shared<const depthstyle::Monodepth2Network>(encoder, "encoder.pth", decoder, "depth.pth");
+    });
+    for (const auto& [height, width] : {std::pair<std::int64_t, std::int64_t>{192, 640}, {320, 1024}}) {
+      architectures.push_back({"monodepth2", "monodepth2", height, width, forward_of(network),
+                               network->flops(height, width), forward_of(direct)});
+    }
   }
-  const auto dpt_hybrid = std::make_shared<const depthstyle::DptNetwork>(
-      depthstyle::DptVariant::kHybrid,
-      depthstyle::read_checkpoint(options.weights_dir / "dpt_hybrid/weights/midas/dpt_hybrid_384.pt").tensors,
-      "dpt_hybrid_384.pt");
-  architectures.push_back({"DPT-Hybrid", "dpt_hybrid", 384, 384,
-                           [dpt_hybrid](const at::Tensor& x) { return dpt_hybrid->forward(x); },
-                           dpt_hybrid->flops(384, 384)});
+  // make(tensors, file name) -> shared_ptr to a network with forward() and flops(); built twice (see Architecture).
+  const auto add_network = [&](const std::string& label, const std::string& model, const fs::path& file,
+                               const std::vector<std::int64_t>& sides, auto make) {
+    if (!wanted(model)) return;
+    const depthstyle::NamedTensors tensors = depthstyle::read_checkpoint(file).tensors;
+    const auto [network, direct] = with_direct_convs([&] { return make(tensors, file.filename().string()); });
+    for (const std::int64_t side : sides) {
+      architectures.push_back(
+          {label, model, side, side, forward_of(network), network->flops(side, side), forward_of(direct)});
+    }
+  };
+  const auto midas = [](depthstyle::MidasVersion version) {
+    return [version](const depthstyle::NamedTensors& tensors, const std::string& file) {
+      return std::make_shared<const depthstyle::MidasNetwork>(version, tensors, file);
+    };
+  };
+  const auto dpt = [](depthstyle::DptVariant variant) {
+    return [variant](const depthstyle::NamedTensors& tensors, const std::string& file) {
+      return std::make_shared<const depthstyle::DptNetwork>(variant, tensors, file);
+    };
+  };
+  add_network("MiDaS v1", "midas_v1", weights / "midas/model.pt", {384}, midas(depthstyle::MidasVersion::kV1));
+  add_network("MiDaS v2/v2.1 large", "midas_v2", weights / "midas/midas_v21-f6b98070.pt", {384},
+              midas(depthstyle::MidasVersion::kV2));
+  add_network("MiDaS v2.1 small", "midas_small", options.weights_dir / "midas_small/weights/midas/midas_v21_small_256.pt",
+              {256, 384}, [](const depthstyle::NamedTensors& tensors, const std::string& file) {
+                return std::make_shared<const depthstyle::MidasSmallNetwork>(tensors, file);
+              });
+  add_network("DPT-Large", "dpt_large", options.weights_dir / "dpt/weights/midas/dpt_large_384.pt", {384},
+              dpt(depthstyle::DptVariant::kLarge));
+  add_network("DPT-Hybrid", "dpt_hybrid", options.weights_dir / "dpt_hybrid/weights/midas/dpt_hybrid_384.pt", {384},
+              dpt(depthstyle::DptVariant::kHybrid));
+  for (const auto variant : {depthstyle::DepthAnythingVariant::kSmall, depthstyle::DepthAnythingVariant::kBase}) {
+    const std::string name = depthstyle::to_string(variant);
+    if (!wanted("depth_anything_" + name)) continue;
+    const std::string file = concat("depth_anything_v2_", name, ".pth");
+    const auto network = std::make_shared<const depthstyle::DepthAnythingNetwork>(
+        variant, depthstyle::read_checkpoint(options.weights_dir / "depth_anything" / file).tensors, file);
+    architectures.push_back({"Depth Anything V2 " + name, "depth_anything_" + name, 518, 518, forward_of(network),
+                             network->flops(518, 518), {}});
+  }
   std::printf("\n(a) one forward pass, %d runs each after a warm-up, alternating with PyTorch eager in %d rounds\n",
               options.repeats * options.rounds, options.rounds);
   std::printf("  %-28s %-17s %-17s %-16s %-7s %-15s %-9s %s\n", "network, input", "PyTorch med/min", "native med/min",
               "wall speed-up", "CPU", "GFLOP/s Py/nat", "rel. diff", "load");
-  for (const Architecture& architecture : architectures) {
-    if (options.only.empty() || options.only == architecture.baseline_model) {
-      compare_architecture(options, architecture, threads);
-    }
-  }
-  std::printf("  (goal: speed-up >= 1.0x; rel. diff = max |native - PyTorch| / max |PyTorch|)\n");
+  for (const Architecture& architecture : architectures) compare_architecture(options, architecture, threads);
+  std::printf("  (goal: speed-up >= 1.5x; rel. diff = max |native - PyTorch| / max |PyTorch|)\n");
   if (options.table1_images > 0) table1_throughput(options, threads);
   return 0;
 }

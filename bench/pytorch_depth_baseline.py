@@ -3,18 +3,19 @@
 
     GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 \
     /usr/bin/python3 bench/pytorch_depth_baseline.py --weights-dir DIR --work-dir DIR \
-        --model monodepth2|midas_v1|midas_v2|midas_small|depth_anything_vits|depth_anything_vitb|dpt_hybrid \
+        --model monodepth2|midas_v1|midas_v2|midas_small|dpt_large|dpt_hybrid|depth_anything_vits|depth_anything_vitb \
         --size 192x640 \
         --repeats 3 --threads 2
 
 The networks are the reference code's modules (defined once, in tests/fixtures/depth/make_native_fixtures.py and,
-for MiDaS v2.1 small, make_midas_small_fixtures.py, for Depth Anything V2, make_depth_anything_fixtures.py, for
-DPT-Hybrid, make_dpt_hybrid_fixtures.py), loaded with load_state_dict(strict=True) from the weight files
-those scripts wrote into DIR/weights (midas_small: DIR/midas_small/weights; Depth Anything V2:
-DIR/depth_anything/depth_anything_v2_<variant>.pth; DPT-Hybrid: DIR/dpt_hybrid/weights; the published layouts). The
-input is a seeded 1x3xHxW image in [0,1] (ImageNet-normalised for midas_v2, midas_small and Depth Anything, (x - 0.5)
-/ 0.5 for DPT-Hybrid, as their code feeds them), written to the work dir as input.npy (2-D float32, (3*H, W)) so the
-C++ side runs the very same pixels;
+for MiDaS v2.1 small, make_midas_small_fixtures.py, for DPT-Large, make_dpt_fixtures.py, for DPT-Hybrid,
+make_dpt_hybrid_fixtures.py, for Depth Anything V2, make_depth_anything_fixtures.py), loaded with
+load_state_dict(strict=True) from the weight files those scripts wrote into DIR/weights (midas_small:
+DIR/midas_small/weights; DPT-Large: DIR/dpt/weights/midas/dpt_large_384.pt; DPT-Hybrid:
+DIR/dpt_hybrid/weights/midas/dpt_hybrid_384.pt; Depth Anything V2: DIR/depth_anything/depth_anything_v2_<variant>.pth;
+the published layouts). The input is a seeded 1x3xHxW image in [0,1] (ImageNet-normalised for midas_v2, midas_small
+and Depth Anything, (x - 0.5) / 0.5 for the DPTs, as their code feeds them), written to the work dir as input.npy
+(2-D float32, (3*H, W)) so the C++ side runs the very same pixels;
 the last output goes to output.npy (H, W). One warm-up run, then `repeats` (>= 0) timed runs under torch.no_grad()
 (as test_simple.py and run.py do). Prints one JSON line: {"seconds": [...], "cpu_seconds": [...], "threads": T}.
 """
@@ -62,6 +63,11 @@ def load_network(reference, name, weights):
         model.load_state_dict(torch.load(os.path.normpath(os.path.join(
             weights, os.pardir, "depth_anything", "depth_anything_v2_%s.pth" % variant))))
         return model.eval()
+    if name == "dpt_large":
+        model = load_reference("make_dpt_fixtures").DPTDepthModel()
+        model.load_state_dict(torch.load(os.path.normpath(os.path.join(
+            weights, os.pardir, "dpt", "weights", "midas", "dpt_large_384.pt"))))
+        return model.eval()  # 1xHxW (DPTDepthModel squeezes the channel): output.npy is (H, W) either way
     if name == "dpt_hybrid":
         model = load_reference("make_dpt_hybrid_fixtures").DPTHybridDepthModel()
         model.load_state_dict(torch.load(os.path.normpath(os.path.join(
@@ -79,8 +85,8 @@ def load_network(reference, name, weights):
     return model
 
 
-MODELS = ("monodepth2", "midas_v1", "midas_v2", "midas_small", "depth_anything_vits", "depth_anything_vitb",
-          "dpt_hybrid")
+MODELS = ("monodepth2", "midas_v1", "midas_v2", "midas_small", "dpt_large", "dpt_hybrid", "depth_anything_vits",
+          "depth_anything_vitb")
 
 
 def main():
@@ -100,8 +106,9 @@ def main():
     image = reference.test_image(args.size[0], args.size[1], seed=5)
     if args.model in ("midas_v2", "midas_small") or args.model.startswith("depth_anything_"):
         image = (image - reference.IMAGENET_MEAN) / reference.IMAGENET_STD
-    if args.model == "dpt_hybrid":
-        image = (image - 0.5) / 0.5  # the dpt_hybrid_384 preset's mean = std = 0.5
+    if args.model in ("dpt_large", "dpt_hybrid"):
+        dpt = load_reference("make_dpt_fixtures")
+        image = (image - dpt.DPT_MEAN) / dpt.DPT_STD  # the dpt_large_384 / dpt_hybrid_384 presets' mean = std = 0.5
     np.save(os.path.join(args.work_dir, "input.npy"), np.ascontiguousarray(image.numpy().reshape(-1, args.size[1])))
 
     seconds, cpu_seconds = [], []

@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+
 #include "core/error.h"
 
 namespace depthstyle {
@@ -23,6 +25,13 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
         folded_bias.defined() ? folded_bias - norm->running_mean.to(at::kDouble) : -norm->running_mean.to(at::kDouble);
     folded_bias = shifted * scale + norm->bias.to(at::kDouble);
   }
+  const at::Tensor float_bias =
+      folded_bias.defined() ? folded_bias.to(at::kFloat).contiguous() : at::zeros({out_channels_}, at::kFloat);
+  if (kernel_size_ == 3 && geometry.stride == 1 && geometry.groups == 1 && geometry.padding <= 2 &&
+      in_channels_ >= kWinogradMinChannels && out_channels_ >= kWinogradMinChannels &&
+      WinogradConv3x3::available()) {
+    winograd_ = std::make_shared<const WinogradConv3x3>(folded_weight.to(at::kFloat).contiguous(), float_bias);
+  }
   const std::int64_t padding[2] = {geometry.padding, geometry.padding};
   const std::int64_t stride[2] = {geometry.stride, geometry.stride};
   const std::int64_t dilation[2] = {1, 1};
@@ -32,13 +41,28 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
 }
 
 at::Tensor FoldedConv::operator()(const at::Tensor& input) const {
-  DEPTHSTYLE_ASSERT(weight_.defined() && input.dim() == 4 && input.size(1) == in_channels_);
+  DEPTHSTYLE_ASSERT(input.dim() == 4 && input.size(1) == in_channels_);
+  const std::int64_t out_height = input.size(2) + 2 * geometry_.padding - kernel_size_ + 1;
+  const std::int64_t out_width = input.size(3) + 2 * geometry_.padding - kernel_size_ + 1;
+  if (uses_winograd(out_height, out_width)) {
+    const at::Tensor output = winograd_->forward(input.is_mkldnn() ? input.to_dense() : input.contiguous(),
+                                                 geometry_.padding);
+    return input.is_mkldnn() ? output.to_mkldnn() : output;
+  }
   const std::int64_t padding[2] = {geometry_.padding, geometry_.padding};
   const std::int64_t stride[2] = {geometry_.stride, geometry_.stride};
   const std::int64_t dilation[2] = {1, 1};
   const at::Tensor dense_input = input.is_mkldnn() ? input : input.contiguous();
   return at::mkldnn_convolution(dense_input, weight_, bias_.defined() ? c10::optional<at::Tensor>(bias_) : c10::nullopt,
                                 padding, stride, dilation, geometry_.groups);
+}
+
+bool winograd_pays(std::int64_t in_channels, std::int64_t out_height, std::int64_t out_width) {
+  constexpr std::int64_t kGroupRows = 4, kGroupColumns = 32;  // WinogradConv3x3's 8 tiles of 4x4 side by side
+  const std::int64_t covered = (out_height + kGroupRows - 1) / kGroupRows * kGroupRows *
+                               ((out_width + kGroupColumns - 1) / kGroupColumns * kGroupColumns);
+  const std::int64_t pixels = out_height * out_width;
+  return pixels >= std::max<std::int64_t>(512, in_channels) && 10 * pixels >= 6 * covered;
 }
 
 double FoldedConv::flops(std::int64_t out_height, std::int64_t out_width) const {

@@ -14,6 +14,18 @@
 // MKLDNN tensors support what the ResNet encoders need (conv, relu_, add_, max_pool2d); padding, interpolation,
 // concatenation, ELU and sigmoid need dense tensors.
 //
+// Winograd: a dense 3x3 stride-1 conv (groups 1, both channel counts >= kWinogradMinChannels) keeps a second form
+// of its weight for WinogradConv3x3 (nets/winograd_conv.h: 4x fewer multiply-adds, its zero padding read in place)
+// when WinogradConv3x3::available() at construction (DEPTHSTYLE_WINOGRAD=0 keeps only the direct path: benchmarks
+// time both), and takes it for a call whose output map is large enough (winograd_pays). An MKLDNN input is reordered
+// to NCHW for it and the result back. Why not always: oneDNN's direct kernels reach ~230 GFLOP/s per AVX-512 core
+// on these shapes; Winograd's F(4x4, 3x3) tiles come in groups of 8 side by side (32 output columns), so small maps
+// waste most of a group, and its 36 transformed weight matrices (4x the weight) must still be read, which few pixels
+// with many input channels do not repay. Measured one conv at a time with one thread (bench/folded_conv_bench.cc,
+// bench/README.md): 1.3-2.0x for maps of 24x24 and more with 64-512 channels, 0.4-0.7x at 12x12 and 20x6, 0.6-0.7x
+// with 16 output channels. Accuracy: ~1e-6 of the output's largest value per conv (winograd_conv.h), against ~1e-7
+// for oneDNN's direct kernels.
+//
 // Folding: w' = w * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta, computed in double
 // and rounded once to float32; PyTorch eager rounds after each of conv, subtract, divide, multiply and add, so the
 // two differ by float rounding (~1e-7 relative per layer), not by any rule.
@@ -22,10 +34,12 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "nets/weight_layout.h"
+#include "nets/winograd_conv.h"
 
 namespace depthstyle {
 
@@ -44,6 +58,14 @@ struct BatchNormTensors {
   double eps = 1e-5;
 };
 
+// Fewer channels than this and the 36 matrix products are too small to beat oneDNN's direct kernels.
+inline constexpr std::int64_t kWinogradMinChannels = 32;
+// Whether a Winograd-eligible conv with `in_channels` and an output of out_height x out_width takes the Winograd
+// path: at least max(512, in_channels) output pixels (fewer, and reading the 36 transformed weight matrices, 4x the
+// weight, outweighs the saved multiply-adds: 0.84x for 1024 -> 256 channels at 24x24), and at least 60% of the
+// 4-row x 32-column tile groups covering the map inside it.
+bool winograd_pays(std::int64_t in_channels, std::int64_t out_height, std::int64_t out_width);
+
 class FoldedConv {
  public:
   FoldedConv() = default;
@@ -57,12 +79,17 @@ class FoldedConv {
 
   std::int64_t in_channels() const { return in_channels_; }
   std::int64_t out_channels() const { return out_channels_; }
+  // Whether a call with an output of out_height x out_width runs through Winograd (see above).
+  bool uses_winograd(std::int64_t out_height, std::int64_t out_width) const {
+    return winograd_ != nullptr && winograd_pays(in_channels_, out_height, out_width);
+  }
   // Multiply-adds x 2 for an output of height x width (for GFLOP/s figures).
   double flops(std::int64_t out_height, std::int64_t out_width) const;
 
  private:
   at::Tensor weight_;  // MKLDNN layout, reordered for this geometry
   at::Tensor bias_;    // dense float32, or undefined
+  std::shared_ptr<const WinogradConv3x3> winograd_;  // set for the Winograd-eligible convs (see above)
   ConvGeometry geometry_;
   std::int64_t in_channels_ = 0;
   std::int64_t out_channels_ = 0;

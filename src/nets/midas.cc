@@ -178,10 +178,12 @@ at::Tensor MidasNetwork::forward(const at::Tensor& image) const {
   at::NoGradGuard no_grad;
   check_network_input(concat("MiDaS ", to_string(version_)), image, 32);
   const std::vector<at::Tensor> features = encoder_.forward(image);
+  // The decoder runs on NCHW maps: its large convs take the Winograd path (nets/folded_conv.h), which would
+  // otherwise reorder from and to the blocked layout around each of them.
   std::array<at::Tensor, 4> layer_rn;
-  for (int layer = 0; layer < 4; ++layer) layer_rn[layer] = layer_rn_[layer](features[layer + 1]);
+  for (int layer = 0; layer < 4; ++layer) layer_rn[layer] = layer_rn_[layer](features[layer + 1]).to_dense();
   at::Tensor path = fuse(3, layer_rn[3], nullptr);
-  for (int block = 2; block >= 0; --block) path = fuse(block, path.to_mkldnn(), &layer_rn[block]);
+  for (int block = 2; block >= 0; --block) path = fuse(block, path, &layer_rn[block]);
   // path_1: 256 channels at half the input size, dense.
   if (version_ == MidasVersion::kV1) {
     return upsample_bilinear_x2(v1_head_[1](v1_head_[0](path)), /*align_corners=*/false);

@@ -141,6 +141,7 @@ std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; 
 struct Geometry {
   std::int64_t batch, in_channels, out_channels;
   std::int64_t in_height, in_width, height, width;
+  std::int64_t padding;  // zeros on every side, read as such (never copied into a padded tensor)
   std::int64_t tile_rows, groups_per_row;
   std::int64_t groups() const { return batch * tile_rows * groups_per_row; }
 };
@@ -196,25 +197,29 @@ class BlockRunner {
 
   void transform_input(std::int64_t group, std::int64_t slot, std::int64_t columns) {
     const GroupPlace at = place(group);
-    const std::int64_t y0 = kTile * at.tile_row, x0 = kTile * kGroup * at.group_column;
-    const std::int64_t span = kTile * kGroup + 2;  // 34 columns are read, but loads cover 36
-    const bool inside = y0 + kInputTile <= g_.in_height && x0 + span + 2 <= g_.in_width;
+    // The group's first input row and column, in the unpadded input (negative inside the zero padding).
+    const std::int64_t y0 = kTile * at.tile_row - g_.padding, x0 = kTile * kGroup * at.group_column - g_.padding;
+    const std::int64_t span = kTile * kGroup + 4;  // the tiles read 34 columns, the loads cover 36
+    const bool inside = y0 >= 0 && x0 >= 0 && y0 + kInputTile <= g_.in_height && x0 + span <= g_.in_width;
     const float* image = input_ + at.image * batch_stride_;
     float* v = v_.data() + kGroup * slot;
     const std::ptrdiff_t position_stride = g_.in_channels * columns;
+    // Beyond the input (the padding, or past the last row or column): zeros. Past the end they only reach outputs
+    // beyond the output (discarded).
+    const std::int64_t first_column = std::max<std::int64_t>(0, x0);
+    const std::int64_t end_column = std::min(g_.in_width, x0 + span);
     for (std::int64_t channel = 0; channel < g_.in_channels; ++channel) {
-      const float* plane = image + channel * channel_stride_ + y0 * row_stride_ + x0;
+      const float* plane = image + channel * channel_stride_;
       const float* rows[kInputTile];
       if (inside) {
-        for (int i = 0; i < kInputTile; ++i) rows[i] = plane + i * row_stride_;
+        for (int i = 0; i < kInputTile; ++i) rows[i] = plane + (y0 + i) * row_stride_ + x0;
       } else {
-        // Beyond the input: zeros, which only reach outputs beyond the output (discarded).
         std::fill(std::begin(edge_), std::end(edge_), 0.0f);
-        const std::int64_t valid_columns = std::min(span + 2, g_.in_width - x0);
         for (int i = 0; i < kInputTile; ++i) {
           rows[i] = edge_ + i * kEdgeWidth;
-          if (y0 + i < g_.in_height) std::memcpy(edge_ + i * kEdgeWidth, plane + i * row_stride_,
-                                                  sizeof(float) * static_cast<std::size_t>(valid_columns));
+          if (y0 + i < 0 || y0 + i >= g_.in_height || end_column <= first_column) continue;
+          std::memcpy(edge_ + i * kEdgeWidth + (first_column - x0), plane + (y0 + i) * row_stride_ + first_column,
+                      sizeof(float) * static_cast<std::size_t>(end_column - first_column));
         }
       }
       transform_input_group(rows, v + channel * columns, position_stride);
@@ -296,12 +301,21 @@ WinogradConv3x3::WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bia
   bias_ = bias.to(at::kFloat).contiguous();
 }
 
-at::Tensor WinogradConv3x3::forward(const at::Tensor& input) const {
+at::Tensor WinogradConv3x3::forward(const at::Tensor& input, std::int64_t padding) const {
   DEPTHSTYLE_ASSERT(cpu_runs_transforms());
   DEPTHSTYLE_ASSERT(input.dim() == 4 && input.scalar_type() == at::kFloat && input.size(1) == in_channels_);
-  DEPTHSTYLE_ASSERT(input.stride(3) == 1 && input.size(2) >= 3 && input.size(3) >= 3);
-  Geometry geometry{input.size(0), in_channels_, out_channels_, input.size(2), input.size(3),
-                    input.size(2) - 2, input.size(3) - 2, 0, 0};
+  DEPTHSTYLE_ASSERT(padding >= 0 && padding <= 2);
+  DEPTHSTYLE_ASSERT(input.stride(3) == 1 && input.size(2) + 2 * padding >= 3 && input.size(3) + 2 * padding >= 3);
+  Geometry geometry{input.size(0),
+                    in_channels_,
+                    out_channels_,
+                    input.size(2),
+                    input.size(3),
+                    input.size(2) + 2 * padding - 2,
+                    input.size(3) + 2 * padding - 2,
+                    padding,
+                    0,
+                    0};
   geometry.tile_rows = ceil_div(geometry.height, kTile);
   geometry.groups_per_row = ceil_div(ceil_div(geometry.width, kTile), kGroup);
   at::Tensor output = at::empty({geometry.batch, out_channels_, geometry.height, geometry.width},

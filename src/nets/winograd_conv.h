@@ -32,9 +32,11 @@ class WinogradConv3x3 {
   WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bias);
 
   // NxCxHxW float32 with unit stride along W (other strides free, so a row stripe of a larger tensor needs no copy),
-  // H, W >= 3 -> Nx(out)x(H-2)x(W-2) float32, contiguous. Same result as at::conv2d(input, weight, bias) up to
-  // float32 rounding (see above). Uses at::get_num_threads() threads.
-  at::Tensor forward(const at::Tensor& input) const;
+  // H + 2 padding, W + 2 padding >= 3 -> Nx(out)x(H+2padding-2)x(W+2padding-2) float32, contiguous. `padding`
+  // (0..2) zeros on every side are read as zeros where a tile reaches them, as nn.Conv2d(padding=...) pads, with no
+  // padded copy of the input. Same result as at::conv2d(input, weight, bias, 1, padding) up to float32 rounding (see
+  // above). Uses at::get_num_threads() threads.
+  at::Tensor forward(const at::Tensor& input, std::int64_t padding = 0) const;
 
   std::int64_t in_channels() const { return in_channels_; }
   std::int64_t out_channels() const { return out_channels_; }

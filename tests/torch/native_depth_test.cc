@@ -225,6 +225,46 @@ TEST(FoldedConv, EqualsConvolutionThenBatchNormOfPytorch) {
   }
 }
 
+// The Winograd path of FoldedConv (a 3x3 stride-1 conv with BatchNorm folded, zero padding read in place) on a map
+// where it pays and on one where the direct kernel runs, NCHW and blocked inputs, against PyTorch's conv then
+// BatchNorm. Bound: Winograd's per-conv bound of tests/torch/winograd_conv_test.cc (1e-5 of the largest output).
+TEST(FoldedConv, WinogradPathEqualsConvolutionThenBatchNormOfPytorch) {
+  at::manual_seed(4);
+  const std::string cpu = testing::cpu_features();
+  std::printf("CPU: %s\n", cpu.c_str());
+  const at::Tensor weight = at::randn({48, 64, 3, 3}) * 0.05;
+  BatchNormTensors norm{at::rand({48}) + 0.5, at::randn({48}), at::randn({48}), at::rand({48}) + 0.5};
+  const FoldedConv conv(weight, at::Tensor(), {1, 1, 1}, norm);
+  for (const auto& [height, width] : {std::pair<std::int64_t, std::int64_t>{24, 40}, {12, 12}}) {
+    SCOPED_TRACE(concat(height, "x", width, " on ", cpu));
+    EXPECT_EQ(conv.uses_winograd(height, width), WinogradConv3x3::available() && height == 24);
+    const at::Tensor input = at::randn({1, 64, height, width}).relu_();
+    const at::Tensor expected = at::batch_norm(at::conv2d(input, weight, {}, 1, 1), norm.weight, norm.bias,
+                                               norm.running_mean, norm.running_var, false, 0.1, 1e-5, false);
+    const at::Tensor dense = conv(input);
+    EXPECT_FALSE(dense.is_mkldnn());
+    const double difference = relative_max_difference(dense, expected);
+    std::printf("%ldx%ld: %s, max |FoldedConv - PyTorch| / max |PyTorch| = %.3g\n", height, width,
+                conv.uses_winograd(height, width) ? "Winograd" : "direct", difference);
+    EXPECT_LE(difference, 1e-5);
+    const at::Tensor blocked = conv(input.to_mkldnn());
+    EXPECT_TRUE(blocked.is_mkldnn());
+    EXPECT_TRUE(at::equal(blocked.to_dense(), dense));
+  }
+}
+
+// The sizes FoldedConv sends through Winograd, on shapes of bench/folded_conv_bench.cc whose measured ratio decided
+// the rule (one thread: 1.3-1.7x where it is chosen, 0.4-0.9x where it is not).
+TEST(FoldedConv, WinogradIsChosenWhereItMeasuredFaster) {
+  EXPECT_TRUE(winograd_pays(64, 48, 160));    // monodepth2 layer1 at 640x192: 1.3x
+  EXPECT_TRUE(winograd_pays(256, 24, 24));    // MiDaS refinenet at 1/16 of 384: 1.4x
+  EXPECT_TRUE(winograd_pays(512, 48, 48));    // MiDaS layer2_rn: 1.3x
+  EXPECT_FALSE(winograd_pays(1024, 24, 24));  // MiDaS layer3_rn: 0.84x (the transformed weights outweigh)
+  EXPECT_FALSE(winograd_pays(256, 12, 12));   // MiDaS refinenet at 1/32: 0.7x
+  EXPECT_FALSE(winograd_pays(512, 6, 20));    // monodepth2 layer4: 0.4-0.5x
+  EXPECT_FALSE(winograd_pays(64, 20, 33));    // 660 pixels, but 33 columns fill 52% of two 32-column groups
+}
+
 // monodepth2's decoder writes upsampling, concatenation and padding in one pass: the same values as ATen's three ops.
 TEST(ConcatReflectionPad, EqualsUpsampleCatAndPadOfPytorchExactly) {
   const at::Tensor coarse = at::randn({1, 5, 3, 4}), skip = at::randn({1, 2, 6, 8});
