@@ -1,8 +1,11 @@
-// DPT-Large (MiDaS v3.0), natively (nets/dpt), against PyTorch eager running the reference modules of
-// tests/fixtures/depth/make_dpt_fixtures.py (DPTDepthModel over timm's vit_large_patch16_384, the official module
-// names) on seeded random weights saved at full size in the published layout, and against the committed key/shape
-// list of the real file (tests/fixtures/depth/native_keys/dpt_large_384.txt, written from those modules).
-// Network outputs within 1e-4 of their largest value (native_depth_fixtures.h); position embeddings within 1e-5.
+// DPT-Large and DPT-Hybrid (MiDaS v3.0), natively (nets/dpt; the hybrid's ResNetV2 in nets/resnet_v2), against
+// PyTorch eager running the reference modules of tests/fixtures/depth/make_dpt_fixtures.py (DPTDepthModel over timm's
+// vit_large_patch16_384) and make_dpt_hybrid_fixtures.py (over vit_base_resnet50_384), the official module names, on
+// seeded random weights saved at full size in the published layouts, and against the committed key/shape lists of the
+// real files (tests/fixtures/depth/native_keys/dpt_large_384.txt, dpt_hybrid_384.txt, written from those modules).
+// Network outputs within 1e-4 of their largest value (native_depth_fixtures.h) at two sizes per network, at least one
+// non-square (the position grid resized); position embeddings within 1e-5; the hybrid's backbone alone at an odd
+// size, where its SAME padding differs from the even sizes' split.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +19,7 @@
 #include "nets/depth_anything.h"
 #include "nets/dpt.h"
 #include "nets/midas.h"
+#include "nets/resnet_v2.h"
 #include "tensor/checkpoint.h"
 #include "tensor/tensor_image.h"
 #include "weights/weight_catalog.h"
@@ -33,18 +37,56 @@ using testing::relative_max_difference;
 constexpr double kTolerance = 1e-4;
 constexpr double kPositionTolerance = 1e-5;
 
-fs::path fixture_dir() { return fs::path(DEPTHSTYLE_GENERATED_FIXTURES) / "dpt"; }
-fs::path weight_file() { return fixture_dir() / "weights/midas/dpt_large_384.pt"; }
-at::Tensor array(const std::string& name) { return fixture_array(fixture_dir(), name); }
+// What differs between the two DPTs in the tests they share.
+struct DptCase {
+  DptVariant variant;
+  std::string label;             // the network's name in its messages
+  std::string fixture_folder;    // below DEPTHSTYLE_GENERATED_FIXTURES
+  std::string model;             // catalog name = published file's stem = key list name
+  std::string midas_version;     // the midas estimator's version
+  std::string description;       // the estimator's "network"
+  std::vector<std::string> output_sizes;  // the fixture's dpt_input_/dpt_output_ sizes, HxW
+  std::vector<std::int64_t> misfit_size;  // an input whose sides are not multiples of 16
+};
 
-const DptNetwork& network() {
-  static const DptNetwork loaded(DptVariant::kLarge, read_checkpoint(weight_file()).tensors, "dpt_large_384.pt");
-  return loaded;
+const DptCase kLarge{DptVariant::kLarge,
+                     "DPT-Large",
+                     "dpt",
+                     "dpt_large_384",
+                     "v3_large",
+                     "MiDaS v3.0 DPT-Large (ViT-L/16, dpt_large_384.pt)",
+                     {"64x64", "64x96"},
+                     {1, 3, 64, 72}};
+const DptCase kHybrid{DptVariant::kHybrid,
+                      "DPT-Hybrid",
+                      "dpt_hybrid",
+                      "dpt_hybrid_384",
+                      "v3_hybrid",
+                      "MiDaS v3.0 DPT-Hybrid (ViT-B/16 + ResNet-50, dpt_hybrid_384.pt)",
+                      {"64x96", "96x64"},
+                      {1, 3, 72, 64}};
+
+fs::path fixture_dir(const DptCase& dpt) { return fs::path(DEPTHSTYLE_GENERATED_FIXTURES) / dpt.fixture_folder; }
+fs::path weight_file(const DptCase& dpt) { return fixture_dir(dpt) / ("weights/midas/" + dpt.model + ".pt"); }
+at::Tensor array(const DptCase& dpt, const std::string& name) { return fixture_array(fixture_dir(dpt), name); }
+
+const NamedTensors& weights(const DptCase& dpt) {
+  static const NamedTensors large = read_checkpoint(weight_file(kLarge)).tensors;
+  static const NamedTensors hybrid = read_checkpoint(weight_file(kHybrid)).tensors;
+  return dpt.variant == DptVariant::kLarge ? large : hybrid;
 }
 
-TEST(DptLayout, ThePublishedFileMatchesTheLayoutKeyForKey) {
-  const testing::KeyList list = key_list("dpt_large_384");
-  const WeightLayout& layout = dpt_weight_layout(DptVariant::kLarge);
+const DptNetwork& network(const DptCase& dpt) {
+  static const DptNetwork large(DptVariant::kLarge, weights(kLarge), "dpt_large_384.pt");
+  static const DptNetwork hybrid(DptVariant::kHybrid, weights(kHybrid), "dpt_hybrid_384.pt");
+  return dpt.variant == DptVariant::kLarge ? large : hybrid;
+}
+
+class Dpt : public ::testing::TestWithParam<DptCase> {};
+
+TEST_P(Dpt, ThePublishedFileMatchesTheLayoutKeyForKey) {
+  const testing::KeyList list = key_list(GetParam().model);
+  const WeightLayout& layout = dpt_weight_layout(GetParam().variant);
   ASSERT_EQ(layout.tensors.size(), list.tensors.size());
   EXPECT_EQ(list.tensors.size(), 368u);
   for (std::size_t i = 0; i < layout.tensors.size(); ++i) {
@@ -56,27 +98,30 @@ TEST(DptLayout, ThePublishedFileMatchesTheLayoutKeyForKey) {
   }
 }
 
-TEST(DptAgainstPytorch, PositionEmbeddingsAreResizedAsMidasDoes) {
+TEST_P(Dpt, PositionEmbeddingsAreResizedAsMidasDoes) {
+  const DptCase& dpt = GetParam();
   // 24 x 24 is the file's own grid (the bilinear resize to the same size is the identity).
   for (const auto& [rows, columns] : std::vector<std::pair<int, int>>{{24, 24}, {4, 6}, {7, 3}}) {
     const std::string name = concat("position_", rows, "x", columns);
-    const double difference = relative_max_difference(network().position_embedding(rows, columns), array(name));
-    EXPECT_LE(difference, kPositionTolerance) << name;
+    EXPECT_LE(relative_max_difference(network(dpt).position_embedding(rows, columns), array(dpt, name)),
+              kPositionTolerance)
+        << name;
   }
-  EXPECT_TRUE(at::equal(network().position_embedding(24, 24), array("position_24x24")));
+  EXPECT_TRUE(at::equal(network(dpt).position_embedding(24, 24), array(dpt, "position_24x24")));
 }
 
-TEST(DptAgainstPytorch, OutputAtASquareAndANonSquareSize) {
+TEST_P(Dpt, OutputAtTwoSizesOneNotSquare) {
+  const DptCase& dpt = GetParam();
   double positive = 0, values = 0;
-  for (const char* size : {"64x64", "64x96"}) {
-    const at::Tensor expected = array(concat("dpt_output_", size));
-    const at::Tensor output = network().forward(array(concat("dpt_input_", size)));
+  for (const std::string& size : dpt.output_sizes) {
+    const at::Tensor expected = array(dpt, "dpt_output_" + size);
+    const at::Tensor output = network(dpt).forward(array(dpt, "dpt_input_" + size));
     ASSERT_EQ(output.dim(), 4);
     positive += expected.gt(0).sum().item<double>();
     values += static_cast<double>(expected.numel());
     const double difference = relative_max_difference(output.squeeze(1), expected);
     EXPECT_LE(difference, kTolerance) << size << " on " << testing::cpu_features();
-    std::cout << "DPT-Large " << size << ": max |native - PyTorch| / max |PyTorch| = " << difference << " ("
+    std::cout << dpt.label << " " << size << ": max |native - PyTorch| / max |PyTorch| = " << difference << " ("
               << testing::cpu_features() << ")\n";
   }
   // The final ReLU clips part of the maps: the head was calibrated so that it does (~2%), but not all of them.
@@ -84,13 +129,81 @@ TEST(DptAgainstPytorch, OutputAtASquareAndANonSquareSize) {
   EXPECT_LT(positive / values, 1.0);
 }
 
-TEST(DptAgainstPytorch, InputsOfTheWrongShapeAreRejected) {
-  EXPECT_THROW_MESSAGE(network().forward(at::rand({1, 3, 64, 72})), Error,
-                       "DPT-Large: expected a 1x3xHxW float32 image with H and W multiples of 16, got float32 "
-                       "[1, 3, 64, 72]");
+TEST_P(Dpt, InputsOfTheWrongShapeAreRejected) {
+  const DptCase& dpt = GetParam();
+  const std::vector<std::int64_t>& size = dpt.misfit_size;
+  EXPECT_THROW_MESSAGE(network(dpt).forward(at::rand(size)), Error,
+                       concat(dpt.label, ": expected a 1x3xHxW float32 image with H and W multiples of 16, ",
+                              "got float32 [", size[0], ", ", size[1], ", ", size[2], ", ", size[3], "]"));
 }
 
-TEST(DptWrongFiles, MissingAndMisshapenTensorsAreListed) {
+TEST_P(Dpt, OtherDepthModelsAreNamed) {
+  const DptCase& dpt = GetParam();
+  const DptCase& other = dpt.variant == DptVariant::kLarge ? kHybrid : kLarge;
+  EXPECT_THROW_MESSAGE(DptNetwork(dpt.variant, key_list(other.model).tensors, "other.pt"), InputError,
+                       concat("these are the ", other.label, ", MiDaS v3.0 (", other.model, ".pt) weights"));
+  EXPECT_THROW_MESSAGE(DptNetwork(dpt.variant, key_list("depth_anything_v2_vitl").tensors, "vitl.pth"), InputError,
+                       "these are the Depth Anything V2 vitl");
+  EXPECT_THROW_MESSAGE(DptNetwork(dpt.variant, key_list("midas_v2").tensors, "midas.pt"), InputError,
+                       "these are the MiDaS v2 / v2.1 large");
+  EXPECT_THROW_MESSAGE(DptNetwork(dpt.variant, key_list("midas_v21_small").tensors, "small.pt"), InputError,
+                       "these are the MiDaS v2.1 small");
+}
+
+// The midas estimator (version v3_large or v3_hybrid) on the network's fixture.
+TEST_P(Dpt, TheEstimatorRunsTheNetworkOnTheFeedOfItsPreset) {
+  const DptCase& dpt = GetParam();
+  DepthEstimatorConfig config;
+  config.name = dpt.model;
+  config.type = "midas";
+  config.version = dpt.midas_version;
+  config.path = weight_file(dpt).string();
+  // A 64-pixel box (PyTorch eager speed): a 96x64 image keeps its size ("minimal": the height's scale 1 is nearer 1
+  // than the width's 2/3), so the feed is the fixture's input and the map needs no resize back.
+  config.preprocessing.width = config.preprocessing.height = 64;
+  const std::unique_ptr<DepthEstimator> estimator = make_depth_estimator(config);
+  const nlohmann::json description = estimator->describe();
+  EXPECT_EQ(description["type"], "midas");
+  EXPECT_EQ(description["version"], dpt.midas_version);
+  EXPECT_EQ(description["preset"], "dpt_large_384");  // the hybrid's run.py preset is the same
+  EXPECT_EQ(description["network"], dpt.description);
+  EXPECT_EQ(description["files"][0]["sha256"], sha256_hex_of_file(weight_file(dpt)));
+
+  DepthQuery query;
+  query.image_path = "dpt_input_64x96";
+  query.rgb = image_from_tensor(array(dpt, "dpt_input_64x96") * 0.5 + 0.5);  // the preset's (x - 0.5) / 0.5 undone
+  query.size = query.rgb.size();
+  const DepthPrediction prediction = estimator->estimate(query);
+  EXPECT_EQ(prediction.meaning, DepthMeaning::kProximity);
+  const double difference =
+      relative_max_difference(tensor_from_image(prediction.values).squeeze(1), array(dpt, "dpt_output_64x96"));
+  EXPECT_LE(difference, kTolerance);
+  std::cout << dpt.label << " estimator on a 96x64 image: max |native - PyTorch| / max |PyTorch| = " << difference
+            << "\n";
+}
+
+TEST_P(Dpt, TheCatalogEntryChecksTheFile) {
+  const DptCase& dpt = GetParam();
+  const CatalogEntry& entry = *find_catalog_entry(dpt.model);
+  EXPECT_EQ(entry.estimator_type, "midas");
+  EXPECT_EQ(entry.estimator_version, dpt.midas_version);
+  EXPECT_EQ(entry.published_file, dpt.model + ".pt");
+  EXPECT_EQ(entry.relative_path, "midas/" + dpt.model + ".pt");
+  check_model_loads(entry, weight_file(dpt));
+  const fs::path depth_anything = fs::path(DEPTHSTYLE_GENERATED_FIXTURES) /
+                                  "depth_anything/weights/depth_anything/depth_anything_v2_vits.pth";
+  EXPECT_THROW_MESSAGE(check_model_loads(entry, depth_anything), InputError,
+                       concat("does not hold the ", dpt.label, ", MiDaS v3.0 (", dpt.model, ".pt) weights"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, Dpt, ::testing::Values(kLarge, kHybrid),
+                         [](const ::testing::TestParamInfo<DptCase>& info) {
+                           return info.param.variant == DptVariant::kLarge ? "Large" : "Hybrid";
+                         });
+
+// --- What only one of them has ---
+
+TEST(DptLargeWrongFiles, MissingAndMisshapenTensorsAreListed) {
   NamedTensors tensors = key_list("dpt_large_384").tensors;
   tensors.erase(std::find_if(tensors.begin(), tensors.end(), [](const auto& entry) {
     return entry.first == "pretrained.act_postprocess2.0.project.0.bias";
@@ -105,55 +218,44 @@ TEST(DptWrongFiles, MissingAndMisshapenTensorsAreListed) {
                        "  missing tensor 'pretrained.act_postprocess2.0.project.0.bias': expected float32 [1024]");
 }
 
-TEST(DptWrongFiles, OtherDepthModelsAreNamed) {
-  EXPECT_THROW_MESSAGE(DptNetwork(DptVariant::kLarge, key_list("depth_anything_v2_vitl").tensors, "vitl.pth"), InputError,
-                       "these are the Depth Anything V2 vitl");
-  EXPECT_THROW_MESSAGE(DptNetwork(DptVariant::kLarge, key_list("midas_v2").tensors, "midas.pt"), InputError,
-                       "these are the MiDaS v2 / v2.1 large");
-  EXPECT_THROW_MESSAGE(DptNetwork(DptVariant::kLarge, key_list("midas_v21_small").tensors, "small.pt"), InputError,
-                       "these are the MiDaS v2.1 small");
+TEST(DptHybridLayout, ActPostprocessOneAndTwoAreIdentitiesWithoutKeys) {
+  for (const ExpectedTensor& expected : dpt_weight_layout(DptVariant::kHybrid).tensors) {
+    EXPECT_FALSE(starts_with(expected.name, "pretrained.act_postprocess1.")) << expected.name;
+    EXPECT_FALSE(starts_with(expected.name, "pretrained.act_postprocess2.")) << expected.name;
+  }
 }
 
-// --- The midas estimator (version v3_large) and the catalog entry ---
-
-TEST(DptEstimator, RunsTheNetworkOnTheFeedOfItsPreset) {
-  DepthEstimatorConfig config;
-  config.name = "dpt";
-  config.type = "midas";
-  config.version = "v3_large";
-  config.path = weight_file().string();
-  // A 64-pixel box (PyTorch eager speed): a 96x64 image keeps its size ("minimal": the height's scale 1 is nearer 1
-  // than the width's 2/3), so the feed is the fixture's input and the map needs no resize back.
-  config.preprocessing.width = config.preprocessing.height = 64;
-  const std::unique_ptr<DepthEstimator> estimator = make_depth_estimator(config);
-  const nlohmann::json description = estimator->describe();
-  EXPECT_EQ(description["type"], "midas");
-  EXPECT_EQ(description["version"], "v3_large");
-  EXPECT_EQ(description["preset"], "dpt_large_384");
-  EXPECT_EQ(description["network"], "MiDaS v3.0 DPT-Large (ViT-L/16, dpt_large_384.pt)");
-  EXPECT_EQ(description["files"][0]["sha256"], sha256_hex_of_file(weight_file()));
-
-  DepthQuery query;
-  query.image_path = "dpt_input_64x96";
-  query.rgb = image_from_tensor(array("dpt_input_64x96") * 0.5 + 0.5);  // the preset's (x - 0.5) / 0.5 undone
-  query.size = query.rgb.size();
-  const DepthPrediction prediction = estimator->estimate(query);
-  EXPECT_EQ(prediction.meaning, DepthMeaning::kProximity);
-  const double difference =
-      relative_max_difference(tensor_from_image(prediction.values).squeeze(1), array("dpt_output_64x96"));
-  EXPECT_LE(difference, kTolerance);
-  std::cout << "DPT-Large estimator on a 96x64 image: max |native - PyTorch| / max |PyTorch| = " << difference << "\n";
+TEST(DptHybridAgainstPytorch, TheBackboneAtAnOddSize) {
+  // 45x37: the stem conv pads 3 on every side, the pool and the stride-2 3x3 convs 1 (at even sizes: 2 / 3 and
+  // 0 / 1 before / after).
+  const ResNetV2Backbone backbone(weights(kHybrid), "pretrained.model.patch_embed.backbone", {3, 4, 9});
+  const std::vector<at::Tensor> stages = backbone.forward(array(kHybrid, "backbone_input_45x37"));
+  ASSERT_EQ(stages.size(), 3u);
+  for (std::size_t stage = 0; stage < stages.size(); ++stage) {
+    const std::string name = concat("backbone_stage", stage, "_45x37");
+    const double difference = relative_max_difference(stages[stage], array(kHybrid, name));
+    EXPECT_LE(difference, kTolerance) << name;
+    std::cout << "ResNetV2 " << name << ": max |native - PyTorch| / max |PyTorch| = " << difference << "\n";
+  }
+  EXPECT_EQ(resnet_v2_out_channels({3, 4, 9}), 1024);
 }
 
-TEST(DptEstimator, TheCatalogEntryChecksTheFile) {
-  const CatalogEntry& entry = *find_catalog_entry("dpt_large_384");
-  EXPECT_EQ(entry.estimator_type, "midas");
-  EXPECT_EQ(entry.estimator_version, "v3_large");
-  check_model_loads(entry, weight_file());
-  const fs::path depth_anything = fs::path(DEPTHSTYLE_GENERATED_FIXTURES) /
-                                  "depth_anything/weights/depth_anything/depth_anything_v2_vits.pth";
-  EXPECT_THROW_MESSAGE(check_model_loads(entry, depth_anything), InputError,
-                       "does not hold the DPT-Large, MiDaS v3.0 (dpt_large_384.pt) weights");
+TEST(DptHybridWrongFiles, AFileCutShortAndAMisshapenTensorAreListed) {
+  // The state_dict's tail (the 50 scratch.* entries) missing, and a ResNet conv of the wrong width: the first 40
+  // differences listed, the rest counted.
+  NamedTensors tensors = key_list("dpt_hybrid_384").tensors;
+  tensors.erase(std::find_if(tensors.begin(), tensors.end(),
+                             [](const auto& entry) { return starts_with(entry.first, "scratch."); }),
+                tensors.end());
+  const std::string misshapen = "pretrained.model.patch_embed.backbone.stages.1.blocks.0.conv2.weight";
+  for (auto& [name, tensor] : tensors) {
+    if (name == misshapen) tensor = at::zeros({64, 64, 3, 3});
+  }
+  EXPECT_THROW_MESSAGE(DptNetwork(DptVariant::kHybrid, tensors, "/w/hybrid.pt"), InputError,
+                       "/w/hybrid.pt: does not hold the DPT-Hybrid, MiDaS v3.0 (dpt_hybrid_384.pt) weights (51 "
+                       "differences):\n  wrong shape of 'pretrained.model.patch_embed.backbone.stages.1.blocks.0.conv2."
+                       "weight': expected [128, 128, 3, 3], found [64, 64, 3, 3]\n  missing tensor "
+                       "'scratch.layer1_rn.weight': expected float32 [256, 256, 3, 3]\n");
 }
 
 }  // namespace
