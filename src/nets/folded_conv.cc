@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "nets/vector_kernels.h"
 
 namespace depthstyle {
 
@@ -32,6 +33,11 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
       WinogradConv3x3::available()) {
     winograd_ = std::make_shared<const WinogradConv3x3>(folded_weight.to(at::kFloat).contiguous(), float_bias);
   }
+  if (out_channels_ == 1 && geometry.groups == 1 && geometry.stride == 1 && geometry.padding == 0 &&
+      (kernel_size_ == 1 || kernel_size_ == 3) && cpu_has_avx2_fma()) {
+    single_output_weight_ = folded_weight.to(at::kFloat).contiguous();
+    single_output_bias_ = float_bias.item<float>();
+  }
   const std::int64_t padding[2] = {geometry.padding, geometry.padding};
   const std::int64_t stride[2] = {geometry.stride, geometry.stride};
   const std::int64_t dilation[2] = {1, 1};
@@ -44,6 +50,12 @@ at::Tensor FoldedConv::operator()(const at::Tensor& input) const {
   DEPTHSTYLE_ASSERT(input.dim() == 4 && input.size(1) == in_channels_);
   const std::int64_t out_height = input.size(2) + 2 * geometry_.padding - kernel_size_ + 1;
   const std::int64_t out_width = input.size(3) + 2 * geometry_.padding - kernel_size_ + 1;
+  if (single_output_weight_.defined()) {
+    const at::Tensor output = single_output_conv(input.is_mkldnn() ? input.to_dense() : input.contiguous(),
+                                                 single_output_weight_.data_ptr<float>(), single_output_bias_,
+                                                 kernel_size_);
+    return input.is_mkldnn() ? output.to_mkldnn() : output;
+  }
   if (uses_winograd(out_height, out_width)) {
     const at::Tensor output = winograd_->forward(input.is_mkldnn() ? input.to_dense() : input.contiguous(),
                                                  geometry_.padding);

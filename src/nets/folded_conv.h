@@ -26,6 +26,10 @@
 // with 16 output channels. Accuracy: ~1e-6 of the output's largest value per conv (winograd_conv.h), against ~1e-7
 // for oneDNN's direct kernels.
 //
+// One output channel: a conv with a single output channel, stride 1, no padding and a 1x1 or 3x3 kernel (the depth
+// heads' last) runs in single_output_conv (nets/vector_kernels.h) on an AVX2/FMA CPU: oneDNN's direct kernel took
+// 2.1 ms for monodepth2's 16 -> 1 disparity conv at 640x192 on 2 threads, several times what its multiply-adds need.
+//
 // Folding: w' = w * gamma / sqrt(var + eps), b' = (b - mean) * gamma / sqrt(var + eps) + beta, computed in double
 // and rounded once to float32; PyTorch eager rounds after each of conv, subtract, divide, multiply and add, so the
 // two differ by float rounding (~1e-7 relative per layer), not by any rule.
@@ -90,6 +94,10 @@ class FoldedConv {
   at::Tensor weight_;  // MKLDNN layout, reordered for this geometry
   at::Tensor bias_;    // dense float32, or undefined
   std::shared_ptr<const WinogradConv3x3> winograd_;  // set for the Winograd-eligible convs (see above)
+  // For a conv with one output channel (the depth heads' last): its weight [in, k, k] float32 and bias for
+  // single_output_conv (nets/vector_kernels.h), which runs it ~5x faster than oneDNN; undefined otherwise.
+  at::Tensor single_output_weight_;
+  float single_output_bias_ = 0;
   ConvGeometry geometry_;
   std::int64_t in_channels_ = 0;
   std::int64_t out_channels_ = 0;

@@ -1,11 +1,13 @@
 #include "nets/layer_stack.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 
 #include <algorithm>
 
 #include "core/error.h"
 #include "core/text.h"
+#include "nets/vector_kernels.h"
 
 namespace depthstyle {
 
@@ -238,6 +240,34 @@ void reflect_border(at::Tensor& padded) {
   padded.select(3, width + 1).copy_(padded.select(3, width - 1));
 }
 
+// concat_reflection_pad_1's planes, each in one pass (nets/vector_kernels.h), the threads taking planes.
+void write_parts_vectorised(const std::vector<PaddedPart>& parts, at::Tensor& output) {
+  struct Plane {
+    const float* source;
+    std::int64_t height, width;
+    const PaddedPart* part;
+  };
+  std::vector<Plane> planes;
+  for (std::int64_t image = 0; image < output.size(0); ++image) {
+    for (const PaddedPart& part : parts) {
+      const at::Tensor& tensor = part.tensor;
+      const float* data = tensor.data_ptr<float>() + image * tensor.stride(0);
+      for (std::int64_t channel = 0; channel < tensor.size(1); ++channel) {
+        planes.push_back({data + channel * tensor.stride(1), tensor.size(2), tensor.size(3), &part});
+      }
+    }
+  }
+  const std::int64_t plane_size = output.size(2) * output.size(3);
+  float* destination = output.data_ptr<float>();
+  at::parallel_for(0, static_cast<std::int64_t>(planes.size()), 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t index = begin; index < end; ++index) {
+      const Plane& plane = planes[static_cast<std::size_t>(index)];
+      write_reflection_padded_plane(plane.source, plane.height, plane.width, plane.part->upsample ? 2 : 1,
+                                    plane.part->elu, destination + index * plane_size);
+    }
+  });
+}
+
 at::Tensor padded(const at::Tensor& input, BeforePadding before, std::optional<at::ScalarType> dtype) {
   DEPTHSTYLE_ASSERT(input.dim() == 4);
   const std::int64_t factor = before == BeforePadding::kUpsample ? 2 : 1;
@@ -325,26 +355,34 @@ at::Tensor upsample_reflection_pad_1(const at::Tensor& input, std::optional<at::
   return padded(input, BeforePadding::kUpsample, dtype);
 }
 
-at::Tensor concat_reflection_pad_1(const std::vector<std::pair<at::Tensor, bool>>& parts) {
+at::Tensor concat_reflection_pad_1(const std::vector<PaddedPart>& parts) {
   DEPTHSTYLE_ASSERT(!parts.empty());
-  const at::Tensor& first = parts.front().first;
-  const std::int64_t factor = parts.front().second ? 2 : 1;
+  const at::Tensor& first = parts.front().tensor;
+  const std::int64_t factor = parts.front().upsample ? 2 : 1;
   const std::int64_t height = factor * first.size(2), width = factor * first.size(3);
   DEPTHSTYLE_ASSERT(height >= 2 && width >= 2);
   std::int64_t channels = 0;
-  for (const auto& [part, upsample] : parts) {
-    const std::int64_t part_factor = upsample ? 2 : 1;
-    DEPTHSTYLE_ASSERT(part.dim() == 4 && part.size(0) == first.size(0) && part_factor * part.size(2) == height &&
-                      part_factor * part.size(3) == width && part.scalar_type() == first.scalar_type());
-    channels += part.size(1);
+  bool vectorised = cpu_has_avx2_fma();
+  for (const PaddedPart& part : parts) {
+    const std::int64_t part_factor = part.upsample ? 2 : 1;
+    DEPTHSTYLE_ASSERT(part.tensor.dim() == 4 && part.tensor.size(0) == first.size(0) &&
+                      part_factor * part.tensor.size(2) == height && part_factor * part.tensor.size(3) == width &&
+                      part.tensor.scalar_type() == first.scalar_type());
+    vectorised = vectorised && part.tensor.scalar_type() == at::kFloat && part.tensor.is_contiguous();
+    channels += part.tensor.size(1);
   }
   at::Tensor output = at::empty({first.size(0), channels, height + 2, width + 2}, first.options());
+  if (vectorised) {
+    write_parts_vectorised(parts, output);
+    return output;
+  }
   at::Tensor interior = output.narrow(2, 1, height).narrow(3, 1, width);
   std::int64_t channel = 0;
-  for (const auto& [part, upsample] : parts) {
-    write_transformed(part, upsample ? BeforePadding::kUpsample : BeforePadding::kNothing,
-                      interior.narrow(1, channel, part.size(1)));
-    channel += part.size(1);
+  for (const PaddedPart& part : parts) {
+    write_transformed(part.elu ? at::elu(part.tensor) : part.tensor,
+                      part.upsample ? BeforePadding::kUpsample : BeforePadding::kNothing,
+                      interior.narrow(1, channel, part.tensor.size(1)));
+    channel += part.tensor.size(1);
   }
   reflect_border(output);
   return output;

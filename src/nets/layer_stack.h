@@ -136,9 +136,18 @@ at::Tensor relu_reflection_pad_1(const at::Tensor& input, std::optional<at::Scal
 at::Tensor upsample_reflection_pad_1(const at::Tensor& input, std::optional<at::ScalarType> dtype = std::nullopt);
 at::Tensor max_pool_2x2(const at::Tensor& input);
 
-// ReflectionPad2d(1) of the channel concatenation of `parts` (each upsampled x2, nearest, first when its flag says
-// so), written in one pass: torch.cat then the next conv's padding, as monodepth2's decoder runs them. The parts
-// must agree in batch, height and width (after upsampling) and dtype; the result is NCHW contiguous.
-at::Tensor concat_reflection_pad_1(const std::vector<std::pair<at::Tensor, bool>>& parts);
+// One input of concat_reflection_pad_1, NxCxhxw: passed through ELU (alpha 1) and then upsampled x2 (nearest) first
+// when its flags say so.
+struct PaddedPart {
+  at::Tensor tensor;
+  bool upsample = false;
+  bool elu = false;
+};
+// ReflectionPad2d(1) of the channel concatenation of `parts`, written in one pass: ELU, Upsample, torch.cat and the
+// next conv's padding as monodepth2's decoder runs them. The parts must agree in batch, height and width (after
+// upsampling) and dtype; the result is NCHW contiguous. Float32 NCHW parts on an AVX2/FMA CPU take one hand-written
+// pass per plane (nets/vector_kernels.h: its ELU is a few ulp of 1.0 from ATen's below 0, equal above); otherwise
+// ATen's ops, equal to PyTorch's.
+at::Tensor concat_reflection_pad_1(const std::vector<PaddedPart>& parts);
 
 }  // namespace depthstyle

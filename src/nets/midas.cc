@@ -170,7 +170,7 @@ std::vector<at::Tensor> MidasNetwork::encode(const at::Tensor& image) const {
   check_network_input(concat("MiDaS ", to_string(version_)), image, 32);
   std::vector<at::Tensor> features = encoder_.forward(image);
   features.erase(features.begin());  // the stem is not used
-  for (at::Tensor& feature : features) feature = feature.to_dense();
+  for (at::Tensor& feature : features) feature = feature.is_mkldnn() ? feature.to_dense() : feature;
   return features;
 }
 

@@ -74,27 +74,28 @@ std::vector<at::Tensor> Monodepth2Network::encode(const at::Tensor& image) const
   check_network_input("monodepth2", image, 32);
   // As ResnetEncoder.forward, with the same ATen calls so the rounding is the same.
   std::vector<at::Tensor> features = encoder_.forward(at::div(at::sub(image, 0.45), 0.225));
-  for (at::Tensor& feature : features) feature = feature.to_dense();
+  for (at::Tensor& feature : features) feature = feature.is_mkldnn() ? feature.to_dense() : feature;
   return features;
 }
 
 at::Tensor Monodepth2Network::forward(const at::Tensor& image) const {
   at::NoGradGuard no_grad;
   const std::vector<at::Tensor> features = encode(image);
-  // Each ConvBlock / Conv3x3 is ReflectionPad2d(1) then the conv (no padding of its own). The padding is written
-  // together with what precedes it (the x2 upsampling and the skip's concatenation) in one pass: same values as
-  // upsample, cat and pad one after the other (nets/layer_stack.h); ATen's reflection_pad2d, cat and
-  // upsample_nearest2d took 28% of PyTorch eager's decoder CPU time at 640x192 (torch.profiler, 2 threads).
+  // Each ConvBlock / Conv3x3 is ReflectionPad2d(1) then the conv (no padding of its own), and each ConvBlock ends in
+  // ELU. The ELU, the x2 upsampling and the skip's concatenation are written together with the next conv's padding
+  // in one pass (layer_stack.h): ATen's elu_, reflection_pad2d, cat and upsample_nearest2d took 28% of PyTorch
+  // eager's decoder CPU time at 640x192 (torch.profiler, 2 threads), and 13% of ours with one thread before this.
+  // `x` is a conv's output before its ELU, except the encoder's last feature, which has none.
   at::Tensor x = features[4];
+  bool x_wants_elu = false;
   for (int scale = 4; scale >= 0; --scale) {
-    x = upconvs_[upconv_index(scale, 0)](reflection_pad_1(x));
-    at::elu_(x);
-    std::vector<std::pair<at::Tensor, bool>> parts = {{x, true}};
-    if (scale > 0) parts.emplace_back(features[scale - 1], false);
+    x = upconvs_[upconv_index(scale, 0)](concat_reflection_pad_1({{x, false, x_wants_elu}}));
+    std::vector<PaddedPart> parts = {{x, true, true}};
+    if (scale > 0) parts.push_back({features[scale - 1]});
     x = upconvs_[upconv_index(scale, 1)](concat_reflection_pad_1(parts));
-    at::elu_(x);
+    x_wants_elu = true;
   }
-  return at::sigmoid(disparity_head_(reflection_pad_1(x)));
+  return at::sigmoid(disparity_head_(concat_reflection_pad_1({{x, false, true}})));
 }
 
 double Monodepth2Network::flops(std::int64_t height, std::int64_t width) const {

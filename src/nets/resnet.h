@@ -23,8 +23,10 @@
 // (layer1), pretrained.layer2 .. pretrained.layer4.
 //
 // Implementation: BatchNorm folded into each conv at load (nets/folded_conv.h); activations stay in oneDNN's blocked
-// layout between convs, with ReLU and the residual sum applied in place. Inputs: 1x3xHxW float32 dense, any H, W.
-// Features: 1xCxhxw float32 in MKLDNN layout (to_dense() for anything but another FoldedConv, relu, add, pool).
+// layout between convs, with ReLU and the residual sum applied in place, except in a layer of basic blocks whose 3x3
+// convs take the Winograd path (ResNet-18's first layers), which reads and writes NCHW: there the maps stay NCHW
+// instead of being reordered before and after each conv. Inputs: 1x3xHxW float32 dense, any H, W.
+// Features: 1xCxhxw float32 in the layout their layer ran in, MKLDNN or dense (is_mkldnn() tells).
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -77,7 +79,7 @@ class ResNetEncoder {
   // `weights` must have passed the layout check against append_resnet_layout(spec, keys).
   ResNetEncoder(const ResNetSpec& spec, const ResNetKeys& keys, const NamedTensors& weights);
 
-  // 1x3xHxW float32 dense -> {stem, layer1, layer2, layer3, layer4}, MKLDNN layout (see above for sizes).
+  // 1x3xHxW float32 dense -> {stem, layer1, layer2, layer3, layer4}, MKLDNN or dense (see above for sizes).
   std::vector<at::Tensor> forward(const at::Tensor& image) const;
   // Channels of the five features.
   const std::array<std::int64_t, 5>& channels() const { return channels_; }
@@ -91,6 +93,9 @@ class ResNetEncoder {
     FoldedConv downsample;
     std::int64_t stride = 1;
   };
+  // Whether `layer`, whose output is out_height x out_width, keeps its maps NCHW (see above).
+  static bool runs_on_nchw(const std::vector<Block>& layer, std::int64_t out_height, std::int64_t out_width);
+
   FoldedConv stem_;
   std::array<std::vector<Block>, 4> layers_;
   std::array<std::int64_t, 5> channels_{};

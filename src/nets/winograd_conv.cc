@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "nets/vector_kernels.h"
 
 namespace depthstyle {
 namespace {
@@ -262,16 +263,11 @@ class BlockRunner {
   float edge_[kInputTile * kEdgeWidth] = {};
 };
 
-bool cpu_runs_transforms() {
-  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return supported;
-}
-
 }  // namespace
 
 bool WinogradConv3x3::available() {
   const char* switch_value = std::getenv("DEPTHSTYLE_WINOGRAD");
-  return cpu_runs_transforms() && !(switch_value && std::string_view(switch_value) == "0");
+  return cpu_has_avx2_fma() && !(switch_value && std::string_view(switch_value) == "0");
 }
 
 WinogradConv3x3::WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bias)
@@ -302,7 +298,7 @@ WinogradConv3x3::WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bia
 }
 
 at::Tensor WinogradConv3x3::forward(const at::Tensor& input, std::int64_t padding) const {
-  DEPTHSTYLE_ASSERT(cpu_runs_transforms());
+  DEPTHSTYLE_ASSERT(cpu_has_avx2_fma());
   DEPTHSTYLE_ASSERT(input.dim() == 4 && input.scalar_type() == at::kFloat && input.size(1) == in_channels_);
   DEPTHSTYLE_ASSERT(padding >= 0 && padding <= 2);
   DEPTHSTYLE_ASSERT(input.stride(3) == 1 && input.size(2) + 2 * padding >= 3 && input.size(3) + 2 * padding >= 3);

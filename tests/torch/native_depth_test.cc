@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
@@ -265,13 +266,59 @@ TEST(FoldedConv, WinogradIsChosenWhereItMeasuredFaster) {
   EXPECT_FALSE(winograd_pays(64, 20, 33));    // 660 pixels, but 33 columns fill 52% of two 32-column groups
 }
 
-// monodepth2's decoder writes upsampling, concatenation and padding in one pass: the same values as ATen's three ops.
+// monodepth2's decoder writes ELU, upsampling, concatenation and padding in one pass: without ELU the same values as
+// ATen's ops, bit for bit, on both paths (the vectorised one for contiguous float32, ATen's otherwise). Widths 3, 4, 8
+// and 13 exercise the vectors' remainders; the channels-last copy takes ATen's path.
 TEST(ConcatReflectionPad, EqualsUpsampleCatAndPadOfPytorchExactly) {
-  const at::Tensor coarse = at::randn({1, 5, 3, 4}), skip = at::randn({1, 2, 6, 8});
-  const at::Tensor expected = at::reflection_pad2d(
-      at::cat({at::upsample_nearest2d(coarse, {6, 8}, 2.0, 2.0), skip}, 1), {1, 1, 1, 1});
-  EXPECT_TRUE(at::equal(concat_reflection_pad_1({{coarse, true}, {skip, false}}), expected));
-  EXPECT_TRUE(at::equal(concat_reflection_pad_1({{skip, false}}), at::reflection_pad2d(skip, {1, 1, 1, 1})));
+  for (const std::int64_t width : {3, 4, 8, 13}) {
+    const at::Tensor coarse = at::randn({2, 5, 3, width}), skip = at::randn({2, 2, 6, 2 * width});
+    const at::Tensor expected = at::reflection_pad2d(
+        at::cat({at::upsample_nearest2d(coarse, {6, 2 * width}, 2.0, 2.0), skip}, 1), {1, 1, 1, 1});
+    EXPECT_TRUE(at::equal(concat_reflection_pad_1({{coarse, true}, {skip}}), expected)) << width;
+    const at::Tensor channels_last = coarse.contiguous(at::MemoryFormat::ChannelsLast);
+    EXPECT_TRUE(at::equal(concat_reflection_pad_1({{channels_last, true}, {skip}}), expected)) << width;
+    EXPECT_TRUE(at::equal(concat_reflection_pad_1({{skip}}), at::reflection_pad2d(skip, {1, 1, 1, 1}))) << width;
+  }
+}
+
+// The vectorised ELU (a polynomial exp) against ATen's (SLEEF's): equal for x > 0, within 2 ulp of 1.0 below, from
+// -100 (exp underflows: -1) to 100; ATen's path (channels-last input) equals ATen's ELU exactly.
+TEST(ConcatReflectionPad, EluBeforeUpsamplingAgreesWithPytorch) {
+  for (const std::int64_t width : {5, 16, 21}) {
+    const at::Tensor coarse = at::linspace(-100, 100, 3 * 7 * width).view({1, 3, 7, width});
+    const at::Tensor skip = at::randn({1, 4, 14, 2 * width});
+    const at::Tensor expected = at::reflection_pad2d(
+        at::cat({at::upsample_nearest2d(at::elu(coarse), {14, 2 * width}, 2.0, 2.0), skip}, 1), {1, 1, 1, 1});
+    const at::Tensor fused = concat_reflection_pad_1({{coarse, true, true}, {skip}});
+    const double ulp_of_one = std::numeric_limits<float>::epsilon();
+    EXPECT_LE((fused - expected).abs().max().item<double>(), 2 * ulp_of_one) << width;
+    const at::Tensor positive = expected > 0;
+    EXPECT_TRUE(at::equal(fused.masked_select(positive), expected.masked_select(positive))) << width;
+    const at::Tensor small = at::randn({1, 3, 7, width}) * 0.01;  // near 0, where exp(x) - 1 cancels
+    const at::Tensor small_expected = at::reflection_pad2d(at::elu(small), {1, 1, 1, 1});
+    EXPECT_LE((concat_reflection_pad_1({{small, false, true}}) - small_expected).abs().max().item<double>(),
+              2 * ulp_of_one)
+        << width;
+    const at::Tensor channels_last = small.contiguous(at::MemoryFormat::ChannelsLast);
+    EXPECT_TRUE(at::equal(concat_reflection_pad_1({{channels_last, false, true}}), small_expected)) << width;
+  }
+}
+
+// The depth heads' last convs (one output channel) run in single_output_conv: as at::conv2d up to float rounding, for
+// 3x3 and 1x1, widths around its 32-column blocks, a batch of 2, either layout.
+TEST(FoldedConv, SingleOutputChannelEqualsPytorch) {
+  for (const std::int64_t kernel : {1, 3}) {
+    for (const std::int64_t width : {7, 34, 67}) {
+      const at::Tensor weight = at::randn({1, 16, kernel, kernel}), bias = at::randn({1});
+      const FoldedConv conv(weight, bias, {1, 0, 1});
+      const at::Tensor input = at::randn({2, 16, 9, width});
+      const at::Tensor expected = at::conv2d(input, weight, bias);
+      const at::Tensor output = conv(input);
+      ASSERT_EQ(output.sizes(), expected.sizes());
+      EXPECT_LE(relative_max_difference(output, expected), 1e-6) << kernel << " " << width;
+      EXPECT_TRUE(at::equal(conv(input.to_mkldnn()).to_dense(), output));
+    }
+  }
 }
 
 TEST(ResNetAgainstPytorch, EveryFeatureOfTheThreeEncoders) {

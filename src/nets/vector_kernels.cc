@@ -1,0 +1,162 @@
+#include "nets/vector_kernels.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace depthstyle {
+namespace {
+
+#define DEPTHSTYLE_AVX2 __attribute__((target("avx2,fma")))
+
+constexpr int kLanes = 8;
+
+// exp(x) for x <= 0 (the ELU branch; larger x are not passed): Cephes' expf. x = n ln2 + r with |r| <= ln2 / 2, ln2
+// split in two so that n ln2 is exact enough; exp(r) by its degree-6 polynomial; 2^n put into the exponent bits. x is
+// clamped at ln(smallest normal float), where exp(x) - 1 is -1 in float32 anyway.
+DEPTHSTYLE_AVX2 inline __m256 exp_nonpositive(__m256 x) {
+  x = _mm256_max_ps(x, _mm256_set1_ps(-87.33654f));
+  const __m256 n = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  const __m256i exponent = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(exponent));
+}
+
+DEPTHSTYLE_AVX2 inline __m256 elu(__m256 x) {
+  const __m256 negative_branch = _mm256_sub_ps(exp_nonpositive(_mm256_min_ps(x, _mm256_setzero_ps())),
+                                               _mm256_set1_ps(1.0f));
+  return _mm256_blendv_ps(negative_branch, x, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ));
+}
+
+// out[factor * i + j] = (apply_elu ? ELU : identity)(v[i]) for the 8 lanes i and j < factor.
+DEPTHSTYLE_AVX2 inline void store_transformed(__m256 v, int factor, bool apply_elu, float* out) {
+  if (apply_elu) v = elu(v);
+  if (factor == 1) {
+    _mm256_storeu_ps(out, v);
+    return;
+  }
+  const __m256 low = _mm256_unpacklo_ps(v, v), high = _mm256_unpackhi_ps(v, v);  // [0 0 1 1 | 4 4 5 5], [2 2 3 3 | ..]
+  _mm256_storeu_ps(out, _mm256_permute2f128_ps(low, high, 0x20));
+  _mm256_storeu_ps(out + kLanes, _mm256_permute2f128_ps(low, high, 0x31));
+}
+
+// destination[factor * i + j] = (apply_elu ? ELU : identity)(source[i]) for i < count, j < factor.
+DEPTHSTYLE_AVX2 void transform_row(const float* source, std::int64_t count, int factor, bool apply_elu,
+                                   float* destination) {
+  std::int64_t i = 0;
+  for (; i + kLanes <= count; i += kLanes) {
+    store_transformed(_mm256_loadu_ps(source + i), factor, apply_elu, destination + factor * i);
+  }
+  if (i == count) return;
+  // The last < 8 values through the same arithmetic, by way of a zero-filled vector.
+  float in[kLanes] = {}, out[2 * kLanes];
+  std::memcpy(in, source + i, sizeof(float) * static_cast<std::size_t>(count - i));
+  store_transformed(_mm256_loadu_ps(in), factor, apply_elu, out);
+  std::memcpy(destination + factor * i, out, sizeof(float) * static_cast<std::size_t>(factor * (count - i)));
+}
+
+DEPTHSTYLE_AVX2 void write_plane(const float* source, std::int64_t height, std::int64_t width, int factor,
+                                 bool apply_elu, float* padded) {
+  const std::int64_t out_height = factor * height, out_width = factor * width, stride = out_width + 2;
+  const std::size_t row_bytes = sizeof(float) * static_cast<std::size_t>(stride);
+  for (std::int64_t y = 0; y < height; ++y) {
+    float* row = padded + (1 + factor * y) * stride;
+    transform_row(source + y * width, width, factor, apply_elu, row + 1);
+    row[0] = row[2];
+    row[out_width + 1] = row[out_width - 1];
+    if (factor == 2) std::memcpy(row + stride, row, row_bytes);
+  }
+  std::memcpy(padded, padded + 2 * stride, row_bytes);
+  std::memcpy(padded + (out_height + 1) * stride, padded + (out_height - 1) * stride, row_bytes);
+}
+
+// One output row of single_output_conv: columns in blocks of 32 (four vectors of sums), the remainder one by one with
+// the same order of fused multiply-adds.
+template <int kKernel>
+DEPTHSTYLE_AVX2 void single_output_row(const float* input, std::int64_t channels, std::int64_t plane,
+                                       std::int64_t in_width, const float* weight, float bias, float* output,
+                                       std::int64_t out_width) {
+  constexpr int kBlock = 4 * kLanes;
+  std::int64_t x = 0;
+  for (; x + kBlock <= out_width; x += kBlock) {
+    __m256 sum[4];
+    for (__m256& s : sum) s = _mm256_set1_ps(bias);
+    for (std::int64_t c = 0; c < channels; ++c) {
+      for (int ky = 0; ky < kKernel; ++ky) {
+        const float* row = input + c * plane + ky * in_width + x;
+        const float* taps = weight + (c * kKernel + ky) * kKernel;
+        for (int kx = 0; kx < kKernel; ++kx) {
+          const __m256 w = _mm256_broadcast_ss(taps + kx);
+          for (int v = 0; v < 4; ++v) sum[v] = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + kx + v * kLanes), sum[v]);
+        }
+      }
+    }
+    for (int v = 0; v < 4; ++v) _mm256_storeu_ps(output + x + v * kLanes, sum[v]);
+  }
+  for (; x < out_width; ++x) {
+    float sum = bias;
+    for (std::int64_t c = 0; c < channels; ++c) {
+      for (int ky = 0; ky < kKernel; ++ky) {
+        for (int kx = 0; kx < kKernel; ++kx) {
+          sum = std::fma(weight[(c * kKernel + ky) * kKernel + kx], input[c * plane + ky * in_width + x + kx], sum);
+        }
+      }
+    }
+    output[x] = sum;
+  }
+}
+
+}  // namespace
+
+bool cpu_has_avx2_fma() {
+  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return supported;
+}
+
+void write_reflection_padded_plane(const float* source, std::int64_t height, std::int64_t width, int factor,
+                                   bool apply_elu, float* padded) {
+  DEPTHSTYLE_ASSERT(cpu_has_avx2_fma() && (factor == 1 || factor == 2));
+  DEPTHSTYLE_ASSERT(factor * height >= 2 && factor * width >= 2);
+  write_plane(source, height, width, factor, apply_elu, padded);
+}
+
+at::Tensor single_output_conv(const at::Tensor& input, const float* weight, float bias, std::int64_t kernel_size) {
+  DEPTHSTYLE_ASSERT(cpu_has_avx2_fma() && (kernel_size == 1 || kernel_size == 3));
+  DEPTHSTYLE_ASSERT(input.dim() == 4 && input.scalar_type() == at::kFloat && input.is_contiguous());
+  const std::int64_t batch = input.size(0), channels = input.size(1);
+  const std::int64_t height = input.size(2), width = input.size(3);
+  DEPTHSTYLE_ASSERT(height >= kernel_size && width >= kernel_size);
+  const std::int64_t out_height = height - kernel_size + 1, out_width = width - kernel_size + 1;
+  at::Tensor output = at::empty({batch, 1, out_height, out_width}, input.options());
+  const float* in = input.data_ptr<float>();
+  float* out = output.data_ptr<float>();
+  at::parallel_for(0, batch * out_height, 8, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t row = begin; row < end; ++row) {
+      const std::int64_t image = row / out_height, y = row % out_height;
+      const float* first = in + (image * channels * height + y) * width;
+      float* destination = out + row * out_width;
+      if (kernel_size == 3) {
+        single_output_row<3>(first, channels, height * width, width, weight, bias, destination, out_width);
+      } else {
+        single_output_row<1>(first, channels, height * width, width, weight, bias, destination, out_width);
+      }
+    }
+  });
+  return output;
+}
+
+}  // namespace depthstyle

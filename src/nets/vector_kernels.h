@@ -1,0 +1,34 @@
+// Hand-vectorised (AVX2/FMA) kernels for the work around the depth decoders' convs that ATen and oneDNN do slowly at
+// batch 1: ELU, nearest upsampling and reflection padding written in one pass into the next conv's input, and convs
+// with a single output channel (the disparity and depth heads).
+//
+// Why: in monodepth2's decoder at 640x192 with one thread, ATen's elu_, the broadcast copy that upsamples and the
+// reflection padding took 11.7 ms of a 92.6 ms forward pass, and oneDNN's direct kernel for the 16 -> 1 disparity
+// conv 3.9 ms, ~15 times the time its multiply-adds need (bench/README.md, depth_bench).
+//
+// Layouts: float32, NCHW contiguous (batch N >= 1). Callers check cpu_has_avx2_fma() and otherwise use ATen.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+
+namespace depthstyle {
+
+// True if this CPU runs AVX2 and FMA instructions (every kernel here and WinogradConv3x3 need both).
+bool cpu_has_avx2_fma();
+
+// Writes one HxW plane of `source` (h x w, row stride w) into the interior of `padded` ((factor h + 2) x
+// (factor w + 2), row stride factor w + 2) upsampled x`factor` (1 or 2, nearest) and passed through ELU when
+// `apply_elu`, then fills the 1-pixel border by reflection (nn.ReflectionPad2d(1)). Needs factor h >= 2, factor w >= 2.
+// ELU (alpha 1) is PyTorch's x > 0 ? x : exp(x) - 1 with exp a degree-6 polynomial after range reduction (Cephes'
+// expf, within 2 ulp like ATen's SLEEF exp): equal to ATen's for x > 0, a few ulp of 1.0 (~3e-7) from it below.
+void write_reflection_padded_plane(const float* source, std::int64_t height, std::int64_t width, int factor,
+                                   bool apply_elu, float* padded);
+
+// The conv with one output channel, stride 1, no padding, kernel_size 1 or 3: input Nx C x H x W (contiguous),
+// weight C x k x k (contiguous), -> N x 1 x (H - k + 1) x (W - k + 1). Each output sums bias + the C k k products
+// in channel, row, column order with FMA (oneDNN sums in another order: ~1e-7 relative).
+at::Tensor single_output_conv(const at::Tensor& input, const float* weight, float bias, std::int64_t kernel_size);
+
+}  // namespace depthstyle
