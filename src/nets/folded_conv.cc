@@ -33,7 +33,7 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
       WinogradConv3x3::available()) {
     winograd_ = std::make_shared<const WinogradConv3x3>(folded_weight.to(at::kFloat).contiguous(), float_bias);
   }
-  if (out_channels_ == 1 && geometry.groups == 1 && geometry.stride == 1 && geometry.padding == 0 &&
+  if (out_channels_ == 1 && geometry.groups == 1 && geometry.stride == 1 && geometry.padding < kernel_size_ &&
       (kernel_size_ == 1 || kernel_size_ == 3) && cpu_has_avx2_fma()) {
     single_output_weight_ = folded_weight.to(at::kFloat).contiguous();
     single_output_bias_ = float_bias.item<float>();
@@ -53,7 +53,7 @@ at::Tensor FoldedConv::operator()(const at::Tensor& input) const {
   if (single_output_weight_.defined()) {
     const at::Tensor output = single_output_conv(input.is_mkldnn() ? input.to_dense() : input.contiguous(),
                                                  single_output_weight_.data_ptr<float>(), single_output_bias_,
-                                                 kernel_size_);
+                                                 kernel_size_, geometry_.padding);
     return input.is_mkldnn() ? output.to_mkldnn() : output;
   }
   if (uses_winograd(out_height, out_width)) {

@@ -26,7 +26,7 @@
 // with 16 output channels. Accuracy: ~1e-6 of the output's largest value per conv (winograd_conv.h), against ~1e-7
 // for oneDNN's direct kernels.
 //
-// One output channel: a conv with a single output channel, stride 1, no padding and a 1x1 or 3x3 kernel (the depth
+// One output channel: a conv with a single output channel, stride 1 and a 1x1 or 3x3 kernel (the depth
 // heads' last) runs in single_output_conv (nets/vector_kernels.h) on an AVX2/FMA CPU: oneDNN's direct kernel took
 // 2.1 ms for monodepth2's 16 -> 1 disparity conv at 640x192 on 2 threads, several times what its multiply-adds need.
 //

@@ -26,9 +26,11 @@ bool cpu_has_avx2_fma();
 void write_reflection_padded_plane(const float* source, std::int64_t height, std::int64_t width, int factor,
                                    bool apply_elu, float* padded);
 
-// The conv with one output channel, stride 1, no padding, kernel_size 1 or 3: input Nx C x H x W (contiguous),
-// weight C x k x k (contiguous), -> N x 1 x (H - k + 1) x (W - k + 1). Each output sums bias + the C k k products
-// in channel, row, column order with FMA (oneDNN sums in another order: ~1e-7 relative).
-at::Tensor single_output_conv(const at::Tensor& input, const float* weight, float bias, std::int64_t kernel_size);
+// The conv with one output channel, stride 1, kernel_size 1 or 3, `padding` zeros on every side (< kernel_size):
+// input N x C x H x W (contiguous), weight C x k x k (contiguous) -> N x 1 x H' x W'. Each output is the bias plus,
+// in channel order, each channel's k x k products summed with FMA (the padding's skipped); oneDNN sums in another
+// order (~1e-7 relative for 16 channels, up to ~1e-6 for 256).
+at::Tensor single_output_conv(const at::Tensor& input, const float* weight, float bias, std::int64_t kernel_size,
+                              std::int64_t padding);
 
 }  // namespace depthstyle

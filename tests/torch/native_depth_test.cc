@@ -305,17 +305,17 @@ TEST(ConcatReflectionPad, EluBeforeUpsamplingAgreesWithPytorch) {
 }
 
 // The depth heads' last convs (one output channel) run in single_output_conv: as at::conv2d up to float rounding, for
-// 3x3 and 1x1, widths around its 32-column blocks, a batch of 2, either layout.
+// 3x3 with and without zero padding and 1x1, widths around its 32-column blocks, a batch of 2, either layout.
 TEST(FoldedConv, SingleOutputChannelEqualsPytorch) {
-  for (const std::int64_t kernel : {1, 3}) {
+  for (const auto& [kernel, padding] : {std::pair<std::int64_t, std::int64_t>{1, 0}, {3, 0}, {3, 1}}) {
     for (const std::int64_t width : {7, 34, 67}) {
       const at::Tensor weight = at::randn({1, 16, kernel, kernel}), bias = at::randn({1});
-      const FoldedConv conv(weight, bias, {1, 0, 1});
+      const FoldedConv conv(weight, bias, {1, padding, 1});
       const at::Tensor input = at::randn({2, 16, 9, width});
-      const at::Tensor expected = at::conv2d(input, weight, bias);
+      const at::Tensor expected = at::conv2d(input, weight, bias, 1, padding);
       const at::Tensor output = conv(input);
       ASSERT_EQ(output.sizes(), expected.sizes());
-      EXPECT_LE(relative_max_difference(output, expected), 1e-6) << kernel << " " << width;
+      EXPECT_LE(relative_max_difference(output, expected), 1e-6) << kernel << " " << padding << " " << width;
       EXPECT_TRUE(at::equal(conv(input.to_mkldnn()).to_dense(), output));
     }
   }
