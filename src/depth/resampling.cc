@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <ATen/Parallel.h>
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
@@ -64,43 +65,70 @@ std::uint8_t pillow_clip8(std::int32_t accumulator) {
   return static_cast<std::uint8_t>(std::clamp(accumulator >> kPillowPrecisionBits, 0, 255));
 }
 
-std::int32_t pillow_accumulate(const PillowTaps& tap, const std::uint8_t* samples, std::ptrdiff_t stride) {
-  std::int32_t sum = 1 << (kPillowPrecisionBits - 1);
-  for (std::size_t i = 0; i < tap.weights.size(); ++i) {
-    sum += static_cast<std::int32_t>(samples[(tap.first + static_cast<std::ptrdiff_t>(i)) * stride]) * tap.weights[i];
+// Pillow's sums in 32-bit integers are exact whatever the order, so the loops below are arranged for speed (all
+// channels of a pixel together along rows; whole rows at a time down columns, which vectorises) and the rows split
+// between threads: the results are Pillow's to the bit. Measured on 512x384 -> 640x192: 4.8 ms before.
+constexpr int kMaxChannels = 4;
+
+// One row of the horizontal pass for images of kChannels channels (a compile-time count keeps the sums in registers).
+template <int kChannels>
+void pillow_horizontal_row(const std::vector<PillowTaps>& taps, const std::uint8_t* in, std::uint8_t* result) {
+  for (std::size_t x = 0; x < taps.size(); ++x) {
+    const PillowTaps& tap = taps[x];
+    std::int32_t sums[kChannels];
+    std::fill(sums, sums + kChannels, 1 << (kPillowPrecisionBits - 1));
+    const std::uint8_t* pixel = in + tap.first * kChannels;
+    for (const int weight : tap.weights) {
+      for (int c = 0; c < kChannels; ++c) sums[c] += static_cast<std::int32_t>(pixel[c]) * weight;
+      pixel += kChannels;
+    }
+    for (int c = 0; c < kChannels; ++c) result[x * kChannels + c] = pillow_clip8(sums[c]);
   }
-  return sum;
 }
 
-// `image` is CV_8UC(n); one pass along rows (horizontal) or columns (vertical).
+// `image` is CV_8UC(n), n <= 4; one pass along rows (horizontal) or columns (vertical).
 cv::Mat pillow_resample_horizontal(const cv::Mat& image, int out_width) {
   const std::vector<PillowTaps> taps = pillow_lanczos_taps(image.cols, out_width);
   const int channels = image.channels();
+  DEPTHSTYLE_ASSERT(channels >= 1 && channels <= kMaxChannels);
+  using RowFunction = void (*)(const std::vector<PillowTaps>&, const std::uint8_t*, std::uint8_t*);
+  constexpr RowFunction kRows[kMaxChannels] = {pillow_horizontal_row<1>, pillow_horizontal_row<2>,
+                                               pillow_horizontal_row<3>, pillow_horizontal_row<4>};
   cv::Mat out(image.rows, out_width, image.type());
-  for (int row = 0; row < image.rows; ++row) {
-    const std::uint8_t* in = image.ptr<std::uint8_t>(row);
-    std::uint8_t* result = out.ptr<std::uint8_t>(row);
-    for (int x = 0; x < out_width; ++x) {
-      for (int c = 0; c < channels; ++c) {
-        result[x * channels + c] = pillow_clip8(pillow_accumulate(taps[static_cast<std::size_t>(x)], in + c, channels));
-      }
+  at::parallel_for(0, image.rows, 16, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t row = begin; row < end; ++row) {
+      kRows[channels - 1](taps, image.ptr<std::uint8_t>(static_cast<int>(row)),
+                          out.ptr<std::uint8_t>(static_cast<int>(row)));
     }
-  }
+  });
   return out;
+}
+
+// sums[j] += row[j] * weight: 32-bit multiplies, which x86-64's baseline (SSE2) lacks in vector form; the AVX2 clone
+// runs 8 at a time.
+__attribute__((target_clones("avx2", "default"))) void accumulate_weighted_row(const std::uint8_t* row,
+                                                                               std::int32_t weight,
+                                                                               std::int32_t* sums, int count) {
+  for (int j = 0; j < count; ++j) sums[j] += row[j] * weight;
 }
 
 cv::Mat pillow_resample_vertical(const cv::Mat& image, int out_height) {
   const std::vector<PillowTaps> taps = pillow_lanczos_taps(image.rows, out_height);
   const int values_per_row = image.cols * image.channels();
-  const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(image.step1());
   cv::Mat out(out_height, image.cols, image.type());
-  for (int y = 0; y < out_height; ++y) {
-    std::uint8_t* result = out.ptr<std::uint8_t>(y);
-    for (int i = 0; i < values_per_row; ++i) {
-      result[i] =
-          pillow_clip8(pillow_accumulate(taps[static_cast<std::size_t>(y)], image.ptr<std::uint8_t>() + i, stride));
+  at::parallel_for(0, out_height, 16, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<std::int32_t> sums(static_cast<std::size_t>(values_per_row));
+    for (std::int64_t y = begin; y < end; ++y) {
+      const PillowTaps& tap = taps[static_cast<std::size_t>(y)];
+      std::fill(sums.begin(), sums.end(), 1 << (kPillowPrecisionBits - 1));
+      for (std::size_t i = 0; i < tap.weights.size(); ++i) {
+        accumulate_weighted_row(image.ptr<std::uint8_t>(tap.first + static_cast<int>(i)), tap.weights[i],
+                                sums.data(), values_per_row);
+      }
+      std::uint8_t* result = out.ptr<std::uint8_t>(static_cast<int>(y));
+      for (int j = 0; j < values_per_row; ++j) result[j] = pillow_clip8(sums[static_cast<std::size_t>(j)]);
     }
-  }
+  });
   return out;
 }
 
