@@ -3,11 +3,32 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
+#include <utility>
 
 #include "core/error.h"
 #include "nets/vector_kernels.h"
 
 namespace depthstyle {
+
+class FoldedConv::LazyWinograd {
+ public:
+  // The form of the conv whose blocked weight and bias (undefined: none) are given, made on the first call. The
+  // blocked weight's plain copy holds the same float32 values, so the form is the one made from the folded weight.
+  const WinogradConv3x3& get(const at::Tensor& blocked_weight, const at::Tensor& bias) {
+    std::call_once(made_, [&] {
+      const at::Tensor weight = blocked_weight.to_dense();
+      winograd_ = std::make_unique<const WinogradConv3x3>(
+          weight, bias.defined() ? bias : at::zeros({weight.size(0)}, at::kFloat));
+    });
+    return *winograd_;
+  }
+
+ private:
+  std::once_flag made_;
+  std::unique_ptr<const WinogradConv3x3> winograd_;
+};
 
 FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeometry geometry,
                        const std::optional<BatchNormTensors>& norm)
@@ -31,7 +52,7 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
   if (kernel_size_ == 3 && geometry.stride == 1 && geometry.groups == 1 && geometry.padding <= 2 &&
       in_channels_ >= kWinogradMinChannels && out_channels_ >= kWinogradMinChannels &&
       WinogradConv3x3::available()) {
-    winograd_ = std::make_shared<const WinogradConv3x3>(folded_weight.to(at::kFloat).contiguous(), float_bias);
+    winograd_ = std::make_shared<LazyWinograd>();
   }
   if (out_channels_ == 1 && geometry.groups == 1 && geometry.stride == 1 && geometry.padding < kernel_size_ &&
       (kernel_size_ == 1 || kernel_size_ == 3) && cpu_has_avx2_fma()) {
@@ -57,7 +78,7 @@ at::Tensor FoldedConv::operator()(const at::Tensor& input) const {
     return input.is_mkldnn() ? output.to_mkldnn() : output;
   }
   if (uses_winograd(out_height, out_width)) {
-    const at::Tensor output = winograd_->forward(input.is_mkldnn() ? input.to_dense() : input.contiguous(),
+    const at::Tensor output = winograd_->get(weight_, bias_).forward(input.is_mkldnn() ? input.to_dense() : input.contiguous(),
                                                  geometry_.padding);
     return input.is_mkldnn() ? output.to_mkldnn() : output;
   }

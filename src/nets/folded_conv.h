@@ -14,10 +14,14 @@
 // MKLDNN tensors support what the ResNet encoders need (conv, relu_, add_, max_pool2d); padding, interpolation,
 // concatenation, ELU and sigmoid need dense tensors.
 //
-// Winograd: a dense 3x3 stride-1 conv (groups 1, both channel counts >= kWinogradMinChannels) keeps a second form
-// of its weight for WinogradConv3x3 (nets/winograd_conv.h: 4x fewer multiply-adds, its zero padding read in place)
-// when WinogradConv3x3::available() at construction (DEPTHSTYLE_WINOGRAD=0 keeps only the direct path: benchmarks
-// time both), and takes it for a call whose output map is large enough (winograd_pays). An MKLDNN input is reordered
+// Winograd: a dense 3x3 stride-1 conv (groups 1, both channel counts >= kWinogradMinChannels) can take
+// WinogradConv3x3 (nets/winograd_conv.h: 4x fewer multiply-adds, its zero padding read in place) when
+// WinogradConv3x3::available() at construction (DEPTHSTYLE_WINOGRAD=0 keeps only the direct path: benchmarks time
+// both), and takes it for a call whose output map is large enough (winograd_pays). Its transformed weight (4x the
+// weight) is made from the blocked weight on the first such call, not at load: most networks run some eligible
+// convs only on maps too small for Winograd (ResNet-18's last layers), and built for all of them at load the forms
+// kept 251 MB more resident after a 640x192 monodepth2 pass (617 MB against 366), 288 MB after MiDaS v1 at 288x384
+// and 152 MB after MiDaS v2 at 384x384 (VmRSS, one process per network). An MKLDNN input is reordered
 // to NCHW for it and the result back. Why not always: oneDNN's direct kernels reach ~230 GFLOP/s per AVX-512 core
 // on these shapes; Winograd's F(4x4, 3x3) tiles come in groups of 8 side by side (32 output columns), so small maps
 // waste most of a group, and its 36 transformed weight matrices (4x the weight) must still be read, which few pixels
@@ -93,7 +97,10 @@ class FoldedConv {
  private:
   at::Tensor weight_;  // MKLDNN layout, reordered for this geometry
   at::Tensor bias_;    // dense float32, or undefined
-  std::shared_ptr<const WinogradConv3x3> winograd_;  // set for the Winograd-eligible convs (see above)
+  // The Winograd form, made on first use (see above); set for the Winograd-eligible convs, shared by copies (each
+  // form is made once, under std::call_once, whichever thread calls first).
+  class LazyWinograd;
+  std::shared_ptr<LazyWinograd> winograd_;
   // For a conv with one output channel (the depth heads' last): its weight [in, k, k] float32 and bias for
   // single_output_conv (nets/vector_kernels.h), which runs it ~5x faster than oneDNN; undefined otherwise.
   at::Tensor single_output_weight_;
