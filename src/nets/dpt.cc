@@ -81,13 +81,7 @@ WeightLayout make_layout(const Spec& spec) {
     const std::int64_t channels = spec.readout_channels[level];
     append_linear_layout(layout, readout_key(level), spec.dim, 2 * spec.dim);
     append_conv_layout(layout, postprocess_key(level, 3), channels, spec.dim, 1, 1, true);
-    if (level < 2) {  // ConvTranspose2d: weight [in, out, k, k]
-      const std::int64_t kernel = 4 >> level;
-      layout.tensors.push_back({postprocess_key(level, 4) + ".weight", at::kFloat, {channels, channels, kernel, kernel}});
-      layout.tensors.push_back({postprocess_key(level, 4) + ".bias", at::kFloat, {channels}});
-    } else if (level == 3) {
-      append_conv_layout(layout, postprocess_key(level, 4), channels, channels, 3, 1, true);
-    }
+    ReassembleResize::append_layout(layout, postprocess_key(level, 4), level, channels);
   }
   for (int level = 0; level < 4; ++level) {
     append_conv_layout(layout, layer_rn_key(level), kFeatures, spec.readout_channels[level], 3, 1, false);
@@ -98,9 +92,6 @@ WeightLayout make_layout(const Spec& spec) {
   MidasOutputHead::append_layout(layout, kFeatures);
   return layout;
 }
-
-// Rows (or columns) of each level's map for a patch grid of `side`: 4x, 2x, 1x and 1/2 (rounded up).
-std::int64_t level_side(int level, std::int64_t side) { return level == 3 ? (side + 1) / 2 : side * (4 >> level); }
 
 }  // namespace
 
@@ -134,12 +125,9 @@ DptNetwork::DptNetwork(DptVariant variant, const NamedTensors& weights, const st
     const std::string project = postprocess_key(level, 3);
     projects_[level] = Linear(tensor(project + ".weight").reshape({spec_.readout_channels[level], spec_.dim}),
                               tensor(project + ".bias"));
-    if (level < 2) {
-      upsamples_[level] =
-          PatchUpsample(tensor(postprocess_key(level, 4) + ".weight"), tensor(postprocess_key(level, 4) + ".bias"));
-    }
   }
-  downsample_ = folded_conv_from(weights, postprocess_key(3, 4), {2, 1, 1});
+  resize_ = ReassembleResize(weights, {postprocess_key(0, 4), postprocess_key(1, 4), "", postprocess_key(3, 4)},
+                             spec_.backbone_levels);
   for (int level = 0; level < 4; ++level) {
     layer_rn_[level] = folded_conv_from(weights, layer_rn_key(level), {1, 1, 1});
     refinenets_[level] = FusionBlock(weights, refinenet_key(level));
@@ -184,13 +172,7 @@ std::array<at::Tensor, 4> DptNetwork::reassemble(const Features& features, std::
     const at::Tensor& tokens = features.tokens[level - spec_.backbone_levels];
     const at::Tensor patches = tokens.slice(0, 1);
     const at::Tensor readout = at::cat({patches, tokens.slice(0, 0, 1).expand_as(patches)}, 1);
-    const at::Tensor projected = projects_[level](readouts_[level](readout));
-    if (level < 2) {
-      layers[level] = upsamples_[level](projected, rows, columns);
-    } else {
-      layers[level] = map_from_tokens(projected, rows, columns);
-      if (level == 3) layers[level] = downsample_(layers[level]);
-    }
+    layers[level] = resize_(level, projects_[level](readouts_[level](readout)), rows, columns);
   }
   return layers;
 }
@@ -223,12 +205,12 @@ double DptNetwork::flops(std::int64_t height, std::int64_t width) const {
   for (int level = 0; level < 4; ++level) {
     if (level >= spec_.backbone_levels) {
       total += readouts_[level].flops(patches) + projects_[level].flops(patches);
-      if (level < 2) total += upsamples_[level].flops(patches);
+      total += resize_.flops(level, rows, columns);
     }
-    const std::int64_t h = level_side(level, rows), w = level_side(level, columns);
+    const std::int64_t h = ReassembleResize::level_side(level, rows);
+    const std::int64_t w = ReassembleResize::level_side(level, columns);
     total += layer_rn_[level].flops(h, w) + refinenets_[level].flops(h, w, /*with_skip=*/level < 3);
   }
-  total += downsample_.flops(level_side(3, rows), level_side(3, columns));
   return total + head_.flops(height, width);
 }
 

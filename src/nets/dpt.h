@@ -102,8 +102,7 @@ class DptNetwork {
   std::vector<TransformerBlock> blocks_;
   std::array<Linear, 4> readouts_;  // act_postprocess<N>.0.project.0, with the GELU (levels from the tokens)
   std::array<Linear, 4> projects_;  // act_postprocess<N>.3 (1x1 convs)
-  std::array<PatchUpsample, 2> upsamples_;  // Large: act_postprocess1.4, act_postprocess2.4
-  FoldedConv downsample_;                   // act_postprocess4.4
+  ReassembleResize resize_;        // act_postprocess<N>.4 (Large: N = 1, 2, 4; Hybrid: 4)
   std::array<FoldedConv, 4> layer_rn_;
   std::array<FusionBlock, 4> refinenets_;  // refinenet1 .. refinenet4
   MidasOutputHead head_;

@@ -14,6 +14,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -124,6 +125,35 @@ class PatchUpsample {
   Linear linear_;
   std::int64_t out_channels_ = 0;
   std::int64_t factor_ = 1;
+};
+
+// The per-level resize that ends the DPT heads' reassemble (DPT's act_postprocess<N>.4, Depth Anything's
+// resize_layers.<N>), after each head's own projection of the tokens to the level's channels: level 0 a
+// ConvTranspose2d 4x4 stride 4, level 1 a ConvTranspose2d 2x2 stride 2, level 2 the map as is (nn.Identity, no keys),
+// level 3 a conv 3x3 stride 2 pad 1. The four levels' maps are at 4x, 2x, 1x and 1/2 (rounded up) the patch grid.
+class ReassembleResize {
+ public:
+  static constexpr int kLevels = 4;
+
+  // The level's keys under `prefix` ("pretrained.act_postprocess1.4"): ConvTranspose2d weight [channels, channels,
+  // k, k] and bias [channels] (levels 0 and 1), nothing (level 2), a conv with bias (level 3).
+  static void append_layout(WeightLayout& layout, const std::string& prefix, int level, std::int64_t channels);
+  // Rows (or columns) of a level's map for a patch grid of `side` rows (or columns).
+  static std::int64_t level_side(int level, std::int64_t side);
+
+  ReassembleResize() = default;
+  // `prefixes[level]`: the module of each level, as in append_layout; levels below `first_level` are not read (the
+  // DPT-Hybrid's levels 0 and 1 come from its ResNet).
+  ReassembleResize(const NamedTensors& weights, const std::array<std::string, kLevels>& prefixes, int first_level);
+
+  // The level's projected tokens [rows columns, channels] -> 1 x channels x level_side(rows) x level_side(columns).
+  at::Tensor operator()(int level, const at::Tensor& tokens, std::int64_t rows, std::int64_t columns) const;
+  // Multiply-adds x 2 of the level's resize on a rows x columns patch grid.
+  double flops(int level, std::int64_t rows, std::int64_t columns) const;
+
+ private:
+  std::array<PatchUpsample, 2> upsamples_;  // levels 0 and 1
+  FoldedConv downsample_;                   // level 3
 };
 
 }  // namespace depthstyle
