@@ -111,9 +111,11 @@ PatchEmbedding::PatchEmbedding(const NamedTensors& weights, const std::string& p
       patch_(patch),
       grid_(grid),
       resize_(resize) {
+  const at::Tensor class_token = checked_tensor(weights, prefix + "cls_token");
+  const std::int64_t dim = class_token.size(2);
+  class_token_ = class_token.reshape({dim}).contiguous();
+  if (resize == PositionResize::kNone) return;
   const at::Tensor position = checked_tensor(weights, prefix + "pos_embed");
-  const std::int64_t dim = position.size(2);
-  class_token_ = checked_tensor(weights, prefix + "cls_token").reshape({dim}).contiguous();
   const at::Tensor rows = position.reshape({grid * grid + 1, dim});
   class_position_ = rows[0].contiguous();
   position_grid_ = map_from_tokens(rows.slice(0, 1), grid, grid);
@@ -122,11 +124,12 @@ PatchEmbedding::PatchEmbedding(const NamedTensors& weights, const std::string& p
 at::Tensor PatchEmbedding::operator()(const at::Tensor& image) const {
   const std::int64_t rows = image.size(2) / patch_, columns = image.size(3) / patch_;
   at::Tensor tokens = at::cat({class_token_.unsqueeze(0), tokens_from_map(projection_(image.contiguous()))}, 0);
-  tokens.add_(position_embedding(rows, columns));
+  if (resize_ != PositionResize::kNone) tokens.add_(position_embedding(rows, columns));
   return tokens;
 }
 
 at::Tensor PatchEmbedding::position_embedding(std::int64_t rows, std::int64_t columns) const {
+  DEPTHSTYLE_ASSERT(resize_ != PositionResize::kNone);
   std::lock_guard<std::mutex> lock(cache_->mutex);
   const auto found = cache_->by_grid.find({rows, columns});
   if (found != cache_->by_grid.end()) return found->second;

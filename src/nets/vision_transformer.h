@@ -71,11 +71,15 @@ enum class PositionResize {
   // align_corners=False), the sampling derived from the sizes (source = (y + 0.5) grid / rows - 0.5), even on the
   // file's own grid (where it is the identity).
   kMidasBilinear,
+  // No absolute position embedding (BEiT: use_abs_pos_emb False, no pos_embed key; each block adds a relative
+  // position bias to its attention logits instead, nets/beit.h).
+  kNone,
 };
 
 // The start of a ViT: patch_embed.proj (a conv with kernel = stride = patch), the class token prepended, the position
-// embedding added. Keys under `prefix` ("pretrained." for Depth Anything, "pretrained.model." for DPT), checked by
-// the network's layout: cls_token [1, 1, dim], pos_embed [1, 1 + grid grid, dim], patch_embed.proj.weight
+// embedding added (unless PositionResize::kNone). Keys under `prefix` ("pretrained." for Depth Anything,
+// "pretrained.model." for DPT), checked by the network's layout: cls_token [1, 1, dim], pos_embed [1, 1 + grid grid,
+// dim] (not with kNone), patch_embed.proj.weight
 // [dim, C, patch, patch] and .bias [dim]. C = 3 (pixels) for a plain ViT; DPT-Hybrid projects the ResNet's 1/16 map
 // with patch = 1 (its tokens are that map's pixels).
 class PatchEmbedding {
@@ -88,7 +92,7 @@ class PatchEmbedding {
   // [1 + rows columns, dim]: the class token, then the patches row by row, each with its position embedding added.
   at::Tensor operator()(const at::Tensor& image) const;
   // The position embedding added for a grid of `rows` x `columns` patches, (1 + rows columns) x dim; computed once
-  // per grid.
+  // per grid. Not with PositionResize::kNone.
   at::Tensor position_embedding(std::int64_t rows, std::int64_t columns) const;
   // Multiply-adds x 2 of the patch projection on a rows x columns grid.
   double flops(std::int64_t rows, std::int64_t columns) const { return projection_.flops(rows, columns); }
