@@ -4,7 +4,7 @@
 //
 //   build/bench/depth_bench [--repeats 3] [--rounds 2] [--threads 0] [--table1-images 8] [--weights-dir DIR]
 //                           [--only monodepth2|midas_v1|midas_v2|midas_small|dpt_large|dpt_hybrid|
-//                                   depth_anything_vits|depth_anything_vitb]
+//                                   dpt_beit_large|depth_anything_vits|depth_anything_vitb]
 //                           (part (a) for one network only)
 //
 // (a) Per architecture at its native input size: monodepth2 at both feed sizes (640x192, 1024x320), MiDaS v1 and
@@ -27,7 +27,8 @@
 // into --weights-dir (default: depth_weights beside this binary), or reused when already there (e.g. the tests'
 // build/tests/generated_fixtures/depth_native); MiDaS v2.1 small's by make_midas_small_fixtures.py into its
 // midas_small subfolder, DPT-Large's by make_dpt_fixtures.py into its dpt subfolder, DPT-Hybrid's by
-// make_dpt_hybrid_fixtures.py into its dpt_hybrid subfolder (~490 MB), Depth Anything V2's by
+// make_dpt_hybrid_fixtures.py into its dpt_hybrid subfolder (~490 MB), DPT-BEiT-L 512's by make_dpt_beit_fixtures.py
+// into its dpt_beit subfolder (~1.6 GB; DPT-BEiT-L 512 runs at 512x512, its preset's box), Depth Anything V2's by
 // make_depth_anything_fixtures.py --weights into its depth_anything subfolder. Inputs, outputs and the Table 1 run
 // go to depth_bench_work beside this binary.
 #include <ATen/ATen.h>
@@ -105,8 +106,9 @@ Options parse(int argc, char** argv) {
   if (options.repeats < 1 || options.rounds < 1 || options.table1_images < 0) {
     throw depthstyle::UsageError("need --repeats >= 1, --rounds >= 1, --table1-images >= 0");
   }
-  const std::vector<std::string> models = {"monodepth2", "midas_v1",   "midas_v2",           "midas_small",
-                                           "dpt_large",  "dpt_hybrid", "depth_anything_vits", "depth_anything_vitb"};
+  const std::vector<std::string> models = {"monodepth2", "midas_v1",       "midas_v2",           "midas_small",
+                                           "dpt_large",  "dpt_hybrid",     "dpt_beit_large",     "depth_anything_vits",
+                                           "depth_anything_vitb"};
   if (!options.only.empty() && std::find(models.begin(), models.end(), options.only) == models.end()) {
     throw depthstyle::UsageError("--only takes one of " + depthstyle::join(models, ", ") + ", not '" + options.only +
                                  "'");
@@ -292,7 +294,8 @@ int run(int argc, char** argv) {
   for (const auto& [script, out_dir] : {std::pair{"make_native_fixtures.py", options.weights_dir},
                                         std::pair{"make_midas_small_fixtures.py", options.weights_dir / "midas_small"},
                                         std::pair{"make_dpt_fixtures.py", options.weights_dir / "dpt"},
-                                        std::pair{"make_dpt_hybrid_fixtures.py", options.weights_dir / "dpt_hybrid"}}) {
+                                        std::pair{"make_dpt_hybrid_fixtures.py", options.weights_dir / "dpt_hybrid"},
+                                        std::pair{"make_dpt_beit_fixtures.py", options.weights_dir / "dpt_beit"}}) {
     const depthstyle::ProcessResult fixtures = depthstyle::run_process(
         {"/usr/bin/python3", concat(DEPTHSTYLE_SOURCE_DIR, "/tests/fixtures/depth/", script), out_dir.string()});
     if (fixtures.exit_code != 0) throw depthstyle::Error("writing the random weight files failed:\n" + fixtures.output);
@@ -359,6 +362,8 @@ int run(int argc, char** argv) {
               dpt(depthstyle::DptVariant::kLarge));
   add_network("DPT-Hybrid", "dpt_hybrid", options.weights_dir / "dpt_hybrid/weights/midas/dpt_hybrid_384.pt", {384},
               dpt(depthstyle::DptVariant::kHybrid));
+  add_network("DPT-BEiT-L 512", "dpt_beit_large", options.weights_dir / "dpt_beit/weights/midas/dpt_beit_large_512.pt",
+              {512}, dpt(depthstyle::DptVariant::kBeitLarge512));
   for (const auto variant : {depthstyle::DepthAnythingVariant::kSmall, depthstyle::DepthAnythingVariant::kBase}) {
     const std::string name = depthstyle::to_string(variant);
     if (!wanted("depth_anything_" + name)) continue;

@@ -3,16 +3,18 @@
 
     GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 \
     /usr/bin/python3 bench/pytorch_depth_baseline.py --weights-dir DIR --work-dir DIR \
-        --model monodepth2|midas_v1|midas_v2|midas_small|dpt_large|dpt_hybrid|depth_anything_vits|depth_anything_vitb \
+        --model monodepth2|midas_v1|midas_v2|midas_small|dpt_large|dpt_hybrid|dpt_beit_large|depth_anything_vits|depth_anything_vitb \
         --size 192x640 \
         --repeats 3 --threads 2
 
 The networks are the reference code's modules (defined once, in tests/fixtures/depth/make_native_fixtures.py and,
 for MiDaS v2.1 small, make_midas_small_fixtures.py, for DPT-Large, make_dpt_fixtures.py, for DPT-Hybrid,
-make_dpt_hybrid_fixtures.py, for Depth Anything V2, make_depth_anything_fixtures.py), loaded with
+make_dpt_hybrid_fixtures.py, for DPT-BEiT-L 512, make_dpt_beit_fixtures.py, for Depth Anything V2,
+make_depth_anything_fixtures.py), loaded with
 load_state_dict(strict=True) from the weight files those scripts wrote into DIR/weights (midas_small:
 DIR/midas_small/weights; DPT-Large: DIR/dpt/weights/midas/dpt_large_384.pt; DPT-Hybrid:
-DIR/dpt_hybrid/weights/midas/dpt_hybrid_384.pt; Depth Anything V2: DIR/depth_anything/depth_anything_v2_<variant>.pth;
+DIR/dpt_hybrid/weights/midas/dpt_hybrid_384.pt; DPT-BEiT-L 512: DIR/dpt_beit/weights/midas/dpt_beit_large_512.pt;
+Depth Anything V2: DIR/depth_anything/depth_anything_v2_<variant>.pth;
 the published layouts). The input is a seeded 1x3xHxW image in [0,1] (ImageNet-normalised for midas_v2, midas_small
 and Depth Anything, (x - 0.5) / 0.5 for the DPTs, as their code feeds them), written to the work dir as input.npy
 (2-D float32, (3*H, W)) so the C++ side runs the very same pixels;
@@ -73,6 +75,11 @@ def load_network(reference, name, weights):
         model.load_state_dict(torch.load(os.path.normpath(os.path.join(
             weights, os.pardir, "dpt_hybrid", "weights", "midas", "dpt_hybrid_384.pt"))))
         return model.eval()
+    if name == "dpt_beit_large":
+        model = load_reference("make_dpt_beit_fixtures").beit_model()
+        model.load_state_dict(torch.load(os.path.normpath(os.path.join(
+            weights, os.pardir, "dpt_beit", "weights", "midas", "dpt_beit_large_512.pt"))))
+        return model.eval()
     if name == "midas_small":
         model = load_reference("make_midas_small_fixtures").MidasNet_small()
         model.load_state_dict(torch.load(os.path.normpath(os.path.join(
@@ -85,8 +92,8 @@ def load_network(reference, name, weights):
     return model
 
 
-MODELS = ("monodepth2", "midas_v1", "midas_v2", "midas_small", "dpt_large", "dpt_hybrid", "depth_anything_vits",
-          "depth_anything_vitb")
+MODELS = ("monodepth2", "midas_v1", "midas_v2", "midas_small", "dpt_large", "dpt_hybrid", "dpt_beit_large",
+          "depth_anything_vits", "depth_anything_vitb")
 
 
 def main():
@@ -106,9 +113,9 @@ def main():
     image = reference.test_image(args.size[0], args.size[1], seed=5)
     if args.model in ("midas_v2", "midas_small") or args.model.startswith("depth_anything_"):
         image = (image - reference.IMAGENET_MEAN) / reference.IMAGENET_STD
-    if args.model in ("dpt_large", "dpt_hybrid"):
+    if args.model in ("dpt_large", "dpt_hybrid", "dpt_beit_large"):
         dpt = load_reference("make_dpt_fixtures")
-        image = (image - dpt.DPT_MEAN) / dpt.DPT_STD  # the dpt_large_384 / dpt_hybrid_384 presets' mean = std = 0.5
+        image = (image - dpt.DPT_MEAN) / dpt.DPT_STD  # the DPT presets' mean = std = 0.5
     np.save(os.path.join(args.work_dir, "input.npy"), np.ascontiguousarray(image.numpy().reshape(-1, args.size[1])))
 
     seconds, cpu_seconds = [], []

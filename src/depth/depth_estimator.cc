@@ -91,8 +91,7 @@ void declare_depth_estimator(Schema& schema, DepthEstimatorConfig& config) {
       .one_of(variants);
   schema
       .add("version", &config.version,
-           "midas: v1 (model.pt), v2 (model-f46da743.pt), v21 (midas_v21-f6b98070.pt), v21_small "
-           "(midas_v21_small_256.pt), v3_large (dpt_large_384.pt), v3_hybrid (dpt_hybrid_384.pt)")
+           concat("midas: ", midas_version_files()))
       .one_of(midas_version_names());
   schema.add("seed", &config.seed, "seed of the random baseline (-1 = the run's seed)").at_least(-1);
   schema

@@ -29,6 +29,9 @@ VersionInfo version_info(const std::string& version) {
   if (version == "v21") return {"midas_v21_large", "MiDaS v2.1 large (ResNeXt-101 32x8d WSL, midas_v21-f6b98070.pt)"};
   if (version == "v21_small") return {"midas_v21_small", "MiDaS v2.1 small (EfficientNet-Lite3, midas_v21_small_256.pt)"};
   if (version == "v3_large") return {"dpt_large_384", "MiDaS v3.0 DPT-Large (ViT-L/16, dpt_large_384.pt)"};
+  if (version == "v31_beit_large_512") {
+    return {"dpt_beit_large_512", "MiDaS v3.1 DPT-BEiT-L 512 (BEiT-L/16, dpt_beit_large_512.pt)"};
+  }
   DEPTHSTYLE_ASSERT(version == "v3_hybrid");
   // The same run.py preset as DPT-Large (midas/model_loader.py: 384, "minimal", mean = std = 0.5).
   return {"dpt_large_384", "MiDaS v3.0 DPT-Hybrid (ViT-B/16 + ResNet-50, dpt_hybrid_384.pt)"};
@@ -47,6 +50,7 @@ NetworkForward load_network(const std::string& version, const NamedTensors& weig
   if (version == "v21_small") return forward_of<MidasSmallNetwork>(weights, source);
   if (version == "v3_large") return forward_of<DptNetwork>(DptVariant::kLarge, weights, source);
   if (version == "v3_hybrid") return forward_of<DptNetwork>(DptVariant::kHybrid, weights, source);
+  if (version == "v31_beit_large_512") return forward_of<DptNetwork>(DptVariant::kBeitLarge512, weights, source);
   return forward_of<MidasNetwork>(version == "v1" ? MidasVersion::kV1 : MidasVersion::kV2, weights, source);
 }
 
@@ -78,14 +82,19 @@ class MidasEstimator : public NetworkEstimator {
 }  // namespace
 
 const std::vector<std::string>& midas_version_names() {
-  static const std::vector<std::string> names = {"v1", "v2", "v21", "v21_small", "v3_large", "v3_hybrid"};
+  static const std::vector<std::string> names = {"v1",       "v2",        "v21",
+                                                 "v21_small", "v3_large", "v3_hybrid", "v31_beit_large_512"};
   return names;
+}
+
+std::string midas_version_files() {
+  return "v1 = model.pt, v2 = model-f46da743.pt, v21 = midas_v21-f6b98070.pt, v21_small = midas_v21_small_256.pt, "
+         "v3_large = dpt_large_384.pt, v3_hybrid = dpt_hybrid_384.pt, v31_beit_large_512 = dpt_beit_large_512.pt";
 }
 
 void check_midas_config(const DepthEstimatorConfig& config) {
   check_network_entry(config, "version", config.version, "MiDaS version", midas_version_names(),
-                      "v1 = model.pt, v2 = model-f46da743.pt, v21 = midas_v21-f6b98070.pt, v21_small = "
-                      "midas_v21_small_256.pt, v3_large = dpt_large_384.pt, v3_hybrid = dpt_hybrid_384.pt");
+                      midas_version_files());
 }
 
 std::unique_ptr<DepthEstimator> make_midas_estimator(const DepthEstimatorConfig& config) {

@@ -86,11 +86,12 @@ PreprocessingSpec depth_anything(int generation) {
   return spec;
 }
 
-PreprocessingSpec dpt_large_384() {
+// MiDaS v3.1 run.py's DPT presets differ in the box side only (dpt_large_384, dpt_beit_large_512).
+PreprocessingSpec dpt(int side) {
   PreprocessingSpec spec;
   spec.resize = ResizeMode::kKeepAspect;
   spec.target = ResizeTarget::kBox;
-  spec.width = spec.height = 384;
+  spec.width = spec.height = side;
   spec.multiple_of = 32;
   spec.rounding = SizeRounding::kMinimal;
   spec.interpolation = Interpolation::kCubic;
@@ -123,7 +124,8 @@ const std::vector<Preset>& presets() {
       {"midas_v21_small_onnx", midas_onnx(256)},
       {"midas_v2_large_onnx", midas_onnx(384)},
       {"monodepth2", monodepth2()},
-      {"dpt_large_384", dpt_large_384()},
+      {"dpt_large_384", dpt(384)},
+      {"dpt_beit_large_512", dpt(512)},
       {"depth_anything_v2", depth_anything(2)},
       {"depth_anything_v1", depth_anything(1)},
   };

@@ -59,6 +59,8 @@
 //                         NormalizeImage mean = std = (0.5, 0.5, 0.5); output resized with interpolate(mode="bicubic",
 //                         align_corners=False) (= cubic here). A 741x500 image is fed at 576x384 (384 / 500 is nearer 1
 //                         than 384 / 741).
+//   dpt_beit_large_512    MiDaS v3.1 run.py, model_type "dpt_beit_large_512": the same at 512 x 512 (a 741x500 image
+//                         is fed at 768x512).
 //   depth_anything_v2     Depth Anything V2 dpt.py image2tensor / infer_image (input_size 518): cv2 BGR->RGB / 255;
 //                         Resize(518, 518, keep_aspect_ratio=True, ensure_multiple_of=14, resize_method="lower_bound",
 //                         cv2.INTER_CUBIC): the shorter side becomes >= 518, sides multiples of 14 (a 741x500 image

@@ -89,12 +89,9 @@ WeightLayout make_layout(DepthAnythingVariant variant) {
   for (int level = 0; level < 4; ++level) {
     append_conv_layout(layout, project_key(level), spec.out_channels[level], dim, 1, 1, true);
   }
-  for (int level : {0, 1}) {  // ConvTranspose2d: weight [in, out, k, k]
-    const std::int64_t channels = spec.out_channels[level], kernel = 4 >> level;
-    layout.tensors.push_back({resize_key(level) + ".weight", at::kFloat, {channels, channels, kernel, kernel}});
-    layout.tensors.push_back({resize_key(level) + ".bias", at::kFloat, {channels}});
+  for (int level = 0; level < 4; ++level) {
+    ReassembleResize::append_layout(layout, resize_key(level), level, spec.out_channels[level]);
   }
-  append_conv_layout(layout, resize_key(3), spec.out_channels[3], spec.out_channels[3], 3, 1, true);
   for (int level = 0; level < 4; ++level) {
     append_conv_layout(layout, layer_rn_key(level), features, spec.out_channels[level], 3, 1, false);
   }
@@ -198,10 +195,7 @@ DepthAnythingNetwork::DepthAnythingNetwork(DepthAnythingVariant variant, const N
     projects_[level] = Linear(tensor(project_key(level) + ".weight").reshape({spec.out_channels[level], dim_}),
                               tensor(project_key(level) + ".bias"));
   }
-  for (int level : {0, 1}) {
-    upsamples_[level] = PatchUpsample(tensor(resize_key(level) + ".weight"), tensor(resize_key(level) + ".bias"));
-  }
-  downsample_ = folded_conv_from(weights, resize_key(3), {2, 1, 1});
+  resize_ = ReassembleResize(weights, {resize_key(0), resize_key(1), resize_key(2), resize_key(3)}, 0);
   for (int level = 0; level < 4; ++level) {
     layer_rn_[level] = folded_conv_from(weights, layer_rn_key(level), {1, 1, 1});
     refinenets_[level] = FusionBlock(weights, refinenet_key(level));
@@ -242,13 +236,7 @@ std::array<at::Tensor, 4> DepthAnythingNetwork::reassemble(const std::vector<at:
                                                            std::int64_t rows, std::int64_t columns) const {
   std::array<at::Tensor, 4> layers;
   for (int level = 0; level < 4; ++level) {
-    const at::Tensor projected = projects_[level](features[level].contiguous());
-    if (level < 2) {
-      layers[level] = upsamples_[level](projected, rows, columns);
-    } else {
-      layers[level] = map_from_tokens(projected, rows, columns);
-      if (level == 3) layers[level] = downsample_(layers[level]);
-    }
+    layers[level] = resize_(level, projects_[level](features[level].contiguous()), rows, columns);
   }
   return layers;
 }
@@ -290,16 +278,12 @@ double DepthAnythingNetwork::flops(std::int64_t height, std::int64_t width) cons
   const std::int64_t deepest = intermediate_blocks_.back() + 1;  // blocks after the last intermediate one never run
   double total = embedding_.flops(rows, columns);
   for (std::int64_t block = 0; block < deepest; ++block) total += blocks_[block].flops(patches + 1);
-  const std::int64_t down_rows = (rows + 1) / 2, down_columns = (columns + 1) / 2;
-  const std::array<std::pair<std::int64_t, std::int64_t>, 4> sizes = {
-      {{4 * rows, 4 * columns}, {2 * rows, 2 * columns}, {rows, columns}, {down_rows, down_columns}}};
   for (int level = 0; level < 4; ++level) {
-    total += projects_[level].flops(patches);
-    if (level < 2) total += upsamples_[level].flops(patches);
-    const auto [h, w] = sizes[level];
+    total += projects_[level].flops(patches) + resize_.flops(level, rows, columns);
+    const std::int64_t h = ReassembleResize::level_side(level, rows);
+    const std::int64_t w = ReassembleResize::level_side(level, columns);
     total += layer_rn_[level].flops(h, w) + refinenets_[level].flops(h, w, /*with_skip=*/level < 3);
   }
-  total += downsample_.flops(down_rows, down_columns);
   total += output_conv1_.flops(8 * rows, 8 * columns);
   return total + output_conv2_[0].flops(height, width) + output_conv2_[1].flops(height, width);
 }

@@ -109,8 +109,7 @@ class DepthAnythingNetwork {
   std::vector<TransformerBlock> blocks_;
   LayerNorm norm_;
   std::array<Linear, 4> projects_;
-  std::array<PatchUpsample, 2> upsamples_;  // resize_layers.0, .1
-  FoldedConv downsample_;                   // resize_layers.3
+  ReassembleResize resize_;  // resize_layers.0 .. 3 (2 an Identity)
   std::array<FoldedConv, 4> layer_rn_;
   std::array<FusionBlock, 4> refinenets_;  // refinenet1 .. refinenet4
   FoldedConv output_conv1_;

@@ -1,6 +1,6 @@
-// DPT (MiDaS v3.0, Ranftl et al. 2021, isl-org/MiDaS) in its two published variants, loaded from the published
-// files: DPTDepthModel(backbone=..., non_negative=True) of midas/dpt_depth.py, features 256, readout "project",
-// use_bn False.
+// DPT (MiDaS v3.0 and v3.1, Ranftl et al. 2021, isl-org/MiDaS) in three published variants, loaded from the
+// published files: DPTDepthModel(backbone=..., non_negative=True) of midas/dpt_depth.py, features 256, readout
+// "project", use_bn False.
 //   DPT-Large  (dpt_large_384.pt):  backbone "vitl16_384", timm's vit_large_patch16_384 (dim 1024, 24 blocks, 16
 //              heads, patch 16, trained at 384 x 384), hooks 5, 11, 17, 23, reassemble channels 256, 512, 1024, 1024
 //   DPT-Hybrid (dpt_hybrid_384.pt): backbone "vitb_rn50_384", timm's vit_base_resnet50_384 (dim 768, 12 blocks, 12
@@ -9,6 +9,11 @@
 //              Large. MiDaS' _make_vit_b_rn50_backbone (use_vit_only False) hooks the ResNet's stages 0 and 1 (256
 //              channels at 1/4, 512 at 1/8) as layers 1 and 2 (act_postprocess1/2 are identities without keys), and
 //              blocks 8 and 11 as layers 3 and 4; reassemble channels 256, 512, 768, 768
+//   DPT-BEiT-L 512 (dpt_beit_large_512.pt, MiDaS v3.1): backbone "beitl16_512", timm 0.6.12's beit_large_patch16_512
+//              (nets/beit.h: dim 1024, 24 blocks, 16 heads, patch 16, trained at 512 x 512, relative position biases
+//              instead of pos_embed), hooks 5, 11, 17, 23, reassemble channels 256, 512, 1024, 1024; everything
+//              after the hooks is DPT-Large's. Its keys under pretrained.model. are BEiT's (nets/beit.h), the rest
+//              as below.
 // A plain state_dict (or a {'model': ..., 'optimizer': ...} checkpoint, unwrapped as MiDaS' BaseModel.load does:
 // midas_weights_from_checkpoint). Keys and modules (dim = 1024 or 768):
 //   pretrained.model.cls_token [1, 1, dim], .pos_embed [1, 577, dim] (24 x 24 patches plus the class token)
@@ -41,6 +46,9 @@
 //   out = output_conv(path_1)                 (1 x 1 x H x W; DPTDepthModel squeezes the channel)
 // FeatureFusionBlock_custom: nets/fusion_block.h (its out_conv runs before the interpolation, here too).
 //
+// BEiT: forward_beit = forward_adapted_unflatten over the patched beit_forward_features, the blocks' relative
+// position biases resized to the input's grid (nets/beit.h); no position embedding.
+//
 // Position embedding (MiDaS' _resize_pos_embed): the 24 x 24 grid resized to h x w as PositionResize::kMidasBilinear
 // says (nets/vision_transformer.h: the output size, not a scale factor, places the samples); the class token's
 // embedding kept.
@@ -66,15 +74,17 @@
 
 namespace depthstyle {
 
+class BeitBackbone;
 class ResNetV2Backbone;
 struct DptSpec;  // a variant's sizes and hooks (nets/dpt.cc)
 
-enum class DptVariant { kLarge, kHybrid };
+enum class DptVariant { kLarge, kHybrid, kBeitLarge512 };
+const std::vector<DptVariant>& dpt_variants();  // all three, in the enum's order
 
 const WeightLayout& dpt_weight_layout(DptVariant variant);
 // The network's check of a file's tensors (InputError naming `source`, every difference listed, the other DPT
-// variant, MiDaS' other files and Depth Anything V2 named when the tensors are theirs), also run without building the
-// network (weights list).
+// variants, MiDaS' other files and Depth Anything V2 named when the tensors are theirs), also run without building
+// the network (weights list).
 void check_dpt_weights(DptVariant variant, const NamedTensors& weights, const std::string& source);
 
 class DptNetwork {
@@ -85,8 +95,11 @@ class DptNetwork {
 
   // See above. Throws Error for an input that is not 1x3xHxW float32 with H and W positive multiples of 16.
   at::Tensor forward(const at::Tensor& image) const;
-  // The position embedding added for a grid of `rows` x `columns` patches, (1 + rows columns) x dim: for tests.
+  // The position embedding added for a grid of `rows` x `columns` patches, (1 + rows columns) x dim: for tests (not
+  // of the BEiT variant, which has none).
   at::Tensor position_embedding(std::int64_t rows, std::int64_t columns) const;
+  // The BEiT variant's encoder: for tests.
+  const BeitBackbone& beit() const;
   // Multiply-adds x 2 of a forward pass at height x width.
   double flops(std::int64_t height, std::int64_t width) const;
 
@@ -98,16 +111,17 @@ class DptNetwork {
 
   const DptSpec& spec_;
   std::unique_ptr<ResNetV2Backbone> backbone_;  // Hybrid only
+  std::unique_ptr<BeitBackbone> beit_;          // BEiT only: pretrained.model.*, instead of the three below
   PatchEmbedding embedding_;  // pretrained.model.{patch_embed.proj, cls_token, pos_embed}
   std::vector<TransformerBlock> blocks_;
   std::array<Linear, 4> readouts_;  // act_postprocess<N>.0.project.0, with the GELU (levels from the tokens)
   std::array<Linear, 4> projects_;  // act_postprocess<N>.3 (1x1 convs)
-  std::array<PatchUpsample, 2> upsamples_;  // Large: act_postprocess1.4, act_postprocess2.4
-  FoldedConv downsample_;                   // act_postprocess4.4
+  ReassembleResize resize_;        // act_postprocess<N>.4 (Large: N = 1, 2, 4; Hybrid: 4)
   std::array<FoldedConv, 4> layer_rn_;
   std::array<FusionBlock, 4> refinenets_;  // refinenet1 .. refinenet4
   MidasOutputHead head_;
 
+  void prepare_vit(const NamedTensors& weights);  // backbone_ (Hybrid), embedding_, blocks_
   Features encode(const at::Tensor& image) const;
   std::array<at::Tensor, 4> reassemble(const Features& features, std::int64_t rows, std::int64_t columns) const;
   // refinenet<block + 1> on path (and skip), resized to `size` (bilinear, align_corners True).

@@ -203,11 +203,13 @@ at::Tensor LayerNorm::operator()(const at::Tensor& input) const {
 
 // Per token count N, with H heads of d channels, C = H d, reading q, k, v in place from qkv's output [N, 3C]:
 //   scores [H, N, N] = q [H, N, d] (strides d, 3C, 1) x k^T [H, d, N] (strides d, 1, 3C)   (q already scaled)
+//                      (+ the logit bias: the product's sum post-op adds what the scores buffer holds)
 //   softmax over the last axis, in place
 //   heads [H, N, d] (strides d, C, 1: written as [N, C]) = scores x v [H, N, d] (strides d, 3C, 1)
 struct MultiHeadSelfAttention::Products {
   struct ForTokens {
     dnnl::matmul scores;
+    dnnl::matmul biased_scores;  // scores += q k^T
     dnnl::softmax_forward softmax;
     dnnl::matmul weighted_sum;
     memory::desc query, key_transposed, value, scores_desc, heads;
@@ -227,8 +229,13 @@ struct MultiHeadSelfAttention::Products {
     made.value = memory::desc({heads, tokens, d}, f32, Dims{d, row, 1});
     made.scores_desc = plain_desc({heads, tokens, tokens});
     made.heads = memory::desc({heads, tokens, d}, f32, Dims{d, channels, 1});
-    made.scores = dnnl::matmul(dnnl::matmul::primitive_desc(
-        dnnl::matmul::desc(made.query, made.key_transposed, made.scores_desc), cpu_engine()));
+    const dnnl::matmul::desc scores_desc(made.query, made.key_transposed, made.scores_desc);
+    made.scores = dnnl::matmul(dnnl::matmul::primitive_desc(scores_desc, cpu_engine()));
+    dnnl::post_ops add_to_bias;
+    add_to_bias.append_sum(1.0f);
+    dnnl::primitive_attr biased;
+    biased.set_post_ops(add_to_bias);
+    made.biased_scores = dnnl::matmul(dnnl::matmul::primitive_desc(scores_desc, biased, cpu_engine()));
     made.softmax = dnnl::softmax_forward(dnnl::softmax_forward::primitive_desc(
         dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, made.scores_desc, 2), cpu_engine()));
     made.weighted_sum = dnnl::matmul(dnnl::matmul::primitive_desc(
@@ -263,16 +270,22 @@ MultiHeadSelfAttention::~MultiHeadSelfAttention() = default;
 MultiHeadSelfAttention::MultiHeadSelfAttention(MultiHeadSelfAttention&&) noexcept = default;
 MultiHeadSelfAttention& MultiHeadSelfAttention::operator=(MultiHeadSelfAttention&&) noexcept = default;
 
-at::Tensor MultiHeadSelfAttention::attend(const at::Tensor& input) const {
+at::Tensor MultiHeadSelfAttention::attend(const at::Tensor& input, at::Tensor logit_bias) const {
   DEPTHSTYLE_ASSERT(products_ != nullptr);
   check_2d_input(input, channels_);
   const std::int64_t tokens = input.size(0);
   const at::Tensor qkv = qkv_(input);
   const Products::ForTokens& products = products_->get(tokens, heads_, channels_);
-  at::Tensor scores = at::empty({heads_, tokens, tokens}, input.options());
+  const bool biased = logit_bias.defined();
+  if (biased) {
+    DEPTHSTYLE_ASSERT(logit_bias.dim() == 3 && logit_bias.size(0) == heads_ && logit_bias.size(1) == tokens &&
+                      logit_bias.size(2) == tokens && logit_bias.scalar_type() == at::kFloat &&
+                      logit_bias.is_contiguous());
+  }
+  at::Tensor scores = biased ? std::move(logit_bias) : at::empty({heads_, tokens, tokens}, input.options());
   at::Tensor heads = at::empty({tokens, channels_}, input.options());
   const memory scores_memory = wrap(products.scores_desc, scores);
-  execute(products.scores, {{DNNL_ARG_SRC, wrap(products.query, qkv)},
+  execute(biased ? products.biased_scores : products.scores, {{DNNL_ARG_SRC, wrap(products.query, qkv)},
                             {DNNL_ARG_WEIGHTS, wrap(products.key_transposed, qkv, channels_)},
                             {DNNL_ARG_DST, scores_memory}});
   execute(products.softmax, {{DNNL_ARG_SRC, scores_memory}, {DNNL_ARG_DST, scores_memory}});
@@ -282,10 +295,17 @@ at::Tensor MultiHeadSelfAttention::attend(const at::Tensor& input) const {
   return heads;
 }
 
-at::Tensor MultiHeadSelfAttention::operator()(const at::Tensor& input) const { return proj_(attend(input)); }
+at::Tensor MultiHeadSelfAttention::operator()(const at::Tensor& input) const {
+  return proj_(attend(input, at::Tensor()));
+}
 
 void MultiHeadSelfAttention::accumulate(const at::Tensor& input, at::Tensor& residual) const {
-  proj_.accumulate(attend(input), residual);
+  proj_.accumulate(attend(input, at::Tensor()), residual);
+}
+
+void MultiHeadSelfAttention::accumulate(const at::Tensor& input, at::Tensor& residual, at::Tensor&& logit_bias) const {
+  DEPTHSTYLE_ASSERT(logit_bias.defined());
+  proj_.accumulate(attend(input, std::move(logit_bias)), residual);
 }
 
 double MultiHeadSelfAttention::flops(std::int64_t tokens) const {

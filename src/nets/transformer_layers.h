@@ -84,6 +84,7 @@ class LayerNorm {
 // DINOv2's Attention / timm's Attention: qkv = Linear(C, 3C); per head h of `heads` (head_dim d = C / heads)
 // softmax(q_h k_h^T / sqrt(d)) v_h; the heads concatenated in order and projected by Linear(C, C).
 // qkv's output columns are [q | k | v], each [head 0 | head 1 | ...] (the reference's reshape(B, N, 3, heads, d)).
+// BEiT's attention adds a bias to the logits before the softmax: softmax(q_h k_h^T / sqrt(d) + bias_h) v_h.
 class MultiHeadSelfAttention {
  public:
   MultiHeadSelfAttention();
@@ -99,6 +100,9 @@ class MultiHeadSelfAttention {
   at::Tensor operator()(const at::Tensor& input) const;
   // residual += attention(input) (with the folded LayerScale), in place.
   void accumulate(const at::Tensor& input, at::Tensor& residual) const;
+  // The same with `logit_bias` [heads, tokens, tokens] float32 contiguous added to each head's logits. The tensor is
+  // consumed: its memory receives the scores (the product accumulates into it, without another pass or buffer).
+  void accumulate(const at::Tensor& input, at::Tensor& residual, at::Tensor&& logit_bias) const;
 
   double flops(std::int64_t tokens) const;
 
@@ -110,8 +114,8 @@ class MultiHeadSelfAttention {
   std::int64_t channels_ = 0;
   std::unique_ptr<Products> products_;
 
-  // The heads' outputs, concatenated: [tokens, C].
-  at::Tensor attend(const at::Tensor& input) const;
+  // The heads' outputs, concatenated: [tokens, C]. `logit_bias` as accumulate's, or undefined.
+  at::Tensor attend(const at::Tensor& input, at::Tensor logit_bias) const;
 };
 
 // The entries of an nn.Linear under `prefix` ("<prefix>.weight" [out, in], "<prefix>.bias" [out] when `with_bias`)

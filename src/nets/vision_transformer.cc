@@ -67,6 +67,43 @@ at::Tensor PatchUpsample::operator()(const at::Tensor& tokens, std::int64_t rows
       .reshape({1, out_channels_, rows * k, columns * k});
 }
 
+void ReassembleResize::append_layout(WeightLayout& layout, const std::string& prefix, int level,
+                                     std::int64_t channels) {
+  if (level < 2) {  // ConvTranspose2d: weight [in, out, k, k]
+    const std::int64_t kernel = 4 >> level;
+    layout.tensors.push_back({prefix + ".weight", at::kFloat, {channels, channels, kernel, kernel}});
+    layout.tensors.push_back({prefix + ".bias", at::kFloat, {channels}});
+  } else if (level == 3) {
+    append_conv_layout(layout, prefix, channels, channels, 3, 1, true);
+  }
+}
+
+std::int64_t ReassembleResize::level_side(int level, std::int64_t side) {
+  return level == 3 ? (side + 1) / 2 : side * (4 >> level);
+}
+
+ReassembleResize::ReassembleResize(const NamedTensors& weights, const std::array<std::string, kLevels>& prefixes,
+                                   int first_level) {
+  for (int level = first_level; level < 2; ++level) {
+    upsamples_[level] = PatchUpsample(checked_tensor(weights, prefixes[level] + ".weight"),
+                                      checked_tensor(weights, prefixes[level] + ".bias"));
+  }
+  downsample_ = folded_conv_from(weights, prefixes[3], {2, 1, 1});
+}
+
+at::Tensor ReassembleResize::operator()(int level, const at::Tensor& tokens, std::int64_t rows,
+                                        std::int64_t columns) const {
+  if (level < 2) return upsamples_[level](tokens, rows, columns);
+  const at::Tensor map = map_from_tokens(tokens, rows, columns);
+  return level == 3 ? downsample_(map) : map;
+}
+
+double ReassembleResize::flops(int level, std::int64_t rows, std::int64_t columns) const {
+  if (level < 2) return upsamples_[level].flops(rows * columns);
+  if (level == 3) return downsample_.flops(level_side(3, rows), level_side(3, columns));
+  return 0;
+}
+
 
 PatchEmbedding::PatchEmbedding(const NamedTensors& weights, const std::string& prefix, std::int64_t patch,
                                std::int64_t grid, PositionResize resize)
@@ -74,9 +111,11 @@ PatchEmbedding::PatchEmbedding(const NamedTensors& weights, const std::string& p
       patch_(patch),
       grid_(grid),
       resize_(resize) {
+  const at::Tensor class_token = checked_tensor(weights, prefix + "cls_token");
+  const std::int64_t dim = class_token.size(2);
+  class_token_ = class_token.reshape({dim}).contiguous();
+  if (resize == PositionResize::kNone) return;
   const at::Tensor position = checked_tensor(weights, prefix + "pos_embed");
-  const std::int64_t dim = position.size(2);
-  class_token_ = checked_tensor(weights, prefix + "cls_token").reshape({dim}).contiguous();
   const at::Tensor rows = position.reshape({grid * grid + 1, dim});
   class_position_ = rows[0].contiguous();
   position_grid_ = map_from_tokens(rows.slice(0, 1), grid, grid);
@@ -85,11 +124,12 @@ PatchEmbedding::PatchEmbedding(const NamedTensors& weights, const std::string& p
 at::Tensor PatchEmbedding::operator()(const at::Tensor& image) const {
   const std::int64_t rows = image.size(2) / patch_, columns = image.size(3) / patch_;
   at::Tensor tokens = at::cat({class_token_.unsqueeze(0), tokens_from_map(projection_(image.contiguous()))}, 0);
-  tokens.add_(position_embedding(rows, columns));
+  if (resize_ != PositionResize::kNone) tokens.add_(position_embedding(rows, columns));
   return tokens;
 }
 
 at::Tensor PatchEmbedding::position_embedding(std::int64_t rows, std::int64_t columns) const {
+  DEPTHSTYLE_ASSERT(resize_ != PositionResize::kNone);
   std::lock_guard<std::mutex> lock(cache_->mutex);
   const auto found = cache_->by_grid.find({rows, columns});
   if (found != cache_->by_grid.end()) return found->second;

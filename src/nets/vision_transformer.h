@@ -14,6 +14,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -70,11 +71,15 @@ enum class PositionResize {
   // align_corners=False), the sampling derived from the sizes (source = (y + 0.5) grid / rows - 0.5), even on the
   // file's own grid (where it is the identity).
   kMidasBilinear,
+  // No absolute position embedding (BEiT: use_abs_pos_emb False, no pos_embed key; each block adds a relative
+  // position bias to its attention logits instead, nets/beit.h).
+  kNone,
 };
 
 // The start of a ViT: patch_embed.proj (a conv with kernel = stride = patch), the class token prepended, the position
-// embedding added. Keys under `prefix` ("pretrained." for Depth Anything, "pretrained.model." for DPT), checked by
-// the network's layout: cls_token [1, 1, dim], pos_embed [1, 1 + grid grid, dim], patch_embed.proj.weight
+// embedding added (unless PositionResize::kNone). Keys under `prefix` ("pretrained." for Depth Anything,
+// "pretrained.model." for DPT), checked by the network's layout: cls_token [1, 1, dim], pos_embed [1, 1 + grid grid,
+// dim] (not with kNone), patch_embed.proj.weight
 // [dim, C, patch, patch] and .bias [dim]. C = 3 (pixels) for a plain ViT; DPT-Hybrid projects the ResNet's 1/16 map
 // with patch = 1 (its tokens are that map's pixels).
 class PatchEmbedding {
@@ -87,7 +92,7 @@ class PatchEmbedding {
   // [1 + rows columns, dim]: the class token, then the patches row by row, each with its position embedding added.
   at::Tensor operator()(const at::Tensor& image) const;
   // The position embedding added for a grid of `rows` x `columns` patches, (1 + rows columns) x dim; computed once
-  // per grid.
+  // per grid. Not with PositionResize::kNone.
   at::Tensor position_embedding(std::int64_t rows, std::int64_t columns) const;
   // Multiply-adds x 2 of the patch projection on a rows x columns grid.
   double flops(std::int64_t rows, std::int64_t columns) const { return projection_.flops(rows, columns); }
@@ -124,6 +129,35 @@ class PatchUpsample {
   Linear linear_;
   std::int64_t out_channels_ = 0;
   std::int64_t factor_ = 1;
+};
+
+// The per-level resize that ends the DPT heads' reassemble (DPT's act_postprocess<N>.4, Depth Anything's
+// resize_layers.<N>), after each head's own projection of the tokens to the level's channels: level 0 a
+// ConvTranspose2d 4x4 stride 4, level 1 a ConvTranspose2d 2x2 stride 2, level 2 the map as is (nn.Identity, no keys),
+// level 3 a conv 3x3 stride 2 pad 1. The four levels' maps are at 4x, 2x, 1x and 1/2 (rounded up) the patch grid.
+class ReassembleResize {
+ public:
+  static constexpr int kLevels = 4;
+
+  // The level's keys under `prefix` ("pretrained.act_postprocess1.4"): ConvTranspose2d weight [channels, channels,
+  // k, k] and bias [channels] (levels 0 and 1), nothing (level 2), a conv with bias (level 3).
+  static void append_layout(WeightLayout& layout, const std::string& prefix, int level, std::int64_t channels);
+  // Rows (or columns) of a level's map for a patch grid of `side` rows (or columns).
+  static std::int64_t level_side(int level, std::int64_t side);
+
+  ReassembleResize() = default;
+  // `prefixes[level]`: the module of each level, as in append_layout; levels below `first_level` are not read (the
+  // DPT-Hybrid's levels 0 and 1 come from its ResNet).
+  ReassembleResize(const NamedTensors& weights, const std::array<std::string, kLevels>& prefixes, int first_level);
+
+  // The level's projected tokens [rows columns, channels] -> 1 x channels x level_side(rows) x level_side(columns).
+  at::Tensor operator()(int level, const at::Tensor& tokens, std::int64_t rows, std::int64_t columns) const;
+  // Multiply-adds x 2 of the level's resize on a rows x columns patch grid.
+  double flops(int level, std::int64_t rows, std::int64_t columns) const;
+
+ private:
+  std::array<PatchUpsample, 2> upsamples_;  // levels 0 and 1
+  FoldedConv downsample_;                   // level 3
 };
 
 }  // namespace depthstyle

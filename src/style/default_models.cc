@@ -46,7 +46,8 @@ ChosenDepth choose_depth(const WeightsFolder& folder) {
 // details or accuracy" (docs/reference.md#depth-anything-v1), so the encoder's size is taken to matter more than the
 // generation, and V1 large stays above V2 base (a judgment too). The rest by published DIW WHDR
 // (docs/reference.md#published-diw-figures; 1 - accuracy, lower is better):
-//   dpt_large_384 10.82%, dpt_hybrid_384 11.06%, midas_v2 12.46%, midas_v21 12.95%,
+//   dpt_large_384 10.82%, dpt_hybrid_384 11.06%, dpt_beit_large_512 11.37% (MiDaS v3.1's best model by its six-dataset
+//   average, not by DIW), midas_v2 12.46%, midas_v21 12.95%,
 //   midas_v1 accuracy 0.87 (WHDR 12.5-13.5%: printed to two decimals; the larger v1 network is put first),
 //   midas_v21_small 13.44%,
 //   monodepth2 by the paper's Table 1 accuracy (docs/reference.md#table-1): mono_640x192 0.71; mono+stereo_640x192,
@@ -62,6 +63,7 @@ const std::vector<std::string>& depth_model_ranking() {
       "depth_anything_v1_vits",
       "dpt_large_384",
       "dpt_hybrid_384",
+      "dpt_beit_large_512",
       "midas_v2",
       "midas_v21",
       "midas_v1",

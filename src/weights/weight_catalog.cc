@@ -103,6 +103,9 @@ std::vector<CatalogEntry> make_catalog() {
             {"dpt_large-midas-2f21e586.pt"}, "v3", Check::kDptLarge, "v3_large"),
       midas("dpt_hybrid_384", "MiDaS v3.0 DPT-Hybrid (ViT-B + ResNet-50, 384)", "dpt_hybrid_384.pt",
             {"dpt_hybrid-midas-501f0c75.pt"}, "v3", Check::kDptHybrid, "v3_hybrid"),
+      // MiDaS v3.1 (https://github.com/isl-org/MiDaS/releases/download/v3_1/dpt_beit_large_512.pt).
+      midas("dpt_beit_large_512", "MiDaS v3.1 DPT-BEiT-L 512 (BEiT-L/16, 512)", "dpt_beit_large_512.pt", {}, "v3_1",
+            Check::kDptBeitLarge512, "v31_beit_large_512"),
       depth_anything_v2("vits", "Depth Anything V2 small (ViT-S, Apache-2.0)", "Small"),
       depth_anything_v2("vitb", "Depth Anything V2 base (ViT-B, CC-BY-NC-4.0)", "Base"),
       depth_anything_v2("vitl", "Depth Anything V2 large (ViT-L, CC-BY-NC-4.0)", "Large"),

@@ -41,6 +41,7 @@ enum class WeightLoadCheck {
   kDepthAnything, // Depth Anything V2 or V1, the variant in estimator_variant
   kDptLarge,      // MiDaS v3.0 DPT-Large (nets/dpt.h)
   kDptHybrid,     // MiDaS v3.0 DPT-Hybrid (nets/dpt.h)
+  kDptBeitLarge512,  // MiDaS v3.1 DPT-BEiT-L 512 (nets/dpt.h, nets/beit.h)
   kNoLoader,      // a network this build cannot load yet
 };
 

@@ -45,9 +45,11 @@ void check_model_loads(const CatalogEntry& entry, const std::filesystem::path& p
                                    read_checkpoint(path).tensors, source);
       return;
     case WeightLoadCheck::kDptLarge:
-    case WeightLoadCheck::kDptHybrid: {
-      const DptVariant variant =
-          entry.load_check == WeightLoadCheck::kDptLarge ? DptVariant::kLarge : DptVariant::kHybrid;
+    case WeightLoadCheck::kDptHybrid:
+    case WeightLoadCheck::kDptBeitLarge512: {
+      const DptVariant variant = entry.load_check == WeightLoadCheck::kDptLarge    ? DptVariant::kLarge
+                                 : entry.load_check == WeightLoadCheck::kDptHybrid ? DptVariant::kHybrid
+                                                                                   : DptVariant::kBeitLarge512;
       check_dpt_weights(variant, midas_weights_from_checkpoint(read_checkpoint(path)), source);
       return;
     }

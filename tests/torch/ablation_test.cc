@@ -152,7 +152,7 @@ TEST(Ablation, ShippedSampleConfigRuns) {
 
 // configs/depth_sources.yaml as shipped, made small as above, with a weights folder holding one of its networks
 // (MiDaS v2.1 small in its published layout, random weights): one DA-AdaIN setting from the ground-truth map, the
-// three weight-free estimators and that network, beside AdaIN, the sources ranked, and the nineteen networks whose
+// three weight-free estimators and that network, beside AdaIN, the sources ranked, and the twenty-one networks whose
 // files are absent listed as not run instead of stopping the run: every depth model of the weights catalog that this
 // build can load is among the sources.
 TEST(Ablation, DepthSourcesConfigRanksEverySourcePresent) {
@@ -188,8 +188,9 @@ TEST(Ablation, DepthSourcesConfigRanksEverySourcePresent) {
   }
   const nlohmann::json manifest = nlohmann::json::parse(read_file(run_dir / "manifest.json"));
   const nlohmann::json& not_run = manifest["depth_estimators_not_run"];
-  // MiDaS v1, v2, v2.1 large, DPT-Large and -Hybrid, the six Depth Anything models and the nine monodepth2 models.
-  EXPECT_EQ(not_run.size(), 20u) << not_run.dump(2);
+  // MiDaS v1, v2, v2.1 large, DPT-Large, -Hybrid and -BEiT-L 512, the six Depth Anything models and the nine
+  // monodepth2 models.
+  EXPECT_EQ(not_run.size(), 21u) << not_run.dump(2);
   EXPECT_EQ(not_run["midas_v1"], "not run: weights missing at " + (weights / "midas/model.pt").string());
   EXPECT_EQ(not_run["md2_mono_640x192"], "not run: weights missing at " + (weights / "monodepth2/mono_640x192").string());
   EXPECT_EQ(not_run["depth_anything_v1_vitl"],

@@ -1,21 +1,28 @@
-// DPT-Large and DPT-Hybrid (MiDaS v3.0), natively (nets/dpt; the hybrid's ResNetV2 in nets/resnet_v2), against
-// PyTorch eager running the reference modules of tests/fixtures/depth/make_dpt_fixtures.py (DPTDepthModel over timm's
-// vit_large_patch16_384) and make_dpt_hybrid_fixtures.py (over vit_base_resnet50_384), the official module names, on
-// seeded random weights saved at full size in the published layouts, and against the committed key/shape lists of the
-// real files (tests/fixtures/depth/native_keys/dpt_large_384.txt, dpt_hybrid_384.txt, written from those modules).
-// Network outputs within 1e-4 of their largest value (native_depth_fixtures.h) at two sizes per network, at least one
-// non-square (the position grid resized); position embeddings within 1e-5; the hybrid's backbone alone at an odd
-// size, where its SAME padding differs from the even sizes' split.
+// DPT-Large and DPT-Hybrid (MiDaS v3.0) and DPT-BEiT-L 512 (MiDaS v3.1), natively (nets/dpt; the hybrid's ResNetV2
+// in nets/resnet_v2, BEiT in nets/beit), against PyTorch eager running the reference modules of
+// tests/fixtures/depth/make_dpt_fixtures.py (DPTDepthModel over timm's vit_large_patch16_384),
+// make_dpt_hybrid_fixtures.py (over vit_base_resnet50_384) and make_dpt_beit_fixtures.py (over beit_large_patch16_512
+// with MiDaS' patched forwards), the official module names, on seeded random weights saved at full size in the
+// published layouts, and against the committed key/shape lists of the real files
+// (tests/fixtures/depth/native_keys/dpt_large_384.txt, dpt_hybrid_384.txt, dpt_beit_large_512.txt, written from those
+// modules). Network outputs within 1e-4 of their largest value (native_depth_fixtures.h) at two sizes per network, at
+// least one non-square (the position grid, or BEiT's relative position bias tables, resized); position embeddings
+// and relative position biases within 1e-5; the hybrid's backbone alone at an odd size, where its SAME padding
+// differs from the even sizes' split.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 
 #include "core/error.h"
 #include "core/sha256.h"
 #include "depth/depth_estimator.h"
 #include "depth/preprocessing.h"
+#include "nets/beit.h"
 #include "nets/depth_anything.h"
 #include "nets/dpt.h"
 #include "nets/midas.h"
@@ -37,16 +44,20 @@ using testing::relative_max_difference;
 constexpr double kTolerance = 1e-4;
 constexpr double kPositionTolerance = 1e-5;
 
-// What differs between the two DPTs in the tests they share.
+// What differs between the DPTs in the tests they share.
 struct DptCase {
   DptVariant variant;
   std::string label;             // the network's name in its messages
   std::string fixture_folder;    // below DEPTHSTYLE_GENERATED_FIXTURES
   std::string model;             // catalog name = published file's stem = key list name
   std::string midas_version;     // the midas estimator's version
+  std::string preset;            // the version's preprocessing preset
   std::string description;       // the estimator's "network"
+  std::string weights_title;     // the layout's name in messages
   std::vector<std::string> output_sizes;  // the fixture's dpt_input_/dpt_output_ sizes, HxW
   std::vector<std::int64_t> misfit_size;  // an input whose sides are not multiples of 16
+  std::size_t entries;                    // of the published file's state_dict
+  std::string test_name;
 };
 
 const DptCase kLarge{DptVariant::kLarge,
@@ -54,33 +65,62 @@ const DptCase kLarge{DptVariant::kLarge,
                      "dpt",
                      "dpt_large_384",
                      "v3_large",
+                     "dpt_large_384",
                      "MiDaS v3.0 DPT-Large (ViT-L/16, dpt_large_384.pt)",
+                     "DPT-Large, MiDaS v3.0 (dpt_large_384.pt)",
                      {"64x64", "64x96"},
-                     {1, 3, 64, 72}};
+                     {1, 3, 64, 72},
+                     368,
+                     "Large"};
 const DptCase kHybrid{DptVariant::kHybrid,
                       "DPT-Hybrid",
                       "dpt_hybrid",
                       "dpt_hybrid_384",
                       "v3_hybrid",
+                      "dpt_large_384",  // run.py's dpt_hybrid_384 preset is DPT-Large's
                       "MiDaS v3.0 DPT-Hybrid (ViT-B/16 + ResNet-50, dpt_hybrid_384.pt)",
+                      "DPT-Hybrid, MiDaS v3.0 (dpt_hybrid_384.pt)",
                       {"64x96", "96x64"},
-                      {1, 3, 72, 64}};
+                      {1, 3, 72, 64},
+                      368,
+                      "Hybrid"};
+const DptCase kBeit{DptVariant::kBeitLarge512,
+                    "DPT-BEiT-L 512",
+                    "dpt_beit",
+                    "dpt_beit_large_512",
+                    "v31_beit_large_512",
+                    "dpt_beit_large_512",
+                    "MiDaS v3.1 DPT-BEiT-L 512 (BEiT-L/16, dpt_beit_large_512.pt)",
+                    "DPT-BEiT-L 512, MiDaS v3.1 (dpt_beit_large_512.pt)",
+                    {"64x96", "96x64"},
+                    {1, 3, 80, 72},
+                    487,  // 24 blocks x 16 + cls_token, patch_embed, fc_norm, head (7) + DPT-Large's 96 after
+                    "BeitLarge512"};
+const std::vector<const DptCase*> kCases = {&kLarge, &kHybrid, &kBeit};
+
+// gtest prints a parameter in the test's listing: the case's name instead of its 320 bytes.
+void PrintTo(const DptCase& dpt, std::ostream* out) { *out << dpt.test_name; }
 
 fs::path fixture_dir(const DptCase& dpt) { return fs::path(DEPTHSTYLE_GENERATED_FIXTURES) / dpt.fixture_folder; }
 fs::path weight_file(const DptCase& dpt) { return fixture_dir(dpt) / ("weights/midas/" + dpt.model + ".pt"); }
 at::Tensor array(const DptCase& dpt, const std::string& name) { return fixture_array(fixture_dir(dpt), name); }
 
+// Each variant's file and network, read once per test process (each holds ~1.3 GB).
 const NamedTensors& weights(const DptCase& dpt) {
-  static const NamedTensors large = read_checkpoint(weight_file(kLarge)).tensors;
-  static const NamedTensors hybrid = read_checkpoint(weight_file(kHybrid)).tensors;
-  return dpt.variant == DptVariant::kLarge ? large : hybrid;
+  static std::map<DptVariant, NamedTensors> read;
+  auto found = read.find(dpt.variant);
+  if (found == read.end()) found = read.emplace(dpt.variant, read_checkpoint(weight_file(dpt)).tensors).first;
+  return found->second;
 }
 
 const DptNetwork& network(const DptCase& dpt) {
-  static const DptNetwork large(DptVariant::kLarge, weights(kLarge), "dpt_large_384.pt");
-  static const DptNetwork hybrid(DptVariant::kHybrid, weights(kHybrid), "dpt_hybrid_384.pt");
-  return dpt.variant == DptVariant::kLarge ? large : hybrid;
+  static std::map<DptVariant, std::unique_ptr<DptNetwork>> built;
+  std::unique_ptr<DptNetwork>& slot = built[dpt.variant];
+  if (!slot) slot = std::make_unique<DptNetwork>(dpt.variant, weights(dpt), dpt.model + ".pt");
+  return *slot;
 }
+
+std::string case_name(const ::testing::TestParamInfo<DptCase>& info) { return info.param.test_name; }
 
 class Dpt : public ::testing::TestWithParam<DptCase> {};
 
@@ -88,7 +128,7 @@ TEST_P(Dpt, ThePublishedFileMatchesTheLayoutKeyForKey) {
   const testing::KeyList list = key_list(GetParam().model);
   const WeightLayout& layout = dpt_weight_layout(GetParam().variant);
   ASSERT_EQ(layout.tensors.size(), list.tensors.size());
-  EXPECT_EQ(list.tensors.size(), 368u);
+  EXPECT_EQ(list.tensors.size(), GetParam().entries);
   for (std::size_t i = 0; i < layout.tensors.size(); ++i) {
     const ExpectedTensor& expected = layout.tensors[i];
     EXPECT_EQ(expected.name, list.tensors[i].first);
@@ -98,7 +138,10 @@ TEST_P(Dpt, ThePublishedFileMatchesTheLayoutKeyForKey) {
   }
 }
 
-TEST_P(Dpt, PositionEmbeddingsAreResizedAsMidasDoes) {
+// The ViTs' absolute position embeddings (BEiT has none: DptBeit below checks its relative position biases).
+class DptVit : public ::testing::TestWithParam<DptCase> {};
+
+TEST_P(DptVit, PositionEmbeddingsAreResizedAsMidasDoes) {
   const DptCase& dpt = GetParam();
   // 24 x 24 is the file's own grid (the bilinear resize to the same size is the identity).
   for (const auto& [rows, columns] : std::vector<std::pair<int, int>>{{24, 24}, {4, 6}, {7, 3}}) {
@@ -139,9 +182,13 @@ TEST_P(Dpt, InputsOfTheWrongShapeAreRejected) {
 
 TEST_P(Dpt, OtherDepthModelsAreNamed) {
   const DptCase& dpt = GetParam();
-  const DptCase& other = dpt.variant == DptVariant::kLarge ? kHybrid : kLarge;
-  EXPECT_THROW_MESSAGE(DptNetwork(dpt.variant, key_list(other.model).tensors, "other.pt"), InputError,
-                       concat("these are the ", other.label, ", MiDaS v3.0 (", other.model, ".pt) weights"));
+  for (const DptCase* other : kCases) {
+    if (other->variant == dpt.variant) continue;
+    EXPECT_THROW_MESSAGE(DptNetwork(dpt.variant, key_list(other->model).tensors, "other.pt"), InputError,
+                         concat("other.pt: does not hold the ", dpt.weights_title, " weights"));
+    EXPECT_THROW_MESSAGE(DptNetwork(dpt.variant, key_list(other->model).tensors, "other.pt"), InputError,
+                         concat("these are the ", other->weights_title, " weights"));
+  }
   EXPECT_THROW_MESSAGE(DptNetwork(dpt.variant, key_list("depth_anything_v2_vitl").tensors, "vitl.pth"), InputError,
                        "these are the Depth Anything V2 vitl");
   EXPECT_THROW_MESSAGE(DptNetwork(dpt.variant, key_list("midas_v2").tensors, "midas.pt"), InputError,
@@ -150,7 +197,7 @@ TEST_P(Dpt, OtherDepthModelsAreNamed) {
                        "these are the MiDaS v2.1 small");
 }
 
-// The midas estimator (version v3_large or v3_hybrid) on the network's fixture.
+// The midas estimator (version v3_large, v3_hybrid or v31_beit_large_512) on the network's fixture.
 TEST_P(Dpt, TheEstimatorRunsTheNetworkOnTheFeedOfItsPreset) {
   const DptCase& dpt = GetParam();
   DepthEstimatorConfig config;
@@ -165,7 +212,7 @@ TEST_P(Dpt, TheEstimatorRunsTheNetworkOnTheFeedOfItsPreset) {
   const nlohmann::json description = estimator->describe();
   EXPECT_EQ(description["type"], "midas");
   EXPECT_EQ(description["version"], dpt.midas_version);
-  EXPECT_EQ(description["preset"], "dpt_large_384");  // the hybrid's run.py preset is the same
+  EXPECT_EQ(description["preset"], dpt.preset);
   EXPECT_EQ(description["network"], dpt.description);
   EXPECT_EQ(description["files"][0]["sha256"], sha256_hex_of_file(weight_file(dpt)));
 
@@ -193,13 +240,11 @@ TEST_P(Dpt, TheCatalogEntryChecksTheFile) {
   const fs::path depth_anything = fs::path(DEPTHSTYLE_GENERATED_FIXTURES) /
                                   "depth_anything/weights/depth_anything/depth_anything_v2_vits.pth";
   EXPECT_THROW_MESSAGE(check_model_loads(entry, depth_anything), InputError,
-                       concat("does not hold the ", dpt.label, ", MiDaS v3.0 (", dpt.model, ".pt) weights"));
+                       concat("does not hold the ", dpt.weights_title, " weights"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Variants, Dpt, ::testing::Values(kLarge, kHybrid),
-                         [](const ::testing::TestParamInfo<DptCase>& info) {
-                           return info.param.variant == DptVariant::kLarge ? "Large" : "Hybrid";
-                         });
+INSTANTIATE_TEST_SUITE_P(Variants, Dpt, ::testing::Values(kLarge, kHybrid, kBeit), case_name);
+INSTANTIATE_TEST_SUITE_P(Variants, DptVit, ::testing::Values(kLarge, kHybrid), case_name);
 
 // --- What only one of them has ---
 
@@ -256,6 +301,77 @@ TEST(DptHybridWrongFiles, AFileCutShortAndAMisshapenTensorAreListed) {
                        "differences):\n  wrong shape of 'pretrained.model.patch_embed.backbone.stages.1.blocks.0.conv2."
                        "weight': expected [128, 128, 3, 3], found [64, 64, 3, 3]\n  missing tensor "
                        "'scratch.layer1_rn.weight': expected float32 [256, 256, 3, 3]\n");
+}
+
+// --- DPT-BEiT-L 512: BEiT's relative position biases and its wrong files ---
+
+// MiDaS' _get_rel_pos_bias on block 0: the 63 x 63 offset table resized to (2 rows - 1) x (2 columns - 1) (on the
+// training grid the identity: the file's table as it is), and the bias gathered by the grid's index, non-square grids
+// both ways.
+TEST(DptBeitAgainstPytorch, RelativePositionBiasesAreResizedAsMidasDoes) {
+  const BeitBlock& block = network(kBeit).beit().block(0);
+  EXPECT_TRUE(at::equal(block.relative_position_table(32, 32),
+                        checked_tensor(weights(kBeit), "pretrained.model.blocks.0.attn.relative_position_bias_table")));
+  for (const auto& [rows, columns] : std::vector<std::pair<int, int>>{{32, 32}, {4, 6}, {6, 4}, {7, 3}}) {
+    const std::string name = concat("relative_table_", rows, "x", columns);
+    EXPECT_LE(relative_max_difference(block.relative_position_table(rows, columns), array(kBeit, name)),
+              kPositionTolerance)
+        << name;
+  }
+  for (const auto& [rows, columns] : std::vector<std::pair<int, int>>{{4, 6}, {6, 4}, {7, 3}}) {
+    const std::string name = concat("relative_bias_", rows, "x", columns);
+    const at::Tensor bias = block.relative_position_bias(rows, columns, network(kBeit).beit().index(rows, columns));
+    EXPECT_LE(relative_max_difference(bias, array(kBeit, name)), kPositionTolerance) << name;
+  }
+}
+
+// timm's gen_relative_position_index on the training grid is the index the file stores (MiDaS rebuilds it per grid).
+TEST(DptBeitAgainstPytorch, TheRelativePositionIndexIsTimmsOnTheTrainingGrid) {
+  EXPECT_TRUE(at::equal(relative_position_index(32, 32),
+                        checked_tensor(weights(kBeit), "pretrained.model.blocks.23.attn.relative_position_index")));
+  const at::Tensor index = relative_position_index(2, 3);  // 7 tokens; D = 3 x 5 = 15 offsets
+  EXPECT_EQ(index[0][0].item<std::int64_t>(), 17);
+  EXPECT_EQ(index[0][4].item<std::int64_t>(), 15);
+  EXPECT_EQ(index[4][0].item<std::int64_t>(), 16);
+  // Tokens 1 + patch; patches row-major. Patch 1 at (0, 1), patch 3 at (1, 0): offset (dy, dx) = (-1, 1) -> row
+  // (dy + 1) x 5 + (dx + 2) = 3; back, (1, -1) -> 2 x 5 + 1 = 11. Patches 0 (0, 0) and 5 (1, 2): 0 and 14.
+  EXPECT_EQ(index[2][4].item<std::int64_t>(), 3);
+  EXPECT_EQ(index[4][2].item<std::int64_t>(), 11);
+  EXPECT_EQ(index[1][6].item<std::int64_t>(), 0);
+  EXPECT_EQ(index[6][1].item<std::int64_t>(), 14);
+}
+
+TEST(DptBeitWrongFiles, MissingAndMisshapenTensorsAreListed) {
+  NamedTensors tensors = key_list("dpt_beit_large_512").tensors;
+  tensors.erase(std::find_if(tensors.begin(), tensors.end(), [](const auto& entry) {
+    return entry.first == "pretrained.model.blocks.7.attn.v_bias";
+  }));
+  for (auto& [name, tensor] : tensors) {
+    if (name == "pretrained.model.blocks.3.attn.relative_position_bias_table") tensor = at::zeros({2307, 16});
+  }
+  EXPECT_THROW_MESSAGE(DptNetwork(DptVariant::kBeitLarge512, tensors, "/w/beit.pt"), InputError,
+                       "/w/beit.pt: does not hold the DPT-BEiT-L 512, MiDaS v3.1 (dpt_beit_large_512.pt) weights (2 "
+                       "differences):\n"
+                       "  wrong shape of 'pretrained.model.blocks.3.attn.relative_position_bias_table': expected "
+                       "[3972, 16], found [2307, 16]\n"
+                       "  missing tensor 'pretrained.model.blocks.7.attn.v_bias': expected float32 [1024]");
+}
+
+TEST(DptBeitWrongFiles, ATruncatedFileIsRefusedByTheEstimator) {
+  testing::TempDir dir;
+  const fs::path truncated = dir / "dpt_beit_large_512.pt";
+  {
+    std::ifstream in(weight_file(kBeit), std::ios::binary);
+    std::string head(1 << 20, '\0');  // the first MiB: the zip's central directory, at its end, is missing
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    std::ofstream(truncated, std::ios::binary).write(head.data(), in.gcount());
+  }
+  DepthEstimatorConfig config;
+  config.name = "beit";
+  config.type = "midas";
+  config.version = kBeit.midas_version;
+  config.path = truncated.string();
+  EXPECT_THROW_MESSAGE(make_depth_estimator(config), InputError, truncated.string() + ": not a ZIP archive, or truncated");
 }
 
 }  // namespace

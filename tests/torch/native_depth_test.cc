@@ -535,10 +535,11 @@ TEST(MidasEstimator, EntryAndFileProblemsAreNamed) {
   EXPECT_THROW_MESSAGE(make_depth_estimator(no_version), UsageError,
                        "depth estimator 'midas': set version (v1 = model.pt, v2 = model-f46da743.pt, v21 = "
                        "midas_v21-f6b98070.pt, v21_small = midas_v21_small_256.pt, v3_large = dpt_large_384.pt, "
-                       "v3_hybrid = dpt_hybrid_384.pt): the files do not say which network they hold");
+                       "v3_hybrid = dpt_hybrid_384.pt, v31_beit_large_512 = dpt_beit_large_512.pt): the files do not "
+                       "say which network they hold");
   EXPECT_THROW_MESSAGE(make_depth_estimator(midas_entry("v3", midas_file("model.pt"))), UsageError,
                        "depth estimator 'midas': unknown MiDaS version 'v3' (did you mean 'v1'?); expected one of v1, "
-                       "v2, v21, v21_small, v3_large, v3_hybrid");
+                       "v2, v21, v21_small, v3_large, v3_hybrid, v31_beit_large_512");
   EXPECT_THROW_MESSAGE(make_depth_estimator(midas_entry("v1", weights_dir() / "nowhere.pt")), InputError,
                        (weights_dir() / "nowhere.pt").string() + ": no such model file (depth estimator 'midas')");
   EXPECT_THROW_MESSAGE(make_depth_estimator(midas_entry("v21", midas_file("model.pt"))), InputError,

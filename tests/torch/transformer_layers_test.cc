@@ -1,6 +1,7 @@
 // The oneDNN transformer layers (nets/transformer_layers.h, nets/vision_transformer.h) against PyTorch eager:
 // nn.Linear, nn.LayerNorm, DINOv2's Attention and Mlp and a whole block with LayerScale, on random weights and 77
-// tokens of 384 channels written by tests/fixtures/depth/make_depth_anything_fixtures.py (layer_arrays).
+// tokens of 384 channels written by tests/fixtures/depth/make_depth_anything_fixtures.py (layer_arrays); the attention
+// with a logit bias (BEiT's) against the same formula in float64.
 //
 // Bound: 1e-5 of the output's largest value. Each output sums 384 (or 1536) float32 products in an order that
 // oneDNN picks per CPU (AVX2, AVX-512 or AMX kernels), so the rounding error is up to ~K u |w||x| with u = 2^-24:
@@ -85,6 +86,37 @@ TEST(TransformerLayers, AttentionMatchesTheReferenceAttention) {
                                          checked_tensor(weights, "block.attn.proj.weight"),
                                          checked_tensor(weights, "block.attn.proj.bias"), 6);
   expect_close(attention(array("layer_input")), "attention_output");
+}
+
+// BEiT's attention (nets/beit.h): a [heads, tokens, tokens] bias added to the logits before the softmax. A zero bias
+// gives the fixture's attention; a varying one (in [-2, 2], as large as the logits here) the same formula evaluated in
+// float64 by ATen from the same weights: softmax(q k^T / sqrt(d) + bias) v per head, then proj.
+TEST(TransformerLayers, AttentionAddsALogitBiasBeforeTheSoftmax) {
+  const NamedTensors weights = block_weights();
+  const at::Tensor qkv_weight = checked_tensor(weights, "block.attn.qkv.weight");
+  const at::Tensor qkv_bias = checked_tensor(weights, "block.attn.qkv.bias");
+  const at::Tensor proj_weight = checked_tensor(weights, "block.attn.proj.weight");
+  const at::Tensor proj_bias = checked_tensor(weights, "block.attn.proj.bias");
+  const MultiHeadSelfAttention attention(qkv_weight, qkv_bias, proj_weight, proj_bias, 6);
+  const at::Tensor input = array("layer_input");
+  const std::int64_t tokens = input.size(0);
+  at::Tensor unbiased = at::zeros_like(input);
+  attention.accumulate(input, unbiased, at::zeros({6, tokens, tokens}));
+  expect_close(unbiased, "attention_output");
+
+  const at::Tensor bias = 2.0 * at::sin(0.37 * at::arange(6 * tokens * tokens, at::kFloat)).view({6, tokens, tokens});
+  at::Tensor output = at::zeros_like(input);
+  attention.accumulate(input, output, bias.clone());
+  const auto as_double = [](const at::Tensor& tensor) { return tensor.to(at::kDouble); };
+  const at::Tensor qkv = at::linear(as_double(input), as_double(qkv_weight), as_double(qkv_bias))
+                             .view({tokens, 3, 6, 64})
+                             .permute({1, 2, 0, 3});  // [q / k / v, heads, tokens, 64]
+  const at::Tensor logits = at::matmul(qkv[0], qkv[1].transpose(1, 2)) / 8.0 + as_double(bias);
+  const at::Tensor heads = at::matmul(at::softmax(logits, -1), qkv[2]).permute({1, 0, 2}).reshape({tokens, 384});
+  const at::Tensor expected = at::linear(heads, as_double(proj_weight), as_double(proj_bias));
+  const double difference = relative_max_difference(as_double(output), expected);
+  EXPECT_LE(difference, kTolerance) << testing::cpu_features();
+  std::cout << "attention with a logit bias: max |oneDNN - float64| / max |float64| = " << difference << "\n";
 }
 
 TEST(TransformerLayers, GeluMlpMatchesTheReferenceMlp) {

@@ -168,6 +168,7 @@ TEST(NamedModels, ADepthEstimatorPathNamingAModelImpliesItsSettingsAndMustFitThe
                        "set type: midas");
   EXPECT_EQ(with_catalog_model(entry("midas", "dpt_large_384")).version, "v3_large");
   EXPECT_EQ(with_catalog_model(entry("midas", "dpt_hybrid_384")).version, "v3_hybrid");
+  EXPECT_EQ(with_catalog_model(entry("midas", "dpt_beit_large_512")).version, "v31_beit_large_512");
   EXPECT_THROW_MESSAGE(check_depth_estimator_config(entry("midas", "vgg_encoder")), UsageError,
                        "path 'vgg_encoder' names the catalog's VGG encoder");
   DepthEstimatorConfig monodepth2 = entry("monodepth2", "monodepth2_mono_640x192");

@@ -163,7 +163,8 @@ TEST_F(DiwCli, ShippedTable1ConfigListsEveryPaperModel) {
 }
 
 // configs/table1_modern.yaml on the Middlebury set of a fresh machine: the paper's ten models with their numbers,
-// then the later networks (MiDaS v2, v2.1 large and small, DPT-Large, Depth Anything V1 and V2 small, base, large),
+// then the later networks (MiDaS v2, v2.1 large and small, DPT-Large, DPT-Hybrid, DPT-BEiT-L 512, Depth Anything V1
+// and V2 small, base, large),
 // each a row "not run: weights missing" rather than a failure; the baselines run.
 TEST_F(DiwCli, ShippedTable1ModernConfigListsEveryModelAndRunsThePresent) {
   const ProcessResult result =
@@ -171,14 +172,14 @@ TEST_F(DiwCli, ShippedTable1ModernConfigListsEveryModelAndRunsThePresent) {
            "diw.csv=mb/diw_middlebury.csv"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const nlohmann::json rows = nlohmann::json::parse(read_file(dir_ / "runs/diw_eval/table1_modern/results.json"));
-  ASSERT_EQ(rows.size(), 24u);  // 10 of the paper + 3 later MiDaS + 2 DPT + 6 Depth Anything + 3 baselines
+  ASSERT_EQ(rows.size(), 25u);  // 10 of the paper + 3 later MiDaS + 3 DPT + 6 Depth Anything + 3 baselines
   int with_paper = 0, missing = 0;
   for (const nlohmann::json& row : rows) {
     with_paper += row["paper_accuracy"].is_null() ? 0 : 1;
     missing += row["status"].get<std::string>().rfind("not run: weights missing at weights/", 0) == 0 ? 1 : 0;
   }
   EXPECT_EQ(with_paper, 10);
-  EXPECT_EQ(missing, 21);
+  EXPECT_EQ(missing, 22);
   EXPECT_EQ(rows[0]["paper_model"], "MiDaS");
   EXPECT_EQ(rows[10]["model"], "midas_v2");
   EXPECT_EQ(rows[11]["model"], "midas_v21");
@@ -188,6 +189,7 @@ TEST_F(DiwCli, ShippedTable1ModernConfigListsEveryModelAndRunsThePresent) {
   const std::vector<std::pair<std::string, std::string>> later = {
       {"dpt_large_384", "midas/dpt_large_384.pt"},
       {"dpt_hybrid_384", "midas/dpt_hybrid_384.pt"},
+      {"dpt_beit_large_512", "midas/dpt_beit_large_512.pt"},
       {"depth_anything_v1_vits", "depth_anything_v1/depth_anything_vits14.pth"},
       {"depth_anything_v1_vitb", "depth_anything_v1/depth_anything_vitb14.pth"},
       {"depth_anything_v1_vitl", "depth_anything_v1/depth_anything_vitl14.pth"},
@@ -198,7 +200,7 @@ TEST_F(DiwCli, ShippedTable1ModernConfigListsEveryModelAndRunsThePresent) {
     EXPECT_EQ(rows[13 + i]["model"], later[i].first);
     EXPECT_EQ(rows[13 + i]["status"], "not run: weights missing at weights/" + later[i].second);
   }
-  for (std::size_t i = 21; i < 24; ++i) {
+  for (std::size_t i = 22; i < 25; ++i) {
     EXPECT_EQ(rows[i]["status"].get<std::string>().rfind("ok", 0), 0u) << rows[i];
   }
 }
