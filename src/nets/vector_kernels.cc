@@ -13,8 +13,6 @@
 namespace depthstyle {
 namespace {
 
-#define DEPTHSTYLE_AVX2 __attribute__((target("avx2,fma")))
-
 constexpr int kLanes = 8;
 
 // exp(x) for x <= 0 (the ELU branch; larger x are not passed): Cephes' expf. x = n ln2 + r with |r| <= ln2 / 2, ln2
@@ -39,7 +37,8 @@ DEPTHSTYLE_AVX2 inline __m256 exp_nonpositive(__m256 x) {
 DEPTHSTYLE_AVX2 inline __m256 elu(__m256 x) {
   const __m256 negative_branch = _mm256_sub_ps(exp_nonpositive(_mm256_min_ps(x, _mm256_setzero_ps())),
                                                _mm256_set1_ps(1.0f));
-  return _mm256_blendv_ps(negative_branch, x, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ));
+  // x itself where x > 0 or x is NaN (which ELU passes through, as ATen's does).
+  return _mm256_blendv_ps(negative_branch, x, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_NLE_UQ));
 }
 
 // out[factor * i + j] = (apply_elu ? ELU : identity)(v[i]) for the 8 lanes i and j < factor.

@@ -13,6 +13,10 @@
 
 #include <cstdint>
 
+// Compiles a function for AVX2 and FMA in a build that targets baseline x86-64: call it only where
+// cpu_has_avx2_fma() holds.
+#define DEPTHSTYLE_AVX2 __attribute__((target("avx2,fma")))
+
 namespace depthstyle {
 
 // True if this CPU runs AVX2 and FMA instructions (every kernel here and WinogradConv3x3 need both).

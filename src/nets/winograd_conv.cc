@@ -48,8 +48,6 @@ constexpr double kG[kInputTile][3] = {{1, 0, 0},
 // transform domain its 8 tiles are the 8 lanes of a vector, in the order the in-register (de)interleaving below
 // produces: [t0 t4 t2 t6 | t1 t5 t3 t7]. The order only has to be the same on the way in and out.
 
-#define DEPTHSTYLE_AVX2 __attribute__((target("avx2,fma")))
-
 // d[j] = row[4 t + j] for the group's 8 tiles t and j = 0..5: two 4-way deinterleaves of 32 floats (the second
 // shifted by one tile for j = 4, 5), by unpacking within 128-bit lanes only.
 DEPTHSTYLE_AVX2 inline void load_input_row(const float* row, __m256 d[kInputTile]) {

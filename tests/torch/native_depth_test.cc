@@ -301,6 +301,8 @@ TEST(ConcatReflectionPad, EluBeforeUpsamplingAgreesWithPytorch) {
         << width;
     const at::Tensor channels_last = small.contiguous(at::MemoryFormat::ChannelsLast);
     EXPECT_TRUE(at::equal(concat_reflection_pad_1({{channels_last, false, true}}), small_expected)) << width;
+    const at::Tensor with_nan = at::full({1, 1, 2, width}, std::numeric_limits<float>::quiet_NaN());
+    EXPECT_TRUE(concat_reflection_pad_1({{with_nan, false, true}}).isnan().all().item<bool>()) << width;
   }
 }
 
