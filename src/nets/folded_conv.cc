@@ -47,8 +47,6 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
         folded_bias.defined() ? folded_bias - norm->running_mean.to(at::kDouble) : -norm->running_mean.to(at::kDouble);
     folded_bias = shifted * scale + norm->bias.to(at::kDouble);
   }
-  const at::Tensor float_bias =
-      folded_bias.defined() ? folded_bias.to(at::kFloat).contiguous() : at::zeros({out_channels_}, at::kFloat);
   if (kernel_size_ == 3 && geometry.stride == 1 && geometry.groups == 1 && geometry.padding <= 2 &&
       in_channels_ >= kWinogradMinChannels && out_channels_ >= kWinogradMinChannels &&
       WinogradConv3x3::available()) {
@@ -57,7 +55,7 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
   if (out_channels_ == 1 && geometry.groups == 1 && geometry.stride == 1 && geometry.padding < kernel_size_ &&
       (kernel_size_ == 1 || kernel_size_ == 3) && cpu_has_avx2_fma()) {
     single_output_weight_ = folded_weight.to(at::kFloat).contiguous();
-    single_output_bias_ = float_bias.item<float>();
+    single_output_bias_ = folded_bias.defined() ? static_cast<float>(folded_bias.item<double>()) : 0.0f;
   }
   const std::int64_t padding[2] = {geometry.padding, geometry.padding};
   const std::int64_t stride[2] = {geometry.stride, geometry.stride};
@@ -71,16 +69,20 @@ at::Tensor FoldedConv::operator()(const at::Tensor& input) const {
   DEPTHSTYLE_ASSERT(input.dim() == 4 && input.size(1) == in_channels_);
   const std::int64_t out_height = input.size(2) + 2 * geometry_.padding - kernel_size_ + 1;
   const std::int64_t out_width = input.size(3) + 2 * geometry_.padding - kernel_size_ + 1;
-  if (single_output_weight_.defined()) {
-    const at::Tensor output = single_output_conv(input.is_mkldnn() ? input.to_dense() : input.contiguous(),
-                                                 single_output_weight_.data_ptr<float>(), single_output_bias_,
-                                                 kernel_size_, geometry_.padding);
+  // The kernels of our own read and write NCHW: a blocked input is reordered for them and their output back.
+  const auto on_nchw = [&input](const auto& kernel) {
+    const at::Tensor output = kernel(input.is_mkldnn() ? input.to_dense() : input.contiguous());
     return input.is_mkldnn() ? output.to_mkldnn() : output;
+  };
+  if (single_output_weight_.defined()) {
+    return on_nchw([&](const at::Tensor& nchw) {
+      return single_output_conv(nchw, single_output_weight_.data_ptr<float>(), single_output_bias_, kernel_size_,
+                                geometry_.padding);
+    });
   }
   if (uses_winograd(out_height, out_width)) {
-    const at::Tensor output = winograd_->get(weight_, bias_).forward(input.is_mkldnn() ? input.to_dense() : input.contiguous(),
-                                                 geometry_.padding);
-    return input.is_mkldnn() ? output.to_mkldnn() : output;
+    return on_nchw(
+        [&](const at::Tensor& nchw) { return winograd_->get(weight_, bias_).forward(nchw, geometry_.padding); });
   }
   const std::int64_t padding[2] = {geometry_.padding, geometry_.padding};
   const std::int64_t stride[2] = {geometry_.stride, geometry_.stride};
