@@ -1,84 +1,27 @@
 #include "io/depth_map.h"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <cmath>
-#include <cstring>
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "io/byte_order.h"
 #include "io/image.h"
 #include "io/npy.h"
+#include "io/pfm.h"
 #include "io/zip_archive.h"
 
 namespace depthstyle {
 namespace {
 
-// The whole token as a number: "2x" or "" is not one (std::stoi would read "2x" as 2). A leading '+', which
-// from_chars refuses, is allowed because printf("%+f") writes one.
-template <typename Number>
-bool parse_whole(const std::string& token, Number& value) {
-  const char* start = token.data() + (!token.empty() && token[0] == '+' ? 1 : 0);
-  const char* end = token.data() + token.size();
-  const auto [stop, error] = std::from_chars(start, end, value);
-  return error == std::errc() && stop == end;
-}
-
 cv::Mat read_pfm(const std::filesystem::path& path) {
   const std::string bytes = read_file(path);
-  const auto fail = [&](const std::string& what) { return InputError(concat(path.string(), ": ", what)); };
-  // Header: "Pf", width, height, scale, separated by whitespace; exactly one whitespace byte precedes the data.
-  std::size_t position = 0;
-  const auto next_token = [&]() {
-    while (position < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[position]))) ++position;
-    const std::size_t start = position;
-    while (position < bytes.size() && !std::isspace(static_cast<unsigned char>(bytes[position]))) ++position;
-    return bytes.substr(start, position - start);
-  };
-  const std::string magic = next_token();
-  if (magic == "PF") throw fail("colour PFM (PF); expected a single-channel depth map (Pf)");
-  if (magic != "Pf") throw fail("not a PFM file (expected the header 'Pf')");
-  int width = 0, height = 0;
-  double scale = 0;
-  if (!parse_whole(next_token(), width) || !parse_whole(next_token(), height) || !parse_whole(next_token(), scale)) {
-    throw fail("malformed PFM header; expected 'Pf', width, height and scale");
+  const PfmHeader header = parse_pfm_header(bytes, path.string());
+  if (header.channels != 1) {
+    throw InputError(concat(path.string(), ": colour PFM (PF); expected a single-channel depth map (Pf)"));
   }
-  if (width <= 0 || height <= 0) throw fail(concat("PFM size ", width, "x", height, " is not positive"));
-  if (scale == 0 || !std::isfinite(scale)) {
-    throw fail(concat("PFM scale is ", scale, "; expected a non-zero number (its sign is the byte order)"));
-  }
-  ++position;  // the single whitespace byte after the scale
-  const std::size_t needed = static_cast<std::size_t>(width) * height * 4;
-  const std::size_t present = position > bytes.size() ? 0 : bytes.size() - position;
-  // Too many bytes is as wrong as too few: it means the header was misread (e.g. "\r\n" line ends).
-  if (present != needed) {
-    throw fail(concat(present < needed ? "truncated PFM data: " : "PFM data longer than its header says: ", width,
-                      "x", height, " needs ", needed, " bytes, ", present, " present"));
-  }
-  cv::Mat map(height, width, CV_32FC1);
-  for (int row = 0; row < height; ++row) {
-    // PFM stores the bottom row first.
-    std::memcpy(map.ptr<float>(height - 1 - row), bytes.data() + position + static_cast<std::size_t>(row) * width * 4,
-                static_cast<std::size_t>(width) * 4);
-  }
-  to_host_order(map.data, map.total(), 4, scale < 0 ? ByteOrder::kLittle : ByteOrder::kBig);
-  return map;
-}
-
-std::string serialize_pfm(const cv::Mat& map) {
-  // The header MiDaS's write_pfm (utils.py) writes for a little-endian float32 map: "Pf\n", "%d %d\n" % (width,
-  // height), "%f\n" % -1 (a negative scale means little-endian), so the files are byte-for-byte the reference's.
-  std::string bytes = concat("Pf\n", map.cols, " ", map.rows, "\n-1.000000\n");
-  for (int row = map.rows - 1; row >= 0; --row) {
-    std::string line(reinterpret_cast<const char*>(map.ptr<float>(row)), static_cast<std::size_t>(map.cols) * 4);
-    to_host_order(line.data(), static_cast<std::size_t>(map.cols), 4, ByteOrder::kLittle);
-    bytes += line;
-  }
-  return bytes;
+  return decode_pfm(bytes, header, path.string());
 }
 
 void check_png_scale(const std::filesystem::path& path, double png_scale) {
@@ -163,7 +106,7 @@ std::string encode_depth_map(const std::filesystem::path& path, const cv::Mat& m
                              const DepthMapWriteOptions& options) {
   DEPTHSTYLE_ASSERT(map.type() == CV_32FC1);
   const std::string extension = lowercase_extension(path);
-  if (extension == ".pfm") return serialize_pfm(map);
+  if (extension == ".pfm") return encode_pfm(map);
   if (extension == ".png") return serialize_png16(path, map, options.png_scale);
   if (extension == ".npy") return serialize_npy(map);
   throw UsageError(concat(path.string(), ": cannot write a depth map as '", extension, "'; use .pfm, .png, .npy",

@@ -17,6 +17,7 @@
 #include "io/byte_order.h"
 #include "io/exif.h"
 #include "io/jpeg_segments.h"
+#include "io/pfm.h"
 
 namespace depthstyle {
 namespace {
@@ -69,6 +70,17 @@ void check_pixel_count(std::int64_t width, std::int64_t height, const std::strin
                           " pixels per image (set DEPTHSTYLE_MAX_IMAGE_PIXELS to change it)"));
 }
 
+// A PFM's samples as OpenCV 4.6's decoder returns them (colour in B,G,R order, every value divided by the scale's
+// magnitude), read without OpenCV's temporary file (io/pfm.h says why).
+cv::Mat decode_pfm_as_opencv_does(const std::string& bytes, const std::string& source) {
+  const PfmHeader header = parse_pfm_header(bytes, source);
+  check_pixel_count(header.width, header.height, source);
+  cv::Mat samples = decode_pfm(bytes, header, source);
+  if (samples.channels() == 3) cv::cvtColor(samples, samples, cv::COLOR_RGB2BGR);
+  if (std::fabs(header.scale) != 1) samples *= 1 / std::fabs(header.scale);
+  return samples;
+}
+
 }  // namespace
 
 std::int64_t max_image_pixels() {
@@ -88,6 +100,7 @@ std::int64_t max_image_pixels() {
 cv::Mat decode_image_as_stored(const std::string& bytes, const std::string& source) {
   if (bytes.empty()) return {};
   if (const auto size = stated_size(bytes)) check_pixel_count(size->first, size->second, source);
+  if (starts_like_pfm(bytes)) return decode_pfm_as_opencv_does(bytes, source);
   cv::Mat decoded;
   try {
     // imdecode only reads the buffer; the const_cast satisfies cv::Mat's constructor.

@@ -13,8 +13,8 @@ namespace depthstyle {
 
 // Decoded pixels (width x height) one image may have. A PNG of 20000 x 20000 pixels of one colour is 1.1 MB on disk
 // and needed 10.7 GB of memory to stylize; 2^28 pixels (16384 x 16384) decode to at most 3 GiB as float RGB.
-// PNG and JPEG files are checked from their header, before anything is decoded; other formats after decoding, under
-// OpenCV's own cap of 2^30 pixels. The environment variable DEPTHSTYLE_MAX_IMAGE_PIXELS (a whole number >= 1)
+// PNG, JPEG and PFM files are checked from their header, before anything is decoded; other formats after decoding,
+// under OpenCV's own cap of 2^30 pixels. The environment variable DEPTHSTYLE_MAX_IMAGE_PIXELS (a whole number >= 1)
 // replaces the default.
 constexpr std::int64_t kDefaultMaxImagePixels = std::int64_t{1} << 28;
 std::int64_t max_image_pixels();
@@ -36,7 +36,7 @@ const std::vector<std::string>& image_file_extensions();
 
 // Decodes image file bytes exactly as stored (any bit depth and channel count, BGR order, no orientation applied);
 // an empty Mat if OpenCV cannot decode them. Throws InputError naming `source` and the limit for an image of more
-// than max_image_pixels() pixels.
+// than max_image_pixels() pixels, and naming `source` and the fault for a malformed PFM (read by io/pfm.h).
 cv::Mat decode_image_as_stored(const std::string& bytes, const std::string& source);
 
 // Scales so that the smaller side is `side` pixels, keeping the aspect ratio; 0 keeps the size. Shrinking averages

@@ -176,7 +176,7 @@ TEST(DepthMap, MalformedFilesAreNamedWithWhatWasExpected) {
     return dir / name;
   };
   EXPECT_THROW_MESSAGE(read_depth_map(file("a.pfm", "P6\n2 2\n255\n")), InputError,
-                       "a.pfm: not a PFM file (expected the header 'Pf')");
+                       "a.pfm: not a PFM file (expected the header 'Pf' or 'PF')");
   EXPECT_THROW_MESSAGE(read_depth_map(file("b.pfm", "PF\n2 2\n-1\n")), InputError, "colour PFM (PF)");
   EXPECT_THROW_MESSAGE(read_depth_map(file("c.pfm", "Pf\ntwo 2\n-1\n")), InputError, "malformed PFM header");
   EXPECT_THROW_MESSAGE(read_depth_map(file("c2.pfm", "Pf\n2x 2\n-1\n" + std::string(16, '\0'))), InputError,
