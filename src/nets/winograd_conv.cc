@@ -36,7 +36,7 @@ namespace {
 constexpr int kTile = 4;        // output rows and columns per tile
 constexpr int kInputTile = 6;   // input rows and columns a tile reads
 constexpr int kPositions = 36;  // transform-domain values per tile and channel
-constexpr int kGroup = 8;       // tiles side by side in one AVX2 vector
+constexpr int kMaxLanes = 16;   // tiles side by side in one vector: 8 (AVX2) or 16 (AVX-512)
 constexpr double kG[kInputTile][3] = {{1, 0, 0},
                                        {1.0 / 6, 1.0 / 6, 1.0 / 6},
                                        {1.0 / 6, -1.0 / 6, 1.0 / 6},
@@ -44,107 +44,78 @@ constexpr double kG[kInputTile][3] = {{1, 0, 0},
                                        {1.0 / 30, -1.0 / 15, 2.0 / 15},
                                        {0, 0, 1}};
 
-// A group is kGroup horizontally adjacent tiles of one tile row: 32 output columns from 36 input columns. In the
-// transform domain its 8 tiles are the 8 lanes of a vector, in the order the in-register (de)interleaving below
-// produces: [t0 t4 t2 t6 | t1 t5 t3 t7]. The order only has to be the same on the way in and out.
+// The transforms at two vector widths (winograd_transforms.inc): 8 tiles per group with AVX2, 16 with AVX-512,
+// which halves the transforms' instructions (7.5% of MiDaS v2's pass with 8). Each namespace is compiled for its own
+// instruction set only; the code around them calls the one the CPU runs (WinogradConv3x3::forward).
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+namespace avx2 {
+using Vec = __m256;
+constexpr int kLanes = 8;
+inline Vec load(const float* p) { return _mm256_loadu_ps(p); }
+inline void store(float* p, Vec v) { _mm256_storeu_ps(p, v); }
+inline Vec unpack_low(Vec a, Vec b) { return _mm256_unpacklo_ps(a, b); }
+inline Vec unpack_high(Vec a, Vec b) { return _mm256_unpackhi_ps(a, b); }
+inline Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
+inline Vec subtract(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
+inline Vec multiply_add(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }             // a b + c
+inline Vec negative_multiply_add(Vec a, Vec b, Vec c) { return _mm256_fnmadd_ps(a, b, c); }   // c - a b
+inline Vec multiply_subtract(Vec a, Vec b, Vec c) { return _mm256_fmsub_ps(a, b, c); }        // a b - c
+inline Vec broadcast(float value) { return _mm256_set1_ps(value); }
+#include "nets/winograd_transforms.inc"
+}  // namespace avx2
+#pragma GCC pop_options
 
-// d[j] = row[4 t + j] for the group's 8 tiles t and j = 0..5: two 4-way deinterleaves of 32 floats (the second
-// shifted by one tile for j = 4, 5), by unpacking within 128-bit lanes only.
-DEPTHSTYLE_AVX2 inline void load_input_row(const float* row, __m256 d[kInputTile]) {
-  const __m256 a0 = _mm256_loadu_ps(row), a1 = _mm256_loadu_ps(row + 8);
-  const __m256 a2 = _mm256_loadu_ps(row + 16), a3 = _mm256_loadu_ps(row + 24);
-  const __m256 b0 = _mm256_unpacklo_ps(a0, a1), b1 = _mm256_unpackhi_ps(a0, a1);
-  const __m256 b2 = _mm256_unpacklo_ps(a2, a3), b3 = _mm256_unpackhi_ps(a2, a3);
-  d[0] = _mm256_unpacklo_ps(b0, b2);
-  d[1] = _mm256_unpackhi_ps(b0, b2);
-  d[2] = _mm256_unpacklo_ps(b1, b3);
-  d[3] = _mm256_unpackhi_ps(b1, b3);
-  const __m256 s0 = _mm256_loadu_ps(row + 4), s1 = _mm256_loadu_ps(row + 12);
-  const __m256 s2 = _mm256_loadu_ps(row + 20), s3 = _mm256_loadu_ps(row + 28);
-  const __m256 c0 = _mm256_unpacklo_ps(s0, s1), c2 = _mm256_unpacklo_ps(s2, s3);
-  d[4] = _mm256_unpacklo_ps(c0, c2);
-  d[5] = _mm256_unpackhi_ps(c0, c2);
-}
-
-// The inverse of load_input_row's ordering for 4 values per tile: row[4 t + j] = y[j] for the 8 tiles t.
-DEPTHSTYLE_AVX2 inline void store_output_row(const __m256 y[kTile], float* row) {
-  const __m256 b0 = _mm256_unpacklo_ps(y[0], y[2]), b1 = _mm256_unpackhi_ps(y[0], y[2]);
-  const __m256 b2 = _mm256_unpacklo_ps(y[1], y[3]), b3 = _mm256_unpackhi_ps(y[1], y[3]);
-  _mm256_storeu_ps(row, _mm256_unpacklo_ps(b0, b2));
-  _mm256_storeu_ps(row + 16, _mm256_unpackhi_ps(b0, b2));
-  _mm256_storeu_ps(row + 8, _mm256_unpacklo_ps(b1, b3));
-  _mm256_storeu_ps(row + 24, _mm256_unpackhi_ps(b1, b3));
-}
-
-// out = B^T x (6 values).
-DEPTHSTYLE_AVX2 inline void apply_bt(const __m256 x[kInputTile], __m256 out[kInputTile]) {
-  const __m256 two = _mm256_set1_ps(2), five = _mm256_set1_ps(5), three_halves = _mm256_set1_ps(1.5f);
-  const __m256 a = _mm256_sub_ps(x[1], x[3]), b = _mm256_sub_ps(x[4], x[2]);
-  out[0] = _mm256_fnmadd_ps(three_halves, a, _mm256_fnmadd_ps(two, x[2], _mm256_add_ps(x[0], x[4])));
-  out[1] = _mm256_fmadd_ps(two, _mm256_sub_ps(x[4], x[1]), _mm256_fmadd_ps(five, x[3], x[2]));
-  out[2] = _mm256_fnmadd_ps(two, _mm256_add_ps(x[1], x[4]), _mm256_fmsub_ps(five, x[2], x[3]));
-  out[3] = _mm256_fmsub_ps(two, a, b);
-  out[4] = _mm256_fmadd_ps(two, b, a);
-  out[5] = _mm256_fmadd_ps(three_halves, b, _mm256_fnmadd_ps(two, x[3], _mm256_add_ps(x[1], x[5])));
-}
-
-// out = A^T x (6 values -> 4).
-DEPTHSTYLE_AVX2 inline void apply_at(const __m256 x[kInputTile], __m256 out[kTile]) {
-  const __m256 sum12 = _mm256_add_ps(x[1], x[2]), difference12 = _mm256_sub_ps(x[1], x[2]);
-  out[0] = _mm256_add_ps(_mm256_add_ps(x[0], sum12), _mm256_add_ps(x[3], x[4]));
-  out[1] = _mm256_fmadd_ps(_mm256_set1_ps(0.5f), x[3], _mm256_fnmadd_ps(_mm256_set1_ps(2), x[4], difference12));
-  out[2] = _mm256_fmadd_ps(_mm256_set1_ps(0.25f), x[3], _mm256_fmadd_ps(_mm256_set1_ps(4), x[4], sum12));
-  out[3] = _mm256_add_ps(
-      _mm256_fmadd_ps(_mm256_set1_ps(0.125f), x[3], _mm256_fnmadd_ps(_mm256_set1_ps(8), x[4], difference12)), x[5]);
-}
-
-// V = B^T d B of one channel of a group; rows[i] points at the group's first input column in input row i.
-// Position p = 6 a + b goes to v[p * position_stride], 8 floats.
-DEPTHSTYLE_AVX2 void transform_input_group(const float* const rows[kInputTile], float* v,
-                                            std::ptrdiff_t position_stride) {
-  __m256 rows_transformed[kInputTile][kInputTile];  // [i][b] = (d B)[i][b]
-  for (int i = 0; i < kInputTile; ++i) {
-    __m256 d[kInputTile];
-    load_input_row(rows[i], d);
-    apply_bt(d, rows_transformed[i]);
-  }
-  for (int b = 0; b < kInputTile; ++b) {
-    __m256 column[kInputTile], out[kInputTile];
-    for (int i = 0; i < kInputTile; ++i) column[i] = rows_transformed[i][b];
-    apply_bt(column, out);
-    for (int a = 0; a < kInputTile; ++a) _mm256_storeu_ps(v + (kInputTile * a + b) * position_stride, out[a]);
-  }
-}
-
-// Y = A^T M A + bias of one output channel of a group; rows[i] receives output row i's 32 values.
-DEPTHSTYLE_AVX2 void transform_output_group(const float* m, std::ptrdiff_t position_stride, float bias,
-                                             float* const rows[kTile]) {
-  __m256 columns_transformed[kTile][kInputTile];  // [i][b] = (A^T M)[i][b]
-  for (int b = 0; b < kInputTile; ++b) {
-    __m256 column[kInputTile], out[kTile];
-    for (int a = 0; a < kInputTile; ++a) column[a] = _mm256_loadu_ps(m + (kInputTile * a + b) * position_stride);
-    apply_at(column, out);
-    for (int i = 0; i < kTile; ++i) columns_transformed[i][b] = out[i];
-  }
-  const __m256 bias_vector = _mm256_set1_ps(bias);
-  for (int i = 0; i < kTile; ++i) {
-    __m256 y[kTile];
-    apply_at(columns_transformed[i], y);
-    for (int j = 0; j < kTile; ++j) y[j] = _mm256_add_ps(y[j], bias_vector);
-    store_output_row(y, rows[i]);
-  }
-}
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+// GCC 12's _mm512_unpack{lo,hi}_ps pass _mm512_undefined_ps() as their unused mask source, which -Wuninitialized
+// reports at every use (GCC bug 105593, fixed in GCC 13).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+namespace avx512 {
+using Vec = __m512;
+constexpr int kLanes = 16;
+inline Vec load(const float* p) { return _mm512_loadu_ps(p); }
+inline void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }
+inline Vec unpack_low(Vec a, Vec b) { return _mm512_unpacklo_ps(a, b); }
+inline Vec unpack_high(Vec a, Vec b) { return _mm512_unpackhi_ps(a, b); }
+inline Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+inline Vec subtract(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
+inline Vec multiply_add(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
+inline Vec negative_multiply_add(Vec a, Vec b, Vec c) { return _mm512_fnmadd_ps(a, b, c); }
+inline Vec multiply_subtract(Vec a, Vec b, Vec c) { return _mm512_fmsub_ps(a, b, c); }
+inline Vec broadcast(float value) { return _mm512_set1_ps(value); }
+#include "nets/winograd_transforms.inc"
+}  // namespace avx512
+#pragma GCC diagnostic pop
+#pragma GCC pop_options
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
-// Where the groups are: for each image of the batch, tile rows of groups.
+// Where the groups are: for each image of the batch, tile rows of groups. Every group of a tile row has `lanes`
+// tiles (8 or 16) except perhaps the last, which has `last_lanes`: with 16 lanes a row whose last 1-8 tiles would
+// leave a 16-tile group mostly empty ends with an 8-tile group, so no row has more padded columns in the matrix
+// products than with 8 lanes throughout.
 struct Geometry {
   std::int64_t batch, in_channels, out_channels;
   std::int64_t in_height, in_width, height, width;
   std::int64_t padding;  // zeros on every side, read as such (never copied into a padded tensor)
+  std::int64_t lanes, last_lanes;
   std::int64_t tile_rows, groups_per_row;
   std::int64_t groups() const { return batch * tile_rows * groups_per_row; }
+  std::int64_t lanes_of(std::int64_t group_column) const {
+    return group_column + 1 == groups_per_row ? last_lanes : lanes;
+  }
 };
+
+// The groups of each tile row of an output `width` wide, at `lanes` tiles per group (see Geometry).
+void place_groups(Geometry& geometry, std::int64_t lanes) {
+  const std::int64_t tiles = ceil_div(geometry.width, kTile);
+  const std::int64_t remainder = tiles % lanes;
+  geometry.lanes = lanes;
+  geometry.groups_per_row = ceil_div(tiles, lanes);
+  geometry.last_lanes = remainder == 0 || remainder > avx2::kLanes ? lanes : avx2::kLanes;
+}
 
 // This thread's scratch memory for a block's transformed input and products, at least `floats` long, kept between
 // calls: a zero-filled vector per call cost a memset of up to 2 MiB per block (1.3% of monodepth2's forward pass).
@@ -166,8 +137,8 @@ std::int64_t groups_per_block(const Geometry& geometry) {
     const char* value = std::getenv("DEPTHSTYLE_WINOGRAD_BLOCK_KIB");
     return (value ? std::atoll(value) : 2048) * 1024;
   }();
-  const std::int64_t group_bytes =
-      kPositions * kGroup * (geometry.in_channels + geometry.out_channels) * static_cast<std::int64_t>(sizeof(float));
+  const std::int64_t group_bytes = kPositions * geometry.lanes * (geometry.in_channels + geometry.out_channels) *
+                                   static_cast<std::int64_t>(sizeof(float));
   const std::int64_t threads = at::get_num_threads();
   const std::int64_t fitting_groups = std::max<std::int64_t>(1, budget_bytes / group_bytes);
   const std::int64_t blocks = threads * ceil_div(ceil_div(geometry.groups(), fitting_groups), threads);
@@ -181,13 +152,21 @@ class BlockRunner {
       : g_(geometry), weight_(weight), bias_(bias), output_(output), block_groups_(block_groups),
         input_(input.data_ptr<float>()), batch_stride_(input.stride(0)), channel_stride_(input.stride(1)),
         row_stride_(input.stride(2)),
-        v_(thread_scratch(static_cast<std::size_t>(kPositions * (g_.in_channels + g_.out_channels) * kGroup *
+        v_(thread_scratch(static_cast<std::size_t>(kPositions * (g_.in_channels + g_.out_channels) * g_.lanes *
                                                    block_groups))),
-        m_(v_ + kPositions * g_.in_channels * kGroup * block_groups) {}
+        m_(v_ + kPositions * g_.in_channels * g_.lanes * block_groups) {}
 
   void run(std::int64_t first_group, std::int64_t group_count) {
-    const std::int64_t columns = kGroup * group_count;
-    for (std::int64_t group = 0; group < group_count; ++group) transform_input(first_group + group, group, columns);
+    // Each group's first column in the block's matrices, and their count.
+    std::int64_t columns = 0;
+    first_columns_.clear();
+    for (std::int64_t group = first_group; group < first_group + group_count; ++group) {
+      first_columns_.push_back(columns);
+      columns += g_.lanes_of(place(group).group_column);
+    }
+    for (std::int64_t group = 0; group < group_count; ++group) {
+      transform_input(first_group + group, first_columns_[group], columns);
+    }
     for (int position = 0; position < kPositions; ++position) {
       const dnnl_status_t status = dnnl_sgemm(
           'N', 'N', g_.out_channels, columns, g_.in_channels, 1.0f,
@@ -196,7 +175,9 @@ class BlockRunner {
           m_ + position * g_.out_channels * columns, columns);
       DEPTHSTYLE_ASSERT(status == dnnl_success);
     }
-    for (std::int64_t group = 0; group < group_count; ++group) transform_output(first_group + group, group, columns);
+    for (std::int64_t group = 0; group < group_count; ++group) {
+      transform_output(first_group + group, first_columns_[group], columns);
+    }
   }
 
  private:
@@ -208,14 +189,16 @@ class BlockRunner {
     return {group / per_image, (group % per_image) / g_.groups_per_row, group % g_.groups_per_row};
   }
 
-  void transform_input(std::int64_t group, std::int64_t slot, std::int64_t columns) {
+  void transform_input(std::int64_t group, std::int64_t first_column_of_group, std::int64_t columns) {
     const GroupPlace at = place(group);
+    const std::int64_t lanes = g_.lanes_of(at.group_column);
     // The group's first input row and column, in the unpadded input (negative inside the zero padding).
-    const std::int64_t y0 = kTile * at.tile_row - g_.padding, x0 = kTile * kGroup * at.group_column - g_.padding;
-    const std::int64_t span = kTile * kGroup + 4;  // the tiles read 34 columns, the loads cover 36
+    const std::int64_t y0 = kTile * at.tile_row - g_.padding, x0 = kTile * g_.lanes * at.group_column - g_.padding;
+    const std::int64_t span = kTile * lanes + 4;  // the tiles read 4 lanes + 2 columns, the loads cover 4 lanes + 4
     const bool inside = y0 >= 0 && x0 >= 0 && y0 + kInputTile <= g_.in_height && x0 + span <= g_.in_width;
     const float* image = input_ + at.image * batch_stride_;
-    float* v = v_ + kGroup * slot;
+    float* v = v_ + first_column_of_group;
+    const auto transform = lanes == avx512::kLanes ? avx512::transform_input_group : avx2::transform_input_group;
     const std::ptrdiff_t position_stride = g_.in_channels * columns;
     // Beyond the input (the padding, or past the last row or column): zeros. Past the end they only reach outputs
     // beyond the output (discarded).
@@ -235,17 +218,19 @@ class BlockRunner {
                       sizeof(float) * static_cast<std::size_t>(end_column - first_column));
         }
       }
-      transform_input_group(rows, v + channel * columns, position_stride);
+      transform(rows, v + channel * columns, position_stride);
     }
   }
 
-  void transform_output(std::int64_t group, std::int64_t slot, std::int64_t columns) {
+  void transform_output(std::int64_t group, std::int64_t first_column_of_group, std::int64_t columns) {
     const GroupPlace at = place(group);
-    const std::int64_t y0 = kTile * at.tile_row, x0 = kTile * kGroup * at.group_column;
-    const bool inside = y0 + kTile <= g_.height && x0 + kTile * kGroup <= g_.width;
+    const std::int64_t lanes = g_.lanes_of(at.group_column);
+    const std::int64_t y0 = kTile * at.tile_row, x0 = kTile * g_.lanes * at.group_column;
+    const bool inside = y0 + kTile <= g_.height && x0 + kTile * lanes <= g_.width;
     const std::int64_t valid_rows = std::min<std::int64_t>(kTile, g_.height - y0);
-    const std::int64_t valid_columns = std::min<std::int64_t>(kTile * kGroup, g_.width - x0);
-    const float* m = m_ + kGroup * slot;
+    const std::int64_t valid_columns = std::min<std::int64_t>(kTile * lanes, g_.width - x0);
+    const float* m = m_ + first_column_of_group;
+    const auto transform = lanes == avx512::kLanes ? avx512::transform_output_group : avx2::transform_output_group;
     const std::ptrdiff_t position_stride = g_.out_channels * columns;
     const std::int64_t plane_size = g_.height * g_.width;
     float* image = output_ + at.image * g_.out_channels * plane_size;
@@ -253,7 +238,7 @@ class BlockRunner {
       float* plane = image + channel * plane_size + y0 * g_.width + x0;
       float* rows[kTile];
       for (int i = 0; i < kTile; ++i) rows[i] = inside ? plane + i * g_.width : edge_ + i * kEdgeWidth;
-      transform_output_group(m + channel * columns, position_stride, bias_[channel], rows);
+      transform(m + channel * columns, position_stride, bias_[channel], rows);
       if (!inside) {
         for (std::int64_t i = 0; i < valid_rows; ++i) {
           std::memcpy(plane + i * g_.width, edge_ + i * kEdgeWidth,
@@ -263,7 +248,7 @@ class BlockRunner {
     }
   }
 
-  static constexpr int kEdgeWidth = kTile * kGroup + 8;  // 40 >= the 36 columns a group's loads touch
+  static constexpr int kEdgeWidth = kTile * kMaxLanes + 8;  // 72 >= the 68 columns a 16-tile group's loads touch
   const Geometry& g_;
   const float* weight_;
   const float* bias_;
@@ -273,6 +258,7 @@ class BlockRunner {
   std::int64_t batch_stride_, channel_stride_, row_stride_;
   float* v_;  // [36][in][columns]: the block's transformed input (thread_scratch)
   float* m_;  // [36][out][columns]: its products with the transformed weights
+  std::vector<std::int64_t> first_columns_;  // per group of the block being run
   float edge_[kInputTile * kEdgeWidth] = {};
 };
 
@@ -281,6 +267,12 @@ class BlockRunner {
 bool WinogradConv3x3::available() {
   const char* switch_value = std::getenv("DEPTHSTYLE_WINOGRAD");
   return cpu_has_avx2_fma() && !(switch_value && std::string_view(switch_value) == "0");
+}
+
+bool WinogradConv3x3::uses_avx512() {
+  static const bool supported = __builtin_cpu_supports("avx512f");
+  const char* switch_value = std::getenv("DEPTHSTYLE_WINOGRAD_AVX512");
+  return supported && !(switch_value && std::string_view(switch_value) == "0");
 }
 
 WinogradConv3x3::WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bias)
@@ -315,18 +307,17 @@ at::Tensor WinogradConv3x3::forward(const at::Tensor& input, std::int64_t paddin
   DEPTHSTYLE_ASSERT(input.dim() == 4 && input.scalar_type() == at::kFloat && input.size(1) == in_channels_);
   DEPTHSTYLE_ASSERT(padding >= 0 && padding <= 2);
   DEPTHSTYLE_ASSERT(input.stride(3) == 1 && input.size(2) + 2 * padding >= 3 && input.size(3) + 2 * padding >= 3);
-  Geometry geometry{input.size(0),
-                    in_channels_,
-                    out_channels_,
-                    input.size(2),
-                    input.size(3),
-                    input.size(2) + 2 * padding - 2,
-                    input.size(3) + 2 * padding - 2,
-                    padding,
-                    0,
-                    0};
+  Geometry geometry{};
+  geometry.batch = input.size(0);
+  geometry.in_channels = in_channels_;
+  geometry.out_channels = out_channels_;
+  geometry.in_height = input.size(2);
+  geometry.in_width = input.size(3);
+  geometry.height = input.size(2) + 2 * padding - 2;
+  geometry.width = input.size(3) + 2 * padding - 2;
+  geometry.padding = padding;
   geometry.tile_rows = ceil_div(geometry.height, kTile);
-  geometry.groups_per_row = ceil_div(ceil_div(geometry.width, kTile), kGroup);
+  place_groups(geometry, uses_avx512() ? avx512::kLanes : avx2::kLanes);
   at::Tensor output = at::empty({geometry.batch, out_channels_, geometry.height, geometry.width},
                                 input.options().memory_format(at::MemoryFormat::Contiguous));
   const std::int64_t block_groups = groups_per_block(geometry);

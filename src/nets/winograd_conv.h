@@ -7,7 +7,8 @@
 // with the interpolation points 0, 1, -1, 2, -2 and infinity (the matrices in winograd_conv.cc). The transformed
 // weights U = G g G^T are computed once, in double precision; per call, blocks of tiles are transformed (V = B^T d B),
 // multiplied by U as 36 independent [out x in] x [in x tiles] float32 matrix products (oneDNN's sgemm: ATen's fp32
-// matmul is Debian's reference BLAS here) and transformed back (A^T M A), each block while it is in cache.
+// matmul is Debian's reference BLAS here) and transformed back (A^T M A), each block while it is in cache. The
+// transforms handle 8 tiles side by side with AVX2 or 16 with AVX-512 (uses_avx512), in the same operations.
 //
 // Conventions as LayerStack's convs: stride 1, no padding of its own (the caller pads), float32, batch N >= 1.
 // Accuracy: every product is the same multiply-add over float32 inputs in another order with a few more roundings;
@@ -27,6 +28,11 @@ class WinogradConv3x3 {
   // (read at each call: benchmarks build a second network with it to time the direct convs); callers use
   // at::conv2d otherwise.
   static bool available();
+  // True if forward transforms 16 tiles at a time with AVX-512F rather than 8 with AVX2: the CPU runs AVX-512F and
+  // the environment variable DEPTHSTYLE_WINOGRAD_AVX512 is not "0" (read at each call, so that benchmarks and tests
+  // run both widths on one machine). Each tile goes through the same operations at either width; the matrix products
+  // may sum in another order, so the values differ by float32 rounding, each within the bound above.
+  static bool uses_avx512();
 
   // weight [out, in, 3, 3] and bias [out], float32; in, out >= 1.
   WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bias);

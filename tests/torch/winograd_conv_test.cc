@@ -130,6 +130,26 @@ class WinogradConvTest : public ::testing::Test {
     if (!WinogradConv3x3::available()) GTEST_FAIL() << "this CPU lacks AVX2/FMA: the Winograd path is not used here";
     at::manual_seed(7);
   }
+  void TearDown() override { unsetenv("DEPTHSTYLE_WINOGRAD_AVX512"); }
+
+  // Runs `body` with 8-tile groups (AVX2) and, where the CPU has AVX-512F, again with 16-tile groups, each run's
+  // failures naming its width. An AVX2-only CPU says so in the output.
+  template <typename Body>
+  void at_each_vector_width(const Body& body) {
+    setenv("DEPTHSTYLE_WINOGRAD_AVX512", "0", 1);
+    {
+      SCOPED_TRACE("8-tile groups (AVX2)");
+      body();
+    }
+    unsetenv("DEPTHSTYLE_WINOGRAD_AVX512");
+    if (!WinogradConv3x3::uses_avx512()) {
+      std::printf("this CPU lacks AVX-512F: 16-tile groups not run\n");
+      return;
+    }
+    SCOPED_TRACE("16-tile groups (AVX-512)");
+    body();
+  }
+
   const std::string cpu_ = testing::cpu_features();
 };
 
@@ -151,10 +171,10 @@ TEST_F(WinogradConvTest, MatchesTheExactConvolutionOnEveryVggLayerShape) {
   for (const auto& [in_channels, out_channels] : shapes) {
     const Conv conv = random_conv(in_channels, out_channels);
     const WinogradConv3x3 winograd(conv.weight, conv.bias);
-    {
-      const std::int64_t height = 39, width = 47;
-      const at::Tensor input = at::randn({1, in_channels, height, width}).relu_();
-      const ExactConvolution exact = exact_convolution(input, conv.weight, conv.bias);
+    const std::int64_t height = 39, width = 47;
+    const at::Tensor input = at::randn({1, in_channels, height, width}).relu_();
+    const ExactConvolution exact = exact_convolution(input, conv.weight, conv.bias);
+    at_each_vector_width([&] {
       const Agreement winograd_agreement = compare_with_exact(winograd.forward(input), exact);
       const Agreement direct_agreement = compare_with_exact(at::conv2d(input, conv.weight, conv.bias), exact);
       const double bound = bound_in_u_scale(in_channels);
@@ -164,26 +184,30 @@ TEST_F(WinogradConvTest, MatchesTheExactConvolutionOnEveryVggLayerShape) {
                   direct_agreement.relative_to_largest);
       EXPECT_LE(winograd_agreement.error_in_u_scale, bound)
           << in_channels << " -> " << out_channels << " at " << height << "x" << width << " on " << cpu_;
-    }
+    });
   }
 }
 
-// Every output size from 1x1 to 40x40 in one dimension (the other small), so every way a tile and an 8-tile
-// group can overhang the edge is met; signed inputs and few channels.
+// Every output size from 1x1 to 40x40 in one dimension (the other small), and widths up to 100, so every way a tile,
+// an 8-tile group and a 16-tile group (with a row's last 1-8 tiles in an 8-tile group) can overhang the edge is met;
+// signed inputs and few channels.
 TEST_F(WinogradConvTest, MatchesTheExactConvolutionAtEveryEdgeOverhang) {
   const Conv conv = random_conv(5, 6);
   const WinogradConv3x3 winograd(conv.weight, conv.bias);
-  double largest = 0;
-  for (std::int64_t side = 3; side <= 42; ++side) {
-    for (const auto& [height, width] : {std::pair{side, std::int64_t{5}}, std::pair{std::int64_t{4}, side}}) {
-      const at::Tensor input = at::randn({1, 5, height, width});
-      const ExactConvolution exact = exact_convolution(input, conv.weight, conv.bias);
-      const double error = compare_with_exact(winograd.forward(input), exact).error_in_u_scale;
-      largest = std::max(largest, error);
-      EXPECT_LE(error, bound_in_u_scale(5)) << height << "x" << width << " on " << cpu_;
+  at_each_vector_width([&] {
+    double largest = 0;
+    for (std::int64_t side = 3; side <= 102; ++side) {
+      for (const auto& [height, width] : {std::pair{side, std::int64_t{5}}, std::pair{std::int64_t{4}, side}}) {
+        if (height > 42) continue;
+        const at::Tensor input = at::randn({1, 5, height, width});
+        const ExactConvolution exact = exact_convolution(input, conv.weight, conv.bias);
+        const double error = compare_with_exact(winograd.forward(input), exact).error_in_u_scale;
+        largest = std::max(largest, error);
+        EXPECT_LE(error, bound_in_u_scale(5)) << height << "x" << width << " on " << cpu_;
+      }
     }
-  }
-  std::printf("largest error %.3g u E (bound %.0f u E)\n", largest, bound_in_u_scale(5));
+    std::printf("largest error %.3g u E (bound %.0f u E)\n", largest, bound_in_u_scale(5));
+  });
 }
 
 // Zero padding read in place (the depth networks' nn.Conv2d(padding=1) convs, nets/folded_conv.h): every output size
@@ -197,17 +221,26 @@ TEST_F(WinogradConvTest, ReadsZeroPaddingWithoutACopy) {
     return compare_with_exact(winograd.forward(input, padding), exact_convolution(padded, conv.weight, conv.bias))
         .error_in_u_scale;
   };
-  for (const std::int64_t padding : {1, 2}) {
-    for (std::int64_t side = 1; side <= 40; ++side) {
-      for (const auto& [height, width] : {std::pair{side, std::int64_t{3}}, std::pair{std::int64_t{2}, side}}) {
-        EXPECT_LE(error_of(at::randn({1, 5, height, width}), padding), bound_in_u_scale(5))
-            << height << "x" << width << " padding " << padding << " on " << cpu_;
+  at_each_vector_width([&] {
+    for (const std::int64_t padding : {1, 2}) {
+      for (std::int64_t side = 1; side <= 100; ++side) {
+        for (const auto& [height, width] : {std::pair{side, std::int64_t{3}}, std::pair{std::int64_t{2}, side}}) {
+          if (height > 40) continue;
+          EXPECT_LE(error_of(at::randn({1, 5, height, width}), padding), bound_in_u_scale(5))
+              << height << "x" << width << " padding " << padding << " on " << cpu_;
+        }
       }
     }
-  }
-  // A stripe view, as LayerStack passes: the padding is around the view, not around its parent.
-  const at::Tensor whole = at::randn({1, 5, 20, 44});
-  EXPECT_LE(error_of(whole.narrow(2, 4, 9).narrow(3, 2, 37), 1), bound_in_u_scale(5)) << cpu_;
+    // A stripe view, as LayerStack passes: the padding is around the view, not around its parent.
+    const at::Tensor whole = at::randn({1, 5, 20, 44});
+    EXPECT_LE(error_of(whole.narrow(2, 4, 9).narrow(3, 2, 37), 1), bound_in_u_scale(5)) << cpu_;
+  });
+}
+
+TEST_F(WinogradConvTest, SixteenTileGroupsRunWhereTheCpuHasAvx512UnlessSwitchedOff) {
+  EXPECT_EQ(WinogradConv3x3::uses_avx512(), __builtin_cpu_supports("avx512f") != 0) << cpu_;
+  setenv("DEPTHSTYLE_WINOGRAD_AVX512", "0", 1);
+  EXPECT_FALSE(WinogradConv3x3::uses_avx512());
 }
 
 // LayerStack passes row stripes (views with the parent's strides): the same values as a contiguous copy, bit for bit.
@@ -219,19 +252,21 @@ TEST_F(WinogradConvTest, StripeViewsAndBatchesGiveTheSameValues) {
   const at::Tensor whole = at::randn({2, 16, 30, 50});
   const at::Tensor stripe = whole.narrow(2, 7, 12).narrow(3, 3, 41);
   ASSERT_FALSE(stripe.is_contiguous());
-  EXPECT_TRUE(at::equal(winograd.forward(stripe), winograd.forward(stripe.contiguous())));
-  const at::Tensor batch = winograd.forward(whole);
-  EXPECT_EQ(batch.sizes(), (std::vector<std::int64_t>{2, 24, 28, 48}));
-  EXPECT_TRUE(batch.is_contiguous());
-  const ExactConvolution exact = exact_convolution(whole, conv.weight, conv.bias);
-  for (std::int64_t image = 0; image < 2; ++image) {
-    const at::Tensor alone = winograd.forward(whole.narrow(0, image, 1));
-    const at::Tensor difference = (batch.narrow(0, image, 1) - alone).to(at::kDouble).abs();
-    EXPECT_LE((difference / (exact.error_scale.narrow(0, image, 1) * kUnitRoundoff)).max().item<double>(),
-              2 * bound_in_u_scale(16))
-        << image << " on " << cpu_;
-  }
-  EXPECT_LE(compare_with_exact(batch, exact).error_in_u_scale, bound_in_u_scale(16)) << cpu_;
+  at_each_vector_width([&] {
+    EXPECT_TRUE(at::equal(winograd.forward(stripe), winograd.forward(stripe.contiguous())));
+    const at::Tensor batch = winograd.forward(whole);
+    EXPECT_EQ(batch.sizes(), (std::vector<std::int64_t>{2, 24, 28, 48}));
+    EXPECT_TRUE(batch.is_contiguous());
+    const ExactConvolution exact = exact_convolution(whole, conv.weight, conv.bias);
+    for (std::int64_t image = 0; image < 2; ++image) {
+      const at::Tensor alone = winograd.forward(whole.narrow(0, image, 1));
+      const at::Tensor difference = (batch.narrow(0, image, 1) - alone).to(at::kDouble).abs();
+      EXPECT_LE((difference / (exact.error_scale.narrow(0, image, 1) * kUnitRoundoff)).max().item<double>(),
+                2 * bound_in_u_scale(16))
+          << image << " on " << cpu_;
+    }
+    EXPECT_LE(compare_with_exact(batch, exact).error_in_u_scale, bound_in_u_scale(16)) << cpu_;
+  });
 }
 
 }  // namespace
