@@ -71,7 +71,7 @@ at::Tensor FoldedConv::operator()(const at::Tensor& input) const {
   const std::int64_t out_width = input.size(3) + 2 * geometry_.padding - kernel_size_ + 1;
   // The kernels of our own read and write NCHW: a blocked input is reordered for them and their output back.
   const auto on_nchw = [&input](const auto& kernel) {
-    const at::Tensor output = kernel(input.is_mkldnn() ? input.to_dense() : input.contiguous());
+    const at::Tensor output = kernel(as_dense(input).contiguous());
     return input.is_mkldnn() ? output.to_mkldnn() : output;
   };
   if (single_output_weight_.defined()) {
@@ -118,6 +118,8 @@ void append_batch_norm_layout(WeightLayout& layout, const std::string& prefix, s
   }
   layout.tensors.push_back({prefix + ".num_batches_tracked", at::kLong, {}, /*required=*/false});
 }
+
+at::Tensor as_dense(const at::Tensor& map) { return map.is_mkldnn() ? map.to_dense() : map; }
 
 const at::Tensor& checked_tensor(const NamedTensors& weights, const std::string& name) {
   const at::Tensor* tensor = find_tensor(weights, name);

@@ -127,4 +127,7 @@ FoldedConv folded_conv_from(const NamedTensors& weights, const std::string& conv
 // The tensor named `name`, which the layout check guarantees (absent: a programming error, aborts).
 const at::Tensor& checked_tensor(const NamedTensors& weights, const std::string& name);
 
+// An MKLDNN (blocked) map reordered to NCHW; an NCHW map as it is.
+at::Tensor as_dense(const at::Tensor& map);
+
 }  // namespace depthstyle

@@ -66,7 +66,7 @@ WeightLayout make_layout(MidasVersion version) {
 
 // Bilinear x2 of a MKLDNN or dense map, as F.interpolate(scale_factor=2, mode="bilinear"); dense result.
 at::Tensor upsample_bilinear_x2(const at::Tensor& x, bool align_corners) {
-  const at::Tensor dense = x.is_mkldnn() ? x.to_dense() : x;
+  const at::Tensor dense = as_dense(x);
   return at::upsample_bilinear2d(dense, {2 * dense.size(2), 2 * dense.size(3)}, align_corners, 2.0, 2.0);
 }
 
@@ -170,7 +170,7 @@ std::vector<at::Tensor> MidasNetwork::encode(const at::Tensor& image) const {
   check_network_input(concat("MiDaS ", to_string(version_)), image, 32);
   std::vector<at::Tensor> features = encoder_.forward(image);
   features.erase(features.begin());  // the stem is not used
-  for (at::Tensor& feature : features) feature = feature.is_mkldnn() ? feature.to_dense() : feature;
+  for (at::Tensor& feature : features) feature = as_dense(feature);
   return features;
 }
 
@@ -181,7 +181,12 @@ at::Tensor MidasNetwork::forward(const at::Tensor& image) const {
   // The decoder runs on NCHW maps: its large convs take the Winograd path (nets/folded_conv.h), which would
   // otherwise reorder from and to the blocked layout around each of them.
   std::array<at::Tensor, 4> layer_rn;
-  for (int layer = 0; layer < 4; ++layer) layer_rn[layer] = layer_rn_[layer](features[layer + 1]).to_dense();
+  for (int layer = 0; layer < 4; ++layer) {
+    // A Winograd conv takes the map as NCHW: reordered once here, not to NCHW and its output back and again.
+    const at::Tensor& feature = features[layer + 1];
+    const bool winograd = layer_rn_[layer].uses_winograd(feature.size(2), feature.size(3));  // padding 1: same size
+    layer_rn[layer] = as_dense(layer_rn_[layer](winograd ? as_dense(feature) : feature));
+  }
   at::Tensor path = fuse(3, layer_rn[3], nullptr);
   for (int block = 2; block >= 0; --block) path = fuse(block, path, &layer_rn[block]);
   // path_1: 256 channels at half the input size, dense.

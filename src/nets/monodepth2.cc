@@ -74,7 +74,7 @@ std::vector<at::Tensor> Monodepth2Network::encode(const at::Tensor& image) const
   check_network_input("monodepth2", image, 32);
   // As ResnetEncoder.forward, with the same ATen calls so the rounding is the same.
   std::vector<at::Tensor> features = encoder_.forward(at::div(at::sub(image, 0.45), 0.225));
-  for (at::Tensor& feature : features) feature = feature.is_mkldnn() ? feature.to_dense() : feature;
+  for (at::Tensor& feature : features) feature = as_dense(feature);
   return features;
 }
 
