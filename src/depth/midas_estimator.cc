@@ -18,25 +18,6 @@
 namespace depthstyle {
 namespace {
 
-struct VersionInfo {
-  std::string preset;
-  std::string description;
-};
-
-VersionInfo version_info(const std::string& version) {
-  if (version == "v1") return {"midas_v1", "MiDaS v1 (ResNet-50, model.pt)"};
-  if (version == "v2") return {"midas_v2", "MiDaS v2 (ResNeXt-101 32x8d WSL, model-f46da743.pt)"};
-  if (version == "v21") return {"midas_v21_large", "MiDaS v2.1 large (ResNeXt-101 32x8d WSL, midas_v21-f6b98070.pt)"};
-  if (version == "v21_small") return {"midas_v21_small", "MiDaS v2.1 small (EfficientNet-Lite3, midas_v21_small_256.pt)"};
-  if (version == "v3_large") return {"dpt_large_384", "MiDaS v3.0 DPT-Large (ViT-L/16, dpt_large_384.pt)"};
-  if (version == "v31_beit_large_512") {
-    return {"dpt_beit_large_512", "MiDaS v3.1 DPT-BEiT-L 512 (BEiT-L/16, dpt_beit_large_512.pt)"};
-  }
-  DEPTHSTYLE_ASSERT(version == "v3_hybrid");
-  // The same run.py preset as DPT-Large (midas/model_loader.py: 384, "minimal", mean = std = 0.5).
-  return {"dpt_large_384", "MiDaS v3.0 DPT-Hybrid (ViT-B/16 + ResNet-50, dpt_hybrid_384.pt)"};
-}
-
 // The version's network behind one call: 1x3xHxW normalised image -> 1x1xHxW relative inverse depth.
 using NetworkForward = std::function<at::Tensor(const at::Tensor&)>;
 
@@ -46,26 +27,72 @@ NetworkForward forward_of(Arguments&&... arguments) {
   return [network](const at::Tensor& image) { return network->forward(image); };
 }
 
-NetworkForward load_network(const std::string& version, const NamedTensors& weights, const std::string& source) {
-  if (version == "v21_small") return forward_of<MidasSmallNetwork>(weights, source);
-  if (version == "v3_large") return forward_of<DptNetwork>(DptVariant::kLarge, weights, source);
-  if (version == "v3_hybrid") return forward_of<DptNetwork>(DptVariant::kHybrid, weights, source);
-  if (version == "v31_beit_large_512") return forward_of<DptNetwork>(DptVariant::kBeitLarge512, weights, source);
-  return forward_of<MidasNetwork>(version == "v1" ? MidasVersion::kV1 : MidasVersion::kV2, weights, source);
+// Every MiDaS version the estimator runs, in the order the errors list them: the one definition of its name, file,
+// preset and network.
+struct MidasVersionEntry {
+  const char* name;      // the config's `version`
+  const char* file;      // the published weight file it runs
+  const char* preset;    // its preprocessing preset (depth/preprocessing.h): run.py's settings for it
+  const char* title;     // describe()'s "network" is "<title> (<backbone>, <file>)"
+  const char* backbone;
+  NetworkForward (*load)(const NamedTensors& weights, const std::string& source);
+};
+
+const std::vector<MidasVersionEntry>& midas_versions() {
+  static const std::vector<MidasVersionEntry> versions = {
+      {"v1", "model.pt", "midas_v1", "MiDaS v1", "ResNet-50",
+       [](const NamedTensors& weights, const std::string& source) {
+         return forward_of<MidasNetwork>(MidasVersion::kV1, weights, source);
+       }},
+      {"v2", "model-f46da743.pt", "midas_v2", "MiDaS v2", "ResNeXt-101 32x8d WSL",
+       [](const NamedTensors& weights, const std::string& source) {
+         return forward_of<MidasNetwork>(MidasVersion::kV2, weights, source);
+       }},
+      {"v21", "midas_v21-f6b98070.pt", "midas_v21_large", "MiDaS v2.1 large", "ResNeXt-101 32x8d WSL",
+       [](const NamedTensors& weights, const std::string& source) {
+         return forward_of<MidasNetwork>(MidasVersion::kV2, weights, source);
+       }},
+      {"v21_small", "midas_v21_small_256.pt", "midas_v21_small", "MiDaS v2.1 small", "EfficientNet-Lite3",
+       [](const NamedTensors& weights, const std::string& source) {
+         return forward_of<MidasSmallNetwork>(weights, source);
+       }},
+      {"v3_large", "dpt_large_384.pt", "dpt_large_384", "MiDaS v3.0 DPT-Large", "ViT-L/16",
+       [](const NamedTensors& weights, const std::string& source) {
+         return forward_of<DptNetwork>(DptVariant::kLarge, weights, source);
+       }},
+      // The same run.py preset as DPT-Large (midas/model_loader.py: 384, "minimal", mean = std = 0.5).
+      {"v3_hybrid", "dpt_hybrid_384.pt", "dpt_large_384", "MiDaS v3.0 DPT-Hybrid", "ViT-B/16 + ResNet-50",
+       [](const NamedTensors& weights, const std::string& source) {
+         return forward_of<DptNetwork>(DptVariant::kHybrid, weights, source);
+       }},
+      {"v31_beit_large_512", "dpt_beit_large_512.pt", "dpt_beit_large_512", "MiDaS v3.1 DPT-BEiT-L 512", "BEiT-L/16",
+       [](const NamedTensors& weights, const std::string& source) {
+         return forward_of<DptNetwork>(DptVariant::kBeitLarge512, weights, source);
+       }},
+  };
+  return versions;
+}
+
+// The entry of a version check_midas_config accepted.
+const MidasVersionEntry& midas_version(const std::string& name) {
+  for (const MidasVersionEntry& entry : midas_versions()) {
+    if (name == entry.name) return entry;
+  }
+  assertion_failed("a MiDaS version check_midas_config accepted", __FILE__, __LINE__);
 }
 
 class MidasEstimator : public NetworkEstimator {
  public:
-  MidasEstimator(const std::filesystem::path& path, const std::string& version, PreprocessingSpec spec,
+  MidasEstimator(const std::filesystem::path& path, const MidasVersionEntry& version, PreprocessingSpec spec,
                  NetworkForward network)
-      : NetworkEstimator("midas", {path}, version_info(version).preset, std::move(spec)),
+      : NetworkEstimator("midas", {path}, version.preset, std::move(spec)),
         network_(std::move(network)),
         version_(version) {}
 
   nlohmann::json describe() const override {
     nlohmann::json description = NetworkEstimator::describe();
-    description["network"] = version_info(version_).description;
-    description["version"] = version_;
+    description["network"] = concat(version_.title, " (", version_.backbone, ", ", version_.file, ")");
+    description["version"] = version_.name;
     return description;
   }
 
@@ -76,20 +103,26 @@ class MidasEstimator : public NetworkEstimator {
 
  private:
   NetworkForward network_;
-  std::string version_;
+  const MidasVersionEntry& version_;
 };
 
 }  // namespace
 
 const std::vector<std::string>& midas_version_names() {
-  static const std::vector<std::string> names = {"v1",       "v2",        "v21",
-                                                 "v21_small", "v3_large", "v3_hybrid", "v31_beit_large_512"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> list;
+    for (const MidasVersionEntry& entry : midas_versions()) list.emplace_back(entry.name);
+    return list;
+  }();
   return names;
 }
 
 std::string midas_version_files() {
-  return "v1 = model.pt, v2 = model-f46da743.pt, v21 = midas_v21-f6b98070.pt, v21_small = midas_v21_small_256.pt, "
-         "v3_large = dpt_large_384.pt, v3_hybrid = dpt_hybrid_384.pt, v31_beit_large_512 = dpt_beit_large_512.pt";
+  std::string text;
+  for (const MidasVersionEntry& entry : midas_versions()) {
+    text += concat(text.empty() ? "" : ", ", entry.name, " = ", entry.file);
+  }
+  return text;
 }
 
 void check_midas_config(const DepthEstimatorConfig& config) {
@@ -99,12 +132,12 @@ void check_midas_config(const DepthEstimatorConfig& config) {
 
 std::unique_ptr<DepthEstimator> make_midas_estimator(const DepthEstimatorConfig& config) {
   check_midas_config(config);
+  const MidasVersionEntry& version = midas_version(config.version);
   const std::filesystem::path path = model_file_of(config);
-  NetworkForward network =
-      load_network(config.version, midas_weights_from_checkpoint(read_checkpoint(path)), path.string());
-  PreprocessingSpec spec = resolve_preprocessing(version_info(config.version).preset, config.preprocessing, "",
-                                                 depth_estimator_context(config));
-  return std::make_unique<MidasEstimator>(path, config.version, std::move(spec), std::move(network));
+  NetworkForward network = version.load(midas_weights_from_checkpoint(read_checkpoint(path)), path.string());
+  PreprocessingSpec spec =
+      resolve_preprocessing(version.preset, config.preprocessing, "", depth_estimator_context(config));
+  return std::make_unique<MidasEstimator>(path, version, std::move(spec), std::move(network));
 }
 
 }  // namespace depthstyle
