@@ -66,19 +66,18 @@ BatchNormTensors batch_norm_of(const NamedTensors& weights, const std::string& p
 }
 
 // The conv `conv` folded with the BatchNorm `norm`, padded as 'same' is (see the header): stride 1 symmetric
-// (k - 1) / 2; stride 2 as a (k+1)x(k+1) kernel with a leading zero row and column and symmetric padding k / 2.
-FoldedConv same_padded_conv(const NamedTensors& weights, const std::string& conv, const std::string& norm,
-                            std::int64_t stride, std::int64_t groups) {
-  at::Tensor weight = checked_tensor(weights, conv + ".weight");
-  const std::int64_t kernel_size = weight.size(2);
-  std::int64_t padding = (kernel_size - 1) / 2;
-  if (stride == 2) {
-    weight = at::constant_pad_nd(weight, {1, 0, 1, 0});  // (left, right) of W, then (top, bottom) of H
-    padding = kernel_size / 2;
-  } else {
-    DEPTHSTYLE_ASSERT(stride == 1);
-  }
-  return FoldedConv(weight, at::Tensor(), {stride, padding, groups}, batch_norm_of(weights, norm));
+// (k - 1) / 2; stride 2 (k - 2) / 2 before and k / 2 after, TensorFlow's split of k - 2 for even sides.
+BlockedConv same_padded_conv(const NamedTensors& weights, const std::string& conv, const std::string& norm,
+                             std::int64_t stride, std::int64_t groups, bool relu6) {
+  const FoldedWeights folded =
+      fold_batch_norm(checked_tensor(weights, conv + ".weight"), at::Tensor(), batch_norm_of(weights, norm));
+  const std::int64_t kernel_size = folded.weight.size(2);
+  DEPTHSTYLE_ASSERT(stride == 1 || stride == 2);
+  const BlockedConv::Geometry geometry =
+      stride == 1 ? BlockedConv::Geometry{1, (kernel_size - 1) / 2, (kernel_size - 1) / 2, groups}
+                  : BlockedConv::Geometry{2, (kernel_size - 2) / 2, kernel_size / 2, groups};
+  return BlockedConv(folded.weight, folded.bias, geometry,
+                     relu6 ? BlockedConv::Activation::kRelu6 : BlockedConv::Activation::kNone);
 }
 
 std::int64_t strided_side(std::int64_t side, std::int64_t stride) { return (side + stride - 1) / stride; }
@@ -103,7 +102,7 @@ void append_efficientnet_lite3_layout(WeightLayout& layout) {
 }
 
 EfficientNetLite3Encoder::EfficientNetLite3Encoder(const NamedTensors& weights) {
-  stem_ = Conv{same_padded_conv(weights, kStemConv, kStemNorm, 2, 1), 2, 3, 3, true};
+  stem_ = Conv{same_padded_conv(weights, kStemConv, kStemNorm, 2, 1, true), 2, 3, 3};
   std::int64_t channels = kStemChannels;
   for (const StageSpec& spec : stage_specs()) {
     Stage& stage = stages_.emplace_back();
@@ -113,8 +112,8 @@ EfficientNetLite3Encoder::EfficientNetLite3Encoder(const NamedTensors& weights) 
       const std::string prefix = block_prefix(spec, index);
       for (const ConvSpec& conv : block_convs(spec, index, channels)) {
         block.convs.push_back(Conv{same_padded_conv(weights, prefix + "." + conv.conv, prefix + "." + conv.norm,
-                                                    conv.stride, conv.groups),
-                                   conv.stride, conv.kernel_size, conv.in_channels / conv.groups, conv.relu6});
+                                                    conv.stride, conv.groups, conv.relu6),
+                                   conv.stride, conv.kernel_size, conv.in_channels / conv.groups});
       }
       block.residual = (index > 0 || spec.stride == 1) && channels == spec.out_channels;
       channels = spec.out_channels;
@@ -122,24 +121,22 @@ EfficientNetLite3Encoder::EfficientNetLite3Encoder(const NamedTensors& weights) 
   }
 }
 
-at::Tensor EfficientNetLite3Encoder::run(const Conv& conv, const at::Tensor& input) {
-  at::Tensor output = conv.conv(input);
-  if (conv.relu6) output.clamp_(0, 6);
-  return output;
-}
 
 std::vector<at::Tensor> EfficientNetLite3Encoder::forward(const at::Tensor& image) const {
   DEPTHSTYLE_ASSERT(image.dim() == 4 && image.size(1) == 3 && image.size(2) % 32 == 0 && image.size(3) % 32 == 0);
   std::vector<at::Tensor> layers;
-  at::Tensor x = run(stem_, image.contiguous());
+  BlockedMap x = stem_.conv(BlockedMap::from_nchw(image.contiguous()));
   for (const Stage& stage : stages_) {
     for (const Block& block : stage.blocks) {
-      at::Tensor out = x;
-      for (const Conv& conv : block.convs) out = run(conv, out);
-      if (block.residual) out.add_(x);
+      BlockedMap out = x;
+      for (std::size_t i = 0; i < block.convs.size(); ++i) {
+        const bool adds_residual = block.residual && i + 1 == block.convs.size();
+        // The residual sum is written over x's buffer: x is not read again.
+        out = adds_residual ? block.convs[i].conv(out, x) : block.convs[i].conv(out);
+      }
       x = out;
     }
-    if (stage.ends_midas_layer) layers.push_back(x);
+    if (stage.ends_midas_layer) layers.push_back(x.to_nchw());
   }
   return layers;
 }

@@ -17,9 +17,7 @@
 // padding, pad_total = max((ceil(i / 2) - 1) * 2 + k - i, 0), split pad_total / 2 before (top, left) and the rest
 // after, computed from the first input it sees and then kept (exportable=False recomputes it at every call; both
 // give the same numbers here). For the even sides every stride-2 conv meets (inputs are multiples of 32) that is
-// k - 2 in all: 0 before / 1 after for 3x3, 1 / 2 for 5x5. Here such a conv runs as a (k+1)x(k+1) kernel with a
-// leading row and column of zeros and symmetric padding k / 2: the same products at the same positions, in one
-// oneDNN call with no padded copy of the input.
+// k - 2 in all: 0 before / 1 after for 3x3, 1 / 2 for 5x5, which oneDNN's conv takes as its own asymmetric padding.
 //
 // MiDaS' regrouping (keys under "pretrained."), each layer a nn.Sequential:
 //   layer1 = conv_stem (.0), bn1 (.1), act1 (.2), blocks[0] (.3, one ds block), blocks[1] (.4, 3 ir blocks)
@@ -30,8 +28,9 @@
 //   block keys: pretrained.layer1.4.2.conv_dw.weight, pretrained.layer1.4.2.bn2.running_var, ...
 // conv_head, bn2 and the classifier are not part of MiDaS' model (nor of its files).
 //
-// Implementation: BatchNorm folded into each conv at load (nets/folded_conv.h); activations dense NCHW between the
-// convs, since ReLU6 (clamp) has no kernel for oneDNN's blocked layout in ATen 1.13.
+// Implementation: BatchNorm folded into each conv at load (nets/folded_conv.h fold_batch_norm); the convs run by
+// oneDNN on maps kept in its blocked layout, ReLU6 and the residual sums fused into them (nets/blocked_conv.h: ATen
+// 1.13 has no clamp for blocked maps, and going back to NCHW around each conv cost ~17% of MiDaS v2.1 small's pass).
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -41,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "nets/blocked_conv.h"
 #include "nets/folded_conv.h"
 #include "nets/weight_layout.h"
 
@@ -60,16 +60,15 @@ class EfficientNetLite3Encoder {
 
   // 1x3xHxW float32 (H, W multiples of 32, checked by the caller) -> layer1..4, dense 1xCxhxw float32.
   std::vector<at::Tensor> forward(const at::Tensor& image) const;
-  // Multiply-adds x 2 of a forward pass at height x width (the zero taps of the stride-2 kernels not counted).
+  // Multiply-adds x 2 of a forward pass at height x width.
   double flops(std::int64_t height, std::int64_t width) const;
 
  private:
   struct Conv {
-    FoldedConv conv;
+    BlockedConv conv;  // with its ReLU6, if any
     std::int64_t stride = 1;
-    std::int64_t kernel_size = 1;  // as published (the stride-2 kernels run one larger, see above)
+    std::int64_t kernel_size = 1;
     std::int64_t channels_per_group = 1;
-    bool relu6 = false;
   };
   struct Block {
     std::vector<Conv> convs;
@@ -81,8 +80,6 @@ class EfficientNetLite3Encoder {
   };
   Conv stem_;
   std::vector<Stage> stages_;
-
-  static at::Tensor run(const Conv& conv, const at::Tensor& input);
 };
 
 }  // namespace depthstyle

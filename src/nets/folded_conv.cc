@@ -30,6 +30,23 @@ class FoldedConv::LazyWinograd {
   std::unique_ptr<const WinogradConv3x3> winograd_;
 };
 
+FoldedWeights fold_batch_norm(const at::Tensor& weight, const at::Tensor& bias,
+                              const std::optional<BatchNormTensors>& norm) {
+  DEPTHSTYLE_ASSERT(weight.dim() == 4);
+  at::Tensor folded_weight = weight.to(at::kDouble);
+  at::Tensor folded_bias = bias.defined() ? bias.to(at::kDouble) : at::Tensor();
+  if (norm) {
+    DEPTHSTYLE_ASSERT(norm->weight.numel() == weight.size(0));
+    const at::Tensor scale = norm->weight.to(at::kDouble) / (norm->running_var.to(at::kDouble) + norm->eps).sqrt();
+    folded_weight = folded_weight * scale.view({-1, 1, 1, 1});
+    const at::Tensor shifted =
+        folded_bias.defined() ? folded_bias - norm->running_mean.to(at::kDouble) : -norm->running_mean.to(at::kDouble);
+    folded_bias = shifted * scale + norm->bias.to(at::kDouble);
+  }
+  return {folded_weight.to(at::kFloat).contiguous(),
+          folded_bias.defined() ? folded_bias.to(at::kFloat).contiguous() : at::Tensor()};
+}
+
 FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeometry geometry,
                        const std::optional<BatchNormTensors>& norm)
     : geometry_(geometry) {
@@ -37,16 +54,7 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
   out_channels_ = weight.size(0);
   in_channels_ = weight.size(1) * geometry.groups;
   kernel_size_ = weight.size(2);
-  at::Tensor folded_weight = weight.to(at::kDouble);
-  at::Tensor folded_bias = bias.defined() ? bias.to(at::kDouble) : at::Tensor();
-  if (norm) {
-    DEPTHSTYLE_ASSERT(norm->weight.numel() == out_channels_);
-    const at::Tensor scale = norm->weight.to(at::kDouble) / (norm->running_var.to(at::kDouble) + norm->eps).sqrt();
-    folded_weight = folded_weight * scale.view({-1, 1, 1, 1});
-    const at::Tensor shifted =
-        folded_bias.defined() ? folded_bias - norm->running_mean.to(at::kDouble) : -norm->running_mean.to(at::kDouble);
-    folded_bias = shifted * scale + norm->bias.to(at::kDouble);
-  }
+  const FoldedWeights folded = fold_batch_norm(weight, bias, norm);
   if (kernel_size_ == 3 && geometry.stride == 1 && geometry.groups == 1 && geometry.padding <= 2 &&
       in_channels_ >= kWinogradMinChannels && out_channels_ >= kWinogradMinChannels &&
       WinogradConv3x3::available()) {
@@ -54,15 +62,14 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
   }
   if (out_channels_ == 1 && geometry.groups == 1 && geometry.stride == 1 && geometry.padding < kernel_size_ &&
       (kernel_size_ == 1 || kernel_size_ == 3) && cpu_has_avx2_fma()) {
-    single_output_weight_ = folded_weight.to(at::kFloat).contiguous();
-    single_output_bias_ = folded_bias.defined() ? static_cast<float>(folded_bias.item<double>()) : 0.0f;
+    single_output_weight_ = folded.weight;
+    single_output_bias_ = folded.bias.defined() ? folded.bias.item<float>() : 0.0f;
   }
   const std::int64_t padding[2] = {geometry.padding, geometry.padding};
   const std::int64_t stride[2] = {geometry.stride, geometry.stride};
   const std::int64_t dilation[2] = {1, 1};
-  weight_ = at::mkldnn_reorder_conv2d_weight(folded_weight.to(at::kFloat).contiguous().to_mkldnn(), padding, stride,
-                                             dilation, geometry.groups);
-  if (folded_bias.defined()) bias_ = folded_bias.to(at::kFloat).contiguous();
+  weight_ = at::mkldnn_reorder_conv2d_weight(folded.weight.to_mkldnn(), padding, stride, dilation, geometry.groups);
+  bias_ = folded.bias;
 }
 
 at::Tensor FoldedConv::operator()(const at::Tensor& input) const {

@@ -74,6 +74,16 @@ inline constexpr std::int64_t kWinogradMinChannels = 32;
 // 4-row x 32-column tile groups covering the map inside it.
 bool winograd_pays(std::int64_t in_channels, std::int64_t out_height, std::int64_t out_width);
 
+// nn.Conv2d's weight [out, in / groups, k, k] and bias [out] (undefined: none) folded with the nn.BatchNorm2d that
+// follows it (eval mode), in double and rounded once: float32 weight and bias (undefined only with neither a bias nor
+// a norm).
+struct FoldedWeights {
+  at::Tensor weight;
+  at::Tensor bias;
+};
+FoldedWeights fold_batch_norm(const at::Tensor& weight, const at::Tensor& bias,
+                              const std::optional<BatchNormTensors>& norm);
+
 class FoldedConv {
  public:
   FoldedConv() = default;

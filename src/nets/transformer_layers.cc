@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "nets/onednn_runtime.h"
 
 namespace depthstyle {
 namespace {
@@ -16,10 +17,8 @@ namespace {
 using dnnl::memory;
 using Dims = memory::dims;
 
-const dnnl::engine& cpu_engine() {
-  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return engine;
-}
+using onednn::cpu_engine;
+using onednn::execute;
 
 // A float32 tensor's data as oneDNN memory of `desc` (no copy); `offset` in elements.
 memory wrap(const memory::desc& desc, const at::Tensor& tensor, std::int64_t offset = 0) {
@@ -28,12 +27,6 @@ memory wrap(const memory::desc& desc, const at::Tensor& tensor, std::int64_t off
 
 memory::desc plain_desc(const Dims& dims) {
   return memory::desc(dims, memory::data_type::f32, dims.size() == 2 ? memory::format_tag::ab : memory::format_tag::abc);
-}
-
-void execute(const dnnl::primitive& primitive, const std::unordered_map<int, memory>& arguments) {
-  dnnl::stream stream(cpu_engine());
-  primitive.execute(stream, arguments);
-  stream.wait();
 }
 
 // The row count the weight's blocked layout is first chosen for (oneDNN's choice depends on the inner dimensions

@@ -1,0 +1,16 @@
+#include "nets/onednn_runtime.h"
+
+namespace depthstyle::onednn {
+
+const dnnl::engine& cpu_engine() {
+  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+void execute(const dnnl::primitive& primitive, const std::unordered_map<int, dnnl::memory>& arguments) {
+  dnnl::stream stream(cpu_engine());
+  primitive.execute(stream, arguments);
+  stream.wait();
+}
+
+}  // namespace depthstyle::onednn

@@ -1,0 +1,17 @@
+// The oneDNN engine and the call that runs a primitive, for the nets/ code that calls oneDNN directly (the system's
+// libdnnl, which LibTorch's convolutions run on too: the same kernels and OpenMP threads). Included by .cc files only:
+// oneDNN's types stay out of the module's interface.
+#pragma once
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <unordered_map>
+
+namespace depthstyle::onednn {
+
+const dnnl::engine& cpu_engine();
+
+// Runs `primitive` on a fresh stream of cpu_engine() and waits for it.
+void execute(const dnnl::primitive& primitive, const std::unordered_map<int, dnnl::memory>& arguments);
+
+}  // namespace depthstyle::onednn
