@@ -2,12 +2,14 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/Version.h>
 #include <immintrin.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "core/error.h"
@@ -334,7 +336,16 @@ at::Tensor single_output_conv(const at::Tensor& input, const float* weight, floa
 }
 
 bool bilinear_resize_is_native(const at::Tensor& input, std::int64_t out_height, std::int64_t out_width) {
-  return cpu_has_avx2_fma() && input.device().is_cpu() && input.layout() == at::kStrided && input.dim() == 4 &&
+  // The fma contraction reproduced is that of ATen's AVX2 kernels; its DEFAULT build (ATEN_CPU_CAPABILITY=default, or
+  // a CPU without AVX2) rounds both products, so there it is ATen's kernel or a different result. LibTorch 1.13
+  // exports the capability it dispatches to only in its build summary ("CPU capability usage: AVX2", "AVX512" or, for
+  // DEFAULT, "NO AVX").
+  static const bool aten_runs_avx2_kernels = [] {
+    const std::string config = at::show_config();
+    return config.find("CPU capability usage: AVX2") != std::string::npos ||
+           config.find("CPU capability usage: AVX512") != std::string::npos;
+  }();
+  return cpu_has_avx2_fma() && aten_runs_avx2_kernels && !input.requires_grad() && input.device().is_cpu() && input.layout() == at::kStrided && input.dim() == 4 &&
          input.scalar_type() == at::kFloat && input.is_contiguous() && input.numel() > 0 && out_height >= 1 &&
          out_width >= 1 && input.size(3) <= std::numeric_limits<std::int32_t>::max() &&
          input.size(2) <= std::numeric_limits<std::int32_t>::max();

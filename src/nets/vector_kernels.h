@@ -46,8 +46,9 @@ at::Tensor single_output_conv(const at::Tensor& input, const float* weight, floa
 // positions in double from a float ratio (area_pixel_compute_scale, compute_source_index_and_lambda of
 // ATen/native/UpSample.h), weights rounded to float, and per output t_row = fma(x[i0], w0, x[i1] * w1) along the
 // width, then fma(t_top, h0, t_bottom * h1) along the height: tests/torch/bilinear_resize_test.cc checks the equality,
-// -0, infinities and NaN included. Our kernel runs where bilinear_resize_is_native() holds (AVX2/FMA, a contiguous
-// dense float32 4-D map, sizes >= 1); anything else goes to at::upsample_bilinear2d itself.
+// -0, infinities and NaN included. Our kernel runs where bilinear_resize_is_native() holds (AVX2/FMA, ATen running its
+// AVX2 kernels, i.e. not ATEN_CPU_CAPABILITY=default, a contiguous dense float32 4-D map not requiring grad, sizes
+// >= 1); anything else goes to at::upsample_bilinear2d itself.
 at::Tensor bilinear_resize(const at::Tensor& input, std::int64_t out_height, std::int64_t out_width,
                            bool align_corners, c10::optional<double> scale_h = c10::nullopt,
                            c10::optional<double> scale_w = c10::nullopt);

@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <limits>
 #include <ostream>
 #include <string>
@@ -40,8 +41,10 @@ std::string bit_differences(const at::Tensor& ours, const at::Tensor& aten) {
   const at::Tensor positions = differs.nonzero().flatten();
   for (std::int64_t k = 0; k < std::min<std::int64_t>(3, count); ++k) {
     const std::int64_t i = positions[k].item<std::int64_t>();
-    text += " [" + std::to_string(i) + "] " + std::to_string(ours.flatten()[i].item<float>()) + " vs " +
-            std::to_string(aten.flatten()[i].item<float>());
+    char values[80];
+    std::snprintf(values, sizeof values, " [%ld] %.9g vs %.9g", static_cast<long>(i), ours.flatten()[i].item<float>(),
+                  aten.flatten()[i].item<float>());
+    text += values;
   }
   return text;
 }
@@ -53,7 +56,8 @@ TEST_P(BilinearResizeTest, EqualsATenBitForBit) {
   ASSERT_TRUE(cpu_has_avx2_fma()) << "bilinear_resize's kernel needs AVX2/FMA; " << testing::cpu_features();
   at::manual_seed(7);
   const at::Tensor input = at::randn(c.input_shape);
-  ASSERT_TRUE(bilinear_resize_is_native(input, c.out_height, c.out_width));
+  ASSERT_TRUE(bilinear_resize_is_native(input, c.out_height, c.out_width))
+      << "our kernel is not taken: is ATEN_CPU_CAPABILITY=default set? " << testing::cpu_features();
   const at::Tensor ours = bilinear_resize(input, c.out_height, c.out_width, c.align_corners, c.scale, c.scale);
   const at::Tensor aten = at::upsample_bilinear2d(input, {c.out_height, c.out_width}, c.align_corners, c.scale, c.scale);
   EXPECT_EQ(bit_differences(ours, aten), "") << testing::cpu_features();
@@ -109,6 +113,8 @@ TEST(BilinearResize, NonFiniteAndSignedZeroValuesMatchATen) {
   input[0][1][0][0] = std::numeric_limits<float>::quiet_NaN();
   input[0][1][4].fill_(-0.0f);
   input[0][1][8][10] = -0.0f;
+  ASSERT_TRUE(bilinear_resize_is_native(input, 18, 42))
+      << "our kernel is not taken: is ATEN_CPU_CAPABILITY=default set? " << testing::cpu_features();
   for (const bool align_corners : {false, true}) {
     for (const auto& size : std::vector<std::vector<std::int64_t>>{{18, 42}, {9, 21}, {5, 11}}) {
       const c10::optional<double> scale = size[0] == 18 ? c10::optional<double>(2.0) : c10::nullopt;
@@ -120,7 +126,8 @@ TEST(BilinearResize, NonFiniteAndSignedZeroValuesMatchATen) {
   }
 }
 
-// A map our kernel does not take (non-contiguous, float64) goes to ATen: same result, and the predicate says so.
+// A map our kernel does not take (non-contiguous, float64, requiring grad) goes to ATen: same result, the predicate
+// says so, and autograd sees the op.
 TEST(BilinearResize, OtherMapsFallBackToATen) {
   at::manual_seed(5);
   const at::Tensor transposed = at::randn({1, 3, 20, 12}).transpose(2, 3);
@@ -132,6 +139,9 @@ TEST(BilinearResize, OtherMapsFallBackToATen) {
   EXPECT_FALSE(bilinear_resize_is_native(doubles, 12, 12));
   EXPECT_TRUE(at::equal(bilinear_resize(doubles, 12, 12, false, 2.0, 2.0),
                         at::upsample_bilinear2d(doubles, {12, 12}, false, 2.0, 2.0)));
+  const at::Tensor with_grad = at::randn({1, 2, 6, 6}).requires_grad_();
+  EXPECT_FALSE(bilinear_resize_is_native(with_grad, 12, 12));
+  EXPECT_TRUE(bilinear_resize(with_grad, 12, 12, true).requires_grad());
   EXPECT_TRUE(bilinear_resize_is_native(transposed.contiguous(), 24, 40));
 }
 
