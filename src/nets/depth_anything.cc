@@ -9,6 +9,7 @@
 #include "nets/midas.h"
 #include "nets/midas_small.h"
 #include "nets/resnet.h"
+#include "nets/vector_kernels.h"
 
 namespace depthstyle {
 namespace {
@@ -244,9 +245,9 @@ std::array<at::Tensor, 4> DepthAnythingNetwork::reassemble(const std::vector<at:
 namespace {
 
 // A fusion block's result resized to `size` (bilinear, align_corners True), after its out_conv: they commute
-// (nets/fusion_block.h).
+// (nets/fusion_block.h). bilinear_resize is bit-for-bit ATen's upsample_bilinear2d (nets/vector_kernels.h).
 at::Tensor fuse_to(const FusionBlock& block, at::Tensor path, const at::Tensor* skip, at::IntArrayRef size) {
-  return at::upsample_bilinear2d(block.fuse(std::move(path), skip), size, /*align_corners=*/true);
+  return bilinear_resize(block.fuse(std::move(path), skip), size[0], size[1], /*align_corners=*/true);
 }
 
 }  // namespace
@@ -263,7 +264,7 @@ at::Tensor DepthAnythingNetwork::forward(const at::Tensor& image) const {
   path = fuse_to(refinenets_[2], path, &layer_rn[2], size_of(layer_rn[1]));
   path = fuse_to(refinenets_[1], path, &layer_rn[1], size_of(layer_rn[0]));
   path = fuse_to(refinenets_[0], path, &layer_rn[0], {2 * layer_rn[0].size(2), 2 * layer_rn[0].size(3)});
-  at::Tensor out = at::upsample_bilinear2d(output_conv1_(path), {image.size(2), image.size(3)}, /*align_corners=*/true);
+  at::Tensor out = bilinear_resize(output_conv1_(path), image.size(2), image.size(3), /*align_corners=*/true);
   out = output_conv2_[0](out);
   out.relu_();
   out = output_conv2_[1](out);

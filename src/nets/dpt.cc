@@ -11,6 +11,7 @@
 #include "nets/midas_small.h"
 #include "nets/resnet.h"
 #include "nets/resnet_v2.h"
+#include "nets/vector_kernels.h"
 
 namespace depthstyle {
 
@@ -230,8 +231,8 @@ std::array<at::Tensor, 4> DptNetwork::reassemble(const Features& features, std::
 }
 
 at::Tensor DptNetwork::fuse(int block, at::Tensor path, const at::Tensor* skip, at::IntArrayRef size) const {
-  // out_conv before the interpolation: they commute (nets/fusion_block.h).
-  return at::upsample_bilinear2d(refinenets_[block].fuse(std::move(path), skip), size, /*align_corners=*/true);
+  // out_conv before the interpolation: they commute (nets/fusion_block.h). Bit-for-bit ATen's upsample_bilinear2d.
+  return bilinear_resize(refinenets_[block].fuse(std::move(path), skip), size[0], size[1], /*align_corners=*/true);
 }
 
 at::Tensor DptNetwork::forward(const at::Tensor& image) const {

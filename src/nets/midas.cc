@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "nets/monodepth2.h"
+#include "nets/vector_kernels.h"
 
 namespace depthstyle {
 namespace {
@@ -64,10 +65,11 @@ WeightLayout make_layout(MidasVersion version) {
 
 }  // namespace
 
-// Bilinear x2 of a MKLDNN or dense map, as F.interpolate(scale_factor=2, mode="bilinear"); dense result.
+// Bilinear x2 of a MKLDNN or dense map, as F.interpolate(scale_factor=2, mode="bilinear"); dense result, bit-for-bit
+// ATen's (nets/vector_kernels.h).
 at::Tensor upsample_bilinear_x2(const at::Tensor& x, bool align_corners) {
   const at::Tensor dense = as_dense(x);
-  return at::upsample_bilinear2d(dense, {2 * dense.size(2), 2 * dense.size(3)}, align_corners, 2.0, 2.0);
+  return bilinear_resize(dense, 2 * dense.size(2), 2 * dense.size(3), align_corners, 2.0, 2.0);
 }
 
 std::string to_string(MidasVersion version) { return version == MidasVersion::kV1 ? "v1" : "v2"; }

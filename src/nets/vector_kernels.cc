@@ -2,11 +2,15 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/Version.h>
 #include <immintrin.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 
@@ -148,6 +152,147 @@ DEPTHSTYLE_AVX2 void single_output_row(const SingleOutputGeometry& g, std::int64
   for (; x < out_width; ++x) output[x] = single_output_at<kKernel>(g, y, x);
 }
 
+
+// One axis of a bilinear resize as ATen 1.13 samples it (ATen/native/UpSample.h): for each output index o the two
+// source indices (index1 = index0 + 1 but at the last source index) and their float weights.
+struct LinearAxis {
+  std::vector<std::int32_t> index0, index1;
+  std::vector<float> weight0, weight1;
+};
+
+// area_pixel_compute_scale<float>: the ratio is a float. compute_source_index_and_lambda then places the source
+// position in double (at::acc_type<float, CPU>): ratio * o with align_corners, else max(0, ratio * (o + 0.5) - 0.5),
+// both products exact in double; the weights are rounded to float from there. Equal sizes copy (weights 1 and 0).
+LinearAxis linear_axis(std::int64_t in_size, std::int64_t out_size, bool align_corners, c10::optional<double> scale) {
+  float ratio = 0;
+  if (align_corners) {
+    if (out_size > 1) ratio = static_cast<float>(in_size - 1) / static_cast<float>(out_size - 1);
+  } else {
+    ratio = scale.has_value() && *scale > 0 ? static_cast<float>(1.0 / *scale)
+                                            : static_cast<float>(in_size) / static_cast<float>(out_size);
+  }
+  LinearAxis axis;
+  for (std::int64_t o = 0; o < out_size; ++o) {
+    std::int64_t index0 = o, index1 = o;
+    float weight1 = 0;
+    if (in_size != out_size) {
+      double position = align_corners ? static_cast<double>(ratio) * static_cast<double>(o)
+                                      : static_cast<double>(ratio) * (static_cast<double>(o) + 0.5) - 0.5;
+      if (!align_corners && position < 0) position = 0;
+      index0 = static_cast<std::int64_t>(position);
+      index1 = index0 + (index0 < in_size - 1 ? 1 : 0);
+      weight1 = static_cast<float>(position - static_cast<double>(index0));
+    }
+    axis.index0.push_back(static_cast<std::int32_t>(index0));
+    axis.index1.push_back(static_cast<std::int32_t>(index1));
+    axis.weight1.push_back(weight1);
+    axis.weight0.push_back(1.0f - weight1);
+  }
+  return axis;
+}
+
+// The width pass of a resize, per block of 8 output columns: where all the block's samples lie in 8 consecutive
+// source columns (any upsampling, ratio < 8/7 or so, but near narrow rows), one load and two permutes give them;
+// elsewhere (downsampling, rows narrower than 8) two gathers. lane0/lane1 hold the sample's source column minus the
+// block's window start (0 for gathered blocks: the source columns themselves).
+struct ColumnPlan {
+  LinearAxis axis;
+  std::int64_t in_width = 0, out_width = 0;
+  std::vector<std::int32_t> window_start;  // per full block; -1: gather
+  std::vector<std::int32_t> lane0, lane1;  // per output column of the full blocks
+};
+
+ColumnPlan column_plan(std::int64_t in_width, std::int64_t out_width, bool align_corners,
+                       c10::optional<double> scale) {
+  ColumnPlan plan{linear_axis(in_width, out_width, align_corners, scale), in_width, out_width, {}, {}, {}};
+  const LinearAxis& axis = plan.axis;
+  for (std::int64_t block = 0; block + kLanes <= out_width; block += kLanes) {
+    const auto first = axis.index0.begin() + block, last = axis.index1.begin() + block;
+    const std::int32_t low = *std::min_element(first, first + kLanes);
+    const std::int32_t high = *std::max_element(last, last + kLanes);
+    std::int32_t start = -1;
+    if (in_width >= kLanes && high - low < kLanes) start = std::min(low, static_cast<std::int32_t>(in_width - kLanes));
+    plan.window_start.push_back(start);
+    for (std::int64_t o = block; o < block + kLanes; ++o) {
+      plan.lane0.push_back(axis.index0[o] - std::max(start, 0));
+      plan.lane1.push_back(axis.index1[o] - std::max(start, 0));
+    }
+  }
+  return plan;
+}
+
+// row[o] = fma(source[index0[o]], weight0[o], source[index1[o]] * weight1[o]) for every output column o.
+DEPTHSTYLE_AVX2 void resize_row(const float* source, const ColumnPlan& plan, float* row) {
+  const LinearAxis& axis = plan.axis;
+  std::int64_t o = 0;
+  for (std::size_t block = 0; block < plan.window_start.size(); ++block, o += kLanes) {
+    const __m256i lane0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(plan.lane0.data() + o));
+    const __m256i lane1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(plan.lane1.data() + o));
+    __m256 near, far;
+    if (plan.window_start[block] >= 0) {
+      const __m256 window = _mm256_loadu_ps(source + plan.window_start[block]);
+      near = _mm256_permutevar8x32_ps(window, lane0);
+      far = _mm256_permutevar8x32_ps(window, lane1);
+    } else {
+      near = _mm256_i32gather_ps(source, lane0, sizeof(float));
+      far = _mm256_i32gather_ps(source, lane1, sizeof(float));
+    }
+    const __m256 far_part = _mm256_mul_ps(far, _mm256_loadu_ps(axis.weight1.data() + o));
+    _mm256_storeu_ps(row + o, _mm256_fmadd_ps(near, _mm256_loadu_ps(axis.weight0.data() + o), far_part));
+  }
+  // std::fma and a separate product: nothing left for the compiler to contract.
+  for (; o < plan.out_width; ++o) {
+    row[o] = std::fma(source[axis.index0[o]], axis.weight0[o], source[axis.index1[o]] * axis.weight1[o]);
+  }
+}
+
+// out[o] = fma(top[o], top_weight, bottom[o] * bottom_weight) for o < width.
+DEPTHSTYLE_AVX2 void blend_rows(const float* top, float top_weight, const float* bottom, float bottom_weight,
+                                std::int64_t width, float* out) {
+  const __m256 top_weights = _mm256_set1_ps(top_weight), bottom_weights = _mm256_set1_ps(bottom_weight);
+  std::int64_t o = 0;
+  for (; o + kLanes <= width; o += kLanes) {
+    const __m256 bottom_part = _mm256_mul_ps(_mm256_loadu_ps(bottom + o), bottom_weights);
+    _mm256_storeu_ps(out + o, _mm256_fmadd_ps(_mm256_loadu_ps(top + o), top_weights, bottom_part));
+  }
+  for (; o < width; ++o) out[o] = std::fma(top[o], top_weight, bottom[o] * bottom_weight);
+}
+
+// What one thread of bilinear_resize needs: planes (N x C) of in_height x in_width floats in, out_height x
+// plan.out_width out, both contiguous.
+struct ResizeGeometry {
+  const float* input;
+  float* output;
+  std::int64_t in_height, in_width, out_height;
+  const LinearAxis& rows;
+  const ColumnPlan& columns;
+};
+
+// Output rows [begin, end) counted over all planes (plane * out_height + y). Each source row's width pass is kept in
+// one of two buffers while consecutive output rows of the plane use it (an x2 upsample makes each one twice).
+DEPTHSTYLE_AVX2 void resize_rows(const ResizeGeometry& g, std::int64_t begin, std::int64_t end) {
+  const std::int64_t out_width = g.columns.out_width;
+  std::vector<float> buffers(static_cast<std::size_t>(2 * out_width));
+  std::int64_t held[2] = {-1, -1};  // plane * in_height + source row held by each buffer
+  const auto slot_of = [&](std::int64_t source_row, std::int64_t keep) {
+    int slot = held[0] == source_row ? 0 : held[1] == source_row ? 1 : -1;
+    if (slot < 0) {
+      slot = held[0] == keep ? 1 : 0;
+      held[slot] = source_row;
+      resize_row(g.input + source_row * g.in_width, g.columns, buffers.data() + slot * out_width);
+    }
+    return buffers.data() + slot * out_width;
+  };
+  for (std::int64_t row = begin; row < end; ++row) {
+    const std::int64_t plane = row / g.out_height, y = row % g.out_height;
+    const std::int64_t top = plane * g.in_height + g.rows.index0[y];
+    const std::int64_t bottom = plane * g.in_height + g.rows.index1[y];
+    const float* top_row = slot_of(top, bottom);
+    const float* bottom_row = slot_of(bottom, top);
+    blend_rows(top_row, g.rows.weight0[y], bottom_row, g.rows.weight1[y], out_width, g.output + row * out_width);
+  }
+}
+
 }  // namespace
 
 bool cpu_has_avx2_fma() {
@@ -187,6 +332,40 @@ at::Tensor single_output_conv(const at::Tensor& input, const float* weight, floa
       }
     }
   });
+  return output;
+}
+
+bool bilinear_resize_is_native(const at::Tensor& input, std::int64_t out_height, std::int64_t out_width) {
+  // The fma contraction reproduced is that of ATen's AVX2 kernels; its DEFAULT build (ATEN_CPU_CAPABILITY=default, or
+  // a CPU without AVX2) rounds both products, so there it is ATen's kernel or a different result. LibTorch 1.13
+  // exports the capability it dispatches to only in its build summary ("CPU capability usage: AVX2", "AVX512" or, for
+  // DEFAULT, "NO AVX").
+  static const bool aten_runs_avx2_kernels = [] {
+    const std::string config = at::show_config();
+    return config.find("CPU capability usage: AVX2") != std::string::npos ||
+           config.find("CPU capability usage: AVX512") != std::string::npos;
+  }();
+  return cpu_has_avx2_fma() && aten_runs_avx2_kernels && !input.requires_grad() && input.device().is_cpu() && input.layout() == at::kStrided && input.dim() == 4 &&
+         input.scalar_type() == at::kFloat && input.is_contiguous() && input.numel() > 0 && out_height >= 1 &&
+         out_width >= 1 && input.size(3) <= std::numeric_limits<std::int32_t>::max() &&
+         input.size(2) <= std::numeric_limits<std::int32_t>::max();
+}
+
+at::Tensor bilinear_resize(const at::Tensor& input, std::int64_t out_height, std::int64_t out_width,
+                           bool align_corners, c10::optional<double> scale_h, c10::optional<double> scale_w) {
+  if (!bilinear_resize_is_native(input, out_height, out_width)) {
+    return at::upsample_bilinear2d(input, {out_height, out_width}, align_corners, scale_h, scale_w);
+  }
+  const std::int64_t planes = input.size(0) * input.size(1), in_height = input.size(2), in_width = input.size(3);
+  const LinearAxis rows = linear_axis(in_height, out_height, align_corners, scale_h);
+  const ColumnPlan columns = column_plan(in_width, out_width, align_corners, scale_w);
+  at::Tensor output = at::empty({input.size(0), input.size(1), out_height, out_width}, input.options());
+  const ResizeGeometry geometry{input.data_ptr<float>(), output.data_ptr<float>(), in_height, in_width, out_height,
+                                rows, columns};
+  // ATen's grain (32768 elements) in output rows: small maps stay on one thread.
+  const std::int64_t grain = std::max<std::int64_t>(1, at::internal::GRAIN_SIZE / out_width);
+  at::parallel_for(0, planes * out_height, grain,
+                   [&](std::int64_t begin, std::int64_t end) { resize_rows(geometry, begin, end); });
   return output;
 }
 

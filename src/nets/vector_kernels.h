@@ -1,6 +1,7 @@
 // Hand-vectorised (AVX2/FMA) kernels for the work around the depth decoders' convs that ATen and oneDNN do slowly at
-// batch 1: ELU, nearest upsampling and reflection padding written in one pass into the next conv's input, and convs
-// with a single output channel (the disparity and depth heads).
+// batch 1: ELU, nearest upsampling and reflection padding written in one pass into the next conv's input, convs
+// with a single output channel (the disparity and depth heads), and the bilinear resizes of the MiDaS, DPT and Depth
+// Anything decoders.
 //
 // Why: in monodepth2's decoder at 640x192 with one thread, ATen's elu_, the broadcast copy that upsamples and the
 // reflection padding took 11.7 ms of a 92.6 ms forward pass, and oneDNN's direct kernel for the 16 -> 1 disparity
@@ -10,6 +11,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <c10/util/Optional.h>
 
 #include <cstdint>
 
@@ -36,5 +38,24 @@ void write_reflection_padded_plane(const float* source, std::int64_t height, std
 // order (~1e-7 relative for 16 channels, up to ~1e-6 for 256).
 at::Tensor single_output_conv(const at::Tensor& input, const float* weight, float bias, std::int64_t kernel_size,
                               std::int64_t padding);
+
+// at::upsample_bilinear2d(input, {out_height, out_width}, align_corners, scale_h, scale_w) of an N x C x H x W
+// float32 map (F.interpolate(mode="bilinear"): a scale is the scale_factor the caller gave, used as ATen 1.13 uses it,
+// only without align_corners and when > 0; with none the sampling follows the sizes). BIT-FOR-BIT equal to ATen 1.13's
+// CPU kernel as Debian builds it (docs/reference.md#bilinear-upsampling-in-libtorch-113): source
+// positions in double from a float ratio (area_pixel_compute_scale, compute_source_index_and_lambda of
+// ATen/native/UpSample.h), weights rounded to float, and per output t_row = fma(x[i0], w0, x[i1] * w1) along the
+// width, then fma(t_top, h0, t_bottom * h1) along the height: tests/torch/bilinear_resize_test.cc checks the equality,
+// -0, infinities and NaN included. Our kernel runs where bilinear_resize_is_native() holds (AVX2/FMA, ATen running its
+// AVX2 kernels, i.e. not ATEN_CPU_CAPABILITY=default, a contiguous dense float32 4-D map not requiring grad, sizes
+// >= 1); anything else goes to at::upsample_bilinear2d itself. Why: ATen reads an index and a weight tensor per
+// output through TensorIterator (~10 GB/s on MiDaS v2's x2 upsamples with 2 threads); here the width pass of each
+// source row is done once, by vector permutes, and kept for the output rows that use it (bench/bilinear_resize_bench).
+at::Tensor bilinear_resize(const at::Tensor& input, std::int64_t out_height, std::int64_t out_width,
+                           bool align_corners, c10::optional<double> scale_h = c10::nullopt,
+                           c10::optional<double> scale_w = c10::nullopt);
+
+// Whether bilinear_resize runs its own kernel on `input` resized to out_height x out_width (else ATen's).
+bool bilinear_resize_is_native(const at::Tensor& input, std::int64_t out_height, std::int64_t out_width);
 
 }  // namespace depthstyle
