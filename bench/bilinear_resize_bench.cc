@@ -57,7 +57,9 @@ int run(int argc, char** argv) {
     const auto aten = [&] {
       return at::upsample_bilinear2d(input, {s.out_height, s.out_width}, s.align_corners, s.scale, s.scale);
     };
-    const auto ours = [&] { return bilinear_resize(input, s.out_height, s.out_width, s.align_corners, s.scale, s.scale); };
+    const auto ours = [&] {
+      return bilinear_resize(input, s.out_height, s.out_width, s.align_corners, s.scale, s.scale);
+    };
     const bool equal = at::equal(aten().view(at::kInt), ours().view(at::kInt));  // also the warm-up
     std::vector<double> aten_times, our_times;
     for (int repeat = 0; repeat < repeats; ++repeat) {

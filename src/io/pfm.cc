@@ -64,8 +64,8 @@ cv::Mat decode_pfm(std::string_view bytes, const PfmHeader& header, const std::s
   const std::size_t present = header.data_offset > bytes.size() ? 0 : bytes.size() - header.data_offset;
   // Sides near 2^31 make the product overflow 64 bits; no file holds that much data.
   std::uint64_t needed = 0;
-  const bool representable =
-      !__builtin_mul_overflow(static_cast<std::uint64_t>(row_bytes), static_cast<std::uint64_t>(header.height), &needed);
+  const bool representable = !__builtin_mul_overflow(static_cast<std::uint64_t>(row_bytes),
+                                                     static_cast<std::uint64_t>(header.height), &needed);
   if (!representable || present != needed) {
     throw InputError(concat(source, ": ",
                             !representable || present < needed ? "truncated PFM data: "

@@ -72,7 +72,8 @@ at::Tensor BlockedMap::to_nchw() const {
   const std::vector<std::int64_t> sizes = {1, data_->channels, data_->height, data_->width};
   // Already NCHW: a copy all the same, since a later residual sum may write over this map's buffer.
   if (data_->map.get_desc() == desc) {
-    return data_->storage.reshape({-1}).narrow(0, 0, data_->channels * data_->height * data_->width).clone().view(sizes);
+    const std::int64_t size = data_->channels * data_->height * data_->width;
+    return data_->storage.reshape({-1}).narrow(0, 0, size).clone().view(sizes);
   }
   return in_layout(*data_, desc)->storage.view(sizes);
 }
@@ -89,11 +90,17 @@ struct BlockedConv::Prepared {
 
   struct Primitive {
     dnnl::convolution_forward conv;
-    memory weights;  // in the layout the primitive reads
+    memory weights;  // in the layout the primitive reads (one of weight_forms)
     memory::desc source, destination;
   };
   std::mutex mutex;
-  std::map<std::tuple<std::int64_t, std::int64_t, bool>, Primitive> primitives;  // (height, width, residual)
+  // (height, width, residual) -> primitive; shared, so that a caller still running one survives a restart of the cache
+  std::map<std::tuple<std::int64_t, std::int64_t, bool>, std::shared_ptr<const Primitive>> primitives;
+  // The weight reordered into each layout a primitive asked for: usually one, whatever the map size, so images of
+  // many sizes (the depth command on a folder) share it.
+  std::vector<memory> weight_forms;
+  // Primitives kept at most: beyond, the cache starts again (a folder of many image sizes must not grow it for ever).
+  static constexpr std::size_t kMaxPrimitives = 32;
 
   std::int64_t out_channels() const { return weight.size(0); }
   std::int64_t in_channels() const { return weight.size(1) * geometry.groups; }
@@ -103,7 +110,7 @@ struct BlockedConv::Prepared {
   }
 
   // The primitive for an input of height x width, made on first use; the weight in the layout oneDNN prefers.
-  const Primitive& primitive(std::int64_t height, std::int64_t width, bool residual) {
+  std::shared_ptr<const Primitive> primitive(std::int64_t height, std::int64_t width, bool residual) {
     std::lock_guard<std::mutex> lock(mutex);
     const auto key = std::make_tuple(height, width, residual);
     const auto found = primitives.find(key);
@@ -122,7 +129,8 @@ struct BlockedConv::Prepared {
         memory::desc({1, in, height, width}, f32, in < 8 ? memory::format_tag::nchw : blocked_tag()),
         memory::desc(weight_dims, f32, any),
         bias.defined() ? memory::desc({out}, f32, memory::format_tag::x) : memory::desc(),
-        memory::desc({1, out, out_side(height), out_side(width)}, f32, blocked_tag()), {geometry.stride, geometry.stride},
+        memory::desc({1, out, out_side(height), out_side(width)}, f32, blocked_tag()),
+        {geometry.stride, geometry.stride},
         {geometry.padding_before, geometry.padding_before}, {geometry.padding_after, geometry.padding_after});
     dnnl::post_ops post_ops;
     if (activation == Activation::kRelu6) post_ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, 0.0f, 6.0f);
@@ -130,12 +138,24 @@ struct BlockedConv::Prepared {
     dnnl::primitive_attr attributes;
     attributes.set_post_ops(post_ops);
     const dnnl::convolution_forward::primitive_desc descriptor(description, attributes, cpu_engine());
-    Primitive made{dnnl::convolution_forward(descriptor), memory(descriptor.weights_desc(), cpu_engine()),
-                   descriptor.src_desc(), descriptor.dst_desc()};
-    const memory source_weights(plain_weights, cpu_engine(), weight.data_ptr<float>());
-    onednn::execute(dnnl::reorder(source_weights, made.weights),
-                    {{DNNL_ARG_FROM, source_weights}, {DNNL_ARG_TO, made.weights}});
-    return primitives.emplace(key, std::move(made)).first->second;
+    if (primitives.size() >= kMaxPrimitives) primitives.clear();
+    auto made = std::make_shared<const Primitive>(Primitive{dnnl::convolution_forward(descriptor),
+                                                            weight_form(descriptor.weights_desc(), plain_weights),
+                                                            descriptor.src_desc(), descriptor.dst_desc()});
+    primitives.emplace(key, made);
+    return made;
+  }
+
+  // The weight in the layout `desc`, reordered on first request (called with the mutex held).
+  memory weight_form(const memory::desc& desc, const memory::desc& plain_weights) {
+    for (const memory& form : weight_forms) {
+      if (form.get_desc() == desc) return form;
+    }
+    memory form(desc, cpu_engine());
+    const memory source(plain_weights, cpu_engine(), weight.data_ptr<float>());
+    onednn::execute(dnnl::reorder(source, form), {{DNNL_ARG_FROM, source}, {DNNL_ARG_TO, form}});
+    weight_forms.push_back(form);
+    return form;
   }
 
   // Runs the conv on `input` into `output` (already in the primitive's destination layout).
@@ -170,23 +190,24 @@ std::int64_t BlockedConv::out_channels() const { return prepared_->out_channels(
 BlockedMap BlockedConv::operator()(const BlockedMap& input) const {
   const BlockedMap::Data& in = input.data();
   DEPTHSTYLE_ASSERT(in.channels == prepared_->in_channels());
-  const Prepared::Primitive& primitive = prepared_->primitive(in.height, in.width, false);
-  std::shared_ptr<BlockedMap::Data> output = new_map(primitive.destination, prepared_->out_channels(),
+  const std::shared_ptr<const Prepared::Primitive> primitive = prepared_->primitive(in.height, in.width, false);
+  std::shared_ptr<BlockedMap::Data> output = new_map(primitive->destination, prepared_->out_channels(),
                                                      prepared_->out_side(in.height), prepared_->out_side(in.width));
-  prepared_->run(primitive, in, *output);
+  prepared_->run(*primitive, in, *output);
   return BlockedMap(std::move(output));
 }
 
 BlockedMap BlockedConv::operator()(const BlockedMap& input, BlockedMap residual) const {
   const BlockedMap::Data& in = input.data();
   DEPTHSTYLE_ASSERT(in.channels == prepared_->in_channels() && prepared_->activation == Activation::kNone);
-  const Prepared::Primitive& primitive = prepared_->primitive(in.height, in.width, true);
+  const std::shared_ptr<const Prepared::Primitive> primitive = prepared_->primitive(in.height, in.width, true);
   const BlockedMap::Data& sum = residual.data();
   DEPTHSTYLE_ASSERT(sum.channels == prepared_->out_channels() && sum.height == prepared_->out_side(in.height) &&
                     sum.width == prepared_->out_side(in.width));
+  DEPTHSTYLE_ASSERT(sum.storage.data_ptr() != in.storage.data_ptr());  // oneDNN would read what it overwrites
   // The sum post-op adds what the destination holds: the residual, in the primitive's destination layout.
-  std::shared_ptr<BlockedMap::Data> output = in_layout(sum, primitive.destination);
-  prepared_->run(primitive, in, *output);
+  std::shared_ptr<BlockedMap::Data> output = in_layout(sum, primitive->destination);
+  prepared_->run(*primitive, in, *output);
   return BlockedMap(std::move(output));
 }
 

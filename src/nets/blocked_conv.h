@@ -58,7 +58,7 @@ class BlockedConv {
   // activation(conv(input) + bias), a new map.
   BlockedMap operator()(const BlockedMap& input) const;
   // conv(input) + bias + residual, written over `residual`'s memory (the map is consumed: its other copies see the
-  // sum). Only for Activation::kNone.
+  // sum). Only for Activation::kNone; `input` must be another map.
   BlockedMap operator()(const BlockedMap& input, BlockedMap residual) const;
 
   std::int64_t out_channels() const;

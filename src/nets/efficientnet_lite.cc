@@ -121,7 +121,6 @@ EfficientNetLite3Encoder::EfficientNetLite3Encoder(const NamedTensors& weights) 
   }
 }
 
-
 std::vector<at::Tensor> EfficientNetLite3Encoder::forward(const at::Tensor& image) const {
   DEPTHSTYLE_ASSERT(image.dim() == 4 && image.size(1) == 3 && image.size(2) % 32 == 0 && image.size(3) % 32 == 0);
   std::vector<at::Tensor> layers;

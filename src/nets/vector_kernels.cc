@@ -345,9 +345,9 @@ bool bilinear_resize_is_native(const at::Tensor& input, std::int64_t out_height,
     return config.find("CPU capability usage: AVX2") != std::string::npos ||
            config.find("CPU capability usage: AVX512") != std::string::npos;
   }();
-  return cpu_has_avx2_fma() && aten_runs_avx2_kernels && !input.requires_grad() && input.device().is_cpu() && input.layout() == at::kStrided && input.dim() == 4 &&
-         input.scalar_type() == at::kFloat && input.is_contiguous() && input.numel() > 0 && out_height >= 1 &&
-         out_width >= 1 && input.size(3) <= std::numeric_limits<std::int32_t>::max() &&
+  return cpu_has_avx2_fma() && aten_runs_avx2_kernels && !input.requires_grad() && input.device().is_cpu() &&
+         input.layout() == at::kStrided && input.dim() == 4 && input.scalar_type() == at::kFloat &&
+         input.is_contiguous() && input.numel() > 0 && out_height >= 1 && out_width >= 1 && input.size(3) <= std::numeric_limits<std::int32_t>::max() &&
          input.size(2) <= std::numeric_limits<std::int32_t>::max();
 }
 

@@ -31,8 +31,9 @@ class WinogradConv3x3 {
   // True if forward may transform 16 tiles at a time with AVX-512F rather than 8 with AVX2: the CPU runs AVX-512F and
   // the environment variable DEPTHSTYLE_WINOGRAD_AVX512 is not "0" (read at each call, so that benchmarks and tests
   // run both widths on one machine). It does for convs with few enough channels that a block of the cache budget
-  // holds two such groups (winograd_conv.cc lanes_for). Each tile goes through the same operations at either width; the matrix products
-  // may sum in another order, so the values differ by float32 rounding, each within the bound above.
+  // holds two such groups (winograd_conv.cc lanes_for). Each tile goes through the same operations at either width;
+  // the matrix products may sum in another order, so the values differ by float32 rounding, each within the bound
+  // above.
   static bool uses_avx512();
 
   // weight [out, in, 3, 3] and bias [out], float32; in, out >= 1.

@@ -59,7 +59,8 @@ TEST_P(BilinearResizeTest, EqualsATenBitForBit) {
   ASSERT_TRUE(bilinear_resize_is_native(input, c.out_height, c.out_width))
       << "our kernel is not taken: is ATEN_CPU_CAPABILITY=default set? " << testing::cpu_features();
   const at::Tensor ours = bilinear_resize(input, c.out_height, c.out_width, c.align_corners, c.scale, c.scale);
-  const at::Tensor aten = at::upsample_bilinear2d(input, {c.out_height, c.out_width}, c.align_corners, c.scale, c.scale);
+  const at::Tensor aten =
+      at::upsample_bilinear2d(input, {c.out_height, c.out_width}, c.align_corners, c.scale, c.scale);
   EXPECT_EQ(bit_differences(ours, aten), "") << testing::cpu_features();
 }
 

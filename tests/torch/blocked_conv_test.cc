@@ -54,6 +54,19 @@ TEST(BlockedConv, EqualsAtenConvThenClampForEveryKindOfConvInEfficientNetLite) {
   }
 }
 
+// Images of many sizes (the depth command on a folder): past the primitive cache's bound it starts again, and every
+// size still gets the right values.
+TEST(BlockedConv, ManyInputSizesEachGiveAtensValues) {
+  at::manual_seed(5);
+  const at::Tensor weight = at::randn({16, 1, 5, 5}) * 0.3, bias = at::randn({16});
+  const BlockedConv conv(weight, bias, {2, 1, 2, 16}, BlockedConv::Activation::kRelu6);
+  for (std::int64_t side = 4; side < 4 + 2 * 40; side += 2) {
+    const at::Tensor input = at::randn({1, 16, side, 12});
+    const at::Tensor expected = reference(input, weight, bias, {16, 16, 5, 2, 1, 2, 16}).clamp_(0, 6);
+    EXPECT_LE(relative_difference(conv(BlockedMap::from_nchw(input)).to_nchw(), expected), kTolerance) << side;
+  }
+}
+
 TEST(BlockedConv, AChainWithAResidualSumEqualsAtensOps) {
   at::manual_seed(4);
   const at::Tensor input = at::randn({1, 24, 20, 28});
