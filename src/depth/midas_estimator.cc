@@ -27,6 +27,20 @@ NetworkForward forward_of(Arguments&&... arguments) {
   return [network](const at::Tensor& image) { return network->forward(image); };
 }
 
+template <MidasVersion version>
+NetworkForward load_midas(const NamedTensors& weights, const std::string& source) {
+  return forward_of<MidasNetwork>(version, weights, source);
+}
+
+template <DptVariant variant>
+NetworkForward load_dpt(const NamedTensors& weights, const std::string& source) {
+  return forward_of<DptNetwork>(variant, weights, source);
+}
+
+NetworkForward load_midas_small(const NamedTensors& weights, const std::string& source) {
+  return forward_of<MidasSmallNetwork>(weights, source);
+}
+
 // Every MiDaS version the estimator runs, in the order the errors list them: the one definition of its name, file,
 // preset and network.
 struct MidasVersionEntry {
@@ -40,35 +54,19 @@ struct MidasVersionEntry {
 
 const std::vector<MidasVersionEntry>& midas_versions() {
   static const std::vector<MidasVersionEntry> versions = {
-      {"v1", "model.pt", "midas_v1", "MiDaS v1", "ResNet-50",
-       [](const NamedTensors& weights, const std::string& source) {
-         return forward_of<MidasNetwork>(MidasVersion::kV1, weights, source);
-       }},
-      {"v2", "model-f46da743.pt", "midas_v2", "MiDaS v2", "ResNeXt-101 32x8d WSL",
-       [](const NamedTensors& weights, const std::string& source) {
-         return forward_of<MidasNetwork>(MidasVersion::kV2, weights, source);
-       }},
+      {"v1", "model.pt", "midas_v1", "MiDaS v1", "ResNet-50", &load_midas<MidasVersion::kV1>},
+      {"v2", "model-f46da743.pt", "midas_v2", "MiDaS v2", "ResNeXt-101 32x8d WSL", &load_midas<MidasVersion::kV2>},
       {"v21", "midas_v21-f6b98070.pt", "midas_v21_large", "MiDaS v2.1 large", "ResNeXt-101 32x8d WSL",
-       [](const NamedTensors& weights, const std::string& source) {
-         return forward_of<MidasNetwork>(MidasVersion::kV2, weights, source);
-       }},
+       &load_midas<MidasVersion::kV2>},
       {"v21_small", "midas_v21_small_256.pt", "midas_v21_small", "MiDaS v2.1 small", "EfficientNet-Lite3",
-       [](const NamedTensors& weights, const std::string& source) {
-         return forward_of<MidasSmallNetwork>(weights, source);
-       }},
+       &load_midas_small},
       {"v3_large", "dpt_large_384.pt", "dpt_large_384", "MiDaS v3.0 DPT-Large", "ViT-L/16",
-       [](const NamedTensors& weights, const std::string& source) {
-         return forward_of<DptNetwork>(DptVariant::kLarge, weights, source);
-       }},
+       &load_dpt<DptVariant::kLarge>},
       // The same run.py preset as DPT-Large (midas/model_loader.py: 384, "minimal", mean = std = 0.5).
       {"v3_hybrid", "dpt_hybrid_384.pt", "dpt_large_384", "MiDaS v3.0 DPT-Hybrid", "ViT-B/16 + ResNet-50",
-       [](const NamedTensors& weights, const std::string& source) {
-         return forward_of<DptNetwork>(DptVariant::kHybrid, weights, source);
-       }},
+       &load_dpt<DptVariant::kHybrid>},
       {"v31_beit_large_512", "dpt_beit_large_512.pt", "dpt_beit_large_512", "MiDaS v3.1 DPT-BEiT-L 512", "BEiT-L/16",
-       [](const NamedTensors& weights, const std::string& source) {
-         return forward_of<DptNetwork>(DptVariant::kBeitLarge512, weights, source);
-       }},
+       &load_dpt<DptVariant::kBeitLarge512>},
   };
   return versions;
 }
