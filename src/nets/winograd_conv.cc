@@ -129,31 +129,38 @@ float* thread_scratch(std::size_t floats) {
   return scratch.get();
 }
 
-// Tiles (matrix columns) whose transformed input and products fit a block's cache budget: enough that each of the 36
-// matrix products is efficient and the transformed weights are reused, few enough that they stay in cache.
-std::int64_t block_budget_columns(std::int64_t in_channels, std::int64_t out_channels) {
+// Tiles (matrix columns) per block: as many as the cache budget holds of the block's transformed input and products,
+// so that they stay in cache. Every block reads the 36 transformed weight matrices again, and multiplies each weight
+// with one column per tile: below 32 columns (above ~330 channels in and out together with the 2 MiB budget) the
+// products wait on the weights, so such blocks take 64 columns and let their data spill from the cache. Measured with
+// 2 threads, one conv alone (ms, budget columns -> 64): 256 -> 256 at 96x96 11.3 -> 9.2, 512 -> 512 at 64x64
+// 36.4-39.6 -> 15.6, 512 -> 256 at 64x64 10.4 -> 8.1; forcing 64 where the budget holds 32-56 columns was slower
+// (256 -> 128 at 128x128 9.0 -> 10.3, 128 -> 128 at 256x256 18.1-18.9 -> 19.7).
+std::int64_t block_columns(std::int64_t in_channels, std::int64_t out_channels) {
   static const std::int64_t budget_bytes = [] {
     const char* value = std::getenv("DEPTHSTYLE_WINOGRAD_BLOCK_KIB");
     return (value ? std::atoll(value) : 2048) * 1024;
   }();
-  return budget_bytes / (kPositions * (in_channels + out_channels) * static_cast<std::int64_t>(sizeof(float)));
+  constexpr std::int64_t kFewestEfficientColumns = 32, kColumnsBeyondTheBudget = 64;
+  const std::int64_t fitting =
+      budget_bytes / (kPositions * (in_channels + out_channels) * static_cast<std::int64_t>(sizeof(float)));
+  return fitting >= kFewestEfficientColumns ? fitting : kColumnsBeyondTheBudget;
 }
 
-// 16 tiles per group only where a block holds at least two such groups: with fewer columns per block the blocks
-// multiply, and each reads all 36 transformed weight matrices again (256 -> 256 channels at 96x96: 11.7 ms with 8
-// tiles per group, 15.4 ms with 16; 128 -> 32 at 384x384: 26.6 against 19.4 ms).
+// 16 tiles per group only where a block holds at least two such groups: with one, rounding the block to whole groups
+// multiplies the blocks, and each reads all 36 transformed weight matrices again (256 -> 256 channels at 96x96 with
+// 28-column blocks: 11.7 ms with 8 tiles per group, 15.4 ms with 16; 128 -> 32 at 384x384: 26.6 against 19.4 ms).
 std::int64_t lanes_for(std::int64_t in_channels, std::int64_t out_channels) {
-  const bool wide = WinogradConv3x3::uses_avx512() &&
-                    block_budget_columns(in_channels, out_channels) >= 2 * avx512::kLanes;
+  const bool wide = WinogradConv3x3::uses_avx512() && block_columns(in_channels, out_channels) >= 2 * avx512::kLanes;
   return wide ? avx512::kLanes : avx2::kLanes;
 }
 
-// Groups per block: as many as the budget holds (at least one), and a multiple of the thread count of blocks of equal
+// Groups per block: as many as block_columns allows (at least one), and a multiple of the thread count of blocks of equal
 // size, so that the threads finish together.
 std::int64_t groups_per_block(const Geometry& geometry) {
   const std::int64_t threads = at::get_num_threads();
-  const std::int64_t fitting_groups = std::max<std::int64_t>(
-      1, block_budget_columns(geometry.in_channels, geometry.out_channels) / geometry.lanes);
+  const std::int64_t fitting_groups =
+      std::max<std::int64_t>(1, block_columns(geometry.in_channels, geometry.out_channels) / geometry.lanes);
   const std::int64_t blocks = threads * ceil_div(ceil_div(geometry.groups(), fitting_groups), threads);
   return ceil_div(geometry.groups(), blocks);
 }
