@@ -52,7 +52,7 @@ std::shared_ptr<BlockedMap::Data> in_layout(const BlockedMap::Data& map, const m
   auto copy = std::make_shared<BlockedMap::Data>(map);
   if (map.map.get_desc() == desc) return copy;
   copy = new_map(desc, map.channels, map.height, map.width);
-  onednn::execute(dnnl::reorder(map.map, copy->map), {{DNNL_ARG_FROM, map.map}, {DNNL_ARG_TO, copy->map}});
+  onednn::reorder(map.map, copy->map);
   return copy;
 }
 
@@ -153,7 +153,7 @@ struct BlockedConv::Prepared {
     }
     memory form(desc, cpu_engine());
     const memory source(plain_weights, cpu_engine(), weight.data_ptr<float>());
-    onednn::execute(dnnl::reorder(source, form), {{DNNL_ARG_FROM, source}, {DNNL_ARG_TO, form}});
+    onednn::reorder(source, form);
     weight_forms.push_back(form);
     return form;
   }

@@ -13,4 +13,8 @@ void execute(const dnnl::primitive& primitive, const std::unordered_map<int, dnn
   stream.wait();
 }
 
+void reorder(const dnnl::memory& from, const dnnl::memory& to) {
+  execute(dnnl::reorder(from, to), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}});
+}
+
 }  // namespace depthstyle::onednn

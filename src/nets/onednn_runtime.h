@@ -14,4 +14,7 @@ const dnnl::engine& cpu_engine();
 // Runs `primitive` on a fresh stream of cpu_engine() and waits for it.
 void execute(const dnnl::primitive& primitive, const std::unordered_map<int, dnnl::memory>& arguments);
 
+// Copies `from` into `to`, which has the same dimensions in another layout (or the same one).
+void reorder(const dnnl::memory& from, const dnnl::memory& to);
+
 }  // namespace depthstyle::onednn

@@ -76,9 +76,7 @@ struct Linear::Prepared {
     Primitive made{dnnl::matmul(descriptor), memory()};
     if (descriptor.weights_desc() != weights.get_desc()) {
       made.weights = memory(descriptor.weights_desc(), cpu_engine());
-      dnnl::stream stream(cpu_engine());
-      dnnl::reorder(weights, made.weights).execute(stream, weights, made.weights);
-      stream.wait();
+      onednn::reorder(weights, made.weights);
     }
     return primitives.emplace(std::make_pair(rows, accumulate), std::move(made)).first->second;
   }
@@ -109,9 +107,7 @@ Linear::Linear(const at::Tensor& weight, const at::Tensor& bias, Activation acti
   const dnnl::matmul::primitive_desc reference =
       prepared_->describe(kReferenceRows, in_features_, out_features_, false);
   prepared_->weights = memory(reference.weights_desc(), cpu_engine());
-  dnnl::stream stream(cpu_engine());
-  dnnl::reorder(plain, prepared_->weights).execute(stream, const_cast<memory&>(plain), prepared_->weights);
-  stream.wait();
+  onednn::reorder(plain, prepared_->weights);
 }
 
 Linear::Linear() = default;

@@ -152,7 +152,6 @@ DEPTHSTYLE_AVX2 void single_output_row(const SingleOutputGeometry& g, std::int64
   for (; x < out_width; ++x) output[x] = single_output_at<kKernel>(g, y, x);
 }
 
-
 // One axis of a bilinear resize as ATen 1.13 samples it (ATen/native/UpSample.h): for each output index o the two
 // source indices (index1 = index0 + 1 but at the last source index) and their float weights.
 struct LinearAxis {
@@ -197,14 +196,14 @@ LinearAxis linear_axis(std::int64_t in_size, std::int64_t out_size, bool align_c
 // block's window start (0 for gathered blocks: the source columns themselves).
 struct ColumnPlan {
   LinearAxis axis;
-  std::int64_t in_width = 0, out_width = 0;
+  std::int64_t out_width = 0;
   std::vector<std::int32_t> window_start;  // per full block; -1: gather
   std::vector<std::int32_t> lane0, lane1;  // per output column of the full blocks
 };
 
 ColumnPlan column_plan(std::int64_t in_width, std::int64_t out_width, bool align_corners,
                        c10::optional<double> scale) {
-  ColumnPlan plan{linear_axis(in_width, out_width, align_corners, scale), in_width, out_width, {}, {}, {}};
+  ColumnPlan plan{linear_axis(in_width, out_width, align_corners, scale), out_width, {}, {}, {}};
   const LinearAxis& axis = plan.axis;
   for (std::int64_t block = 0; block + kLanes <= out_width; block += kLanes) {
     const auto first = axis.index0.begin() + block, last = axis.index1.begin() + block;
@@ -347,7 +346,8 @@ bool bilinear_resize_is_native(const at::Tensor& input, std::int64_t out_height,
   }();
   return cpu_has_avx2_fma() && aten_runs_avx2_kernels && !input.requires_grad() && input.device().is_cpu() &&
          input.layout() == at::kStrided && input.dim() == 4 && input.scalar_type() == at::kFloat &&
-         input.is_contiguous() && input.numel() > 0 && out_height >= 1 && out_width >= 1 && input.size(3) <= std::numeric_limits<std::int32_t>::max() &&
+         input.is_contiguous() && input.numel() > 0 && out_height >= 1 && out_width >= 1 &&
+         input.size(3) <= std::numeric_limits<std::int32_t>::max() &&
          input.size(2) <= std::numeric_limits<std::int32_t>::max();
 }
 
