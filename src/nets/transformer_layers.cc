@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 #include <utility>
@@ -42,22 +43,44 @@ void check_2d_input(const at::Tensor& input, std::int64_t columns) {
 
 // --- Linear ---
 
+namespace {
+
+// One slice of the layer's output columns [first, first + count): one matmul call, with its own reordered weight.
+struct ColumnSlice {
+  std::int64_t first = 0, count = 0;
+};
+
+std::vector<ColumnSlice> column_slices(std::int64_t out_features, std::int64_t columns_per_call) {
+  DEPTHSTYLE_ASSERT(columns_per_call > 0);
+  std::vector<ColumnSlice> slices;
+  for (std::int64_t first = 0; first < out_features; first += columns_per_call) {
+    slices.push_back({first, std::min(columns_per_call, out_features - first)});
+  }
+  return slices;
+}
+
+}  // namespace
+
 struct Linear::Prepared {
   Linear::Activation activation = Linear::Activation::kNone;
-  memory weights;   // [in, out] in the layout of the first primitive
-  at::Tensor bias;  // [out] float32, scaled; undefined = no bias
+  std::int64_t in_features = 0, out_features = 0;
+  std::vector<ColumnSlice> slices;
+  std::vector<memory> weights;  // per slice: [in, count] in the layout of the slice's first primitive
+  at::Tensor bias;              // [out] float32, scaled; undefined = no bias
   struct Primitive {
-    dnnl::matmul matmul;
-    memory weights;  // empty when the primitive takes `weights` as it is
+    std::vector<dnnl::matmul> matmuls;  // per slice
+    std::vector<memory> weights;        // per slice; empty memory where the primitive takes `weights` as it is
   };
   std::mutex mutex;
   std::map<std::pair<std::int64_t, bool>, Primitive> primitives;  // (rows, accumulate)
 
-  dnnl::matmul::primitive_desc describe(std::int64_t rows, std::int64_t in, std::int64_t out, bool accumulate) const {
-    const memory::desc bias_desc = bias.defined() ? plain_desc({1, out}) : memory::desc();
-    const dnnl::matmul::desc desc(plain_desc({rows, in}),
-                                  memory::desc({in, out}, memory::data_type::f32, memory::format_tag::any),
-                                  bias_desc, plain_desc({rows, out}));
+  // [rows, in] x [in, count] -> the slice's columns of [rows, out] (row stride out).
+  dnnl::matmul::primitive_desc describe(std::int64_t rows, const ColumnSlice& slice, bool accumulate) const {
+    const memory::desc bias_desc = bias.defined() ? plain_desc({1, slice.count}) : memory::desc();
+    const dnnl::matmul::desc desc(plain_desc({rows, in_features}),
+                                  memory::desc({in_features, slice.count}, memory::data_type::f32,
+                                               memory::format_tag::any),
+                                  bias_desc, output_desc(rows, slice));
     dnnl::post_ops post_ops;
     if (activation == Linear::Activation::kGelu) {
       post_ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
@@ -68,22 +91,30 @@ struct Linear::Prepared {
     return dnnl::matmul::primitive_desc(desc, attributes, cpu_engine());
   }
 
-  const Primitive& primitive(std::int64_t rows, std::int64_t in, std::int64_t out, bool accumulate) {
+  memory::desc output_desc(std::int64_t rows, const ColumnSlice& slice) const {
+    return memory::desc({rows, slice.count}, memory::data_type::f32, Dims{out_features, 1});
+  }
+
+  const Primitive& primitive(std::int64_t rows, bool accumulate) {
     std::lock_guard<std::mutex> lock(mutex);
     const auto found = primitives.find({rows, accumulate});
     if (found != primitives.end()) return found->second;
-    const dnnl::matmul::primitive_desc descriptor = describe(rows, in, out, accumulate);
-    Primitive made{dnnl::matmul(descriptor), memory()};
-    if (descriptor.weights_desc() != weights.get_desc()) {
-      made.weights = memory(descriptor.weights_desc(), cpu_engine());
-      onednn::reorder(weights, made.weights);
+    Primitive made;
+    for (std::size_t i = 0; i < slices.size(); ++i) {
+      const dnnl::matmul::primitive_desc descriptor = describe(rows, slices[i], accumulate);
+      made.matmuls.emplace_back(descriptor);
+      made.weights.emplace_back();
+      if (descriptor.weights_desc() != weights[i].get_desc()) {
+        made.weights[i] = memory(descriptor.weights_desc(), cpu_engine());
+        onednn::reorder(weights[i], made.weights[i]);
+      }
     }
     return primitives.emplace(std::make_pair(rows, accumulate), std::move(made)).first->second;
   }
 };
 
 Linear::Linear(const at::Tensor& weight, const at::Tensor& bias, Activation activation,
-               const at::Tensor& output_scale)
+               const at::Tensor& output_scale, std::int64_t columns_per_call)
     : prepared_(std::make_unique<Prepared>()) {
   DEPTHSTYLE_ASSERT(weight.dim() == 2 && weight.scalar_type() == at::kFloat);
   out_features_ = weight.size(0);
@@ -91,6 +122,9 @@ Linear::Linear(const at::Tensor& weight, const at::Tensor& bias, Activation acti
   DEPTHSTYLE_ASSERT(!bias.defined() || bias.numel() == out_features_);
   DEPTHSTYLE_ASSERT(!output_scale.defined() || output_scale.numel() == out_features_);
   prepared_->activation = activation;
+  prepared_->in_features = in_features_;
+  prepared_->out_features = out_features_;
+  prepared_->slices = column_slices(out_features_, columns_per_call);
   at::Tensor scaled_weight = weight;
   if (output_scale.defined()) {
     // Scale in double and round once (as nets/folded_conv.h folds BatchNorm).
@@ -100,14 +134,16 @@ Linear::Linear(const at::Tensor& weight, const at::Tensor& bias, Activation acti
   } else if (bias.defined()) {
     prepared_->bias = bias.to(at::kFloat).reshape({-1}).contiguous();
   }
-  // PyTorch's [out, in] row-major is oneDNN's [in, out] with the "ba" tag: read in place, reordered once.
+  // PyTorch's [out, in] row-major is oneDNN's [in, out] with the "ba" tag: a slice of output columns is the rows
+  // [first, first + count) of PyTorch's weight, read in place and reordered once.
   const at::Tensor source = scaled_weight.contiguous();
-  const memory plain(memory::desc({in_features_, out_features_}, memory::data_type::f32, memory::format_tag::ba),
-                     cpu_engine(), source.data_ptr<float>());
-  const dnnl::matmul::primitive_desc reference =
-      prepared_->describe(kReferenceRows, in_features_, out_features_, false);
-  prepared_->weights = memory(reference.weights_desc(), cpu_engine());
-  onednn::reorder(plain, prepared_->weights);
+  for (const ColumnSlice& slice : prepared_->slices) {
+    const memory plain(memory::desc({in_features_, slice.count}, memory::data_type::f32, memory::format_tag::ba),
+                       cpu_engine(), source.data_ptr<float>() + slice.first * in_features_);
+    const dnnl::matmul::primitive_desc reference = prepared_->describe(kReferenceRows, slice, false);
+    prepared_->weights.emplace_back(reference.weights_desc(), cpu_engine());
+    onednn::reorder(plain, prepared_->weights.back());
+  }
 }
 
 Linear::Linear() = default;
@@ -121,13 +157,19 @@ void Linear::run(const at::Tensor& input, at::Tensor& output, bool accumulate) c
   const std::int64_t rows = input.size(0);
   DEPTHSTYLE_ASSERT(output.dim() == 2 && output.size(0) == rows && output.size(1) == out_features_ &&
                     output.is_contiguous());
-  const Prepared::Primitive& primitive = prepared_->primitive(rows, in_features_, out_features_, accumulate);
-  std::unordered_map<int, memory> arguments = {
-      {DNNL_ARG_SRC, wrap(plain_desc({rows, in_features_}), input)},
-      {DNNL_ARG_WEIGHTS, primitive.weights ? primitive.weights : prepared_->weights},
-      {DNNL_ARG_DST, wrap(plain_desc({rows, out_features_}), output)}};
-  if (prepared_->bias.defined()) arguments.emplace(DNNL_ARG_BIAS, wrap(plain_desc({1, out_features_}), prepared_->bias));
-  execute(primitive.matmul, arguments);
+  const Prepared::Primitive& primitive = prepared_->primitive(rows, accumulate);
+  const memory source = wrap(plain_desc({rows, in_features_}), input);
+  for (std::size_t i = 0; i < prepared_->slices.size(); ++i) {
+    const ColumnSlice& slice = prepared_->slices[i];
+    std::unordered_map<int, memory> arguments = {
+        {DNNL_ARG_SRC, source},
+        {DNNL_ARG_WEIGHTS, primitive.weights[i] ? primitive.weights[i] : prepared_->weights[i]},
+        {DNNL_ARG_DST, wrap(prepared_->output_desc(rows, slice), output, slice.first)}};
+    if (prepared_->bias.defined()) {
+      arguments.emplace(DNNL_ARG_BIAS, wrap(plain_desc({1, slice.count}), prepared_->bias, slice.first));
+    }
+    execute(primitive.matmuls[i], arguments);
+  }
 }
 
 at::Tensor Linear::operator()(const at::Tensor& input) const {
