@@ -58,6 +58,8 @@ int main(int argc, char** argv) try {
       {"md2 640x192 upconv(3,1)", 256, 128, 24, 80, false}, {"md2 640x192 upconv(2,1)", 128, 64, 48, 160, false},
       {"md2 640x192 upconv(1,0)", 64, 32, 48, 160, false}, {"md2 640x192 upconv(1,1)", 96, 32, 96, 320, false},
       {"md2 640x192 upconv(0,0)", 32, 16, 96, 320, false}, {"md2 640x192 upconv(0,1)", 16, 16, 192, 640, false},
+      {"md2 1024x320 layer4", 512, 512, 10, 32, true},    {"md2 1024x320 upconv(4,0)", 512, 256, 10, 32, false},
+      {"DA V2 S 518 layer4_rn", 384, 64, 19, 19, false},  {"DA V2 S 518 refinenet 1/32", 64, 64, 19, 19, false},
       {"R50 384 layer1 conv2", 64, 64, 96, 96, true},      {"R50 384 layer2 conv2", 128, 128, 48, 48, true},
       {"R50 384 layer3 conv2", 256, 256, 24, 24, true},    {"R50 384 layer4 conv2", 512, 512, 12, 12, true},
       {"MiDaS 384 layer1_rn", 256, 256, 96, 96, true},     {"MiDaS 384 layer2_rn", 512, 256, 48, 48, true},

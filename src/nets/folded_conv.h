@@ -69,9 +69,10 @@ struct BatchNormTensors {
 // Fewer channels than this and the 36 matrix products are too small to beat oneDNN's direct kernels.
 inline constexpr std::int64_t kWinogradMinChannels = 32;
 // Whether a Winograd-eligible conv with `in_channels` and an output of out_height x out_width takes the Winograd
-// path: at least max(512, in_channels) output pixels (fewer, and reading the 36 transformed weight matrices, 4x the
-// weight, outweighs the saved multiply-adds: 0.84x for 1024 -> 256 channels at 24x24), and at least 60% of the
-// 4-row x 32-column tile groups covering the map inside it.
+// path: at least max(512, in_channels) output pixels, and at least 60% of the 4-row x 32-column tile groups covering
+// the map inside it. Since Winograd's blocks are sized for the weights, single convs below that (32x10, 40x12, and
+// 1024 -> 256 channels at 24x24) measure 1.2-1.7x faster alone (bench/folded_conv_bench), but the networks did not
+// gain: monodepth2 at 1024x320 3-5% slower (its layer4 moved to NCHW), MiDaS v1/v2 unchanged in alternating runs.
 bool winograd_pays(std::int64_t in_channels, std::int64_t out_height, std::int64_t out_width);
 
 // nn.Conv2d's weight [out, in / groups, k, k] and bias [out] (undefined: none) folded with the nn.BatchNorm2d that
