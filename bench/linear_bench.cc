@@ -1,6 +1,7 @@
 // The vision transformers' linear layers (nets/transformer_layers.h) at their token counts: one oneDNN matmul call
-// over all output columns vs the calls of kLinearColumnsPerCall columns that Linear makes, same weights and input,
-// alternating.
+// over all output columns vs calls of kLinearColumnsPerCall columns, same weights and input, alternating. The header
+// line says which of the two Linear takes on this CPU (linear_columns_per_call: slices where oneDNN runs AVX-512
+// kernels); DNNL_MAX_CPU_ISA=AVX2 times oneDNN's AVX2 kernels on an AVX-512 machine.
 //
 //   build/bench/linear_bench [--repeats 7] [--threads 2] [--layers 24]
 //
@@ -60,10 +61,11 @@ int run(int argc, char** argv) {
       {"DA V2 S 518 fc2", 1370, 1536, 384, Activation::kNone},
       {"DA V2 B 518 fc1+GELU", 1370, 768, 3072, Activation::kGelu},
   };
-  std::printf("linear_bench: %d threads, %d layers per pass, min of %d alternating passes, slices of %ld columns, "
-              "load %s\n%s\n",
-              threads, layers, repeats, static_cast<long>(kLinearColumnsPerCall), load_average().c_str(),
-              testing::cpu_features().c_str());
+  const bool linear_slices = linear_columns_per_call() == kLinearColumnsPerCall;
+  std::printf("linear_bench: %d threads, %d layers per pass, min of %d alternating passes, slices of %ld columns "
+              "(Linear takes %s here), load %s\n%s\n",
+              threads, layers, repeats, static_cast<long>(kLinearColumnsPerCall),
+              linear_slices ? "slices" : "one call", load_average().c_str(), testing::cpu_features().c_str());
   std::printf("%-26s %-17s  %9s %9s  %8s %8s  %6s %6s\n", "layer", "rows x in -> out", "one call", "slices",
               "GFLOP/s", "GFLOP/s", "CPU", "wall");
   at::manual_seed(0);
@@ -74,7 +76,7 @@ int run(int argc, char** argv) {
       const at::Tensor weight = at::randn({s.out, s.in}) / std::sqrt(static_cast<double>(s.in));
       const at::Tensor bias = at::randn({s.out}) * 0.1;
       one_call.emplace_back(weight, bias, s.activation, at::Tensor(), s.out);
-      sliced.emplace_back(weight, bias, s.activation);
+      sliced.emplace_back(weight, bias, s.activation, at::Tensor(), kLinearColumnsPerCall);
     }
     const auto pass = [&](const std::vector<Linear>& stack, Times& best) {
       const double cpu = cpu_seconds(), wall = wall_seconds();

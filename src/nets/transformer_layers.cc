@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -53,13 +54,25 @@ struct ColumnSlice {
 std::vector<ColumnSlice> column_slices(std::int64_t out_features, std::int64_t columns_per_call) {
   DEPTHSTYLE_ASSERT(columns_per_call > 0);
   std::vector<ColumnSlice> slices;
-  for (std::int64_t first = 0; first < out_features; first += columns_per_call) {
+  for (std::int64_t first = 0; first < out_features; first += slices.back().count) {
     slices.push_back({first, std::min(columns_per_call, out_features - first)});
   }
   return slices;
 }
 
 }  // namespace
+
+std::int64_t linear_columns_per_call() {
+  switch (dnnl::get_effective_cpu_isa()) {
+    case dnnl::cpu_isa::avx512_core:
+    case dnnl::cpu_isa::avx512_core_vnni:
+    case dnnl::cpu_isa::avx512_core_bf16:
+    case dnnl::cpu_isa::avx512_core_amx:
+      return kLinearColumnsPerCall;
+    default:
+      return std::numeric_limits<std::int64_t>::max();
+  }
+}
 
 struct Linear::Prepared {
   Linear::Activation activation = Linear::Activation::kNone;

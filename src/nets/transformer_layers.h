@@ -5,7 +5,7 @@
 // Why not at::linear / at::matmul / at::bmm: Debian's LibTorch sends float32 matrix products to the reference BLAS,
 // ~3 GFLOP/s on one core; oneDNN's matmul primitive runs the same products with its JIT kernels (AVX2 / AVX-512 /
 // AMX as the CPU has them). Each layer reorders its weight once into the blocked layout oneDNN picks (per slice of
-// kLinearColumnsPerCall output columns), and keeps one primitive per row count (token count), built on first use.
+// output columns, see kLinearColumnsPerCall), and keeps one primitive per row count (token count), built on first use.
 //
 // Layouts: every activation is a 2-D float32 tensor [tokens, channels], row-major and contiguous (a batch of one
 // image: the reference code's B x N x C with B = 1). Weights come in PyTorch's layouts: nn.Linear's weight
@@ -29,11 +29,14 @@
 
 namespace depthstyle {
 
-// oneDNN 2.6's matmul blocks a wide layer's work poorly at a few hundred rows: 577 tokens x 1024 -> 4096 channels
-// ran at 260 GFLOP/s in one call and 373 in calls of 512 output columns, with the weights coming from memory as they
-// do in a 24-block network (bench/linear_bench.cc; docs/performance.md#depth-networks). So a layer makes one call per
-// slice of this many output columns, each slice with its own reordered weight.
+// oneDNN 2.6's matmul blocks a wide layer's work poorly at a few hundred rows with its AVX-512 kernels: 577 tokens x
+// 1024 -> 4096 channels ran at 305 GFLOP/s in one call and 411 in calls of 512 output columns, with the weights coming
+// from memory as they do in a 24-block network; with its AVX2 kernels (DNNL_MAX_CPU_ISA=AVX2) slices were 0.95-1.02x
+// (bench/linear_bench.cc; docs/performance.md#depth-networks). So where oneDNN runs AVX-512 kernels a layer makes one
+// call per slice of kLinearColumnsPerCall output columns, each slice with its own reordered weight; elsewhere one call.
 constexpr std::int64_t kLinearColumnsPerCall = 512;
+// kLinearColumnsPerCall where oneDNN's effective ISA has AVX-512, otherwise a count above any layer's width.
+std::int64_t linear_columns_per_call();
 
 class Linear {
  public:
@@ -45,7 +48,7 @@ class Linear {
   // gamma, or attention's query scale, folded into the weight. `columns_per_call`: see kLinearColumnsPerCall (other
   // values for tests and benchmarks).
   Linear(const at::Tensor& weight, const at::Tensor& bias, Activation activation = Activation::kNone,
-         const at::Tensor& output_scale = at::Tensor(), std::int64_t columns_per_call = kLinearColumnsPerCall);
+         const at::Tensor& output_scale = at::Tensor(), std::int64_t columns_per_call = linear_columns_per_call());
   ~Linear();
   Linear(Linear&&) noexcept;
   Linear& operator=(Linear&&) noexcept;
