@@ -28,12 +28,12 @@ memory::desc nchw_desc(std::int64_t channels, std::int64_t height, std::int64_t 
   return memory::desc({1, channels, height, width}, memory::data_type::f32, memory::format_tag::nchw);
 }
 
-// The layout the convs read and write: channels in blocks of 16 (AVX-512) or 8, as ATen's mkldnn_convolution keeps
-// them. Left to choose ("any"), oneDNN 2.6 picked NHWC and its brgemm kernels, 5x slower here at batch 1 (MiDaS
-// v2.1 small's encoder, DNNL_VERBOSE).
+// The layout the convs read and write: channels in blocks of 16 (oneDNN's AVX-512 kernels) or 8, as ATen's
+// mkldnn_convolution keeps them. Left to choose ("any"), oneDNN 2.6 picked NHWC and its brgemm kernels, 5x slower
+// here at batch 1 (MiDaS v2.1 small's encoder, DNNL_VERBOSE).
 memory::format_tag blocked_tag() {
   static const memory::format_tag tag =
-      __builtin_cpu_supports("avx512f") ? memory::format_tag::nChw16c : memory::format_tag::nChw8c;
+      onednn::has_avx512_kernels() ? memory::format_tag::nChw16c : memory::format_tag::nChw8c;
   return tag;
 }
 

@@ -13,6 +13,18 @@ void execute(const dnnl::primitive& primitive, const std::unordered_map<int, dnn
   stream.wait();
 }
 
+bool has_avx512_kernels() {
+  switch (dnnl::get_effective_cpu_isa()) {
+    case dnnl::cpu_isa::avx512_core:
+    case dnnl::cpu_isa::avx512_core_vnni:
+    case dnnl::cpu_isa::avx512_core_bf16:
+    case dnnl::cpu_isa::avx512_core_amx:
+      return true;
+    default:
+      return false;
+  }
+}
+
 void reorder(const dnnl::memory& from, const dnnl::memory& to) {
   execute(dnnl::reorder(from, to), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}});
 }

@@ -63,15 +63,7 @@ std::vector<ColumnSlice> column_slices(std::int64_t out_features, std::int64_t c
 }  // namespace
 
 std::int64_t linear_columns_per_call() {
-  switch (dnnl::get_effective_cpu_isa()) {
-    case dnnl::cpu_isa::avx512_core:
-    case dnnl::cpu_isa::avx512_core_vnni:
-    case dnnl::cpu_isa::avx512_core_bf16:
-    case dnnl::cpu_isa::avx512_core_amx:
-      return kLinearColumnsPerCall;
-    default:
-      return std::numeric_limits<std::int64_t>::max();
-  }
+  return onednn::has_avx512_kernels() ? kLinearColumnsPerCall : std::numeric_limits<std::int64_t>::max();
 }
 
 struct Linear::Prepared {
