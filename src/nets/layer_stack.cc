@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "nets/onednn_runtime.h"
 #include "nets/vector_kernels.h"
 
 namespace depthstyle {
@@ -30,9 +31,10 @@ at::ScalarType compute_dtype(Precision precision) {
 }
 
 bool bf16_is_native() {
-  // The test oneDNN 2.6 (through ATen's mkldnn_bf16_device_check) applies before it uses its JIT bf16 kernels.
+  // The test oneDNN 2.6 (through ATen's mkldnn_bf16_device_check) applies before it uses its JIT bf16 kernels, and
+  // those kernels need oneDNN not held below AVX-512 (DNNL_MAX_CPU_ISA=AVX2 leaves no bf16 convolution at all).
   return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("avx512dq");
+         __builtin_cpu_supports("avx512dq") && onednn::has_avx512_kernels();
 }
 
 WeightLayout weight_layout_of(const std::string& model, const LayerTable& layers, std::size_t required_count) {

@@ -219,7 +219,9 @@ TEST(FoldedConv, EqualsConvolutionThenBatchNormOfPytorch) {
     EXPECT_EQ(conv.out_channels(), c.out);
     const at::Tensor dense = conv(input);
     EXPECT_FALSE(dense.is_mkldnn());
-    EXPECT_LE(relative_max_difference(dense, expected), 1e-6);
+    // Up to 2304 float32 products per output, summed in an order that depends on the kernels oneDNN picks for the
+    // ISA (~sqrt(2304) u = 3e-6 of the sums' magnitude for random signs): 1.5e-6 measured with oneDNN held to AVX2.
+    EXPECT_LE(relative_max_difference(dense, expected), 1e-5);
     const at::Tensor blocked = conv(input.to_mkldnn());
     EXPECT_TRUE(blocked.is_mkldnn());
     EXPECT_TRUE(at::equal(blocked.to_dense(), dense));
