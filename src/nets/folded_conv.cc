@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "nets/onednn_runtime.h"
 #include "nets/vector_kernels.h"
 
 namespace depthstyle {
@@ -99,12 +100,21 @@ at::Tensor FoldedConv::operator()(const at::Tensor& input) const {
                                 padding, stride, dilation, geometry_.groups);
 }
 
-bool winograd_pays(std::int64_t in_channels, std::int64_t out_height, std::int64_t out_width) {
+DirectConvKernels direct_conv_kernels() {
+  static const DirectConvKernels kernels =
+      onednn::has_avx512_kernels() ? DirectConvKernels::kAvx512 : DirectConvKernels::kAvx2;
+  return kernels;
+}
+
+bool winograd_pays(std::int64_t in_channels, std::int64_t out_height, std::int64_t out_width,
+                   DirectConvKernels kernels) {
   constexpr std::int64_t kGroupRows = 4, kGroupColumns = 32;  // WinogradConv3x3's 8 tiles of 4x4 side by side
   const std::int64_t covered = (out_height + kGroupRows - 1) / kGroupRows * kGroupRows *
                                ((out_width + kGroupColumns - 1) / kGroupColumns * kGroupColumns);
   const std::int64_t pixels = out_height * out_width;
-  return pixels >= std::max<std::int64_t>(512, in_channels) && 10 * pixels >= 6 * covered;
+  const std::int64_t fewest_pixels =
+      kernels == DirectConvKernels::kAvx512 ? std::max<std::int64_t>(512, in_channels) : 256;
+  return pixels >= fewest_pixels && 10 * pixels >= 6 * covered;
 }
 
 double FoldedConv::flops(std::int64_t out_height, std::int64_t out_width) const {

@@ -68,12 +68,21 @@ struct BatchNormTensors {
 
 // Fewer channels than this and the 36 matrix products are too small to beat oneDNN's direct kernels.
 inline constexpr std::int64_t kWinogradMinChannels = 32;
+// The kernels oneDNN runs the direct convs with here (its effective ISA: DNNL_MAX_CPU_ISA can hold an AVX-512 CPU
+// to AVX2). Its AVX2 direct kernels are the slower competitor, so Winograd pays on smaller maps there.
+enum class DirectConvKernels { kAvx2, kAvx512 };
+DirectConvKernels direct_conv_kernels();
 // Whether a Winograd-eligible conv with `in_channels` and an output of out_height x out_width takes the Winograd
-// path: at least max(512, in_channels) output pixels, and at least 60% of the 4-row x 32-column tile groups covering
-// the map inside it. Since Winograd's blocks are sized for the weights, single convs below that (32x10, 40x12, and
-// 1024 -> 256 channels at 24x24) measure 1.2-1.7x faster alone (bench/folded_conv_bench), but the networks did not
-// gain: monodepth2 at 1024x320 3-5% slower (its layer4 moved to NCHW), MiDaS v1/v2 unchanged in alternating runs.
-bool winograd_pays(std::int64_t in_channels, std::int64_t out_height, std::int64_t out_width);
+// path: at least 60% of the 4-row x 32-column tile groups covering the map inside it, and at least
+// - with AVX-512 direct kernels, max(512, in_channels) output pixels. Since Winograd's blocks are sized for the
+//   weights, single convs below that (32x10, 40x12, and 1024 -> 256 channels at 24x24) measure 1.2-1.7x faster alone
+//   (bench/folded_conv_bench), but the networks did not gain: monodepth2 at 1024x320 3-5% slower (its layer4 moved to
+//   NCHW), MiDaS v1/v2 unchanged in alternating runs;
+// - with AVX2 direct kernels, 256 output pixels: on the AVX-512 machine held to AVX2 (ATEN_CPU_CAPABILITY=avx2,
+//   DNNL_MAX_CPU_ISA=AVX2, DEPTHSTYLE_WINOGRAD_AVX512=0), those convs were 1.3-2.9x faster through Winograd and
+//   monodepth2 1.5-4%, MiDaS v2 1-1.5% faster in alternating whole passes (MiDaS v1 unchanged).
+bool winograd_pays(std::int64_t in_channels, std::int64_t out_height, std::int64_t out_width,
+                   DirectConvKernels kernels);
 
 // nn.Conv2d's weight [out, in / groups, k, k] and bias [out] (undefined: none) folded with the nn.BatchNorm2d that
 // follows it (eval mode), in double and rounded once: float32 weight and bias (undefined only with neither a bias nor
@@ -100,7 +109,7 @@ class FoldedConv {
   std::int64_t out_channels() const { return out_channels_; }
   // Whether a call with an output of out_height x out_width runs through Winograd (see above).
   bool uses_winograd(std::int64_t out_height, std::int64_t out_width) const {
-    return winograd_ != nullptr && winograd_pays(in_channels_, out_height, out_width);
+    return winograd_ != nullptr && winograd_pays(in_channels_, out_height, out_width, direct_conv_kernels());
   }
   // Multiply-adds x 2 for an output of height x width (for GFLOP/s figures).
   double flops(std::int64_t out_height, std::int64_t out_width) const;
