@@ -302,7 +302,7 @@ TEST(ConcatReflectionPad, EqualsUpsampleCatAndPadOfPytorchExactly) {
 }
 
 // The vectorised ELU (a polynomial exp) against ATen's (SLEEF's): equal for x > 0, within 2 ulp of 1.0 below, from
-// -100 (exp underflows: -1) to 100; ATen's path (channels-last input) equals ATen's ELU exactly.
+// -100 (exp underflows: -1) to 100; ATen's path (channels-last input) equals ATen's ELU on that input exactly.
 TEST(ConcatReflectionPad, EluBeforeUpsamplingAgreesWithPytorch) {
   for (const std::int64_t width : {5, 16, 21}) {
     const at::Tensor coarse = at::linspace(-100, 100, 3 * 7 * width).view({1, 3, 7, width});
@@ -319,8 +319,12 @@ TEST(ConcatReflectionPad, EluBeforeUpsamplingAgreesWithPytorch) {
     EXPECT_LE((concat_reflection_pad_1({{small, false, true}}) - small_expected).abs().max().item<double>(),
               2 * ulp_of_one)
         << width;
+    // ATen's ELU on the same memory: its vector loop and scalar tail (which may differ in the last bit) then see
+    // the same elements as in the reference (against the NCHW copy, 61 of 1000 runs differed in one value).
     const at::Tensor channels_last = small.contiguous(at::MemoryFormat::ChannelsLast);
-    EXPECT_TRUE(at::equal(concat_reflection_pad_1({{channels_last, false, true}}), small_expected)) << width;
+    EXPECT_TRUE(at::equal(concat_reflection_pad_1({{channels_last, false, true}}),
+                          at::reflection_pad2d(at::elu(channels_last), {1, 1, 1, 1})))
+        << width;
     const at::Tensor with_nan = at::full({1, 1, 2, width}, std::numeric_limits<float>::quiet_NaN());
     EXPECT_TRUE(concat_reflection_pad_1({{with_nan, false, true}}).isnan().all().item<bool>()) << width;
   }

@@ -129,6 +129,8 @@ class WinogradConvTest : public ::testing::Test {
     std::printf("CPU: %s\n", cpu_.c_str());
     if (!WinogradConv3x3::available()) GTEST_FAIL() << "this CPU lacks AVX2/FMA: the Winograd path is not used here";
     at::manual_seed(7);
+    // The tests choose the width themselves (at_each_vector_width), whatever the caller's environment says.
+    unsetenv("DEPTHSTYLE_WINOGRAD_AVX512");
   }
   void TearDown() override { unsetenv("DEPTHSTYLE_WINOGRAD_AVX512"); }
 
