@@ -196,14 +196,15 @@ LinearAxis linear_axis(std::int64_t in_size, std::int64_t out_size, bool align_c
 // block's window start (0 for gathered blocks: the source columns themselves).
 struct ColumnPlan {
   LinearAxis axis;
-  std::int64_t out_width = 0;
   std::vector<std::int32_t> window_start;  // per full block; -1: gather
   std::vector<std::int32_t> lane0, lane1;  // per output column of the full blocks
+
+  std::int64_t out_width() const { return static_cast<std::int64_t>(axis.index0.size()); }
 };
 
 ColumnPlan column_plan(std::int64_t in_width, std::int64_t out_width, bool align_corners,
                        c10::optional<double> scale) {
-  ColumnPlan plan{linear_axis(in_width, out_width, align_corners, scale), out_width, {}, {}, {}};
+  ColumnPlan plan{linear_axis(in_width, out_width, align_corners, scale), {}, {}, {}};
   const LinearAxis& axis = plan.axis;
   for (std::int64_t block = 0; block + kLanes <= out_width; block += kLanes) {
     const auto first = axis.index0.begin() + block, last = axis.index1.begin() + block;
@@ -240,7 +241,7 @@ DEPTHSTYLE_AVX2 void resize_row(const float* source, const ColumnPlan& plan, flo
     _mm256_storeu_ps(row + o, _mm256_fmadd_ps(near, _mm256_loadu_ps(axis.weight0.data() + o), far_part));
   }
   // std::fma and a separate product: nothing left for the compiler to contract.
-  for (; o < plan.out_width; ++o) {
+  for (; o < plan.out_width(); ++o) {
     row[o] = std::fma(source[axis.index0[o]], axis.weight0[o], source[axis.index1[o]] * axis.weight1[o]);
   }
 }
@@ -258,7 +259,7 @@ DEPTHSTYLE_AVX2 void blend_rows(const float* top, float top_weight, const float*
 }
 
 // What one thread of bilinear_resize needs: planes (N x C) of in_height x in_width floats in, out_height x
-// plan.out_width out, both contiguous.
+// plan.out_width() out, both contiguous.
 struct ResizeGeometry {
   const float* input;
   float* output;
@@ -270,7 +271,7 @@ struct ResizeGeometry {
 // Output rows [begin, end) counted over all planes (plane * out_height + y). Each source row's width pass is kept in
 // one of two buffers while consecutive output rows of the plane use it (an x2 upsample makes each one twice).
 DEPTHSTYLE_AVX2 void resize_rows(const ResizeGeometry& g, std::int64_t begin, std::int64_t end) {
-  const std::int64_t out_width = g.columns.out_width;
+  const std::int64_t out_width = g.columns.out_width();
   std::vector<float> buffers(static_cast<std::size_t>(2 * out_width));
   std::int64_t held[2] = {-1, -1};  // plane * in_height + source row held by each buffer
   const auto slot_of = [&](std::int64_t source_row, std::int64_t keep) {
