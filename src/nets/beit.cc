@@ -83,32 +83,17 @@ at::Tensor BeitBlock::relative_position_table(std::int64_t rows, std::int64_t co
   return at::cat({offsets, class_rows_}, 0);
 }
 
+LogitBias BeitBlock::relative_position_logits(std::int64_t rows, std::int64_t columns, const at::Tensor& index) const {
+  // The table transposed, [heads, rows of the table]: each head's biases contiguous.
+  return LogitBias{relative_position_table(rows, columns).t().contiguous(), index};
+}
+
 at::Tensor BeitBlock::relative_position_bias(std::int64_t rows, std::int64_t columns, const at::Tensor& index) const {
-  const std::int64_t tokens = rows * columns + 1;
-  // Gathering from the transposed table [heads, rows of the table] writes [heads, tokens x tokens] in order.
-  const at::Tensor by_head = relative_position_table(rows, columns).t().contiguous();
-  DEPTHSTYLE_ASSERT(index.scalar_type() == at::kLong && index.is_contiguous() && index.numel() == tokens * tokens);
-  // A plain parallel gather (index from relative_position_index: every entry is a row of the table). ATen's
-  // index_select took 27 ms for [16, 1025, 1025] (512 px) alone against 9 ms for this loop; DPT-BEiT-L 512's pass
-  // went 2.55-2.64 -> 2.49-2.56 s in alternating runs. The values are copied, so they are the same either way.
-  at::Tensor bias = at::empty({by_head.size(0), tokens, tokens}, by_head.options());
-  const std::int64_t table_rows = by_head.size(1);
-  const float* table = by_head.data_ptr<float>();
-  const std::int64_t* positions = index.data_ptr<std::int64_t>();
-  float* out = bias.data_ptr<float>();
-  at::parallel_for(0, by_head.size(0) * tokens, 16, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t row = begin; row < end; ++row) {
-      const float* head_table = table + row / tokens * table_rows;
-      const std::int64_t* row_positions = positions + row % tokens * tokens;
-      float* out_row = out + row * tokens;
-      for (std::int64_t column = 0; column < tokens; ++column) out_row[column] = head_table[row_positions[column]];
-    }
-  });
-  return bias;
+  return gather_logit_bias(relative_position_logits(rows, columns, index));
 }
 
 void BeitBlock::apply(at::Tensor& tokens, std::int64_t rows, std::int64_t columns, const at::Tensor& index) const {
-  attention_.accumulate(norm1_(tokens), tokens, relative_position_bias(rows, columns, index));
+  attention_.accumulate(norm1_(tokens), tokens, relative_position_logits(rows, columns, index));
   fc2_.accumulate(fc1_(norm2_(tokens)), tokens);
 }
 
@@ -125,7 +110,8 @@ at::Tensor BeitBackbone::index(std::int64_t rows, std::int64_t columns) const {
   std::lock_guard<std::mutex> lock(indices_->mutex);
   const auto found = indices_->by_grid.find({rows, columns});
   if (found != indices_->by_grid.end()) return found->second;
-  return indices_->by_grid.emplace(std::make_pair(rows, columns), relative_position_index(rows, columns))
+  // int32, as LogitBias takes it (the largest entry is the table's last row, 3 + (2 rows - 1)(2 columns - 1)).
+  return indices_->by_grid.emplace(std::make_pair(rows, columns), relative_position_index(rows, columns).to(at::kInt))
       .first->second;
 }
 

@@ -58,14 +58,17 @@ class BeitBlock {
   BeitBlock(const NamedTensors& weights, const std::string& prefix, const BeitShape& shape);
 
   // The block applied to the residual stream `tokens` [1 + rows columns, dim], in place; `index` is
-  // relative_position_index(rows, columns).
+  // BeitBackbone::index(rows, columns).
   void apply(at::Tensor& tokens, std::int64_t rows, std::int64_t columns, const at::Tensor& index) const;
   // MiDaS' _get_rel_pos_bias for a grid of rows x columns patches: the table's (2 g - 1) x (2 g - 1) patch-offset rows
   // as a map per head (row = vertical offset + g - 1), resized to (2 rows - 1) x (2 columns - 1) with
   // F.interpolate(size=, mode="bilinear", align_corners=False) (the identity on the training grid), then the three
   // class-token rows unchanged: [(2 rows - 1)(2 columns - 1) + 3, heads].
   at::Tensor relative_position_table(std::int64_t rows, std::int64_t columns) const;
-  // The bias added to the logits: table[index], [heads, 1 + rows columns, 1 + rows columns] contiguous.
+  // The bias added to the logits as a table and an index: the table above transposed, [heads, rows of the table], and
+  // `index` (BeitBackbone::index, int32).
+  LogitBias relative_position_logits(std::int64_t rows, std::int64_t columns, const at::Tensor& index) const;
+  // The same written out, table[index]: [heads, 1 + rows columns, 1 + rows columns] contiguous.
   at::Tensor relative_position_bias(std::int64_t rows, std::int64_t columns, const at::Tensor& index) const;
   double flops(std::int64_t tokens) const;
 
@@ -93,7 +96,7 @@ class BeitBackbone {
   // (ascending), each [1 + rows columns, dim], class token first. Blocks past the last hook do not run.
   std::vector<at::Tensor> hooked_tokens(const at::Tensor& image, const std::vector<int>& hooks) const;
   const BeitBlock& block(int index) const { return blocks_[static_cast<std::size_t>(index)]; }
-  // The relative position index of a grid, computed once per grid (shared by the blocks).
+  // relative_position_index(rows, columns) as int32, computed once per grid (shared by the blocks).
   at::Tensor index(std::int64_t rows, std::int64_t columns) const;
   // Multiply-adds x 2 on a rows x columns grid, up to and including block `last_block`.
   double flops(std::int64_t rows, std::int64_t columns, int last_block) const;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "nets/fused_attention.h"
 #include "nets/onednn_runtime.h"
 
 namespace depthstyle {
@@ -237,7 +238,8 @@ at::Tensor LayerNorm::operator()(const at::Tensor& input) const {
 
 // --- MultiHeadSelfAttention ---
 
-// Per token count N, with H heads of d channels, C = H d, reading q, k, v in place from qkv's output [N, 3C]:
+// Where fused_attention_available(d), the heads come from fused_attention (nets/fused_attention.h). Otherwise, per
+// token count N, with H heads of d channels, C = H d, reading q, k, v in place from qkv's output [N, 3C]:
 //   scores [H, N, N] = q [H, N, d] (strides d, 3C, 1) x k^T [H, d, N] (strides d, 1, 3C)   (q already scaled)
 //                      (+ the logit bias: the product's sum post-op adds what the scores buffer holds)
 //   softmax over the last axis, in place
@@ -306,24 +308,25 @@ MultiHeadSelfAttention::~MultiHeadSelfAttention() = default;
 MultiHeadSelfAttention::MultiHeadSelfAttention(MultiHeadSelfAttention&&) noexcept = default;
 MultiHeadSelfAttention& MultiHeadSelfAttention::operator=(MultiHeadSelfAttention&&) noexcept = default;
 
-at::Tensor MultiHeadSelfAttention::attend(const at::Tensor& input, at::Tensor logit_bias) const {
+at::Tensor MultiHeadSelfAttention::attend(const at::Tensor& input, const LogitBias* bias) const {
   DEPTHSTYLE_ASSERT(products_ != nullptr);
   check_2d_input(input, channels_);
   const std::int64_t tokens = input.size(0);
   const at::Tensor qkv = qkv_(input);
-  const Products::ForTokens& products = products_->get(tokens, heads_, channels_);
-  const bool biased = logit_bias.defined();
-  if (biased) {
-    DEPTHSTYLE_ASSERT(logit_bias.dim() == 3 && logit_bias.size(0) == heads_ && logit_bias.size(1) == tokens &&
-                      logit_bias.size(2) == tokens && logit_bias.scalar_type() == at::kFloat &&
-                      logit_bias.is_contiguous());
-  }
-  at::Tensor scores = biased ? std::move(logit_bias) : at::empty({heads_, tokens, tokens}, input.options());
   at::Tensor heads = at::empty({tokens, channels_}, input.options());
+  if (fused_attention_available(channels_ / heads_)) {
+    fused_attention(qkv, heads_, heads, bias);
+    return heads;
+  }
+  const Products::ForTokens& products = products_->get(tokens, heads_, channels_);
+  // With a bias the scores buffer starts as the bias, and the product accumulates into it.
+  at::Tensor scores = bias != nullptr ? gather_logit_bias(*bias) : at::empty({heads_, tokens, tokens}, input.options());
+  DEPTHSTYLE_ASSERT(scores.size(0) == heads_ && scores.size(1) == tokens);
   const memory scores_memory = wrap(products.scores_desc, scores);
-  execute(biased ? products.biased_scores : products.scores, {{DNNL_ARG_SRC, wrap(products.query, qkv)},
-                            {DNNL_ARG_WEIGHTS, wrap(products.key_transposed, qkv, channels_)},
-                            {DNNL_ARG_DST, scores_memory}});
+  execute(bias != nullptr ? products.biased_scores : products.scores,
+          {{DNNL_ARG_SRC, wrap(products.query, qkv)},
+           {DNNL_ARG_WEIGHTS, wrap(products.key_transposed, qkv, channels_)},
+           {DNNL_ARG_DST, scores_memory}});
   execute(products.softmax, {{DNNL_ARG_SRC, scores_memory}, {DNNL_ARG_DST, scores_memory}});
   execute(products.weighted_sum, {{DNNL_ARG_SRC, scores_memory},
                                   {DNNL_ARG_WEIGHTS, wrap(products.value, qkv, 2 * channels_)},
@@ -331,17 +334,14 @@ at::Tensor MultiHeadSelfAttention::attend(const at::Tensor& input, at::Tensor lo
   return heads;
 }
 
-at::Tensor MultiHeadSelfAttention::operator()(const at::Tensor& input) const {
-  return proj_(attend(input, at::Tensor()));
-}
+at::Tensor MultiHeadSelfAttention::operator()(const at::Tensor& input) const { return proj_(attend(input, nullptr)); }
 
 void MultiHeadSelfAttention::accumulate(const at::Tensor& input, at::Tensor& residual) const {
-  proj_.accumulate(attend(input, at::Tensor()), residual);
+  proj_.accumulate(attend(input, nullptr), residual);
 }
 
-void MultiHeadSelfAttention::accumulate(const at::Tensor& input, at::Tensor& residual, at::Tensor&& logit_bias) const {
-  DEPTHSTYLE_ASSERT(logit_bias.defined());
-  proj_.accumulate(attend(input, std::move(logit_bias)), residual);
+void MultiHeadSelfAttention::accumulate(const at::Tensor& input, at::Tensor& residual, const LogitBias& bias) const {
+  proj_.accumulate(attend(input, &bias), residual);
 }
 
 double MultiHeadSelfAttention::flops(std::int64_t tokens) const {

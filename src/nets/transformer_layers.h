@@ -25,6 +25,7 @@
 #include <mutex>
 #include <string>
 
+#include "nets/fused_attention.h"
 #include "nets/weight_layout.h"
 
 namespace depthstyle {
@@ -110,9 +111,9 @@ class MultiHeadSelfAttention {
   at::Tensor operator()(const at::Tensor& input) const;
   // residual += attention(input) (with the folded LayerScale), in place.
   void accumulate(const at::Tensor& input, at::Tensor& residual) const;
-  // The same with `logit_bias` [heads, tokens, tokens] float32 contiguous added to each head's logits. The tensor is
-  // consumed: its memory receives the scores (the product accumulates into it, without another pass or buffer).
-  void accumulate(const at::Tensor& input, at::Tensor& residual, at::Tensor&& logit_bias) const;
+  // The same with `bias` added to each head's logits (nets/fused_attention.h: a table and an index, e.g. BEiT's
+  // relative position bias).
+  void accumulate(const at::Tensor& input, at::Tensor& residual, const LogitBias& bias) const;
 
   double flops(std::int64_t tokens) const;
 
@@ -124,8 +125,8 @@ class MultiHeadSelfAttention {
   std::int64_t channels_ = 0;
   std::unique_ptr<Products> products_;
 
-  // The heads' outputs, concatenated: [tokens, C]. `logit_bias` as accumulate's, or undefined.
-  at::Tensor attend(const at::Tensor& input, at::Tensor logit_bias) const;
+  // The heads' outputs, concatenated: [tokens, C]. `bias` as accumulate's, or null.
+  at::Tensor attend(const at::Tensor& input, const LogitBias* bias) const;
 };
 
 // The entries of an nn.Linear under `prefix` ("<prefix>.weight" [out, in], "<prefix>.bias" [out] when `with_bias`)

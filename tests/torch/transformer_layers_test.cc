@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "nets/folded_conv.h"
@@ -107,9 +108,11 @@ TEST(TransformerLayers, AttentionMatchesTheReferenceAttention) {
   expect_close(attention(array("layer_input")), "attention_output");
 }
 
-// BEiT's attention (nets/beit.h): a [heads, tokens, tokens] bias added to the logits before the softmax. A zero bias
-// gives the fixture's attention; a varying one (in [-2, 2], as large as the logits here) the same formula evaluated in
-// float64 by ATen from the same weights: softmax(q k^T / sqrt(d) + bias) v per head, then proj.
+// BEiT's attention (nets/beit.h): a [heads, tokens, tokens] bias added to the logits before the softmax, given as a
+// table and an index (LogitBias). A zero bias gives the fixture's attention; a varying one (in [-2, 2], as large as the
+// logits here; table = the values, index = their positions) the same formula evaluated in float64 by ATen from the
+// same weights: softmax(q k^T / sqrt(d) + bias) v per head, then proj. Both paths: the fused kernel where it runs,
+// and oneDNN's (DEPTHSTYLE_FUSED_ATTENTION=0).
 TEST(TransformerLayers, AttentionAddsALogitBiasBeforeTheSoftmax) {
   const NamedTensors weights = block_weights();
   const at::Tensor qkv_weight = checked_tensor(weights, "block.attn.qkv.weight");
@@ -119,13 +122,10 @@ TEST(TransformerLayers, AttentionAddsALogitBiasBeforeTheSoftmax) {
   const MultiHeadSelfAttention attention(qkv_weight, qkv_bias, proj_weight, proj_bias, 6);
   const at::Tensor input = array("layer_input");
   const std::int64_t tokens = input.size(0);
-  at::Tensor unbiased = at::zeros_like(input);
-  attention.accumulate(input, unbiased, at::zeros({6, tokens, tokens}));
-  expect_close(unbiased, "attention_output");
-
   const at::Tensor bias = 2.0 * at::sin(0.37 * at::arange(6 * tokens * tokens, at::kFloat)).view({6, tokens, tokens});
-  at::Tensor output = at::zeros_like(input);
-  attention.accumulate(input, output, bias.clone());
+  const LogitBias as_table{bias.view({6, tokens * tokens}),
+                           at::arange(tokens * tokens, at::kInt).view({tokens, tokens})};
+  EXPECT_TRUE(at::equal(gather_logit_bias(as_table), bias));
   const auto as_double = [](const at::Tensor& tensor) { return tensor.to(at::kDouble); };
   const at::Tensor qkv = at::linear(as_double(input), as_double(qkv_weight), as_double(qkv_bias))
                              .view({tokens, 3, 6, 64})
@@ -133,9 +133,22 @@ TEST(TransformerLayers, AttentionAddsALogitBiasBeforeTheSoftmax) {
   const at::Tensor logits = at::matmul(qkv[0], qkv[1].transpose(1, 2)) / 8.0 + as_double(bias);
   const at::Tensor heads = at::matmul(at::softmax(logits, -1), qkv[2]).permute({1, 0, 2}).reshape({tokens, 384});
   const at::Tensor expected = at::linear(heads, as_double(proj_weight), as_double(proj_bias));
-  const double difference = relative_max_difference(as_double(output), expected);
-  EXPECT_LE(difference, kTolerance) << testing::cpu_features();
-  std::cout << "attention with a logit bias: max |oneDNN - float64| / max |float64| = " << difference << "\n";
+  for (const bool fused : {true, false}) {
+    if (fused) unsetenv("DEPTHSTYLE_FUSED_ATTENTION");
+    else setenv("DEPTHSTYLE_FUSED_ATTENTION", "0", 1);
+    const char* path = fused_attention_available(64) ? "fused" : "oneDNN";
+    if (fused && !fused_attention_available(64)) std::cout << "fused attention not available here: oneDNN twice\n";
+    at::Tensor unbiased = at::zeros_like(input);
+    attention.accumulate(input, unbiased, LogitBias{at::zeros({6, 1}), at::zeros({tokens, tokens}, at::kInt)});
+    expect_close(unbiased, "attention_output");
+    at::Tensor output = at::zeros_like(input);
+    attention.accumulate(input, output, as_table);
+    const double difference = relative_max_difference(as_double(output), expected);
+    EXPECT_LE(difference, kTolerance) << path << " on " << testing::cpu_features();
+    std::cout << "attention with a logit bias (" << path << "): max |native - float64| / max |float64| = " << difference
+              << "\n";
+  }
+  unsetenv("DEPTHSTYLE_FUSED_ATTENTION");
 }
 
 TEST(TransformerLayers, GeluMlpMatchesTheReferenceMlp) {
