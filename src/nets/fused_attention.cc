@@ -123,16 +123,30 @@ inline void add_logit_bias(float* scores, std::int64_t tokens, const float* tabl
   }
 }
 
-// One query's scores [0, tokens) become exp(s - their max), in place; returns 1 / their sum.
+// One query's scores [0, tokens) become exp(s - their max), in place; returns 1 / their sum. The max runs in four
+// independent chains (one vmaxps chain waits 4 cycles per vector: that was a fifth of the softmax's time).
 inline float softmax_row(float* scores, std::int64_t tokens) {
-  __m512 largest = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
-  for (std::int64_t key = 0; key < tokens; key += 16) {
-    const __mmask16 lanes = first_lanes(tokens - key);
-    largest = _mm512_mask_max_ps(largest, lanes, largest, _mm512_maskz_loadu_ps(lanes, scores + key));
+  const __m512 lowest = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+  __m512 largest[4] = {lowest, lowest, lowest, lowest};
+  std::int64_t key = 0;
+  for (; key + 64 <= tokens; key += 64) {
+    for (int chain = 0; chain < 4; ++chain) {
+      largest[chain] = _mm512_max_ps(largest[chain], _mm512_loadu_ps(scores + key + 16 * chain));
+    }
   }
-  const __m512 shift = _mm512_set1_ps(_mm512_reduce_max_ps(largest));
+  for (; key < tokens; key += 16) {
+    const __mmask16 lanes = first_lanes(tokens - key);
+    largest[0] = _mm512_mask_max_ps(largest[0], lanes, largest[0], _mm512_maskz_loadu_ps(lanes, scores + key));
+  }
+  const __m512 shift = _mm512_set1_ps(_mm512_reduce_max_ps(
+      _mm512_max_ps(_mm512_max_ps(largest[0], largest[1]), _mm512_max_ps(largest[2], largest[3]))));
   __m512 sum = _mm512_setzero_ps();
-  for (std::int64_t key = 0; key < tokens; key += 16) {
+  for (key = 0; key + 16 <= tokens; key += 16) {
+    const __m512 probability = exp_nonpositive(_mm512_sub_ps(_mm512_loadu_ps(scores + key), shift));
+    _mm512_storeu_ps(scores + key, probability);
+    sum = _mm512_add_ps(sum, probability);
+  }
+  if (key < tokens) {
     const __mmask16 lanes = first_lanes(tokens - key);
     const __m512 probability = exp_nonpositive(_mm512_sub_ps(_mm512_maskz_loadu_ps(lanes, scores + key), shift));
     _mm512_mask_storeu_ps(scores + key, lanes, probability);
