@@ -35,22 +35,23 @@ constexpr std::int64_t kKeysPerPass = 64;
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-// exp(x) for x <= 0: Cephes' expf (as nets/vector_kernels.cc's AVX2 ELU). x = n ln2 + r, |r| <= ln2 / 2, with ln2
-// split in two so that n ln2 is exact enough; exp(r) by its degree-6 polynomial; 2^n applied by scalef. x is clamped
-// at ln(smallest normal float): a probability that small is 0 beside the row's largest, which is 1.
-inline __m512 exp_nonpositive(__m512 x) {
-  x = _mm512_max_ps(x, _mm512_set1_ps(-87.33654f));
-  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+// exp(s - m) for s <= m, given m log2(e): 2^t with t = s log2(e) - m log2(e) in one rounding (an FMA), split into
+// n = round(t) and f = t - n in [-1/2, 1/2]; 2^f by a degree-6 polynomial (fitted for relative error on that range:
+// 1.9e-9, ~1.6 ulp evaluated in float32) and 2^n applied by scalef. The rounding of m log2(e) scales every value of a
+// row alike, which the softmax's normalisation cancels. t is clamped at -126: a probability that small is 0 beside
+// the row's largest, which is 1. 11 operations per vector, against 15 for s - m and Cephes' expf.
+inline __m512 exp_below(__m512 s, __m512 m_log2e) {
+  const __m512 t = _mm512_max_ps(_mm512_fmsub_ps(s, _mm512_set1_ps(1.44269504088896341f), m_log2e),
+                                 _mm512_set1_ps(-126.0f));
+  const __m512 n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m512 f = _mm512_sub_ps(t, n);
+  __m512 p = _mm512_set1_ps(1.5337577497120947e-4f);
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.3399859890341759e-3f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.618519805371761e-3f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.550329014658928e-2f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.4022646248340607e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.931471824645996e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
   return _mm512_scalef_ps(p, n);
 }
 
@@ -138,17 +139,18 @@ inline float softmax_row(float* scores, std::int64_t tokens) {
     const __mmask16 lanes = first_lanes(tokens - key);
     largest[0] = _mm512_mask_max_ps(largest[0], lanes, largest[0], _mm512_maskz_loadu_ps(lanes, scores + key));
   }
-  const __m512 shift = _mm512_set1_ps(_mm512_reduce_max_ps(
-      _mm512_max_ps(_mm512_max_ps(largest[0], largest[1]), _mm512_max_ps(largest[2], largest[3]))));
+  const float row_max = _mm512_reduce_max_ps(
+      _mm512_max_ps(_mm512_max_ps(largest[0], largest[1]), _mm512_max_ps(largest[2], largest[3])));
+  const __m512 shift = _mm512_set1_ps(row_max * 1.44269504088896341f);
   __m512 sum = _mm512_setzero_ps();
   for (key = 0; key + 16 <= tokens; key += 16) {
-    const __m512 probability = exp_nonpositive(_mm512_sub_ps(_mm512_loadu_ps(scores + key), shift));
+    const __m512 probability = exp_below(_mm512_loadu_ps(scores + key), shift);
     _mm512_storeu_ps(scores + key, probability);
     sum = _mm512_add_ps(sum, probability);
   }
   if (key < tokens) {
     const __mmask16 lanes = first_lanes(tokens - key);
-    const __m512 probability = exp_nonpositive(_mm512_sub_ps(_mm512_maskz_loadu_ps(lanes, scores + key), shift));
+    const __m512 probability = exp_below(_mm512_maskz_loadu_ps(lanes, scores + key), shift);
     _mm512_mask_storeu_ps(scores + key, lanes, probability);
     sum = _mm512_mask_add_ps(sum, lanes, sum, probability);
   }
