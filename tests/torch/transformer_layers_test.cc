@@ -75,14 +75,16 @@ TEST(TransformerLayers, LinearAccumulatesIntoTheResidualWithItsScale) {
 }
 
 TEST(TransformerLayers, EverySliceOfOutputColumnsGetsItsWeightsBiasAndScale) {
-  // 1152 columns in one call, in kLinearColumnsPerCall's 512 + 512 + 128, and in 11 x 100 + 52: each slice writes its
-  // own columns of the [rows, out] output (row stride out) with its own rows of the weight, bias and scale.
+  // 1152 columns in one call, in kLinearColumnsPerCall's 3 x 384, in 512 + 512 + 128 and in 11 x 100 + 52: each
+  // slice writes its own columns of the [rows, out] output (row stride out) with its own rows of the weight, bias and
+  // scale.
   const at::Tensor weight = array("linear_weight"), bias = array("linear_bias");
   const at::Tensor scale = at::linspace(0.1, 2.0, 1152);
   const at::Tensor input = array("layer_input");
   const at::Tensor residual_before = at::randn({input.size(0), 1152});
   const at::Tensor expected = residual_before + array("linear_output") * scale;
-  for (const std::int64_t columns_per_call : {std::int64_t{1152}, kLinearColumnsPerCall, std::int64_t{100}}) {
+  for (const std::int64_t columns_per_call :
+       {std::int64_t{1152}, kLinearColumnsPerCall, std::int64_t{512}, std::int64_t{100}}) {
     const Linear linear(weight, bias, Linear::Activation::kNone, scale, columns_per_call);
     at::Tensor residual = residual_before.clone();
     linear.accumulate(input, residual);
