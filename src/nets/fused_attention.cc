@@ -24,8 +24,8 @@ constexpr std::int64_t kVectors = 4;
 static_assert(kHead == 16 * kVectors, "a tile row is a head's 64 channels");
 // Rows per register tile: 6 x 4 accumulators, 4 loaded vectors and a broadcast in AVX-512's 32 registers.
 constexpr int kTileRows = 6;
-// Keys per pass of the weighted sum: 64 rows of v and of the probabilities, 16 KB each, stay in L1 while every tile of
-// the block's queries runs over them. Measured at N = 1370: 32 keys 4.35 ms, 64-128 keys 3.87-3.94 ms, all 1370 4.06.
+// Keys per pass of the weighted sum: their 64 rows of v (16 KB) stay in L1 while every tile of the block's queries runs
+// over them. Measured on a prototype at N = 1370: 32 keys 4.35 ms, 64-128 keys 3.87-3.94 ms, all 1370 at once 4.06.
 constexpr std::int64_t kKeysPerPass = 64;
 
 #pragma GCC push_options
@@ -109,7 +109,7 @@ void tile_of_rows(int rows, const float* a, std::int64_t a_row, std::int64_t a_s
   }
 }
 
-// Lanes [0, count) of the vector at `p`, the others 0 (mask of the tail of a row).
+// The mask of lanes [0, min(count, 16)): a row's last, partial vector.
 inline __mmask16 first_lanes(std::int64_t count) {
   return count >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << count) - 1u);
 }
@@ -248,11 +248,12 @@ void fused_attention(const at::Tensor& qkv, std::int64_t heads, at::Tensor& out,
   DEPTHSTYLE_ASSERT(out.dim() == 2 && out.size(0) == tokens && out.size(1) == channels && out.is_contiguous() &&
                     out.scalar_type() == at::kFloat);
   if (bias != nullptr) check_logit_bias(*bias, heads, tokens);
-  // Each head's keys as 64 x 64 panels [key / 64][channel][key % 64], zero past the last key, and its values as dense
-  // [tokens][64]: a panel is one tile's 16 KB of b, and a value row is 256 contiguous bytes instead of one every 3C
-  // floats (at N = 1370 the dense rows took the weighted sum from 4.8 to 4.1 ms; packing costs ~0.1 ms).
+  // Each head's keys as 64 x 64 panels [key / 64][channel][key % 64] and its values as dense [tokens][64]: a panel is
+  // one tile's 16 KB of b, and a value row is 256 contiguous bytes instead of one every 3C floats (in the prototype at
+  // N = 1370 the dense rows took the weighted sum from 4.8 to 4.1 ms; packing costs ~0.1 ms). The last panel's keys
+  // past N are zeros: their scores are computed and never read, and zeros keep them finite and normal.
   const std::int64_t panels = (tokens + kHead - 1) / kHead, padded = panels * kHead;
-  at::Tensor key_panels = at::zeros({heads, padded, kHead}, qkv.options());
+  at::Tensor key_panels = at::empty({heads, padded, kHead}, qkv.options());
   at::Tensor values = at::empty({heads, tokens, kHead}, qkv.options());
   const float* source = qkv.data_ptr<float>();
   float* key_data = key_panels.data_ptr<float>();
@@ -265,6 +266,10 @@ void fused_attention(const at::Tensor& qkv, std::int64_t heads, at::Tensor& out,
         float* panel = head_keys + token / kHead * kHead * kHead + token % kHead;
         for (std::int64_t c = 0; c < kHead; ++c) panel[c * kHead] = row[channels + c];
         std::copy_n(row + 2 * channels, kHead, value_data + (head * tokens + token) * kHead);
+      }
+      float* last_panel = head_keys + (panels - 1) * kHead * kHead;
+      for (std::int64_t c = 0; c < kHead; ++c) {
+        std::fill(last_panel + c * kHead + (tokens - (panels - 1) * kHead), last_panel + (c + 1) * kHead, 0.0f);
       }
     }
   });
