@@ -6,9 +6,9 @@
 //
 // Times are process CPU seconds per layer (the steadier figure on a shared machine) and wall seconds, the minimum over
 // repeats of `--passes` layer calls; GFLOP/s count the layer's multiply-adds x 2 (MultiHeadSelfAttention::flops:
-// the two linear layers and the two attention products); the ratio is oneDNN / fused (> 1: fused faster). Where the
-// fused kernel is not available (no AVX-512, or DNNL_MAX_CPU_ISA below it) the header says so and both columns time
-// oneDNN's path.
+// the two linear layers and the two attention products); the ratio is oneDNN / fused (> 1: fused faster). The header
+// says which of the fused kernels run (AVX-512, or AVX2 on a CPU without AVX-512 or with DNNL_MAX_CPU_ISA=AVX2, or
+// with DEPTHSTYLE_FUSED_ATTENTION=avx2 as set by the caller); without AVX2/FMA both columns time oneDNN's path.
 #include <ATen/ATen.h>
 
 #include <cstdio>
@@ -51,11 +51,15 @@ int run(int argc, char** argv) {
       {"DPT-BEiT-L 512 (no bias)", 1025, 1024, 16}, {"Depth Anything V2 S 518", 1370, 384, 6},
       {"Depth Anything V2 B 518", 1370, 768, 12},   {"Depth Anything V2 L 518", 1370, 1024, 16},
   };
-  unsetenv("DEPTHSTYLE_FUSED_ATTENTION");
-  std::printf("attention_bench: %d threads, %d layer calls per pass, min of %d alternating passes, fused kernel %s, "
+  // The caller's choice of kernels ("avx2"), restored before each fused pass.
+  const char* caller_switch = std::getenv("DEPTHSTYLE_FUSED_ATTENTION");
+  const std::string fused_switch = caller_switch != nullptr ? caller_switch : "";
+  const char* kernels = !fused_attention_available(64)     ? "NOT available (both columns oneDNN)"
+                        : fused_attention_uses_avx512() ? "AVX-512"
+                                                        : "AVX2";
+  std::printf("attention_bench: %d threads, %d layer calls per pass, min of %d alternating passes, fused kernels %s, "
               "load %s\n%s\n",
-              threads, passes, repeats, fused_attention_available(64) ? "available" : "NOT available (both oneDNN)",
-              load_average().c_str(), testing::cpu_features().c_str());
+              threads, passes, repeats, kernels, load_average().c_str(), testing::cpu_features().c_str());
   std::printf("%-26s %-16s  %9s %9s  %8s %8s  %6s %6s\n", "layer", "tokens x C / heads", "oneDNN", "fused",
               "GFLOP/s", "GFLOP/s", "CPU", "wall");
   at::manual_seed(0);
@@ -66,8 +70,7 @@ int run(int argc, char** argv) {
                                        s.heads);
     const at::Tensor input = at::randn({s.tokens, s.channels});
     const auto pass = [&](bool fused, Times& best) {
-      if (fused) unsetenv("DEPTHSTYLE_FUSED_ATTENTION");
-      else setenv("DEPTHSTYLE_FUSED_ATTENTION", "0", 1);
+      setenv("DEPTHSTYLE_FUSED_ATTENTION", fused ? fused_switch.c_str() : "0", 1);
       const double cpu = cpu_seconds(), wall = wall_seconds();
       for (int call = 0; call < passes; ++call) layer(input);
       best.cpu = std::min(best.cpu, (cpu_seconds() - cpu) / passes);
@@ -79,7 +82,7 @@ int run(int argc, char** argv) {
       pass(false, onednn_times);
       pass(true, fused_times);
     }
-    unsetenv("DEPTHSTYLE_FUSED_ATTENTION");
+    setenv("DEPTHSTYLE_FUSED_ATTENTION", fused_switch.c_str(), 1);
     const double flops = layer.flops(s.tokens);
     const std::string shape =
         std::to_string(s.tokens) + "x" + std::to_string(s.channels) + "/" + std::to_string(s.heads);

@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "nets/onednn_runtime.h"
+#include "nets/vector_kernels.h"
 
 namespace depthstyle {
 namespace {
@@ -19,14 +20,63 @@ namespace {
 constexpr std::int64_t kHead = kFusedAttentionHeadChannels;
 // Queries per work item. A work item's scores are kQueries x N (at N = 1370, 350 KB of the core's 2 MB L2).
 constexpr std::int64_t kQueries = 64;
-// A register tile row: 64 floats, 4 AVX-512 vectors (a head's 64 channels, or a panel's 64 keys).
-constexpr std::int64_t kVectors = 4;
-static_assert(kHead == 16 * kVectors, "a tile row is a head's 64 channels");
-// Rows per register tile: 6 x 4 accumulators, 4 loaded vectors and a broadcast in AVX-512's 32 registers.
+// Rows per register tile: 6 x 4 AVX-512 accumulators, 4 loaded vectors and a broadcast in AVX-512's 32 registers; with
+// AVX2, 6 x 2 accumulators, 2 loaded vectors and a broadcast in its 16.
 constexpr int kTileRows = 6;
 // Keys per pass of the weighted sum: their 64 rows of v (16 KB) stay in L1 while every tile of the block's queries runs
 // over them. Measured on a prototype at N = 1370: 32 keys 4.35 ms, 64-128 keys 3.87-3.94 ms, all 1370 at once 4.06.
 constexpr std::int64_t kKeysPerPass = 64;
+
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+namespace avx2 {
+using Vec = __m256;
+using Mask = __m256i;
+constexpr int kLanes = 8;
+constexpr int kTileVectors = 2;
+inline Vec load(const float* p) { return _mm256_loadu_ps(p); }
+inline void store(float* p, Vec v) { _mm256_storeu_ps(p, v); }
+inline Vec set1(float value) { return _mm256_set1_ps(value); }
+inline Vec zero() { return _mm256_setzero_ps(); }
+inline Vec fmadd(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }  // a b + c
+inline Vec fmsub(Vec a, Vec b, Vec c) { return _mm256_fmsub_ps(a, b, c); }  // a b - c
+inline Vec max(Vec a, Vec b) { return _mm256_max_ps(a, b); }
+inline Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
+inline Vec sub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
+inline Vec mul(Vec a, Vec b) { return _mm256_mul_ps(a, b); }
+inline Vec round_nearest(Vec v) { return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+// p 2^n for integral n in [-126, 127]: 2^n built in the exponent bits.
+inline Vec times_power_of_two(Vec p, Vec n) {
+  const __m256i exponent = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(exponent));
+}
+inline Mask first_lanes(std::int64_t count) {
+  const int lanes = static_cast<int>(std::min<std::int64_t>(count, kLanes));
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+inline Vec load_first(Mask mask, const float* p) { return _mm256_maskload_ps(p, mask); }
+inline Vec load_first_or(Mask mask, const float* p, Vec fill) {
+  return _mm256_blendv_ps(fill, _mm256_maskload_ps(p, mask), _mm256_castsi256_ps(mask));
+}
+inline void store_first(Mask mask, float* p, Vec v) { _mm256_maskstore_ps(p, mask, v); }
+inline Vec add_first(Vec sum, Mask mask, Vec x) { return _mm256_add_ps(sum, _mm256_and_ps(x, _mm256_castsi256_ps(mask))); }
+inline Vec gather_first(Mask mask, const float* table, const std::int32_t* index) {
+  const __m256i rows = _mm256_maskload_epi32(index, mask);
+  return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), table, rows, _mm256_castsi256_ps(mask), 4);
+}
+inline float reduce_max(Vec v) {
+  __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+  return _mm_cvtss_f32(_mm_max_ss(m, _mm_shuffle_ps(m, m, 1)));
+}
+inline float reduce_add(Vec v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  return _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)));
+}
+#include "nets/fused_attention_kernel.inc"
+}  // namespace avx2
+#pragma GCC pop_options
 
 #pragma GCC push_options
 #pragma GCC target("avx512f")
@@ -34,177 +84,52 @@ constexpr std::int64_t kKeysPerPass = 64;
 // source, which -Wmaybe-uninitialized reports at every use (GCC bug 105593, fixed in GCC 13).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-
-// exp(s - m) for s <= m, given m log2(e): 2^t with t = s log2(e) - m log2(e) in one rounding (an FMA), split into
-// n = round(t) and f = t - n in [-1/2, 1/2]; 2^f by a degree-6 polynomial (fitted for relative error on that range:
-// 1.9e-9, ~1.6 ulp evaluated in float32) and 2^n applied by scalef. The rounding of m log2(e) scales every value of a
-// row alike, which the softmax's normalisation cancels. t is clamped at -126: a probability that small is 0 beside
-// the row's largest, which is 1. 11 operations per vector, against 15 for s - m and Cephes' expf.
-inline __m512 exp_below(__m512 s, __m512 m_log2e) {
-  const __m512 t = _mm512_max_ps(_mm512_fmsub_ps(s, _mm512_set1_ps(1.44269504088896341f), m_log2e),
-                                 _mm512_set1_ps(-126.0f));
-  const __m512 n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  const __m512 f = _mm512_sub_ps(t, n);
-  __m512 p = _mm512_set1_ps(1.5337577497120947e-4f);
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.3399859890341759e-3f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.618519805371761e-3f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.550329014658928e-2f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.4022646248340607e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.931471824645996e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
-  return _mm512_scalef_ps(p, n);
+namespace avx512 {
+using Vec = __m512;
+using Mask = __mmask16;
+constexpr int kLanes = 16;
+constexpr int kTileVectors = 4;
+inline Vec load(const float* p) { return _mm512_loadu_ps(p); }
+inline void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }
+inline Vec set1(float value) { return _mm512_set1_ps(value); }
+inline Vec zero() { return _mm512_setzero_ps(); }
+inline Vec fmadd(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }  // a b + c
+inline Vec fmsub(Vec a, Vec b, Vec c) { return _mm512_fmsub_ps(a, b, c); }  // a b - c
+inline Vec max(Vec a, Vec b) { return _mm512_max_ps(a, b); }
+inline Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+inline Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
+inline Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
+inline Vec round_nearest(Vec v) { return _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+inline Vec times_power_of_two(Vec p, Vec n) { return _mm512_scalef_ps(p, n); }
+inline Mask first_lanes(std::int64_t count) {
+  return count >= kLanes ? static_cast<Mask>(0xFFFF) : static_cast<Mask>((1u << count) - 1u);
 }
-
-// The one register tile both products use, Rows x 64 outputs:
-//   c[r][0:64] (=, or += when Accumulate) sum over k < depth of a[r * a_row + k * a_step] * b[k * b_row + 0:64]
-// then, when `row_scale` is given, each row r times row_scale[r]. a is read by broadcasts, so it may be row-major
-// (a_step 1) or transposed (a_row 1); b's rows are 64 contiguous floats.
-template <int Rows, bool Accumulate>
-inline void tile(const float* a, std::int64_t a_row, std::int64_t a_step, const float* b, std::int64_t b_row,
-                 std::int64_t depth, float* c, std::int64_t c_row, const float* row_scale) {
-  __m512 sums[Rows][kVectors];
-#pragma GCC unroll 6
-  for (int r = 0; r < Rows; ++r) {
-#pragma GCC unroll 4
-    for (int v = 0; v < kVectors; ++v) {
-      sums[r][v] = Accumulate ? _mm512_loadu_ps(c + r * c_row + 16 * v) : _mm512_setzero_ps();
-    }
-  }
-  for (std::int64_t k = 0; k < depth; ++k) {
-    const float* b_k = b + k * b_row;
-    const __m512 b0 = _mm512_loadu_ps(b_k), b1 = _mm512_loadu_ps(b_k + 16);
-    const __m512 b2 = _mm512_loadu_ps(b_k + 32), b3 = _mm512_loadu_ps(b_k + 48);
-    const float* a_k = a + k * a_step;
-#pragma GCC unroll 6
-    for (int r = 0; r < Rows; ++r) {
-      const __m512 a_rk = _mm512_set1_ps(a_k[r * a_row]);
-      sums[r][0] = _mm512_fmadd_ps(a_rk, b0, sums[r][0]);
-      sums[r][1] = _mm512_fmadd_ps(a_rk, b1, sums[r][1]);
-      sums[r][2] = _mm512_fmadd_ps(a_rk, b2, sums[r][2]);
-      sums[r][3] = _mm512_fmadd_ps(a_rk, b3, sums[r][3]);
-    }
-  }
-#pragma GCC unroll 6
-  for (int r = 0; r < Rows; ++r) {
-    const __m512 scale = _mm512_set1_ps(row_scale != nullptr ? row_scale[r] : 1.0f);
-#pragma GCC unroll 4
-    for (int v = 0; v < kVectors; ++v) {
-      _mm512_storeu_ps(c + r * c_row + 16 * v, row_scale != nullptr ? _mm512_mul_ps(sums[r][v], scale) : sums[r][v]);
-    }
-  }
+inline Vec load_first(Mask mask, const float* p) { return _mm512_maskz_loadu_ps(mask, p); }
+inline Vec load_first_or(Mask mask, const float* p, Vec fill) { return _mm512_mask_loadu_ps(fill, mask, p); }
+inline void store_first(Mask mask, float* p, Vec v) { _mm512_mask_storeu_ps(p, mask, v); }
+inline Vec add_first(Vec sum, Mask mask, Vec x) { return _mm512_mask_add_ps(sum, mask, sum, x); }
+inline Vec gather_first(Mask mask, const float* table, const std::int32_t* index) {
+  return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, _mm512_maskz_loadu_epi32(mask, index), table, 4);
 }
-
-// tile for rows = 1 .. kTileRows (the last tile of a block).
-template <bool Accumulate>
-void tile_of_rows(int rows, const float* a, std::int64_t a_row, std::int64_t a_step, const float* b,
-                  std::int64_t b_row, std::int64_t depth, float* c, std::int64_t c_row, const float* row_scale) {
-  switch (rows) {
-    case 6: return tile<6, Accumulate>(a, a_row, a_step, b, b_row, depth, c, c_row, row_scale);
-    case 5: return tile<5, Accumulate>(a, a_row, a_step, b, b_row, depth, c, c_row, row_scale);
-    case 4: return tile<4, Accumulate>(a, a_row, a_step, b, b_row, depth, c, c_row, row_scale);
-    case 3: return tile<3, Accumulate>(a, a_row, a_step, b, b_row, depth, c, c_row, row_scale);
-    case 2: return tile<2, Accumulate>(a, a_row, a_step, b, b_row, depth, c, c_row, row_scale);
-    case 1: return tile<1, Accumulate>(a, a_row, a_step, b, b_row, depth, c, c_row, row_scale);
-    default: DEPTHSTYLE_ASSERT(false);
-  }
-}
-
-// The mask of lanes [0, min(count, 16)): a row's last, partial vector.
-inline __mmask16 first_lanes(std::int64_t count) {
-  return count >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << count) - 1u);
-}
-
-// scores[0, tokens) += table[index[0, tokens)]: one query's logit biases (LogitBias), gathered in place.
-inline void add_logit_bias(float* scores, std::int64_t tokens, const float* table, const std::int32_t* index) {
-  for (std::int64_t key = 0; key < tokens; key += 16) {
-    const __mmask16 lanes = first_lanes(tokens - key);
-    const __m512i rows = _mm512_maskz_loadu_epi32(lanes, index + key);
-    const __m512 bias = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), lanes, rows, table, 4);
-    _mm512_mask_storeu_ps(scores + key, lanes, _mm512_add_ps(_mm512_maskz_loadu_ps(lanes, scores + key), bias));
-  }
-}
-
-// One query's scores [0, tokens) become exp(s - their max), in place; returns 1 / their sum. The max runs in four
-// independent chains (one vmaxps chain waits 4 cycles per vector: that was a fifth of the softmax's time).
-inline float softmax_row(float* scores, std::int64_t tokens) {
-  const __m512 lowest = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
-  __m512 largest[4] = {lowest, lowest, lowest, lowest};
-  std::int64_t key = 0;
-  for (; key + 64 <= tokens; key += 64) {
-    for (int chain = 0; chain < 4; ++chain) {
-      largest[chain] = _mm512_max_ps(largest[chain], _mm512_loadu_ps(scores + key + 16 * chain));
-    }
-  }
-  for (; key < tokens; key += 16) {
-    const __mmask16 lanes = first_lanes(tokens - key);
-    largest[0] = _mm512_mask_max_ps(largest[0], lanes, largest[0], _mm512_maskz_loadu_ps(lanes, scores + key));
-  }
-  const float row_max = _mm512_reduce_max_ps(
-      _mm512_max_ps(_mm512_max_ps(largest[0], largest[1]), _mm512_max_ps(largest[2], largest[3])));
-  const __m512 shift = _mm512_set1_ps(row_max * 1.44269504088896341f);
-  __m512 sum = _mm512_setzero_ps();
-  for (key = 0; key + 16 <= tokens; key += 16) {
-    const __m512 probability = exp_below(_mm512_loadu_ps(scores + key), shift);
-    _mm512_storeu_ps(scores + key, probability);
-    sum = _mm512_add_ps(sum, probability);
-  }
-  if (key < tokens) {
-    const __mmask16 lanes = first_lanes(tokens - key);
-    const __m512 probability = exp_below(_mm512_maskz_loadu_ps(lanes, scores + key), shift);
-    _mm512_mask_storeu_ps(scores + key, lanes, probability);
-    sum = _mm512_mask_add_ps(sum, lanes, sum, probability);
-  }
-  return 1.0f / _mm512_reduce_add_ps(sum);
-}
-
-// One work item: head `head`'s outputs for queries [first, first + count), count <= 64, into out's rows.
-//   queries [64][64]: the block's queries, zero past `count`
-//   scores [64][padded tokens] = queries K^T, from this head's keys packed as 64 x 64 panels [key panel][channel][key]
-//   (+ the logit bias), then each row's softmax, then out rows = (1 / sums) P V over V's rows in passes of
-//   kKeysPerPass keys, V being this head's values packed [tokens][64].
-void attend_queries(const float* qkv, const float* key_panels, const float* values, std::int64_t tokens,
-                    std::int64_t channels, std::int64_t head, std::int64_t first, std::int64_t count,
-                    const LogitBias* bias, float* scratch, float* out) {
-  const std::int64_t panels = (tokens + kHead - 1) / kHead, padded = panels * kHead;
-  float* queries = scratch;
-  float* scores = queries + kQueries * kHead;
-  alignas(64) float inverse_sums[kQueries];
-  for (std::int64_t i = 0; i < kQueries; ++i) {
-    float* row = queries + i * kHead;
-    if (i < count) std::copy_n(qkv + (first + i) * 3 * channels + head * kHead, kHead, row);
-    else std::fill(row, row + kHead, 0.0f);
-  }
-  for (std::int64_t panel = 0; panel < panels; ++panel) {
-    for (std::int64_t i = 0; i < count; i += kTileRows) {
-      const int rows = static_cast<int>(std::min<std::int64_t>(kTileRows, count - i));
-      tile_of_rows<false>(rows, queries + i * kHead, kHead, 1, key_panels + panel * kHead * kHead, kHead, kHead,
-                          scores + i * padded + panel * kHead, padded, nullptr);
-    }
-  }
-  for (std::int64_t i = 0; i < count; ++i) {
-    float* row = scores + i * padded;
-    if (bias != nullptr) {
-      add_logit_bias(row, tokens, bias->table.data_ptr<float>() + head * bias->table.size(1),
-                     bias->index.data_ptr<std::int32_t>() + (first + i) * tokens);
-    }
-    inverse_sums[i] = softmax_row(row, tokens);
-  }
-  float* out_rows = out + first * channels + head * kHead;
-  for (std::int64_t key = 0; key < tokens; key += kKeysPerPass) {
-    const std::int64_t keys_now = std::min(kKeysPerPass, tokens - key);
-    const bool first_pass = key == 0, last_pass = key + kKeysPerPass >= tokens;
-    for (std::int64_t i = 0; i < count; i += kTileRows) {
-      const int rows = static_cast<int>(std::min<std::int64_t>(kTileRows, count - i));
-      (first_pass ? tile_of_rows<false> : tile_of_rows<true>)(rows, scores + i * padded + key, padded, 1,
-                                                              values + key * kHead, kHead, keys_now,
-                                                              out_rows + i * channels, channels,
-                                                              last_pass ? inverse_sums + i : nullptr);
-    }
-  }
-}
-
+inline float reduce_max(Vec v) { return _mm512_reduce_max_ps(v); }
+inline float reduce_add(Vec v) { return _mm512_reduce_add_ps(v); }
+#include "nets/fused_attention_kernel.inc"
+}  // namespace avx512
 #pragma GCC diagnostic pop
 #pragma GCC pop_options
+
+enum class AttentionKernels { kNone, kAvx2, kAvx512 };
+
+// Which kernels run here (see fused_attention_available).
+AttentionKernels attention_kernels() {
+  static const bool avx512 = __builtin_cpu_supports("avx512f") && onednn::has_avx512_kernels();
+  static const bool avx2 = cpu_has_avx2_fma();
+  const char* switch_value = std::getenv("DEPTHSTYLE_FUSED_ATTENTION");
+  const std::string_view chosen = switch_value != nullptr ? switch_value : "";
+  if (chosen == "0") return AttentionKernels::kNone;
+  if (avx512 && chosen != "avx2") return AttentionKernels::kAvx512;
+  return avx2 ? AttentionKernels::kAvx2 : AttentionKernels::kNone;
+}
 
 }  // namespace
 
@@ -235,13 +160,14 @@ at::Tensor gather_logit_bias(const LogitBias& bias) {
 }
 
 bool fused_attention_available(std::int64_t head_channels) {
-  static const bool avx512 = __builtin_cpu_supports("avx512f") && onednn::has_avx512_kernels();
-  const char* switch_value = std::getenv("DEPTHSTYLE_FUSED_ATTENTION");
-  return avx512 && head_channels == kHead && !(switch_value && std::string_view(switch_value) == "0");
+  return head_channels == kHead && attention_kernels() != AttentionKernels::kNone;
 }
 
+bool fused_attention_uses_avx512() { return attention_kernels() == AttentionKernels::kAvx512; }
+
 void fused_attention(const at::Tensor& qkv, std::int64_t heads, at::Tensor& out, const LogitBias* bias) {
-  DEPTHSTYLE_ASSERT(fused_attention_available(kHead));
+  const AttentionKernels kernels = attention_kernels();
+  DEPTHSTYLE_ASSERT(kernels != AttentionKernels::kNone);
   const std::int64_t tokens = qkv.size(0), channels = heads * kHead;
   DEPTHSTYLE_ASSERT(qkv.dim() == 2 && qkv.size(1) == 3 * channels && qkv.is_contiguous() &&
                     qkv.scalar_type() == at::kFloat);
@@ -279,8 +205,9 @@ void fused_attention(const at::Tensor& qkv, std::int64_t heads, at::Tensor& out,
     std::vector<float> scratch(kQueries * kHead + kQueries * padded);
     for (std::int64_t item = begin; item < end; ++item) {
       const std::int64_t head = item / blocks, first = item % blocks * kQueries;
-      attend_queries(source, key_data + head * padded * kHead, value_data + head * tokens * kHead, tokens, channels,
-                     head, first, std::min(kQueries, tokens - first), bias, scratch.data(), out_data);
+      const auto attend = kernels == AttentionKernels::kAvx512 ? avx512::attend_queries : avx2::attend_queries;
+      attend(source, key_data + head * padded * kHead, value_data + head * tokens * kHead, tokens, channels, head,
+             first, std::min(kQueries, tokens - first), bias, scratch.data(), out_data);
     }
   });
 }

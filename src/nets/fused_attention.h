@@ -1,5 +1,6 @@
 // Multi-head softmax attention in one pass per block of 64 queries, so that a block's scores stay in the core's L2
-// cache: an AVX-512 kernel for the ViTs' head size of 64 channels (DINOv2, ViT-B/L, BEiT-L).
+// cache: AVX-512 and AVX2 kernels for the ViTs' head size of 64 channels (DINOv2, ViT-B/L, BEiT-L), written once
+// (nets/fused_attention_kernel.inc).
 //
 // Why: MultiHeadSelfAttention otherwise runs oneDNN's batched q k^T, an in-place softmax and the weighted sum of v
 // over all [heads, N, N] scores: at Depth Anything's 1370 tokens that is 45 MB per block, written by the first
@@ -40,10 +41,13 @@ void check_logit_bias(const LogitBias& bias, std::int64_t heads, std::int64_t to
 // path adds to its scores).
 at::Tensor gather_logit_bias(const LogitBias& bias);
 
-// Whether fused_attention runs here for heads of `head_channels`: 64 channels, a CPU with AVX-512, oneDNN not held
-// below AVX-512 (onednn::has_avx512_kernels: a run held to AVX2 takes the path an AVX2 machine takes), and the
+// Whether fused_attention runs here for heads of `head_channels`: 64 channels, a CPU with AVX2 and FMA, and the
 // environment variable DEPTHSTYLE_FUSED_ATTENTION not "0" (which benchmarks and tests set to run oneDNN's path).
 bool fused_attention_available(std::int64_t head_channels);
+// Whether it runs its AVX-512 kernels: the CPU has AVX-512, oneDNN is not held below it (onednn::has_avx512_kernels: a
+// run held to AVX2 takes what an AVX2 machine takes) and DEPTHSTYLE_FUSED_ATTENTION is not "avx2" (tests and
+// benchmarks set it to run the AVX2 kernels on an AVX-512 CPU). Otherwise its AVX2 kernels.
+bool fused_attention_uses_avx512();
 
 // out = the heads' attention outputs for qkv (layouts above): qkv [N, 3 C] contiguous, out [N, C] contiguous, C =
 // heads x 64, both float32; with `bias`, softmax(q_h k_h^T + bias_h) v_h, the bias gathered per block of queries

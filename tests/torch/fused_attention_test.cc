@@ -1,4 +1,4 @@
-// nets/fused_attention.h: the fused AVX-512 attention against the formula evaluated in float64 by ATen,
+// nets/fused_attention.h: the fused attention, its AVX2 and its AVX-512 kernels, against the formula evaluated in float64 by ATen,
 // softmax(q_h k_h^T (+ a logit bias)) v_h per head with the queries pre-scaled, at token counts on either side of its edges (6-row
 // register tiles, 16-lane row tails, 64-query blocks and key panels, 64-key passes of the weighted sum), and MultiHeadSelfAttention through it against
 // MultiHeadSelfAttention through oneDNN (DEPTHSTYLE_FUSED_ATTENTION=0).
@@ -17,6 +17,7 @@
 
 #include "nets/fused_attention.h"
 #include "nets/transformer_layers.h"
+#include "nets/vector_kernels.h"
 #include "native_depth_fixtures.h"
 #include "support/test_support.h"
 
@@ -57,18 +58,32 @@ class FusedAttentionTest : public ::testing::Test {
   }
   void TearDown() override { unsetenv("DEPTHSTYLE_FUSED_ATTENTION"); }
 
-  // Whether the kernel runs here; an AVX2-only CPU (or a run held to AVX2) says so in the output instead.
-  bool available() const {
-    if (fused_attention_available(64)) return true;
-    std::cout << "fused attention not available on " << cpu_ << " (or oneDNN is held below AVX-512): not run\n";
-    return false;
+  // Runs `body` with the AVX2 kernels and, where they run here, again with the AVX-512 kernels, each run's failures
+  // naming its width. A CPU without AVX2/FMA fails: the kernels are the subject here. One where the AVX-512 kernels do
+  // not run (no AVX-512, or oneDNN held below it) says so in the output.
+  template <typename Body>
+  void at_each_vector_width(const Body& body) {
+    ASSERT_TRUE(fused_attention_available(64)) << "no AVX2/FMA on " << cpu_;
+    setenv("DEPTHSTYLE_FUSED_ATTENTION", "avx2", 1);
+    {
+      SCOPED_TRACE("AVX2 kernels");
+      ASSERT_FALSE(fused_attention_uses_avx512());
+      body();
+    }
+    unsetenv("DEPTHSTYLE_FUSED_ATTENTION");
+    if (!fused_attention_uses_avx512()) {
+      std::cout << "AVX-512 kernels not run on " << cpu_ << " (no AVX-512, or oneDNN held below it)\n";
+      return;
+    }
+    SCOPED_TRACE("AVX-512 kernels");
+    body();
   }
 
   const std::string cpu_ = testing::cpu_features();
 };
 
 TEST_F(FusedAttentionTest, MatchesTheFormulaInFloat64AtEveryEdgeOfItsBlocks) {
-  if (!available()) return;
+  at_each_vector_width([&] {
   double largest_difference = 0.0;
   for (const std::int64_t tokens : {1, 5, 6, 7, 15, 17, 63, 64, 65, 127, 129, 200, 577}) {
     for (const std::int64_t heads : {1, 3}) {
@@ -86,12 +101,13 @@ TEST_F(FusedAttentionTest, MatchesTheFormulaInFloat64AtEveryEdgeOfItsBlocks) {
       }
     }
   }
-  std::cout << "fused attention: max |fused - float64| / max |float64| = " << largest_difference << " (" << cpu_
-            << ")\n";
+  std::cout << "fused attention (" << (fused_attention_uses_avx512() ? "AVX-512" : "AVX2")
+            << "): max |fused - float64| / max |float64| = " << largest_difference << " (" << cpu_ << ")\n";
+  });
 }
 
 TEST_F(FusedAttentionTest, LogitsFarBeyondExpsRangeAreShiftedByTheirMaximum) {
-  if (!available()) return;
+  at_each_vector_width([&] {
   // Entries ~N(0, 36): logits above 100, whose exp overflows float32 unless the row's largest is taken off
   // first; most probabilities underflow to 0 and each query attends to a few keys.
   const at::Tensor qkv = random_qkv(130, 2, 6.0);
@@ -103,17 +119,21 @@ TEST_F(FusedAttentionTest, LogitsFarBeyondExpsRangeAreShiftedByTheirMaximum) {
   const double largest_logit = at::matmul(split[0], split[1].transpose(1, 2)).abs().max().item<double>();
   EXPECT_GT(largest_logit, 88.7) << "exp of the largest logit must overflow float32 for this test to mean anything";
   std::cout << "fused attention, logits up to " << largest_logit << ": " << difference << "\n";
+  });
 }
 
 TEST_F(FusedAttentionTest, TheSwitchTurnsItOffAndOtherHeadSizesNeverUseIt) {
   EXPECT_FALSE(fused_attention_available(32));
   EXPECT_FALSE(fused_attention_available(80));
+  EXPECT_EQ(fused_attention_available(64), cpu_has_avx2_fma()) << cpu_;
+  setenv("DEPTHSTYLE_FUSED_ATTENTION", "avx2", 1);
+  EXPECT_FALSE(fused_attention_uses_avx512());
   setenv("DEPTHSTYLE_FUSED_ATTENTION", "0", 1);
   EXPECT_FALSE(fused_attention_available(64));
 }
 
 TEST_F(FusedAttentionTest, MultiHeadSelfAttentionGivesTheSameHeadsThroughEitherPath) {
-  if (!available()) return;
+  ASSERT_TRUE(fused_attention_available(64)) << "no AVX2/FMA on " << cpu_;
   const std::int64_t channels = 192, heads = 3, tokens = 150;
   const MultiHeadSelfAttention attention(at::randn({3 * channels, channels}) * 0.1, at::randn({3 * channels}) * 0.1,
                                          at::randn({channels, channels}) * 0.1, at::randn({channels}) * 0.1, heads);
