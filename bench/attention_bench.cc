@@ -47,9 +47,12 @@ int run(int argc, char** argv) {
   }
   threads = set_thread_count(threads);
   const std::vector<Shape> shapes = {
-      {"DPT-Hybrid 384", 577, 768, 12},        {"DPT-Large 384", 577, 1024, 16},
-      {"DPT-BEiT-L 512 (no bias)", 1025, 1024, 16}, {"Depth Anything V2 S 518", 1370, 384, 6},
-      {"Depth Anything V2 B 518", 1370, 768, 12},   {"Depth Anything V2 L 518", 1370, 1024, 16},
+      {"DPT-Hybrid 384", 577, 768, 12},
+      {"DPT-Large 384", 577, 1024, 16},
+      {"DPT-BEiT-L 512 (no bias)", 1025, 1024, 16},
+      {"Depth Anything V2 S 518", 1370, 384, 6},
+      {"Depth Anything V2 B 518", 1370, 768, 12},
+      {"Depth Anything V2 L 518", 1370, 1024, 16},
   };
   // The caller's choice of kernels ("avx2"), restored before each fused pass.
   const char* caller_switch = std::getenv("DEPTHSTYLE_FUSED_ATTENTION");
@@ -65,9 +68,9 @@ int run(int argc, char** argv) {
   at::manual_seed(0);
   for (const Shape& s : shapes) {
     const double scale = 1.0 / std::sqrt(static_cast<double>(s.channels));
-    const MultiHeadSelfAttention layer(at::randn({3 * s.channels, s.channels}) * scale, at::randn({3 * s.channels}) * 0.1,
-                                       at::randn({s.channels, s.channels}) * scale, at::randn({s.channels}) * 0.1,
-                                       s.heads);
+    const MultiHeadSelfAttention layer(at::randn({3 * s.channels, s.channels}) * scale,
+                                       at::randn({3 * s.channels}) * 0.1, at::randn({s.channels, s.channels}) * scale,
+                                       at::randn({s.channels}) * 0.1, s.heads);
     const at::Tensor input = at::randn({s.tokens, s.channels});
     const auto pass = [&](bool fused, Times& best) {
       setenv("DEPTHSTYLE_FUSED_ATTENTION", fused ? fused_switch.c_str() : "0", 1);

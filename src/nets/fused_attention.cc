@@ -59,7 +59,9 @@ inline Vec load_first_or(Mask mask, const float* p, Vec fill) {
   return _mm256_blendv_ps(fill, _mm256_maskload_ps(p, mask), _mm256_castsi256_ps(mask));
 }
 inline void store_first(Mask mask, float* p, Vec v) { _mm256_maskstore_ps(p, mask, v); }
-inline Vec add_first(Vec sum, Mask mask, Vec x) { return _mm256_add_ps(sum, _mm256_and_ps(x, _mm256_castsi256_ps(mask))); }
+inline Vec add_first(Vec sum, Mask mask, Vec x) {
+  return _mm256_add_ps(sum, _mm256_and_ps(x, _mm256_castsi256_ps(mask)));
+}
 inline Vec gather_first(Mask mask, const float* table, const std::int32_t* index) {
   const __m256i rows = _mm256_maskload_epi32(index, mask);
   return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), table, rows, _mm256_castsi256_ps(mask), 4);

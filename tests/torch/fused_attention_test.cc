@@ -1,7 +1,8 @@
-// nets/fused_attention.h: the fused attention, its AVX2 and its AVX-512 kernels, against the formula evaluated in float64 by ATen,
-// softmax(q_h k_h^T (+ a logit bias)) v_h per head with the queries pre-scaled, at token counts on either side of its edges (6-row
-// register tiles, 16-lane row tails, 64-query blocks and key panels, 64-key passes of the weighted sum), and MultiHeadSelfAttention through it against
-// MultiHeadSelfAttention through oneDNN (DEPTHSTYLE_FUSED_ATTENTION=0).
+// nets/fused_attention.h: the fused attention, its AVX2 and its AVX-512 kernels, against the formula evaluated in
+// float64 by ATen, softmax(q_h k_h^T (+ a logit bias)) v_h per head with the queries pre-scaled, at token counts on
+// either side of its edges (6-row register tiles, 16-lane row tails, 64-query blocks and key panels, 64-key passes of
+// the weighted sum), and MultiHeadSelfAttention through it against MultiHeadSelfAttention through oneDNN
+// (DEPTHSTYLE_FUSED_ATTENTION=0).
 //
 // Bound: 1e-5 of the output's largest value, as tests/torch/transformer_layers_test.cc's. An output is a weighted sum
 // of up to N values with probabilities in [0, 1] summing to 1: its float32 rounding grows like sqrt(N) u (u = 2^-24,
@@ -84,41 +85,41 @@ class FusedAttentionTest : public ::testing::Test {
 
 TEST_F(FusedAttentionTest, MatchesTheFormulaInFloat64AtEveryEdgeOfItsBlocks) {
   at_each_vector_width([&] {
-  double largest_difference = 0.0;
-  for (const std::int64_t tokens : {1, 5, 6, 7, 15, 17, 63, 64, 65, 127, 129, 200, 577}) {
-    for (const std::int64_t heads : {1, 3}) {
-      const at::Tensor qkv = random_qkv(tokens, heads, 1.0);
-      const LogitBias bias = random_logit_bias(tokens, heads);
-      for (const LogitBias* with : {static_cast<const LogitBias*>(nullptr), &bias}) {
-        // NaN where nothing was written would show.
-        at::Tensor out = at::full({tokens, heads * 64}, NAN);
-        fused_attention(qkv, heads, out, with);
-        const double difference =
-            relative_max_difference(out.to(at::kDouble), attention_in_float64(qkv, heads, with));
-        EXPECT_LE(difference, kTolerance) << tokens << " tokens, " << heads << " heads, "
-                                          << (with ? "with" : "without") << " a logit bias, on " << cpu_;
-        largest_difference = std::max(largest_difference, difference);
+    double largest_difference = 0.0;
+    for (const std::int64_t tokens : {1, 5, 6, 7, 15, 17, 63, 64, 65, 127, 129, 200, 577}) {
+      for (const std::int64_t heads : {1, 3}) {
+        const at::Tensor qkv = random_qkv(tokens, heads, 1.0);
+        const LogitBias bias = random_logit_bias(tokens, heads);
+        for (const LogitBias* with : {static_cast<const LogitBias*>(nullptr), &bias}) {
+          // NaN where nothing was written would show.
+          at::Tensor out = at::full({tokens, heads * 64}, NAN);
+          fused_attention(qkv, heads, out, with);
+          const double difference =
+              relative_max_difference(out.to(at::kDouble), attention_in_float64(qkv, heads, with));
+          EXPECT_LE(difference, kTolerance) << tokens << " tokens, " << heads << " heads, "
+                                            << (with ? "with" : "without") << " a logit bias, on " << cpu_;
+          largest_difference = std::max(largest_difference, difference);
+        }
       }
     }
-  }
-  std::cout << "fused attention (" << (fused_attention_uses_avx512() ? "AVX-512" : "AVX2")
-            << "): max |fused - float64| / max |float64| = " << largest_difference << " (" << cpu_ << ")\n";
+    std::cout << "fused attention (" << (fused_attention_uses_avx512() ? "AVX-512" : "AVX2")
+              << "): max |fused - float64| / max |float64| = " << largest_difference << " (" << cpu_ << ")\n";
   });
 }
 
 TEST_F(FusedAttentionTest, LogitsFarBeyondExpsRangeAreShiftedByTheirMaximum) {
   at_each_vector_width([&] {
-  // Entries ~N(0, 36): logits above 100, whose exp overflows float32 unless the row's largest is taken off
-  // first; most probabilities underflow to 0 and each query attends to a few keys.
-  const at::Tensor qkv = random_qkv(130, 2, 6.0);
-  at::Tensor out = at::empty({130, 128});
-  fused_attention(qkv, 2, out);
-  const double difference = relative_max_difference(out.to(at::kDouble), attention_in_float64(qkv, 2));
-  EXPECT_LE(difference, kTolerance) << cpu_;
-  const at::Tensor split = qkv.to(at::kDouble).view({130, 3, 2, 64}).permute({1, 2, 0, 3});
-  const double largest_logit = at::matmul(split[0], split[1].transpose(1, 2)).abs().max().item<double>();
-  EXPECT_GT(largest_logit, 88.7) << "exp of the largest logit must overflow float32 for this test to mean anything";
-  std::cout << "fused attention, logits up to " << largest_logit << ": " << difference << "\n";
+    // Entries ~N(0, 36): logits above 100, whose exp overflows float32 unless the row's largest is taken off
+    // first; most probabilities underflow to 0 and each query attends to a few keys.
+    const at::Tensor qkv = random_qkv(130, 2, 6.0);
+    at::Tensor out = at::empty({130, 128});
+    fused_attention(qkv, 2, out);
+    const double difference = relative_max_difference(out.to(at::kDouble), attention_in_float64(qkv, 2));
+    EXPECT_LE(difference, kTolerance) << cpu_;
+    const at::Tensor split = qkv.to(at::kDouble).view({130, 3, 2, 64}).permute({1, 2, 0, 3});
+    const double largest_logit = at::matmul(split[0], split[1].transpose(1, 2)).abs().max().item<double>();
+    EXPECT_GT(largest_logit, 88.7) << "exp of the largest logit must overflow float32 for this test to mean anything";
+    std::cout << "fused attention, logits up to " << largest_logit << ": " << difference << "\n";
   });
 }
 
