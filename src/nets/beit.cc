@@ -88,10 +88,6 @@ LogitBias BeitBlock::relative_position_logits(std::int64_t rows, std::int64_t co
   return LogitBias{relative_position_table(rows, columns).t().contiguous(), index};
 }
 
-at::Tensor BeitBlock::relative_position_bias(std::int64_t rows, std::int64_t columns, const at::Tensor& index) const {
-  return gather_logit_bias(relative_position_logits(rows, columns, index));
-}
-
 void BeitBlock::apply(at::Tensor& tokens, std::int64_t rows, std::int64_t columns, const at::Tensor& index) const {
   attention_.accumulate(norm1_(tokens), tokens, relative_position_logits(rows, columns, index));
   fc2_.accumulate(fc1_(norm2_(tokens)), tokens);

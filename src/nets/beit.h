@@ -19,7 +19,7 @@
 //   tokens = [cls_token; patch_embed(x) as rows x columns, row-major]      ((1 + rows columns) x dim)
 //   per block: x = x + gamma_1 * attn(norm1(x)); x = x + gamma_2 * mlp(norm2(x))
 //   attn: softmax(q k^T / sqrt(d) + bias) v per head, bias = the table resized to the grid, gathered by the grid's
-//   relative position index (see relative_position_table / relative_position_bias).
+//   relative position index (see relative_position_table / relative_position_logits).
 // The hooked blocks' outputs are taken as they are (forward hooks; the final norm is an Identity anyway).
 #pragma once
 
@@ -67,9 +67,8 @@ class BeitBlock {
   at::Tensor relative_position_table(std::int64_t rows, std::int64_t columns) const;
   // The bias added to the logits as a table and an index: the table above transposed, [heads, rows of the table], and
   // `index` (BeitBackbone::index, int32).
+  // gather_logit_bias writes it out as [heads, 1 + rows columns, 1 + rows columns].
   LogitBias relative_position_logits(std::int64_t rows, std::int64_t columns, const at::Tensor& index) const;
-  // The same written out, table[index]: [heads, 1 + rows columns, 1 + rows columns] contiguous.
-  at::Tensor relative_position_bias(std::int64_t rows, std::int64_t columns, const at::Tensor& index) const;
   double flops(std::int64_t tokens) const;
 
  private:

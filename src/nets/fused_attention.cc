@@ -124,7 +124,7 @@ enum class AttentionKernels { kNone, kAvx2, kAvx512 };
 
 // Which kernels run here (see fused_attention_available).
 AttentionKernels attention_kernels() {
-  static const bool avx512 = __builtin_cpu_supports("avx512f") && onednn::has_avx512_kernels();
+  static const bool avx512 = onednn::has_avx512_kernels();  // the CPU has AVX-512 and oneDNN is not held below it
   static const bool avx2 = cpu_has_avx2_fma();
   const char* switch_value = std::getenv("DEPTHSTYLE_FUSED_ATTENTION");
   const std::string_view chosen = switch_value != nullptr ? switch_value : "";

@@ -312,6 +312,7 @@ at::Tensor MultiHeadSelfAttention::attend(const at::Tensor& input, const LogitBi
   DEPTHSTYLE_ASSERT(products_ != nullptr);
   check_2d_input(input, channels_);
   const std::int64_t tokens = input.size(0);
+  if (bias != nullptr) check_logit_bias(*bias, heads_, tokens);
   const at::Tensor qkv = qkv_(input);
   at::Tensor heads = at::empty({tokens, channels_}, input.options());
   if (fused_attention_available(channels_ / heads_)) {
@@ -321,7 +322,6 @@ at::Tensor MultiHeadSelfAttention::attend(const at::Tensor& input, const LogitBi
   const Products::ForTokens& products = products_->get(tokens, heads_, channels_);
   // With a bias the scores buffer starts as the bias, and the product accumulates into it.
   at::Tensor scores = bias != nullptr ? gather_logit_bias(*bias) : at::empty({heads_, tokens, tokens}, input.options());
-  DEPTHSTYLE_ASSERT(scores.size(0) == heads_ && scores.size(1) == tokens);
   const memory scores_memory = wrap(products.scores_desc, scores);
   execute(bias != nullptr ? products.biased_scores : products.scores,
           {{DNNL_ARG_SRC, wrap(products.query, qkv)},

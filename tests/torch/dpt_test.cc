@@ -320,7 +320,8 @@ TEST(DptBeitAgainstPytorch, RelativePositionBiasesAreResizedAsMidasDoes) {
   }
   for (const auto& [rows, columns] : std::vector<std::pair<int, int>>{{4, 6}, {6, 4}, {7, 3}}) {
     const std::string name = concat("relative_bias_", rows, "x", columns);
-    const at::Tensor bias = block.relative_position_bias(rows, columns, network(kBeit).beit().index(rows, columns));
+    const at::Tensor bias =
+        gather_logit_bias(block.relative_position_logits(rows, columns, network(kBeit).beit().index(rows, columns)));
     EXPECT_LE(relative_max_difference(bias, array(kBeit, name)), kPositionTolerance) << name;
   }
 }
