@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "tensor/runtime.h"
@@ -17,6 +18,27 @@ inline std::string load_average() {
   std::string value;
   in >> value;
   return value.empty() ? "unknown" : value;
+}
+
+// The vector-unit flags that decide which kernels run (and so every speed figure), as /proc/cpuinfo names them:
+// the subset of avx2, fma, avx512f, avx512bw, avx512_bf16, amx_bf16 this CPU has.
+inline std::string cpu_flags() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line) && line.rfind("flags", 0) != 0) {
+  }
+  std::istringstream words(line.substr(line.find(':') == std::string::npos ? line.size() : line.find(':') + 1));
+  std::string present, word;
+  const auto wanted = [](const std::string& flag) {
+    for (const char* name : {"avx2", "fma", "avx512f", "avx512bw", "avx512_bf16", "amx_bf16"}) {
+      if (flag == name) return true;
+    }
+    return false;
+  };
+  while (words >> word) {
+    if (wanted(word)) present += (present.empty() ? "" : ", ") + word;
+  }
+  return present.empty() ? "none of avx2, fma, avx512f" : present;
 }
 
 inline int bench_main(int argc, char** argv, int (*run)(int argc, char** argv)) {

@@ -35,10 +35,7 @@
 #include "tensor/runtime.h"
 #include "io/npy.h"
 #include "tensor/tensor_image.h"
-#include "nets/adain_decoder.h"
-#include "nets/vgg_encoder.h"
-#include "style/adain.h"
-#include "style/vgg_backbone.h"
+#include "style_workload.h"
 
 namespace {
 
@@ -46,6 +43,7 @@ using depthstyle::concat;
 using depthstyle::cpu_seconds;
 using depthstyle::median;
 using depthstyle::minimum;
+using depthstyle::stylize;
 using depthstyle::Timing;
 using depthstyle::wall_seconds;
 namespace fs = std::filesystem;
@@ -112,15 +110,7 @@ long peak_rss_kib() {
 }
 
 std::unique_ptr<depthstyle::Backbone> make_backbone(const Options& options, depthstyle::Precision precision) {
-  return depthstyle::make_vgg_backbone({options.weights_dir / "vgg_normalised_zip.pth",
-                                        options.weights_dir / "decoder_zip.pth", precision});
-}
-
-// The port's stylization with its default alpha = 1: decoder(AdaIN(f(c), f(s))), clamped as it is when saved.
-at::Tensor stylize(depthstyle::Backbone& backbone, const at::Tensor& content, const at::Tensor& style) {
-  const at::Tensor content_features = backbone.encode(content).levels.at(0);
-  const at::Tensor style_features = backbone.encode(style).levels.at(0);
-  return backbone.decode({{depthstyle::adain(content_features, style_features)}}).clamp(0, 1);
+  return depthstyle::make_vgg_bench_backbone(options.weights_dir, precision);
 }
 
 Timing time_stylize(depthstyle::Backbone& backbone, const at::Tensor& content, const at::Tensor& style, int repeats,
@@ -170,14 +160,7 @@ double psnr(const at::Tensor& actual, const at::Tensor& reference) {
 }
 
 double stylization_flops(const ImageSize& content, std::int64_t style_side) {
-  using namespace depthstyle;
-  const auto encoder = [](std::int64_t height, std::int64_t width) {
-    return conv_flops(vgg_encoder_layers(), kVggEncoderUsedLayers, height, width);
-  };
-  const auto feature_side = [](std::int64_t side) { return (((side + 1) / 2 + 1) / 2 + 1) / 2; };
-  return encoder(content.height, content.width) + encoder(style_side, style_side) +
-         conv_flops(adain_decoder_layers(), adain_decoder_layers().size(), feature_side(content.height),
-                    feature_side(content.width));
+  return depthstyle::stylization_flops(content.height, content.width, style_side);
 }
 
 int child_rss(const Options& options) {
@@ -219,10 +202,7 @@ int main(int argc, char** argv) try {
   const int threads = depthstyle::set_thread_count(options.threads);
   if (options.child_rss) return child_rss(options);
 
-  const depthstyle::ProcessResult fixtures = depthstyle::run_process(
-      {"/usr/bin/python3", std::string(DEPTHSTYLE_SOURCE_DIR) + "/tests/fixtures/style/make_vgg_fixtures.py",
-       options.weights_dir.string()});
-  if (fixtures.exit_code != 0) throw depthstyle::Error("writing the random weight files failed:\n" + fixtures.output);
+  depthstyle::write_vgg_bench_weights(options.weights_dir);
   const fs::path work_dir = options.weights_dir.parent_path() / "style_bench_work";
   const int side = options.side;
   const bool bf16_native = depthstyle::bf16_is_native();
