@@ -30,20 +30,9 @@ constexpr std::int64_t kKeysPerPass = 64;
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 namespace avx2 {
-using Vec = __m256;
+#include "nets/simd_avx2.inc"
 using Mask = __m256i;
-constexpr int kLanes = 8;
 constexpr int kTileVectors = 2;
-inline Vec load(const float* p) { return _mm256_loadu_ps(p); }
-inline void store(float* p, Vec v) { _mm256_storeu_ps(p, v); }
-inline Vec set1(float value) { return _mm256_set1_ps(value); }
-inline Vec zero() { return _mm256_setzero_ps(); }
-inline Vec fmadd(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }  // a b + c
-inline Vec fmsub(Vec a, Vec b, Vec c) { return _mm256_fmsub_ps(a, b, c); }  // a b - c
-inline Vec max(Vec a, Vec b) { return _mm256_max_ps(a, b); }
-inline Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
-inline Vec sub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
-inline Vec mul(Vec a, Vec b) { return _mm256_mul_ps(a, b); }
 inline Vec round_nearest(Vec v) { return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 // p 2^n for integral n in [-126, 127]: 2^n built in the exponent bits.
 inline Vec times_power_of_two(Vec p, Vec n) {
@@ -87,20 +76,9 @@ inline float reduce_add(Vec v) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 namespace avx512 {
-using Vec = __m512;
+#include "nets/simd_avx512.inc"
 using Mask = __mmask16;
-constexpr int kLanes = 16;
 constexpr int kTileVectors = 4;
-inline Vec load(const float* p) { return _mm512_loadu_ps(p); }
-inline void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }
-inline Vec set1(float value) { return _mm512_set1_ps(value); }
-inline Vec zero() { return _mm512_setzero_ps(); }
-inline Vec fmadd(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }  // a b + c
-inline Vec fmsub(Vec a, Vec b, Vec c) { return _mm512_fmsub_ps(a, b, c); }  // a b - c
-inline Vec max(Vec a, Vec b) { return _mm512_max_ps(a, b); }
-inline Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
-inline Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
-inline Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
 inline Vec round_nearest(Vec v) { return _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 inline Vec times_power_of_two(Vec p, Vec n) { return _mm512_scalef_ps(p, n); }
 inline Mask first_lanes(std::int64_t count) {

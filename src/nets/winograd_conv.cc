@@ -50,18 +50,7 @@ constexpr double kG[kInputTile][3] = {{1, 0, 0},
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 namespace avx2 {
-using Vec = __m256;
-constexpr int kLanes = 8;
-inline Vec load(const float* p) { return _mm256_loadu_ps(p); }
-inline void store(float* p, Vec v) { _mm256_storeu_ps(p, v); }
-inline Vec unpack_low(Vec a, Vec b) { return _mm256_unpacklo_ps(a, b); }
-inline Vec unpack_high(Vec a, Vec b) { return _mm256_unpackhi_ps(a, b); }
-inline Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
-inline Vec subtract(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
-inline Vec multiply_add(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }             // a b + c
-inline Vec negative_multiply_add(Vec a, Vec b, Vec c) { return _mm256_fnmadd_ps(a, b, c); }   // c - a b
-inline Vec multiply_subtract(Vec a, Vec b, Vec c) { return _mm256_fmsub_ps(a, b, c); }        // a b - c
-inline Vec broadcast(float value) { return _mm256_set1_ps(value); }
+#include "nets/simd_avx2.inc"
 #include "nets/winograd_transforms.inc"
 }  // namespace avx2
 #pragma GCC pop_options
@@ -73,18 +62,7 @@ inline Vec broadcast(float value) { return _mm256_set1_ps(value); }
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 namespace avx512 {
-using Vec = __m512;
-constexpr int kLanes = 16;
-inline Vec load(const float* p) { return _mm512_loadu_ps(p); }
-inline void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }
-inline Vec unpack_low(Vec a, Vec b) { return _mm512_unpacklo_ps(a, b); }
-inline Vec unpack_high(Vec a, Vec b) { return _mm512_unpackhi_ps(a, b); }
-inline Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
-inline Vec subtract(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
-inline Vec multiply_add(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
-inline Vec negative_multiply_add(Vec a, Vec b, Vec c) { return _mm512_fnmadd_ps(a, b, c); }
-inline Vec multiply_subtract(Vec a, Vec b, Vec c) { return _mm512_fmsub_ps(a, b, c); }
-inline Vec broadcast(float value) { return _mm512_set1_ps(value); }
+#include "nets/simd_avx512.inc"
 #include "nets/winograd_transforms.inc"
 }  // namespace avx512
 #pragma GCC diagnostic pop
