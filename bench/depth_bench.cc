@@ -4,13 +4,13 @@
 //
 //   build/bench/depth_bench [--repeats 3] [--rounds 2] [--threads 0] [--table1-images 8] [--weights-dir DIR]
 //                           [--only monodepth2|midas_v1|midas_v2|midas_small|dpt_large|dpt_hybrid|
-//                                   dpt_beit_large|depth_anything_vits|depth_anything_vitb]
+//                                   dpt_beit_large|depth_anything_vits|depth_anything_vitb|depth_anything_vitl]
 //                           (part (a) for one network only) [--against-style ROUNDS]
 //
 // (a) Per architecture at its native input size: monodepth2 at both feed sizes (640x192, 1024x320), MiDaS v1 and
 //     v2 / v2.1 large at 384x384 (their presets' largest feed: the longer side or the box is 384), MiDaS v2.1 small
 //     at 256x256 (its preset's box) and 384x384 (the size a user might raise it to), DPT-Large and DPT-Hybrid at
-//     384x384 (their preset's size; 250 GFLOP for the hybrid), Depth Anything V2 Small and Base at 518x518 (its
+//     384x384 (their preset's size; 250 GFLOP for the hybrid), Depth Anything V2 Small, Base and Large at 518x518 (its
 //     preset's smallest feed; ViT-S at 518 is ~95 GFLOP, so PyTorch eager, whose nn.Linear runs on Debian's reference
 //     BLAS, takes tens of seconds: use --repeats 1 --rounds 1 there; the DPTs alike). Wall-clock median and minimum
 //     and process CPU time of one forward pass, their ratios (goal >= 1.5x), GFLOP/s, and the largest difference
@@ -120,7 +120,7 @@ Options parse(int argc, char** argv) {
   }
   const std::vector<std::string> models = {"monodepth2", "midas_v1",       "midas_v2",           "midas_small",
                                            "dpt_large",  "dpt_hybrid",     "dpt_beit_large",     "depth_anything_vits",
-                                           "depth_anything_vitb"};
+                                           "depth_anything_vitb", "depth_anything_vitl"};
   if (!options.only.empty() && std::find(models.begin(), models.end(), options.only) == models.end()) {
     throw depthstyle::UsageError("--only takes one of " + depthstyle::join(models, ", ") + ", not '" + options.only +
                                  "'");
@@ -354,7 +354,9 @@ int run(int argc, char** argv) {
         {"/usr/bin/python3", concat(DEPTHSTYLE_SOURCE_DIR, "/tests/fixtures/depth/", script), out_dir.string()});
     if (fixtures.exit_code != 0) throw depthstyle::Error("writing the random weight files failed:\n" + fixtures.output);
   }
-  for (const char* variant : {"vits", "vitb"}) {
+  for (const char* variant : {"vits", "vitb", "vitl"}) {
+    // Written only when selected: vitl's file is 1.3 GB.
+    if (!options.only.empty() && options.only != concat("depth_anything_", variant)) continue;
     const fs::path file = options.weights_dir / concat("depth_anything/depth_anything_v2_", variant, ".pth");
     if (fs::exists(file)) continue;
     const depthstyle::ProcessResult written = depthstyle::run_process(
@@ -418,7 +420,8 @@ int run(int argc, char** argv) {
               dpt(depthstyle::DptVariant::kHybrid));
   add_network("DPT-BEiT-L 512", "dpt_beit_large", options.weights_dir / "dpt_beit/weights/midas/dpt_beit_large_512.pt",
               {512}, dpt(depthstyle::DptVariant::kBeitLarge512));
-  for (const auto variant : {depthstyle::DepthAnythingVariant::kSmall, depthstyle::DepthAnythingVariant::kBase}) {
+  for (const auto variant : {depthstyle::DepthAnythingVariant::kSmall, depthstyle::DepthAnythingVariant::kBase,
+                             depthstyle::DepthAnythingVariant::kLarge}) {
     const std::string name = depthstyle::to_string(variant);
     if (!wanted("depth_anything_" + name)) continue;
     const std::string file = concat("depth_anything_v2_", name, ".pth");

@@ -3,7 +3,8 @@
 
     GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 \
     /usr/bin/python3 bench/pytorch_depth_baseline.py --weights-dir DIR --work-dir DIR \
-        --model monodepth2|midas_v1|midas_v2|midas_small|dpt_large|dpt_hybrid|dpt_beit_large|depth_anything_vits|depth_anything_vitb \
+        --model monodepth2|midas_v1|midas_v2|midas_small|dpt_large|dpt_hybrid|dpt_beit_large|depth_anything_vits|depth_anything_vitb| \
+                depth_anything_vitl \
         --size 192x640 \
         --repeats 3 --threads 2
 
@@ -93,7 +94,7 @@ def load_network(reference, name, weights):
 
 
 MODELS = ("monodepth2", "midas_v1", "midas_v2", "midas_small", "dpt_large", "dpt_hybrid", "dpt_beit_large",
-          "depth_anything_vits", "depth_anything_vitb")
+          "depth_anything_vits", "depth_anything_vitb", "depth_anything_vitl")
 
 
 def main():
