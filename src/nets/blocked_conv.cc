@@ -37,6 +37,16 @@ memory::format_tag blocked_tag() {
   return tag;
 }
 
+// The layout a conv with `groups` groups of in_per_group -> out_per_group channels reads and writes: blocked_tag(),
+// except that grouped convs whose groups are not whole 16-channel blocks (ResNeXt-101 32x8d's layer1: 8 channels
+// per group) take blocks of 8, which oneDNN 2.6's AVX-512 kernels run; with 16 they fall back to its reference
+// kernel, ~2000x slower (DNNL_VERBOSE). ATen's mkldnn_convolution picks the same, reordering around such convs.
+memory::format_tag blocked_tag_for(std::int64_t groups, std::int64_t in_per_group, std::int64_t out_per_group) {
+  const bool depthwise = in_per_group == 1 && out_per_group == 1;
+  const bool narrow_groups = groups > 1 && !depthwise && (in_per_group % 16 != 0 || out_per_group % 16 != 0);
+  return narrow_groups ? memory::format_tag::nChw8c : blocked_tag();
+}
+
 // A map of `desc` with a fresh, uninitialised buffer.
 std::shared_ptr<BlockedMap::Data> new_map(const memory::desc& desc, std::int64_t channels, std::int64_t height,
                                           std::int64_t width) {
@@ -83,7 +93,10 @@ std::int64_t BlockedMap::height() const { return data_->height; }
 std::int64_t BlockedMap::width() const { return data_->width; }
 
 struct BlockedConv::Prepared {
-  at::Tensor weight;  // [out, in / groups, k, k] float32 contiguous
+  // [out, in / groups, k, k] float32 contiguous until the first primitive has it in its layout (weight_forms), then
+  // released: later forms are reordered from that one, so the network holds its weights once (ResNeXt-101: 340 MB).
+  at::Tensor weight;
+  std::int64_t out = 0, in_per_group = 0, kernel = 0;  // the weight's sizes
   at::Tensor bias;    // [out] float32 contiguous, or undefined
   Geometry geometry;
   Activation activation = Activation::kNone;
@@ -102,9 +115,9 @@ struct BlockedConv::Prepared {
   // Primitives kept at most: beyond, the cache starts again (a folder of many image sizes must not grow it for ever).
   static constexpr std::size_t kMaxPrimitives = 32;
 
-  std::int64_t out_channels() const { return weight.size(0); }
-  std::int64_t in_channels() const { return weight.size(1) * geometry.groups; }
-  std::int64_t kernel_size() const { return weight.size(2); }
+  std::int64_t out_channels() const { return out; }
+  std::int64_t in_channels() const { return in_per_group * geometry.groups; }
+  std::int64_t kernel_size() const { return kernel; }
   std::int64_t out_side(std::int64_t side) const {
     return (side + geometry.padding_before + geometry.padding_after - kernel_size()) / geometry.stride + 1;
   }
@@ -123,18 +136,21 @@ struct BlockedConv::Prepared {
         groups == 1 ? memory::dims{out, in, k, k} : memory::dims{groups, out / groups, in / groups, k, k};
     const memory::desc plain_weights(weight_dims, f32,
                                      groups == 1 ? memory::format_tag::oihw : memory::format_tag::goihw);
+    const memory::format_tag tag = blocked_tag_for(groups, in / groups, out / groups);
     const dnnl::convolution_forward::desc description(
         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
         // A few input channels (an image) are read as NCHW, as oneDNN's kernels for them expect.
-        memory::desc({1, in, height, width}, f32, in < 8 ? memory::format_tag::nchw : blocked_tag()),
+        memory::desc({1, in, height, width}, f32, in < 8 ? memory::format_tag::nchw : tag),
         memory::desc(weight_dims, f32, any),
         bias.defined() ? memory::desc({out}, f32, memory::format_tag::x) : memory::desc(),
-        memory::desc({1, out, out_side(height), out_side(width)}, f32, blocked_tag()),
+        memory::desc({1, out, out_side(height), out_side(width)}, f32, tag),
         {geometry.stride, geometry.stride},
         {geometry.padding_before, geometry.padding_before}, {geometry.padding_after, geometry.padding_after});
+    // With a residual the sum comes first: activation(conv + bias + residual).
     dnnl::post_ops post_ops;
-    if (activation == Activation::kRelu6) post_ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, 0.0f, 6.0f);
     if (residual) post_ops.append_sum(1.0f);
+    if (activation == Activation::kRelu) post_ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+    if (activation == Activation::kRelu6) post_ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, 0.0f, 6.0f);
     dnnl::primitive_attr attributes;
     attributes.set_post_ops(post_ops);
     const dnnl::convolution_forward::primitive_desc descriptor(description, attributes, cpu_engine());
@@ -152,9 +168,11 @@ struct BlockedConv::Prepared {
       if (form.get_desc() == desc) return form;
     }
     memory form(desc, cpu_engine());
-    const memory source(plain_weights, cpu_engine(), weight.data_ptr<float>());
-    onednn::reorder(source, form);
+    onednn::reorder(weight_forms.empty() ? memory(plain_weights, cpu_engine(), weight.data_ptr<float>())
+                                         : weight_forms.front(),
+                    form);
     weight_forms.push_back(form);
+    weight = at::Tensor();
     return form;
   }
 
@@ -180,12 +198,24 @@ BlockedConv::BlockedConv(const at::Tensor& weight, const at::Tensor& bias, Geome
   DEPTHSTYLE_ASSERT(geometry.groups >= 1 && weight.size(0) % geometry.groups == 0 && geometry.stride >= 1);
   DEPTHSTYLE_ASSERT(!bias.defined() || (bias.numel() == weight.size(0) && bias.scalar_type() == at::kFloat));
   prepared_->weight = weight.contiguous();
+  prepared_->out = weight.size(0), prepared_->in_per_group = weight.size(1), prepared_->kernel = weight.size(2);
   prepared_->bias = bias.defined() ? bias.reshape({-1}).contiguous() : at::Tensor();
   prepared_->geometry = geometry;
   prepared_->activation = activation;
 }
 
 std::int64_t BlockedConv::out_channels() const { return prepared_->out_channels(); }
+
+double BlockedConv::flops(std::int64_t out_height, std::int64_t out_width) const {
+  return conv_flops(prepared_->out_channels(), prepared_->in_channels(), prepared_->geometry.groups,
+                    prepared_->kernel_size(), out_height, out_width);
+}
+
+double conv_flops(std::int64_t out_channels, std::int64_t in_channels, std::int64_t groups, std::int64_t kernel_size,
+                  std::int64_t out_height, std::int64_t out_width) {
+  return 2.0 * static_cast<double>(out_height * out_width) * static_cast<double>(out_channels) *
+         static_cast<double>(in_channels / groups * kernel_size * kernel_size);
+}
 
 BlockedMap BlockedConv::operator()(const BlockedMap& input) const {
   const BlockedMap::Data& in = input.data();
@@ -199,7 +229,7 @@ BlockedMap BlockedConv::operator()(const BlockedMap& input) const {
 
 BlockedMap BlockedConv::operator()(const BlockedMap& input, BlockedMap residual) const {
   const BlockedMap::Data& in = input.data();
-  DEPTHSTYLE_ASSERT(in.channels == prepared_->in_channels() && prepared_->activation == Activation::kNone);
+  DEPTHSTYLE_ASSERT(in.channels == prepared_->in_channels());
   const std::shared_ptr<const Prepared::Primitive> primitive = prepared_->primitive(in.height, in.width, true);
   const BlockedMap::Data& sum = residual.data();
   DEPTHSTYLE_ASSERT(sum.channels == prepared_->out_channels() && sum.height == prepared_->out_side(in.height) &&

@@ -118,8 +118,7 @@ bool winograd_pays(std::int64_t in_channels, std::int64_t out_height, std::int64
 }
 
 double FoldedConv::flops(std::int64_t out_height, std::int64_t out_width) const {
-  return 2.0 * static_cast<double>(out_height * out_width) * static_cast<double>(out_channels_) *
-         static_cast<double>(in_channels_ / geometry_.groups * kernel_size_ * kernel_size_);
+  return conv_flops(out_channels_, in_channels_, geometry_.groups, kernel_size_, out_height, out_width);
 }
 
 void append_conv_layout(WeightLayout& layout, const std::string& prefix, std::int64_t out_channels,
@@ -144,17 +143,36 @@ const at::Tensor& checked_tensor(const NamedTensors& weights, const std::string&
   return *tensor;
 }
 
+namespace {
+
+// The conv's bias under `conv_prefix` (undefined without one) and the BatchNorm under `norm_prefix` ("" = none).
+at::Tensor bias_from(const NamedTensors& weights, const std::string& conv_prefix) {
+  const at::Tensor* bias = find_tensor(weights, conv_prefix + ".bias");
+  return bias ? *bias : at::Tensor();
+}
+std::optional<BatchNormTensors> batch_norm_from(const NamedTensors& weights, const std::string& norm_prefix) {
+  if (norm_prefix.empty()) return std::nullopt;
+  return BatchNormTensors{checked_tensor(weights, norm_prefix + ".weight"),
+                          checked_tensor(weights, norm_prefix + ".bias"),
+                          checked_tensor(weights, norm_prefix + ".running_mean"),
+                          checked_tensor(weights, norm_prefix + ".running_var")};
+}
+
+}  // namespace
+
 FoldedConv folded_conv_from(const NamedTensors& weights, const std::string& conv_prefix, ConvGeometry geometry,
                             const std::string& norm_prefix) {
-  const at::Tensor* bias = find_tensor(weights, conv_prefix + ".bias");
-  std::optional<BatchNormTensors> norm;
-  if (!norm_prefix.empty()) {
-    norm = BatchNormTensors{checked_tensor(weights, norm_prefix + ".weight"),
-                            checked_tensor(weights, norm_prefix + ".bias"),
-                            checked_tensor(weights, norm_prefix + ".running_mean"),
-                            checked_tensor(weights, norm_prefix + ".running_var")};
-  }
-  return FoldedConv(checked_tensor(weights, conv_prefix + ".weight"), bias ? *bias : at::Tensor(), geometry, norm);
+  return FoldedConv(checked_tensor(weights, conv_prefix + ".weight"), bias_from(weights, conv_prefix), geometry,
+                    batch_norm_from(weights, norm_prefix));
+}
+
+BlockedConv blocked_conv_from(const NamedTensors& weights, const std::string& conv_prefix, ConvGeometry geometry,
+                              const std::string& norm_prefix, bool relu) {
+  const FoldedWeights folded = fold_batch_norm(checked_tensor(weights, conv_prefix + ".weight"),
+                                               bias_from(weights, conv_prefix), batch_norm_from(weights, norm_prefix));
+  return BlockedConv(folded.weight, folded.bias,
+                     {geometry.stride, geometry.padding, geometry.padding, geometry.groups},
+                     relu ? BlockedConv::Activation::kRelu : BlockedConv::Activation::kNone);
 }
 
 }  // namespace depthstyle

@@ -46,6 +46,7 @@
 #include <optional>
 #include <string>
 
+#include "nets/blocked_conv.h"
 #include "nets/weight_layout.h"
 #include "nets/winograd_conv.h"
 
@@ -143,6 +144,10 @@ void append_batch_norm_layout(WeightLayout& layout, const std::string& prefix, s
 // ("" = none). `weights` must have passed the layout check.
 FoldedConv folded_conv_from(const NamedTensors& weights, const std::string& conv_prefix, ConvGeometry geometry,
                             const std::string& norm_prefix = "");
+// The same conv for oneDNN's blocked maps (nets/blocked_conv.h), followed by a ReLU when `relu` (after the residual
+// sum when called with one).
+BlockedConv blocked_conv_from(const NamedTensors& weights, const std::string& conv_prefix, ConvGeometry geometry,
+                              const std::string& norm_prefix, bool relu);
 
 // The tensor named `name`, which the layout check guarantees (absent: a programming error, aborts).
 const at::Tensor& checked_tensor(const NamedTensors& weights, const std::string& name);

@@ -137,14 +137,25 @@ ResNetEncoder::ResNetEncoder(const ResNetSpec& spec, const ResNetKeys& keys, con
     for (const BlockShape& shape : shapes[layer]) {
       Block& block = layers_[layer].emplace_back();
       block.stride = shape.stride;
-      for (const ConvShape& conv : block_convs(spec, shape)) {
-        block.convs.push_back(folded_conv_from(weights, shape.prefix + "." + conv.name, conv.geometry,
-                                               shape.prefix + "." + norm_name(conv.name)));
+      const bool bottleneck = spec.block == ResNetBlock::kBottleneck;
+      const std::vector<ConvShape> convs = block_convs(spec, shape);
+      for (std::size_t i = 0; i < convs.size(); ++i) {
+        const std::string conv = shape.prefix + "." + convs[i].name, norm = shape.prefix + "." + norm_name(convs[i].name);
+        if (bottleneck) {
+          // Every conv ends in a ReLU: conv1's and conv2's on their own output, conv3's after the identity's sum.
+          block.bottleneck_convs.push_back(blocked_conv_from(weights, conv, convs[i].geometry, norm, /*relu=*/true));
+        } else {
+          block.convs.push_back(folded_conv_from(weights, conv, convs[i].geometry, norm));
+        }
       }
       if (shape.downsample) {
         block.has_downsample = true;
-        block.downsample = folded_conv_from(weights, shape.prefix + ".downsample.0", {shape.stride, 0, 1},
-                                            shape.prefix + ".downsample.1");
+        const std::string conv = shape.prefix + ".downsample.0", norm = shape.prefix + ".downsample.1";
+        if (bottleneck) {
+          block.bottleneck_downsample = blocked_conv_from(weights, conv, {shape.stride, 0, 1}, norm, /*relu=*/false);
+        } else {
+          block.downsample = folded_conv_from(weights, conv, {shape.stride, 0, 1}, norm);
+        }
       }
       channels_[layer + 1] = shape.out_channels;
     }
@@ -158,6 +169,14 @@ std::vector<at::Tensor> ResNetEncoder::forward(const at::Tensor& image) const {
   x.relu_();
   features.push_back(x);
   x = at::max_pool2d(x, {3, 3}, {2, 2}, {1, 1});
+  if (!layers_[0].front().bottleneck_convs.empty()) {
+    BlockedMap map = BlockedMap::from_nchw(x.to_dense());
+    for (const std::vector<Block>& layer : layers_) {
+      map = bottleneck_layer(layer, std::move(map));
+      features.push_back(map.to_nchw());  // a copy: the next layer's sums write over the map
+    }
+    return features;
+  }
   for (const std::vector<Block>& layer : layers_) {
     const bool dense = runs_on_nchw(layer, strided_side(x.size(2), layer.front().stride),
                                     strided_side(x.size(3), layer.front().stride));
@@ -178,6 +197,15 @@ std::vector<at::Tensor> ResNetEncoder::forward(const at::Tensor& image) const {
   return features;
 }
 
+BlockedMap ResNetEncoder::bottleneck_layer(const std::vector<Block>& layer, BlockedMap x) {
+  for (const Block& block : layer) {
+    BlockedMap identity = block.has_downsample ? block.bottleneck_downsample(x) : x;
+    const BlockedMap inner = block.bottleneck_convs[1](block.bottleneck_convs[0](x));
+    x = block.bottleneck_convs[2](inner, std::move(identity));
+  }
+  return x;
+}
+
 double ResNetEncoder::flops(std::int64_t height, std::int64_t width) const {
   height = strided_side(height, 2), width = strided_side(width, 2);
   double total = stem_.flops(height, width);
@@ -185,12 +213,16 @@ double ResNetEncoder::flops(std::int64_t height, std::int64_t width) const {
   for (const std::vector<Block>& layer : layers_) {
     for (const Block& block : layer) {
       const std::int64_t out_height = strided_side(height, block.stride), out_width = strided_side(width, block.stride);
-      for (std::size_t i = 0; i < block.convs.size(); ++i) {
-        // The stride sits on the first 3x3 conv: conv1 of a basic block, conv2 of a bottleneck.
-        const bool before_stride = block.convs.size() == 3 && i == 0;
-        total += before_stride ? block.convs[i].flops(height, width) : block.convs[i].flops(out_height, out_width);
+      // The stride sits on the first 3x3 conv: conv1 of a basic block, conv2 of a bottleneck.
+      for (const FoldedConv& conv : block.convs) total += conv.flops(out_height, out_width);
+      for (std::size_t i = 0; i < block.bottleneck_convs.size(); ++i) {
+        total += i == 0 ? block.bottleneck_convs[i].flops(height, width)
+                        : block.bottleneck_convs[i].flops(out_height, out_width);
       }
-      if (block.has_downsample) total += block.downsample.flops(out_height, out_width);
+      if (block.has_downsample) {
+        total += block.bottleneck_convs.empty() ? block.downsample.flops(out_height, out_width)
+                                                : block.bottleneck_downsample.flops(out_height, out_width);
+      }
       height = out_height, width = out_width;
     }
   }

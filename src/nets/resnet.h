@@ -22,11 +22,15 @@
 // layer1), so its keys are pretrained.layer1.0 (conv1), pretrained.layer1.1 (bn1), pretrained.layer1.4.<block>
 // (layer1), pretrained.layer2 .. pretrained.layer4.
 //
-// Implementation: BatchNorm folded into each conv at load (nets/folded_conv.h); activations stay in oneDNN's blocked
-// layout between convs, with ReLU and the residual sum applied in place, except in a layer of basic blocks whose 3x3
-// convs take the Winograd path (ResNet-18's first layers), which reads and writes NCHW: there the maps stay NCHW
-// instead of being reordered before and after each conv. Inputs: 1x3xHxW float32 dense, any H, W.
-// Features: 1xCxhxw float32 in the layout their layer ran in, MKLDNN or dense (is_mkldnn() tells).
+// Implementation: BatchNorm folded into each conv at load (nets/folded_conv.h). Bottleneck blocks run on oneDNN's
+// blocked maps with every ReLU and the residual sum fused into their convs (nets/blocked_conv.h: conv1 and conv2
+// with ReLU, conv3 + identity then ReLU, written over the identity): ATen ran each ReLU and sum as a pass of its own,
+// ~3% of MiDaS v2's forward pass. Basic blocks keep their activations in oneDNN's blocked layout (MKLDNN tensors)
+// between convs, with ReLU and the residual sum applied in place, except in a layer whose 3x3 convs take the
+// Winograd path (ResNet-18's first layers), which reads and writes NCHW: there the maps stay NCHW instead of being
+// reordered before and after each conv. Inputs: 1x3xHxW float32 dense, any H, W.
+// Features: 1xCxhxw float32, MKLDNN or dense (is_mkldnn() tells): the stem's and the basic blocks' in the layout
+// their layer ran in, the bottleneck layers' dense.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -36,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "nets/blocked_conv.h"
 #include "nets/folded_conv.h"
 #include "nets/weight_layout.h"
 
@@ -88,11 +93,16 @@ class ResNetEncoder {
 
  private:
   struct Block {
-    std::vector<FoldedConv> convs;  // 2 (basic) or 3 (bottleneck), each followed by ReLU except the last
+    std::vector<FoldedConv> convs;  // basic: 2, each followed by ReLU except the last
+    // bottleneck: 3, the first two with their ReLU, the last with the identity's sum and the ReLU after it
+    std::vector<BlockedConv> bottleneck_convs;
     bool has_downsample = false;
-    FoldedConv downsample;
+    FoldedConv downsample;                 // basic
+    BlockedConv bottleneck_downsample;     // bottleneck
     std::int64_t stride = 1;
   };
+  // One layer of bottleneck blocks on `x`, the previous layer's output.
+  static BlockedMap bottleneck_layer(const std::vector<Block>& layer, BlockedMap x);
   // Whether `layer`, whose output is out_height x out_width, keeps its maps NCHW (see above).
   static bool runs_on_nchw(const std::vector<Block>& layer, std::int64_t out_height, std::int64_t out_width);
 

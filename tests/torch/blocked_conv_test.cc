@@ -1,6 +1,7 @@
 // BlockedConv (nets/blocked_conv.h) against ATen's conv2d followed by clamp_(0, 6) and add_, as EfficientNet-Lite's
 // blocks run in PyTorch: depthwise and 1x1 convs, TensorFlow's asymmetric 'same' padding at stride 2, an image's three
-// channels, a chain of convs whose maps stay blocked, and the residual sum written over the residual's buffer.
+// channels, a chain of convs whose maps stay blocked, and the residual sum written over the residual's buffer; and
+// against relu_ and add_ as a ResNeXt bottleneck runs them, with the ReLU after the sum.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
@@ -109,6 +110,34 @@ TEST(BlockedConv, AChainWithAResidualSumEqualsAtensOps) {
             kTolerance);
   EXPECT_TRUE(at::equal(expanded.to_nchw(), summed.to_nchw()));
   EXPECT_FALSE(at::equal(expanded_before, summed.to_nchw()));
+}
+
+// A ResNeXt-101 32x8d bottleneck as torchvision runs it, relu(conv3(relu(conv2(relu(conv1(x))))) + x), with conv2's
+// 32 groups of 8 channels (its layer1: maps in blocks of 8 channels around it, 16 elsewhere) and each ReLU and the sum
+// fused into the convs, against ATen's ops one by one.
+TEST(BlockedConv, ABottleneckWithFusedReluAndSumEqualsAtensOps) {
+  at::manual_seed(6);
+  const at::Tensor input = at::randn({1, 64, 18, 22});
+  const at::Tensor weight1 = at::randn({256, 64, 1, 1}) * 0.1, bias1 = at::randn({256});
+  const at::Tensor weight2 = at::randn({256, 8, 3, 3}) * 0.2, bias2 = at::randn({256});
+  const at::Tensor weight3 = at::randn({64, 256, 1, 1}) * 0.1, bias3 = at::randn({64});
+  const BlockedConv conv1(weight1, bias1, {1, 0, 0, 1}, BlockedConv::Activation::kRelu);
+  const BlockedConv conv2(weight2, bias2, {1, 1, 1, 32}, BlockedConv::Activation::kRelu);
+  const BlockedConv conv3(weight3, bias3, {1, 0, 0, 1}, BlockedConv::Activation::kRelu);
+
+  const at::Tensor inner = at::conv2d(at::conv2d(input, weight1, bias1).relu_(), weight2, bias2,
+                                      at::IntArrayRef{1, 1}, at::IntArrayRef{1, 1}, at::IntArrayRef{1, 1}, 32)
+                               .relu_();
+  const at::Tensor expected = at::conv2d(inner, weight3, bias3).add_(input).relu_();
+  const BlockedMap x = BlockedMap::from_nchw(input.clone());
+  const BlockedMap blocked_inner = conv2(conv1(x));
+  EXPECT_LE(relative_difference(blocked_inner.to_nchw(), inner), kTolerance);
+  const at::Tensor actual = conv3(blocked_inner, x).to_nchw();
+  EXPECT_LE(relative_difference(actual, expected), kTolerance);
+  // The ReLU comes after the sum: some sums are negative before it, so a ReLU before the sum would differ.
+  EXPECT_TRUE(at::equal(actual, actual.clamp_min(0)));
+  EXPECT_GT((at::conv2d(inner, weight3, bias3).relu_().add_(input) - expected).abs().max().item<double>(), 0.1);
+  EXPECT_DOUBLE_EQ(conv2.flops(18, 22), 2.0 * 18 * 22 * 256 * 8 * 9);
 }
 
 }  // namespace
