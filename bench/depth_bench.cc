@@ -338,7 +338,8 @@ void against_style(const Options& options, const std::vector<Architecture>& arch
                 100 * fastest(network_rates) / fastest(style_rates), 100 * median(ratios), 100 * minimum(ratios),
                 100 * fastest(ratios), depthstyle::load_average().c_str());
   }
-  std::printf("  (goal for the ViTs: >= 50%%; GFLOP/s from the pass times, FLOPs counted as each benchmark counts them)\n");
+  std::printf("  (goal for the ViTs: >= 50%%; GFLOP/s from the pass times, FLOPs counted as each benchmark counts "
+              "them)\n");
 }
 
 int run(int argc, char** argv) {

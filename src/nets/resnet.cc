@@ -140,7 +140,8 @@ ResNetEncoder::ResNetEncoder(const ResNetSpec& spec, const ResNetKeys& keys, con
       const bool bottleneck = spec.block == ResNetBlock::kBottleneck;
       const std::vector<ConvShape> convs = block_convs(spec, shape);
       for (std::size_t i = 0; i < convs.size(); ++i) {
-        const std::string conv = shape.prefix + "." + convs[i].name, norm = shape.prefix + "." + norm_name(convs[i].name);
+        const std::string conv = shape.prefix + "." + convs[i].name;
+        const std::string norm = shape.prefix + "." + norm_name(convs[i].name);
         if (bottleneck) {
           // Every conv ends in a ReLU: conv1's and conv2's on their own output, conv3's after the identity's sum.
           block.bottleneck_convs.push_back(blocked_conv_from(weights, conv, convs[i].geometry, norm, /*relu=*/true));
