@@ -28,7 +28,7 @@
 //     512x512, fp32; bench/style_workload.h) and one forward pass for ROUNDS rounds after a warm-up of each. Both
 //     rates count FLOPs as their benchmarks do (the style engine's as direct convs, though Winograd does a quarter of
 //     the multiplies), so the ratio is issue 17's ">= 50% of style_bench's GFLOP/s"; measured side by side it does
-//     not carry the 10% drift of two benchmarks run minutes apart. Prints both rates (from the fastest and the median
+//     not carry the 10-20% drift of two benchmarks run minutes apart. Prints both rates (from the fastest and the median
 //     pass), the ratio of the fastest passes, and the median, lowest and highest of the rounds' ratios.
 // The weight files (seeded random values in the published layouts, ~2 GB) are written by make_native_fixtures.py
 // into --weights-dir (default: depth_weights beside this binary), or reused when already there (e.g. the tests'
@@ -318,7 +318,7 @@ void against_style(const Options& options, const std::vector<Architecture>& arch
               "one stylization and one pass for %d rounds after a warm-up; CPU flags: %s\n",
               static_cast<long>(kStyleSide), static_cast<long>(kStyleSide), style_flops / 1e9, options.against_style,
               depthstyle::cpu_flags().c_str());
-  std::printf("  %-28s %-19s %-19s %-14s %-27s %s\n", "network, input", "style min/median", "network min/median",
+  std::printf("  %-32s %-19s %-19s %-14s %-27s %s\n", "network, input", "style min/median", "network min/median",
               "ratio of mins", "rounds' ratio med [lo, hi]", "load");
   for (const Architecture& architecture : architectures) {
     at::manual_seed(0);
@@ -332,7 +332,7 @@ void against_style(const Options& options, const std::vector<Architecture>& arch
       ratios.push_back(network_rates.back() / style_rates.back());
     }
     const auto fastest = [](const std::vector<double>& rates) { return *std::max_element(rates.begin(), rates.end()); };
-    std::printf("  %-28s %6.1f / %6.1f     %6.1f / %6.1f     %5.1f%%         %5.1f%% [%5.1f%%, %5.1f%%]        %s\n",
+    std::printf("  %-32s %6.1f / %6.1f     %6.1f / %6.1f     %5.1f%%         %5.1f%% [%5.1f%%, %5.1f%%]        %s\n",
                 concat(architecture.label, " ", architecture.width, "x", architecture.height).c_str(),
                 fastest(style_rates), median(style_rates), fastest(network_rates), median(network_rates),
                 100 * fastest(network_rates) / fastest(style_rates), 100 * median(ratios), 100 * minimum(ratios),
