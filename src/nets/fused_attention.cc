@@ -181,11 +181,11 @@ void fused_attention(const at::Tensor& qkv, std::int64_t heads, at::Tensor& out,
   });
   const std::int64_t blocks = (tokens + kQueries - 1) / kQueries;
   float* out_data = out.data_ptr<float>();
+  const auto attend = kernels == AttentionKernels::kAvx512 ? avx512::attend_queries : avx2::attend_queries;
   at::parallel_for(0, heads * blocks, 1, [&](std::int64_t begin, std::int64_t end) {
     std::vector<float> scratch(kQueries * kHead + kQueries * padded);
     for (std::int64_t item = begin; item < end; ++item) {
       const std::int64_t head = item / blocks, first = item % blocks * kQueries;
-      const auto attend = kernels == AttentionKernels::kAvx512 ? avx512::attend_queries : avx2::attend_queries;
       attend(source, key_data + head * padded * kHead, value_data + head * tokens * kHead, tokens, channels, head,
              first, std::min(kQueries, tokens - first), bias, scratch.data(), out_data);
     }
