@@ -59,18 +59,13 @@ std::vector<ConvSpec> block_convs(const StageSpec& stage, int index, std::int64_
 
 std::string block_prefix(const StageSpec& stage, int index) { return stage.key + "." + std::to_string(index); }
 
-BatchNormTensors batch_norm_of(const NamedTensors& weights, const std::string& prefix) {
-  return BatchNormTensors{checked_tensor(weights, prefix + ".weight"), checked_tensor(weights, prefix + ".bias"),
-                          checked_tensor(weights, prefix + ".running_mean"),
-                          checked_tensor(weights, prefix + ".running_var"), kBatchNormEps};
-}
-
 // The conv `conv` folded with the BatchNorm `norm`, padded as 'same' is (see the header): stride 1 symmetric
 // (k - 1) / 2; stride 2 (k - 2) / 2 before and k / 2 after, TensorFlow's split of k - 2 for even sides.
 BlockedConv same_padded_conv(const NamedTensors& weights, const std::string& conv, const std::string& norm,
                              std::int64_t stride, std::int64_t groups, bool relu6) {
-  const FoldedWeights folded =
-      fold_batch_norm(checked_tensor(weights, conv + ".weight"), at::Tensor(), batch_norm_of(weights, norm));
+  BatchNormTensors batch_norm = batch_norm_from(weights, norm);
+  batch_norm.eps = kBatchNormEps;
+  const FoldedWeights folded = fold_batch_norm(checked_tensor(weights, conv + ".weight"), at::Tensor(), batch_norm);
   const std::int64_t kernel_size = folded.weight.size(2);
   DEPTHSTYLE_ASSERT(stride == 1 || stride == 2);
   const BlockedConv::Geometry geometry =

@@ -150,26 +150,29 @@ at::Tensor bias_from(const NamedTensors& weights, const std::string& conv_prefix
   const at::Tensor* bias = find_tensor(weights, conv_prefix + ".bias");
   return bias ? *bias : at::Tensor();
 }
-std::optional<BatchNormTensors> batch_norm_from(const NamedTensors& weights, const std::string& norm_prefix) {
+std::optional<BatchNormTensors> optional_batch_norm(const NamedTensors& weights, const std::string& norm_prefix) {
   if (norm_prefix.empty()) return std::nullopt;
-  return BatchNormTensors{checked_tensor(weights, norm_prefix + ".weight"),
-                          checked_tensor(weights, norm_prefix + ".bias"),
-                          checked_tensor(weights, norm_prefix + ".running_mean"),
-                          checked_tensor(weights, norm_prefix + ".running_var")};
+  return batch_norm_from(weights, norm_prefix);
 }
 
 }  // namespace
 
+BatchNormTensors batch_norm_from(const NamedTensors& weights, const std::string& prefix) {
+  return BatchNormTensors{checked_tensor(weights, prefix + ".weight"), checked_tensor(weights, prefix + ".bias"),
+                          checked_tensor(weights, prefix + ".running_mean"),
+                          checked_tensor(weights, prefix + ".running_var")};
+}
+
 FoldedConv folded_conv_from(const NamedTensors& weights, const std::string& conv_prefix, ConvGeometry geometry,
                             const std::string& norm_prefix) {
   return FoldedConv(checked_tensor(weights, conv_prefix + ".weight"), bias_from(weights, conv_prefix), geometry,
-                    batch_norm_from(weights, norm_prefix));
+                    optional_batch_norm(weights, norm_prefix));
 }
 
 BlockedConv blocked_conv_from(const NamedTensors& weights, const std::string& conv_prefix, ConvGeometry geometry,
                               const std::string& norm_prefix, bool relu) {
   const FoldedWeights folded = fold_batch_norm(checked_tensor(weights, conv_prefix + ".weight"),
-                                               bias_from(weights, conv_prefix), batch_norm_from(weights, norm_prefix));
+                                               bias_from(weights, conv_prefix), optional_batch_norm(weights, norm_prefix));
   return BlockedConv(folded.weight, folded.bias,
                      {geometry.stride, geometry.padding, geometry.padding, geometry.groups},
                      relu ? BlockedConv::Activation::kRelu : BlockedConv::Activation::kNone);

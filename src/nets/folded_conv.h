@@ -149,6 +149,10 @@ FoldedConv folded_conv_from(const NamedTensors& weights, const std::string& conv
 BlockedConv blocked_conv_from(const NamedTensors& weights, const std::string& conv_prefix, ConvGeometry geometry,
                               const std::string& norm_prefix, bool relu);
 
+// The nn.BatchNorm2d under `prefix` (".weight", ".bias", ".running_mean", ".running_var"), with BatchNormTensors'
+// default eps; `weights` must have passed the layout check.
+BatchNormTensors batch_norm_from(const NamedTensors& weights, const std::string& prefix);
+
 // The tensor named `name`, which the layout check guarantees (absent: a programming error, aborts).
 const at::Tensor& checked_tensor(const NamedTensors& weights, const std::string& name);
 
