@@ -140,7 +140,8 @@ struct Architecture {
   std::function<at::Tensor(const at::Tensor&)> forward;
   double flops;
   // The same network built with DEPTHSTYLE_WINOGRAD=0 (oneDNN's direct kernels for every conv, as before Winograd
-  // reached the depth networks); empty for networks without Winograd-eligible convs worth timing twice.
+  // reached the depth networks); empty for networks without Winograd-eligible convs worth timing twice, and in part
+  // (c), which does not time it.
   std::function<at::Tensor(const at::Tensor&)> direct_forward;
 };
 
@@ -153,11 +154,11 @@ auto with_winograd_off(F f) {
   return result;
 }
 
-// make() once as configured and once with direct convs.
+// make() once as configured and, when `direct_too`, once with direct convs (else a null second).
 template <class Make>
-auto with_direct_convs(Make make) {
+auto with_direct_convs(Make make, bool direct_too) {
   auto fast = make();
-  return std::pair{fast, with_winograd_off(make)};
+  return std::pair{fast, direct_too ? with_winograd_off(make) : decltype(fast){}};
 }
 
 Timing baseline_timing(const Options& options, const Architecture& architecture, const fs::path& work_dir,
@@ -369,9 +370,12 @@ int run(int argc, char** argv) {
   std::printf("depth_bench: %d threads; seeded random weights in %s; load average %s\n", threads, weights.c_str(),
               depthstyle::load_average().c_str());
 
+  // A null network (no direct-conv twin) gives an empty function.
   const auto forward_of = [](const auto& network) {
+    if (!network) return std::function<at::Tensor(const at::Tensor&)>();
     return std::function<at::Tensor(const at::Tensor&)>([network](const at::Tensor& x) { return network->forward(x); });
   };
+  const bool direct_twins = options.against_style == 0;  // only parts (a) and (b) time them
   // Each model's networks are read and built only when --only selects it (DPT-Large's file alone is 1.3 GB).
   const auto wanted = [&](const std::string& model) { return options.only.empty() || options.only == model; };
   std::vector<Architecture> architectures;
@@ -381,7 +385,7 @@ int run(int argc, char** argv) {
     const depthstyle::NamedTensors decoder = depthstyle::read_checkpoint(md2 / "depth.pth").tensors;
     const auto [network, direct] = with_direct_convs([&] {
       return std::make_shared<const depthstyle::Monodepth2Network>(encoder, "encoder.pth", decoder, "depth.pth");
-    });
+    }, direct_twins);
     for (const auto& [height, width] : {std::pair<std::int64_t, std::int64_t>{192, 640}, {320, 1024}}) {
       architectures.push_back({"monodepth2", "monodepth2", height, width, forward_of(network),
                                network->flops(height, width), forward_of(direct)});
@@ -392,7 +396,8 @@ int run(int argc, char** argv) {
                                const std::vector<std::int64_t>& sides, auto make) {
     if (!wanted(model)) return;
     const depthstyle::NamedTensors tensors = depthstyle::read_checkpoint(file).tensors;
-    const auto [network, direct] = with_direct_convs([&] { return make(tensors, file.filename().string()); });
+    const auto [network, direct] =
+        with_direct_convs([&] { return make(tensors, file.filename().string()); }, direct_twins);
     for (const std::int64_t side : sides) {
       architectures.push_back(
           {label, model, side, side, forward_of(network), network->flops(side, side), forward_of(direct)});
