@@ -107,22 +107,31 @@ float* thread_scratch(std::size_t floats) {
   return scratch.get();
 }
 
-// Tiles (matrix columns) per block: as many as the cache budget holds of the block's transformed input and products,
-// so that they stay in cache. Every block reads the 36 transformed weight matrices again, and multiplies each weight
-// with one column per tile: below 32 columns (above ~330 channels in and out together with the 2 MiB budget) the
-// products wait on the weights, so such blocks take 64 columns and let their data spill from the cache. Measured with
-// 2 threads, one conv alone (ms, budget columns -> 64): 256 -> 256 at 96x96 11.3 -> 9.2, 512 -> 512 at 64x64
-// 36.4-39.6 -> 15.6, 512 -> 256 at 64x64 10.4 -> 8.1; forcing 64 where the budget holds 32-56 columns was slower
-// (256 -> 128 at 128x128 9.0 -> 10.3, 128 -> 128 at 256x256 18.1-18.9 -> 19.7).
+// Tiles (matrix columns) per block: as many as half the cache budget holds of the block's transformed input and
+// products, so that they stay in the core's L2 beside the input rows, output rows and weights streaming through; as
+// many as the whole budget holds where half holds fewer than 32 columns. Every block reads the 36 transformed weight
+// matrices again, and multiplies each weight with one column per tile: below 32 columns (above ~330 channels in and
+// out together with the 2 MiB budget) the products wait on the weights, so such blocks take 64 columns and let their
+// data spill from the cache. Measured with 2 threads, one conv alone (ms):
+// - budget columns -> 64: 256 -> 256 at 96x96 11.3 -> 9.2, 512 -> 512 at 64x64 36.4-39.6 -> 15.6, 512 -> 256 at
+//   64x64 10.4 -> 8.1; forcing 64 where the budget holds 32-56 columns was slower (256 -> 128 at 128x128
+//   9.0 -> 10.3, 128 -> 128 at 256x256 18.1-18.9 -> 19.7);
+// - whole budget -> half the budget, where half holds 32 columns or more (2026-12-06, medians of 30): 32 -> 32 at
+//   518x518 14.6-15.4 -> 10.5-11.4, 128 -> 32 at 384x384 20.1-20.8 -> 16.8-18.0, 96 -> 32 at 320x96 3.3-3.4 ->
+//   2.5-2.6, 64 -> 64 at 512x512 29.3-30.1 -> 26.3-26.8, 64 -> 64 at 148x148 2.5-2.6 -> 2.4; a quarter of the budget
+//   was no faster than half. Where half holds fewer than 32 columns, taking 64 instead was slower (256 -> 128 at
+//   192x192 21.0 -> 24.5).
 std::int64_t block_columns(std::int64_t in_channels, std::int64_t out_channels) {
   static const std::int64_t budget_bytes = [] {
     const char* value = std::getenv("DEPTHSTYLE_WINOGRAD_BLOCK_KIB");
     return (value ? std::atoll(value) : 2048) * 1024;
   }();
   constexpr std::int64_t kFewestEfficientColumns = 32, kColumnsBeyondTheBudget = 64;
-  const std::int64_t fitting =
-      budget_bytes / (kPositions * (in_channels + out_channels) * static_cast<std::int64_t>(sizeof(float)));
-  return fitting >= kFewestEfficientColumns ? fitting : kColumnsBeyondTheBudget;
+  const std::int64_t column_bytes = kPositions * (in_channels + out_channels) * static_cast<std::int64_t>(sizeof(float));
+  const std::int64_t in_half = budget_bytes / 2 / column_bytes;
+  if (in_half >= kFewestEfficientColumns) return in_half;
+  const std::int64_t in_whole = budget_bytes / column_bytes;
+  return in_whole >= kFewestEfficientColumns ? in_whole : kColumnsBeyondTheBudget;
 }
 
 // 16 tiles per group only where a block holds at least two such groups: with one, rounding the block to whole groups
