@@ -265,13 +265,11 @@ at::Tensor DepthAnythingNetwork::forward(const at::Tensor& image) const {
   path = fuse_to(refinenets_[1], path, &layer_rn[1], size_of(layer_rn[0]));
   path = fuse_to(refinenets_[0], path, &layer_rn[0], {2 * layer_rn[0].size(2), 2 * layer_rn[0].size(3)});
   at::Tensor out = bilinear_resize(output_conv1_(path), image.size(2), image.size(3), /*align_corners=*/true);
-  out = output_conv2_[0](out);
-  out.relu_();
-  out = output_conv2_[1](out);
+  const FusedOps relu_after{/*relu_input=*/false, /*residual=*/{}, /*relu_output=*/true};
+  out = output_conv2_[0](out, relu_after);
   // output_conv2's last ReLU. What forward does after it changes nothing: V2's F.relu; V1's resize to (h, w), the
   // size the head already returns (align_corners=True: the identity), and F.relu.
-  out.relu_();
-  return out;
+  return output_conv2_[1](out, relu_after);
 }
 
 double DepthAnythingNetwork::flops(std::int64_t height, std::int64_t width) const {

@@ -73,10 +73,24 @@ FoldedConv::FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeo
   bias_ = folded.bias;
 }
 
-at::Tensor FoldedConv::operator()(const at::Tensor& input) const {
+at::Tensor FoldedConv::operator()(const at::Tensor& input, const FusedOps& fused) const {
   DEPTHSTYLE_ASSERT(input.dim() == 4 && input.size(1) == in_channels_);
   const std::int64_t out_height = input.size(2) + 2 * geometry_.padding - kernel_size_ + 1;
   const std::int64_t out_width = input.size(3) + 2 * geometry_.padding - kernel_size_ + 1;
+  if (!single_output_weight_.defined() && !input.is_mkldnn() && uses_winograd(out_height, out_width)) {
+    FusedOps dense = fused;
+    if (dense.residual.defined()) dense.residual = as_dense(dense.residual).contiguous();
+    return winograd_->get(weight_, bias_).forward(input.contiguous(), geometry_.padding, dense);
+  }
+  // Elsewhere the steps run as ATen ops of their own: on a blocked (MKLDNN) map, Winograd would need the residual
+  // reordered to NCHW too, which costs what the sum saves.
+  at::Tensor output = convolve(fused.relu_input ? at::relu(input) : input, out_height, out_width);
+  if (fused.residual.defined()) output.add_(fused.residual);
+  if (fused.relu_output) output.relu_();
+  return output;
+}
+
+at::Tensor FoldedConv::convolve(const at::Tensor& input, std::int64_t out_height, std::int64_t out_width) const {
   // The kernels of our own read and write NCHW: a blocked input is reordered for them and their output back.
   const auto on_nchw = [&input](const auto& kernel) {
     const at::Tensor output = kernel(as_dense(input).contiguous());

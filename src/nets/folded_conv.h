@@ -103,8 +103,11 @@ class FoldedConv {
   FoldedConv(const at::Tensor& weight, const at::Tensor& bias, ConvGeometry geometry,
              const std::optional<BatchNormTensors>& norm = std::nullopt);
 
-  // 1 x in_channels() x H x W -> 1 x out_channels() x H' x W', in the input's layout (dense or MKLDNN).
-  at::Tensor operator()(const at::Tensor& input) const;
+  // 1 x in_channels() x H x W -> 1 x out_channels() x H' x W', in the input's layout (dense or MKLDNN). `fused`
+  // (nets/winograd_conv.h): a ReLU before, a residual (the output's shape and layout) and a ReLU after, which the
+  // Winograd path applies in its own passes over a dense map (the same values, bit for bit) and the others as ATen
+  // ops.
+  at::Tensor operator()(const at::Tensor& input, const FusedOps& fused = {}) const;
 
   std::int64_t in_channels() const { return in_channels_; }
   std::int64_t out_channels() const { return out_channels_; }
@@ -116,6 +119,9 @@ class FoldedConv {
   double flops(std::int64_t out_height, std::int64_t out_width) const;
 
  private:
+  // The conv alone, on the path its shape and the input's layout take.
+  at::Tensor convolve(const at::Tensor& input, std::int64_t out_height, std::int64_t out_width) const;
+
   at::Tensor weight_;  // MKLDNN layout, reordered for this geometry
   at::Tensor bias_;    // dense float32, or undefined
   // The Winograd form, made on first use (see above); set for the Winograd-eligible convs, shared by copies (each

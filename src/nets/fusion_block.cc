@@ -23,11 +23,9 @@ FusionBlock::FusionBlock(const NamedTensors& weights, const std::string& prefix)
       out_conv_(folded_conv_from(weights, prefix + ".out_conv", {1, 0, 1})) {}
 
 at::Tensor FusionBlock::residual(const ResidualUnit& unit, const at::Tensor& x) {
-  at::Tensor out = unit.conv1(at::relu(x));  // nn.ReLU(False): x itself is kept for the sum
-  out.relu_();
-  out = unit.conv2(out);
-  out.add_(x);
-  return out;
+  // nn.ReLU(False): x itself is kept for the sum.
+  const at::Tensor inner = unit.conv1(x, {/*relu_input=*/true, /*residual=*/{}, /*relu_output=*/true});
+  return unit.conv2(inner, {/*relu_input=*/false, /*residual=*/x, /*relu_output=*/false});
 }
 
 at::Tensor FusionBlock::fuse(at::Tensor path, const at::Tensor* skip) const {

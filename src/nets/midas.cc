@@ -139,12 +139,9 @@ MidasOutputHead::MidasOutputHead(const NamedTensors& weights, bool align_corners
 }
 
 at::Tensor MidasOutputHead::forward(const at::Tensor& path) const {
-  at::Tensor x = upsample_bilinear_x2(convs_[0](path), align_corners_);
-  x = convs_[1](x);
-  x.relu_();
-  x = convs_[2](x);
-  x.relu_();
-  return x;
+  const FusedOps relu_after{/*relu_input=*/false, /*residual=*/{}, /*relu_output=*/true};
+  const at::Tensor x = upsample_bilinear_x2(convs_[0](path), align_corners_);
+  return convs_[2](convs_[1](x, relu_after), relu_after);
 }
 
 double MidasOutputHead::flops(std::int64_t height, std::int64_t width) const {
@@ -153,11 +150,8 @@ double MidasOutputHead::flops(std::int64_t height, std::int64_t width) const {
 
 at::Tensor MidasNetwork::residual(const ResidualUnit& unit, at::Tensor x) {
   x.relu_();  // as the reference's nn.ReLU(inplace=True): the residual below adds relu(x)
-  at::Tensor out = unit.conv1(x);
-  out.relu_();
-  out = unit.conv2(out);
-  out.add_(x);
-  return out;
+  const at::Tensor inner = unit.conv1(x, {/*relu_input=*/false, /*residual=*/{}, /*relu_output=*/true});
+  return unit.conv2(inner, {/*relu_input=*/false, /*residual=*/x, /*relu_output=*/false});
 }
 
 at::Tensor MidasNetwork::fuse(int block, at::Tensor path, const at::Tensor* skip) const {

@@ -184,13 +184,12 @@ std::vector<at::Tensor> ResNetEncoder::forward(const at::Tensor& image) const {
     if (dense && x.is_mkldnn()) x = x.to_dense();
     if (!dense && !x.is_mkldnn()) x = x.to_mkldnn();
     for (const Block& block : layer) {
+      const at::Tensor identity = block.has_downsample ? block.downsample(x) : x;
       at::Tensor out = x;
       for (std::size_t i = 0; i < block.convs.size(); ++i) {
-        out = block.convs[i](out);
-        if (i + 1 < block.convs.size()) out.relu_();
+        const bool last = i + 1 == block.convs.size();  // relu(conv(.) + identity); the others relu(conv(.))
+        out = block.convs[i](out, {/*relu_input=*/false, last ? identity : at::Tensor(), /*relu_output=*/true});
       }
-      out.add_(block.has_downsample ? block.downsample(x) : x);
-      out.relu_();
       x = out;
     }
     features.push_back(x);

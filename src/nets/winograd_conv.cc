@@ -58,9 +58,11 @@ namespace avx2 {
 #pragma GCC push_options
 #pragma GCC target("avx512f")
 // GCC 12's _mm512_unpack{lo,hi}_ps pass _mm512_undefined_ps() as their unused mask source, which -Wuninitialized
-// reports at every use (GCC bug 105593, fixed in GCC 13).
+// (or -Wmaybe-uninitialized, depending on how they are inlined) reports at every use (GCC bug 105593, fixed in
+// GCC 13).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 namespace avx512 {
 #include "nets/simd_avx512.inc"
 #include "nets/winograd_transforms.inc"
@@ -154,9 +156,11 @@ std::int64_t groups_per_block(const Geometry& geometry) {
 
 class BlockRunner {
  public:
+  // `residual`: the values added to the output (its layout), null: none; the ReLUs as FusedOps asks.
   BlockRunner(const Geometry& geometry, const at::Tensor& input, const float* weight, const float* bias,
-              float* output, std::int64_t block_groups)
-      : g_(geometry), weight_(weight), bias_(bias), output_(output), block_groups_(block_groups),
+              float* output, const float* residual, bool relu_input, bool relu_output, std::int64_t block_groups)
+      : g_(geometry), weight_(weight), bias_(bias), output_(output), residual_(residual), relu_input_(relu_input),
+        relu_output_(relu_output), block_groups_(block_groups),
         input_(input.data_ptr<float>()), batch_stride_(input.stride(0)), channel_stride_(input.stride(1)),
         row_stride_(input.stride(2)),
         v_(thread_scratch(static_cast<std::size_t>(kPositions * (g_.in_channels + g_.out_channels) * g_.lanes *
@@ -225,7 +229,7 @@ class BlockRunner {
                       sizeof(float) * static_cast<std::size_t>(end_column - first_column));
         }
       }
-      transform(rows, v + channel * columns, position_stride);
+      transform(rows, v + channel * columns, position_stride, relu_input_);
     }
   }
 
@@ -240,12 +244,27 @@ class BlockRunner {
     const auto transform = lanes == avx512::kLanes ? avx512::transform_output_group : avx2::transform_output_group;
     const std::ptrdiff_t position_stride = g_.out_channels * columns;
     const std::int64_t plane_size = g_.height * g_.width;
-    float* image = output_ + at.image * g_.out_channels * plane_size;
+    const std::int64_t image_offset = at.image * g_.out_channels * plane_size;
     for (std::int64_t channel = 0; channel < g_.out_channels; ++channel) {
-      float* plane = image + channel * plane_size + y0 * g_.width + x0;
+      const std::int64_t offset = image_offset + channel * plane_size + y0 * g_.width + x0;
+      float* plane = output_ + offset;
       float* rows[kTile];
       for (int i = 0; i < kTile; ++i) rows[i] = inside ? plane + i * g_.width : edge_ + i * kEdgeWidth;
-      transform(m + channel * columns, position_stride, bias_[channel], rows);
+      // The residual's rows beside the output's; at the edge a copy of its valid part (the rest only meets outputs
+      // that are discarded).
+      const float* residual_rows[kTile];
+      if (residual_ != nullptr) {
+        const float* residual_plane = residual_ + offset;
+        for (std::int64_t i = 0; i < kTile; ++i) {
+          residual_rows[i] = inside ? residual_plane + i * g_.width : edge_residual_ + i * kEdgeWidth;
+          if (!inside && i < valid_rows) {
+            std::memcpy(edge_residual_ + i * kEdgeWidth, residual_plane + i * g_.width,
+                        sizeof(float) * static_cast<std::size_t>(valid_columns));
+          }
+        }
+      }
+      transform(m + channel * columns, position_stride, bias_[channel], rows,
+                residual_ != nullptr ? residual_rows : nullptr, relu_output_);
       if (!inside) {
         for (std::int64_t i = 0; i < valid_rows; ++i) {
           std::memcpy(plane + i * g_.width, edge_ + i * kEdgeWidth,
@@ -260,6 +279,8 @@ class BlockRunner {
   const float* weight_;
   const float* bias_;
   float* output_;
+  const float* residual_;
+  bool relu_input_, relu_output_;
   std::int64_t block_groups_;
   const float* input_;
   std::int64_t batch_stride_, channel_stride_, row_stride_;
@@ -267,6 +288,7 @@ class BlockRunner {
   float* m_;  // [36][out][columns]: its products with the transformed weights
   std::vector<std::int64_t> first_columns_;  // per group of the block being run
   float edge_[kInputTile * kEdgeWidth] = {};
+  float edge_residual_[kTile * kEdgeWidth] = {};
 };
 
 }  // namespace
@@ -309,7 +331,7 @@ WinogradConv3x3::WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bia
   bias_ = bias.to(at::kFloat).contiguous();
 }
 
-at::Tensor WinogradConv3x3::forward(const at::Tensor& input, std::int64_t padding) const {
+at::Tensor WinogradConv3x3::forward(const at::Tensor& input, std::int64_t padding, const FusedOps& fused) const {
   DEPTHSTYLE_ASSERT(cpu_has_avx2_fma());
   DEPTHSTYLE_ASSERT(input.dim() == 4 && input.scalar_type() == at::kFloat && input.size(1) == in_channels_);
   DEPTHSTYLE_ASSERT(padding >= 0 && padding <= 2);
@@ -332,11 +354,18 @@ at::Tensor WinogradConv3x3::forward(const at::Tensor& input, std::int64_t paddin
   const float* weight = transformed_weight_.data_ptr<float>();
   const float* bias = bias_.data_ptr<float>();
   float* output_data = output.data_ptr<float>();
+  const float* residual = nullptr;
+  if (fused.residual.defined()) {
+    DEPTHSTYLE_ASSERT(fused.residual.scalar_type() == at::kFloat && fused.residual.is_contiguous() &&
+                      fused.residual.sizes() == output.sizes());
+    residual = fused.residual.data_ptr<float>();
+  }
   at::parallel_for(0, blocks, 1, [&](std::int64_t begin, std::int64_t end) {
     // Inside the parallel region, oneDNN's sgemm would open a nested OpenMP region per call (measured 5-15x slower
     // with 2 threads); this task's setting ends with the region. Outside one (a single thread), nothing changes.
     if (omp_in_parallel()) omp_set_num_threads(1);
-    BlockRunner runner(geometry, input, weight, bias, output_data, block_groups);
+    BlockRunner runner(geometry, input, weight, bias, output_data, residual, fused.relu_input, fused.relu_output,
+                       block_groups);
     for (std::int64_t block = begin; block < end; ++block) {
       const std::int64_t first = block * block_groups;
       runner.run(first, std::min(block_groups, geometry.groups() - first));

@@ -23,6 +23,14 @@
 
 namespace depthstyle {
 
+// Element-wise steps around a convolution that it runs in its own passes over the data: each saves a pass over a map
+// (reading and writing it whole). In this order: conv(relu(input)) + residual, then ReLU.
+struct FusedOps {
+  bool relu_input = false;   // the conv reads max(0, input); its zero padding stays zero
+  at::Tensor residual;       // added to the conv's output (bias included); undefined: none; the output's shape
+  bool relu_output = false;  // max(0, .) of the result, after the residual
+};
+
 class WinogradConv3x3 {
  public:
   // True if this CPU runs the transforms' AVX2/FMA code and the environment variable DEPTHSTYLE_WINOGRAD is not "0"
@@ -44,8 +52,10 @@ class WinogradConv3x3 {
   // H + 2 padding, W + 2 padding >= 3 -> Nx(out)x(H+2padding-2)x(W+2padding-2) float32, contiguous. `padding`
   // (0..2) zeros on every side are read as zeros where a tile reaches them, as nn.Conv2d(padding=...) pads, with no
   // padded copy of the input. Same result as at::conv2d(input, weight, bias, 1, padding) up to float32 rounding (see
-  // above). Uses at::get_num_threads() threads.
-  at::Tensor forward(const at::Tensor& input, std::int64_t padding = 0) const;
+  // above). Uses at::get_num_threads() threads. `fused`: the ReLUs and residual, applied in the transforms (the
+  // residual NxoutxH'xW' float32 contiguous); the result is the same, bit for bit, as at::relu before and
+  // add_ / relu_ after (ATen's max(0, x): NaN stays NaN).
+  at::Tensor forward(const at::Tensor& input, std::int64_t padding = 0, const FusedOps& fused = {}) const;
 
   std::int64_t in_channels() const { return in_channels_; }
   std::int64_t out_channels() const { return out_channels_; }

@@ -256,6 +256,34 @@ TEST(FoldedConv, WinogradPathEqualsConvolutionThenBatchNormOfPytorch) {
   }
 }
 
+// FusedOps on every path of FoldedConv: Winograd on an NCHW map (bit for bit what the separate ops give, as
+// WinogradConv3x3's test shows), and the separate ATen ops on a blocked map, on a map too small for Winograd and for a
+// conv with one output channel. Each against the conv followed by at::relu / add / relu; blocked results equal the
+// NCHW ones.
+TEST(FoldedConv, FusedReluAndResidualEqualTheSeparateOpsOnEveryPath) {
+  at::manual_seed(5);
+  const std::string cpu = testing::cpu_features();
+  const FoldedConv wide(at::randn({40, 48, 3, 3}) * 0.05, at::randn({40}), {1, 1, 1});
+  const FoldedConv single(at::randn({1, 48, 3, 3}) * 0.05, at::randn({1}), {1, 1, 1});
+  for (const FoldedConv* conv : {&wide, &single}) {
+    for (const auto& [height, width] : {std::pair<std::int64_t, std::int64_t>{24, 40}, {12, 12}}) {
+      SCOPED_TRACE(concat(conv->out_channels(), " output channels, ", height, "x", width, " on ", cpu));
+      const at::Tensor input = at::randn({1, 48, height, width});
+      const at::Tensor residual = at::randn({1, conv->out_channels(), height, width});
+      const FusedOps fused{/*relu_input=*/true, residual, /*relu_output=*/true};
+      const at::Tensor expected = (*conv)(at::relu(input)).add_(residual).relu_();
+      const at::Tensor dense = (*conv)(input, fused);
+      EXPECT_TRUE(at::equal(dense, expected));
+      const at::Tensor blocked = (*conv)(input.to_mkldnn(), {true, residual.to_mkldnn(), true});
+      ASSERT_TRUE(blocked.is_mkldnn());
+      EXPECT_TRUE(at::equal(blocked.to_dense(), expected));
+      EXPECT_TRUE(at::equal((*conv)(input, {false, residual, false}), (*conv)(input) + residual));
+    }
+  }
+  EXPECT_EQ(wide.uses_winograd(24, 40), WinogradConv3x3::available()) << cpu;
+  EXPECT_FALSE(wide.uses_winograd(12, 12));
+}
+
 // The sizes FoldedConv sends through Winograd, on shapes of bench/folded_conv_bench.cc whose measured ratio decided
 // the rule. With oneDNN's AVX-512 direct kernels (1 and 2 threads: 1.2-1.7x where it is chosen, 0.4-0.9x where it is
 // not, and no network gained from the convs between):

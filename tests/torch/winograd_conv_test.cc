@@ -25,6 +25,7 @@
 #include <set>
 #include <utility>
 
+#include "core/error.h"
 #include "nets/adain_decoder.h"
 #include "nets/vgg_encoder.h"
 #include "nets/winograd_conv.h"
@@ -236,6 +237,37 @@ TEST_F(WinogradConvTest, ReadsZeroPaddingWithoutACopy) {
     // A stripe view, as LayerStack passes: the padding is around the view, not around its parent.
     const at::Tensor whole = at::randn({1, 5, 20, 44});
     EXPECT_LE(error_of(whole.narrow(2, 4, 9).narrow(3, 2, 37), 1), bound_in_u_scale(5)) << cpu_;
+  });
+}
+
+// The ReLUs and the residual applied in the transforms (FusedOps) give what the separate ATen ops give, bit for bit:
+// the same float32 operations in the same order. Sizes whose edges cut tiles, 8- and 16-tile groups (the residual's
+// edge copies), padding 0-2, signed inputs; NaN and -0.0 go through the ReLUs as ATen's do.
+TEST_F(WinogradConvTest, FusedReluAndResidualEqualTheSeparateOpsBitForBit) {
+  const Conv conv = random_conv(7, 9);
+  const WinogradConv3x3 winograd(conv.weight, conv.bias);
+  at_each_vector_width([&] {
+    for (const std::int64_t padding : {0, 1, 2}) {
+      for (const auto& [height, width] : {std::pair<std::int64_t, std::int64_t>{5, 7}, {13, 37}, {9, 70}, {30, 101}}) {
+        SCOPED_TRACE(concat(height, "x", width, " padding ", padding, " on ", cpu_));
+        at::Tensor input = at::randn({1, 7, height, width});
+        input.view(-1)[3] = NAN;
+        input.view(-1)[5] = -0.0f;
+        const at::Tensor plain = winograd.forward(input, padding);
+        const at::Tensor residual = at::randn(plain.sizes());
+        // The input's NaN reaches some outputs, which compare unequal to themselves: equal where they are, and
+        // equal elsewhere.
+        const auto same = [](const at::Tensor& fused, const at::Tensor& separate) {
+          return at::equal(fused.isnan(), separate.isnan()) &&
+                 at::equal(at::nan_to_num(fused, 7.0), at::nan_to_num(separate, 7.0));
+        };
+        EXPECT_TRUE(same(winograd.forward(input, padding, {true, {}, false}),
+                         winograd.forward(at::relu(input), padding)));
+        EXPECT_TRUE(same(winograd.forward(input, padding, {false, residual, false}), plain + residual));
+        EXPECT_TRUE(same(winograd.forward(input, padding, {true, residual, true}),
+                         winograd.forward(at::relu(input), padding).add_(residual).relu_()));
+      }
+    }
   });
 }
 
