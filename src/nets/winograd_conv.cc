@@ -129,7 +129,8 @@ std::int64_t block_columns(std::int64_t in_channels, std::int64_t out_channels) 
     return (value ? std::atoll(value) : 2048) * 1024;
   }();
   constexpr std::int64_t kFewestEfficientColumns = 32, kColumnsBeyondTheBudget = 64;
-  const std::int64_t column_bytes = kPositions * (in_channels + out_channels) * static_cast<std::int64_t>(sizeof(float));
+  const std::int64_t column_bytes =
+      kPositions * (in_channels + out_channels) * static_cast<std::int64_t>(sizeof(float));
   const std::int64_t in_half = budget_bytes / 2 / column_bytes;
   if (in_half >= kFewestEfficientColumns) return in_half;
   const std::int64_t in_whole = budget_bytes / column_bytes;
