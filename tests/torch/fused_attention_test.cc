@@ -123,6 +123,30 @@ TEST_F(FusedAttentionTest, LogitsFarBeyondExpsRangeAreShiftedByTheirMaximum) {
   });
 }
 
+// Every logit near -190: each row's maximum (taken partly as the products are stored) must come from the tokens only.
+// The last key panel's padding keys score 0; counted in, they would shift every exp below float32's range, the sums
+// to 0 and the outputs to inf or NaN. Token counts with a partial last panel, one with none. Bound: logits this large
+// carry float32 errors of ~8 u |logit| (the header), which move the probabilities by as much: 16 u times the largest.
+TEST_F(FusedAttentionTest, EachRowsMaximumLeavesOutThePaddingKeys) {
+  at_each_vector_width([&] {
+    for (const std::int64_t tokens : {70, 130, 128}) {
+      at::Tensor qkv = random_qkv(tokens, 2, 1.0);
+      qkv.slice(1, 0, 128).copy_(-3.0 + 0.05 * at::randn({tokens, 128}));  // queries (already scaled)
+      qkv.slice(1, 128, 256).copy_(1.0 + 0.05 * at::randn({tokens, 128}));  // keys
+      at::Tensor out = at::empty({tokens, 128});
+      fused_attention(qkv, 2, out);
+      const at::Tensor split = qkv.to(at::kDouble).view({tokens, 3, 2, 64}).permute({1, 2, 0, 3});
+      const at::Tensor logits = at::matmul(split[0], split[1].transpose(1, 2));
+      ASSERT_LT(logits.max().item<double>(), -150.0);
+      const double bound = 16 * 0x1p-24 * logits.abs().max().item<double>();
+      EXPECT_TRUE(out.isfinite().all().item<bool>()) << tokens << " tokens on " << cpu_;
+      const double difference = relative_max_difference(out.to(at::kDouble), attention_in_float64(qkv, 2));
+      EXPECT_LE(difference, bound) << tokens << " tokens on " << cpu_;
+      std::cout << tokens << " tokens, logits near -190: " << difference << " (bound " << bound << ")\n";
+    }
+  });
+}
+
 TEST_F(FusedAttentionTest, TheSwitchTurnsItOffAndOtherHeadSizesNeverUseIt) {
   EXPECT_FALSE(fused_attention_available(32));
   EXPECT_FALSE(fused_attention_available(80));
