@@ -159,10 +159,6 @@ double psnr(const at::Tensor& actual, const at::Tensor& reference) {
   return 10 * std::log10(1.0 / (actual - reference).pow(2).mean().item<double>());
 }
 
-double stylization_flops(const ImageSize& content, std::int64_t style_side) {
-  return depthstyle::stylization_flops(content.height, content.width, style_side);
-}
-
 int child_rss(const Options& options) {
   at::manual_seed(0);
   const at::Tensor content = at::rand({1, 3, options.content.height, options.content.width});
@@ -190,7 +186,8 @@ void print_memory(const char* self, const Options& options, const ImageSize& con
   }
   std::printf("  %s content %s, style %dx%d: peak RSS %.0f MiB (%.0f MiB before stylizing), %.2f s, %.1f GFLOP/s\n",
               precision.c_str(), size_text(content).c_str(), options.side, options.side, peak_kib / 1024.0,
-              loaded_kib / 1024.0, wall, stylization_flops(content, options.side) / wall / 1e9);
+              loaded_kib / 1024.0, wall,
+              depthstyle::stylization_flops(content.height, content.width, options.side) / wall / 1e9);
 }
 
 }  // namespace
@@ -252,7 +249,7 @@ int main(int argc, char** argv) try {
               "(goal <= 1e-4)\n", largest_difference(output), largest_difference(direct_output));
 
   // (c) conv throughput and memory.
-  const double flops = stylization_flops({side, side}, side);
+  const double flops = depthstyle::stylization_flops(side, side, side);
   std::printf("\n(c) conv stack: %.1f GFLOP per stylization (every conv of both encoder passes and the decoder)\n",
               flops / 1e9);
   std::printf("  depthstyle fp32 %.1f GFLOP/s, PyTorch eager %.1f GFLOP/s (wall minimum; the whole stylization)\n",
