@@ -28,7 +28,8 @@
 // ~10 ms of MiDaS v2's ~0.4 s forward pass (docs/performance.md). Basic blocks keep their activations in oneDNN's
 // blocked layout (MKLDNN tensors) between convs, with ReLU and the residual sum applied in place, except in a layer
 // whose 3x3 convs take the Winograd path (ResNet-18's first layers), which reads and writes NCHW: there the maps stay
-// NCHW instead of being reordered before and after each conv. Inputs: 1x3xHxW float32 dense, any H, W.
+// NCHW instead of being reordered before and after each conv, and the Winograd transforms apply the ReLUs and the sum
+// (FusedOps, nets/winograd_conv.h). Inputs: 1x3xHxW float32 dense, any H, W.
 // Features: 1xCxhxw float32, MKLDNN or dense (is_mkldnn() tells): the stem's and the basic blocks' in the layout
 // their layer ran in, the bottleneck layers' dense.
 #pragma once
