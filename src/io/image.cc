@@ -81,6 +81,9 @@ cv::Mat decode_pfm_as_opencv_does(const std::string& bytes, const std::string& s
   return samples;
 }
 
+// A DICOM file: 128 bytes of preamble, then "DICM" (the signature OpenCV's DICOM decoder claims files by).
+bool is_dicom(std::string_view bytes) { return bytes.size() >= 132 && bytes.substr(128, 4) == "DICM"; }
+
 }  // namespace
 
 std::int64_t max_image_pixels() {
@@ -101,6 +104,12 @@ cv::Mat decode_image_as_stored(const std::string& bytes, const std::string& sour
   if (bytes.empty()) return {};
   if (const auto size = stated_size(bytes)) check_pixel_count(size->first, size->second, source);
   if (starts_like_pfm(bytes)) return decode_pfm_as_opencv_does(bytes, source);
+  // OpenCV hands DICOM to GDCM, whose assertions abort the whole process on a malformed file instead of reporting it
+  // (found by fuzzing: tests/fuzz); no depth or style model takes medical scans, so none reaches it.
+  if (is_dicom(bytes)) {
+    throw InputError(concat(source, ": a DICOM file (medical imaging), which depthstyle does not read; convert it to "
+                                    "PNG or TIFF first"));
+  }
   cv::Mat decoded;
   try {
     // imdecode only reads the buffer; the const_cast satisfies cv::Mat's constructor.

@@ -1,5 +1,6 @@
 // Images in depthstyle: RGB float32 in [0,1], HxWx3 (CV_32FC3), channels in R,G,B order. Every file format OpenCV
-// reads is accepted; grayscale, alpha, 16-bit and EXIF orientation are resolved here, at the boundary.
+// reads is accepted except DICOM (its decoder can abort the process: decode_image_as_stored); grayscale, alpha,
+// 16-bit and EXIF orientation are resolved here, at the boundary.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -36,7 +37,8 @@ const std::vector<std::string>& image_file_extensions();
 
 // Decodes image file bytes exactly as stored (any bit depth and channel count, BGR order, no orientation applied);
 // an empty Mat if OpenCV cannot decode them. Throws InputError naming `source` and the limit for an image of more
-// than max_image_pixels() pixels, and naming `source` and the fault for a malformed PFM (read by io/pfm.h).
+// than max_image_pixels() pixels, naming `source` and the fault for a malformed PFM (read by io/pfm.h), and naming
+// `source` for a DICOM file, which is never handed to OpenCV (GDCM, its DICOM decoder, aborts on malformed ones).
 cv::Mat decode_image_as_stored(const std::string& bytes, const std::string& source);
 
 // Scales so that the smaller side is `side` pixels, keeping the aspect ratio; 0 keeps the size. Shrinking averages

@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "core/atomic_file.h"
+#include "core/base64.h"
 #include "core/error.h"
 #include "io/exif.h"
 #include "support/test_support.h"
@@ -159,6 +160,24 @@ TEST(Image, BadFilesAreNamedWithWhatWasWrong) {
   EXPECT_THROW_MESSAGE(load_image(dir / "corrupt.png"), InputError, "corrupt.png: not an image OpenCV can decode");
   write_file_atomically(dir / "header_only.jpg", std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF", 11));
   EXPECT_THROW_MESSAGE(load_image(dir / "header_only.jpg"), InputError, "header_only.jpg: truncated or corrupt JPEG");
+}
+
+// A DICOM file (the "DICM" tag after its 128-byte preamble) went to OpenCV's DICOM decoder, whose GDCM library aborted
+// the whole process on a malformed one (found by fuzzing: tests/fuzz, the 132-byte file below). Refused by name.
+TEST(Image, DicomFilesAreRefusedBeforeTheirDecoderCanAbort) {
+  testing::TempDir dir;
+  std::string dicom(128, '\0');
+  dicom += "DICM";
+  dicom += std::string("\x02\x00\x00\x00\xFF\xFF\xFF\xFF", 8);
+  write_file_atomically(dir / "scan.dcm", dicom);
+  EXPECT_THROW_MESSAGE(load_image(dir / "scan.dcm"), InputError,
+                       "scan.dcm: a DICOM file (medical imaging), which depthstyle does not read");
+  EXPECT_THROW_MESSAGE(decode_image_as_stored(dicom, "bytes"), InputError, "bytes: a DICOM file");
+  const std::string fuzzed = base64_decode(
+      "/wT/2P/hACJFeGlmAAC3AQEBABQBAAEAAAwAPwMAAAAAAAAAAAAAAAAAACwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPv///8AAAEIAQER/yxESUNN");
+  write_file_atomically(dir / "fuzzed.img", fuzzed);
+  EXPECT_THROW_MESSAGE(load_image(dir / "fuzzed.img"), InputError, "fuzzed.img: a DICOM file");
 }
 
 // libjpeg decodes a cut-off JPEG with only a warning; each of these must still be refused.
