@@ -1,7 +1,8 @@
 // The vision transformers' linear layers (nets/transformer_layers.h) at their token counts: one oneDNN matmul call
-// over all output columns vs calls of kLinearColumnsPerCall columns, same weights and input, alternating. The header
-// line says which of the two Linear takes on this CPU (linear_columns_per_call: slices where oneDNN runs AVX-512
-// kernels); DNNL_MAX_CPU_ISA=AVX2 times oneDNN's AVX2 kernels on an AVX-512 machine.
+// over all output columns vs calls of kLinearColumnsPerCall columns, same weights and input, alternating. The last
+// column says which of the two Linear takes on this CPU at that row count (linear_columns_per_call(rows): slices where
+// oneDNN runs AVX-512 kernels, below kLinearOneCallFromRows rows); DNNL_MAX_CPU_ISA=AVX2 times oneDNN's AVX2 kernels
+// on an AVX-512 machine.
 //
 //   build/bench/linear_bench [--repeats 7] [--threads 2] [--layers 24]
 //
@@ -61,13 +62,12 @@ int run(int argc, char** argv) {
       {"DA V2 S 518 fc2", 1370, 1536, 384, Activation::kNone},
       {"DA V2 B 518 fc1+GELU", 1370, 768, 3072, Activation::kGelu},
   };
-  const bool linear_slices = linear_columns_per_call() == kLinearColumnsPerCall;
-  std::printf("linear_bench: %d threads, %d layers per pass, min of %d alternating passes, slices of %ld columns "
-              "(Linear takes %s here), load %s\n%s\n",
-              threads, layers, repeats, static_cast<long>(kLinearColumnsPerCall),
-              linear_slices ? "slices" : "one call", load_average().c_str(), testing::cpu_features().c_str());
-  std::printf("%-26s %-17s  %9s %9s  %8s %8s  %6s %6s\n", "layer", "rows x in -> out", "one call", "slices",
-              "GFLOP/s", "GFLOP/s", "CPU", "wall");
+  std::printf("linear_bench: %d threads, %d layers per pass, min of %d alternating passes, slices of %ld columns, "
+              "load %s\n%s\n",
+              threads, layers, repeats, static_cast<long>(kLinearColumnsPerCall), load_average().c_str(),
+              testing::cpu_features().c_str());
+  std::printf("%-26s %-17s  %9s %9s  %8s %8s  %6s %6s  %s\n", "layer", "rows x in -> out", "one call", "slices",
+              "GFLOP/s", "GFLOP/s", "CPU", "wall", "Linear takes");
   at::manual_seed(0);
   for (const Shape& s : shapes) {
     const at::Tensor input = at::randn({s.rows, s.in});
@@ -93,10 +93,11 @@ int run(int argc, char** argv) {
     const double flops = layers * one_call.front().flops(s.rows);
     const std::string shape =
         std::to_string(s.rows) + "x" + std::to_string(s.in) + "->" + std::to_string(s.out);
-    std::printf("%-26s %-17s  %7.2f ms %7.2f ms  %8.0f %8.0f  %5.2fx %5.2fx\n", s.where, shape.c_str(),
+    const bool linear_slices = linear_columns_per_call(s.rows) == kLinearColumnsPerCall;
+    std::printf("%-26s %-17s  %7.2f ms %7.2f ms  %8.0f %8.0f  %5.2fx %5.2fx  %s\n", s.where, shape.c_str(),
                 one_call_times.cpu / layers * 1e3, sliced_times.cpu / layers * 1e3, flops / one_call_times.wall / 1e9,
                 flops / sliced_times.wall / 1e9, one_call_times.cpu / sliced_times.cpu,
-                one_call_times.wall / sliced_times.wall);
+                one_call_times.wall / sliced_times.wall, linear_slices ? "slices" : "one call");
   }
   return 0;
 }

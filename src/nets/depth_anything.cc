@@ -66,7 +66,10 @@ std::vector<int> intermediate_blocks_of(const VariantSpec& spec) {
   return {depth - 4, depth - 3, depth - 2, depth - 1};
 }
 
-TransformerBlockShape block_shape(const SizeSpec& spec) { return {spec.dim, spec.heads, true, kNormEps}; }
+// At the preset's 518 px: 37 x 37 patches and the class token.
+TransformerBlockShape block_shape(const SizeSpec& spec) {
+  return {spec.dim, spec.heads, true, kNormEps, kGrid * kGrid + 1};
+}
 
 std::string block_key(int index) { return "pretrained.blocks." + std::to_string(index); }
 std::string head_key(const std::string& name) { return "depth_head." + name; }

@@ -59,7 +59,10 @@ const Spec& spec_of(DptVariant variant) {
 // timm's beit_large_patch16_512: trained at 512 x 512 (a 32 x 32 grid of 16 x 16 patches).
 BeitShape beit_shape(const Spec& spec) { return {spec.dim, spec.depth, spec.heads, kPatch, 512 / kPatch, kClasses}; }
 
-TransformerBlockShape block_shape(const Spec& spec) { return {spec.dim, spec.heads, false, kNormEps}; }
+// At the preset's 384 px: 24 x 24 patches and the class token.
+TransformerBlockShape block_shape(const Spec& spec) {
+  return {spec.dim, spec.heads, false, kNormEps, kGrid * kGrid + 1};
+}
 
 std::string vit_key(const std::string& name) { return "pretrained.model." + name; }
 std::string block_key(int index) { return vit_key("blocks." + std::to_string(index)); }

@@ -67,6 +67,10 @@ std::int64_t linear_columns_per_call() {
   return onednn::has_avx512_kernels() ? kLinearColumnsPerCall : std::numeric_limits<std::int64_t>::max();
 }
 
+std::int64_t linear_columns_per_call(std::int64_t rows) {
+  return rows < kLinearOneCallFromRows ? linear_columns_per_call() : std::numeric_limits<std::int64_t>::max();
+}
+
 struct Linear::Prepared {
   Linear::Activation activation = Linear::Activation::kNone;
   std::int64_t in_features = 0, out_features = 0;
@@ -296,11 +300,12 @@ at::Tensor query_scale(std::int64_t channels, std::int64_t heads) {
 
 MultiHeadSelfAttention::MultiHeadSelfAttention(const at::Tensor& qkv_weight, const at::Tensor& qkv_bias,
                                                const at::Tensor& proj_weight, const at::Tensor& proj_bias,
-                                               std::int64_t heads, const at::Tensor& proj_scale)
+                                               std::int64_t heads, const at::Tensor& proj_scale,
+                                               std::int64_t columns_per_call)
     : heads_(heads), channels_(proj_weight.size(0)), products_(std::make_unique<Products>()) {
   DEPTHSTYLE_ASSERT(heads > 0 && channels_ % heads == 0 && qkv_weight.size(0) == 3 * channels_);
-  qkv_ = Linear(qkv_weight, qkv_bias, Linear::Activation::kNone, query_scale(channels_, heads));
-  proj_ = Linear(proj_weight, proj_bias, Linear::Activation::kNone, proj_scale);
+  qkv_ = Linear(qkv_weight, qkv_bias, Linear::Activation::kNone, query_scale(channels_, heads), columns_per_call);
+  proj_ = Linear(proj_weight, proj_bias, Linear::Activation::kNone, proj_scale, columns_per_call);
 }
 
 MultiHeadSelfAttention::MultiHeadSelfAttention() = default;

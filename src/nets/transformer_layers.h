@@ -38,8 +38,18 @@ namespace depthstyle {
 // 384 rather than 512: 1-11% faster on all 13 layer shapes of the ViTs here (24 layers each, alternating), most at
 // Depth Anything's 1370 tokens (384 -> 1152: 3.03 -> 2.86 ms; 768 -> 2304: 12.3 -> 11.8 ms).
 constexpr std::int64_t kLinearColumnsPerCall = 384;
-// kLinearColumnsPerCall where oneDNN's effective ISA has AVX-512, otherwise a count above any layer's width.
+// From this many rows on, slices gain nothing: at Depth Anything's 1370 tokens (518 px) they were 0.99-1.02x of one
+// call with Intel's AVX-512 kernels, and 0.87x for fc1 + GELU (384 -> 1536; 1.00x for qkv and fc2) on an AMD EPYC
+// with AVX-512 (2026-12-07): oneDNN runs the slices, whose outputs are strided, with its gemm kernel, which applies
+// the GELU in a pass of its own, and the whole layer with brgemm, which applies it in the kernel (bench/linear_bench).
+// Below it, at DPT's 577 tokens, slices were 1.32-1.45x (Intel) and 1.03-1.14x (AMD); at DPT-BEiT-L 512's 1025, 1.06x
+// and 0.97x.
+constexpr std::int64_t kLinearOneCallFromRows = 1200;
+// kLinearColumnsPerCall where oneDNN's effective ISA has AVX-512, otherwise a count above any layer's width (one call).
 std::int64_t linear_columns_per_call();
+// The same for a layer whose network runs it on `rows` rows (its preset's token count): one call from
+// kLinearOneCallFromRows rows on.
+std::int64_t linear_columns_per_call(std::int64_t rows);
 
 class Linear {
  public:
@@ -102,9 +112,11 @@ class MultiHeadSelfAttention {
  public:
   MultiHeadSelfAttention();
   // `proj_scale` [C] or undefined: LayerScale's gamma folded into proj (see Linear).
+  // `columns_per_call`: qkv's and proj's (see Linear).
   MultiHeadSelfAttention(const at::Tensor& qkv_weight, const at::Tensor& qkv_bias, const at::Tensor& proj_weight,
                          const at::Tensor& proj_bias, std::int64_t heads,
-                         const at::Tensor& proj_scale = at::Tensor());
+                         const at::Tensor& proj_scale = at::Tensor(),
+                         std::int64_t columns_per_call = linear_columns_per_call());
   ~MultiHeadSelfAttention();
   MultiHeadSelfAttention(MultiHeadSelfAttention&&) noexcept;
   MultiHeadSelfAttention& operator=(MultiHeadSelfAttention&&) noexcept;

@@ -26,12 +26,16 @@ TransformerBlock::TransformerBlock(const NamedTensors& weights, const std::strin
   const auto tensor = [&](const std::string& name) { return checked_tensor(weights, prefix + name); };
   const at::Tensor gamma1 = shape.layer_scale ? tensor(".ls1.gamma") : at::Tensor();
   const at::Tensor gamma2 = shape.layer_scale ? tensor(".ls2.gamma") : at::Tensor();
+  const std::int64_t columns_per_call = linear_columns_per_call(shape.tokens);
   norm1_ = LayerNorm(tensor(".norm1.weight"), tensor(".norm1.bias"), shape.norm_eps);
   attention_ = MultiHeadSelfAttention(tensor(".attn.qkv.weight"), tensor(".attn.qkv.bias"),
-                                      tensor(".attn.proj.weight"), tensor(".attn.proj.bias"), shape.heads, gamma1);
+                                      tensor(".attn.proj.weight"), tensor(".attn.proj.bias"), shape.heads, gamma1,
+                                      columns_per_call);
   norm2_ = LayerNorm(tensor(".norm2.weight"), tensor(".norm2.bias"), shape.norm_eps);
-  fc1_ = Linear(tensor(".mlp.fc1.weight"), tensor(".mlp.fc1.bias"), Linear::Activation::kGelu);
-  fc2_ = Linear(tensor(".mlp.fc2.weight"), tensor(".mlp.fc2.bias"), Linear::Activation::kNone, gamma2);
+  fc1_ = Linear(tensor(".mlp.fc1.weight"), tensor(".mlp.fc1.bias"), Linear::Activation::kGelu, at::Tensor(),
+                columns_per_call);
+  fc2_ = Linear(tensor(".mlp.fc2.weight"), tensor(".mlp.fc2.bias"), Linear::Activation::kNone, gamma2,
+                columns_per_call);
 }
 
 void TransformerBlock::apply(at::Tensor& tokens) const {

@@ -33,6 +33,9 @@ struct TransformerBlockShape {
   std::int64_t heads = 0;
   bool layer_scale = false;
   double norm_eps = 1e-6;  // DINOv2 and timm's ViT: nn.LayerNorm(eps=1e-6)
+  // The token count the network runs at with its preset's input (class token included); it picks how the linear
+  // layers call oneDNN (linear_columns_per_call(rows), nets/transformer_layers.h). 0: a few hundred.
+  std::int64_t tokens = 0;
 };
 
 void append_transformer_block_layout(WeightLayout& layout, const std::string& prefix,

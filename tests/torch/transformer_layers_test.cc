@@ -14,8 +14,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 
 #include "nets/folded_conv.h"
+#include "nets/onednn_runtime.h"
 #include "nets/transformer_layers.h"
 #include "nets/vision_transformer.h"
 #include "native_depth_fixtures.h"
@@ -93,6 +95,20 @@ TEST(TransformerLayers, EverySliceOfOutputColumnsGetsItsWeightsBiasAndScale) {
     EXPECT_LE(relative_max_difference(first_rows, array("linear_output").slice(0, 0, 5) * scale), kTolerance)
         << columns_per_call << " columns per call, 5 rows";
   }
+}
+
+TEST(TransformerLayers, LayersRunInSlicesOnlyBelowTheRowCountWhereSlicesPay) {
+  // Slices where oneDNN runs AVX-512 kernels (where DNNL_MAX_CPU_ISA holds it to AVX2, or the CPU lacks AVX-512: one
+  // call) and the network's token count is below kLinearOneCallFromRows: DPT's 577 tokens in slices, Depth
+  // Anything's 1370 in one call.
+  const std::int64_t one_call = std::numeric_limits<std::int64_t>::max();
+  const std::int64_t sliced = onednn::has_avx512_kernels() ? kLinearColumnsPerCall : one_call;
+  EXPECT_EQ(linear_columns_per_call(), sliced);
+  EXPECT_EQ(linear_columns_per_call(0), sliced);
+  EXPECT_EQ(linear_columns_per_call(577), sliced);
+  EXPECT_EQ(linear_columns_per_call(kLinearOneCallFromRows - 1), sliced);
+  EXPECT_EQ(linear_columns_per_call(kLinearOneCallFromRows), one_call);
+  EXPECT_EQ(linear_columns_per_call(1370), one_call);
 }
 
 TEST(TransformerLayers, LayerNormMatchesNnLayerNorm) {
