@@ -34,16 +34,17 @@ namespace depthstyle {
 // 1024 -> 4096 channels ran at 305 GFLOP/s in one call and 411 in calls of 512 output columns, with the weights coming
 // from memory as they do in a 24-block network; with its AVX2 kernels (DNNL_MAX_CPU_ISA=AVX2) slices were 0.95-1.02x
 // (bench/linear_bench.cc; docs/performance.md#depth-networks). So where oneDNN runs AVX-512 kernels a layer makes one
-// call per slice of kLinearColumnsPerCall output columns, each slice with its own reordered weight; elsewhere one call.
+// call per slice of kLinearColumnsPerCall output columns, each slice with its own reordered weight, unless its network
+// runs at kLinearOneCallFromRows tokens or more; elsewhere one call.
 // 384 rather than 512: 1-11% faster on all 13 layer shapes of the ViTs here (24 layers each, alternating), most at
 // Depth Anything's 1370 tokens (384 -> 1152: 3.03 -> 2.86 ms; 768 -> 2304: 12.3 -> 11.8 ms).
 constexpr std::int64_t kLinearColumnsPerCall = 384;
 // From this many rows on, slices gain nothing: at Depth Anything's 1370 tokens (518 px) they were 0.99-1.02x of one
-// call with Intel's AVX-512 kernels, and 0.87x for fc1 + GELU (384 -> 1536; 1.00x for qkv and fc2) on an AMD EPYC
-// with AVX-512 (2026-12-07): oneDNN runs the slices, whose outputs are strided, with its gemm kernel, which applies
+// call with Intel's AVX-512 kernels, and 0.87-0.90x for fc1 + GELU (384 -> 1536; qkv 0.96-0.99x, fc2 1.00x) on an AMD
+// EPYC with AVX-512 (2026-12-07): oneDNN runs the slices, whose outputs are strided, with its gemm kernel, which applies
 // the GELU in a pass of its own, and the whole layer with brgemm, which applies it in the kernel (bench/linear_bench).
-// Below it, at DPT's 577 tokens, slices were 1.32-1.45x (Intel) and 1.03-1.14x (AMD); at DPT-BEiT-L 512's 1025, 1.06x
-// and 0.97x.
+// Below it, at DPT's 577 tokens, slices were 1.32-1.45x (Intel) and 1.02-1.23x (AMD); at DPT-BEiT-L 512's 1025,
+// 1.06x and 0.97-1.02x.
 constexpr std::int64_t kLinearOneCallFromRows = 1200;
 // kLinearColumnsPerCall where oneDNN's effective ISA has AVX-512, otherwise a count above any layer's width (one call).
 std::int64_t linear_columns_per_call();
