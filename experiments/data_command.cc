@@ -66,16 +66,6 @@ int make_diw_middlebury_command(int argc, char** argv) {
   return 0;
 }
 
-// "64x48" -> {64, 48}, and back.
-std::string size_text(int width, int height) { return concat(width, "x", height); }
-std::pair<int, int> parse_size(const std::string& option, const std::string& text) {
-  const std::vector<std::string> parts = split(text, 'x');
-  try {
-    if (parts.size() == 2) return {std::stoi(parts[0]), std::stoi(parts[1])};
-  } catch (const std::exception&) {
-  }
-  throw UsageError(concat("--", option, " '", text, "': expected WIDTHxHEIGHT, e.g. 64x48"));
-}
 
 int make_diw_synthetic_command(int argc, char** argv) {
   CommandLine command_line(
@@ -84,12 +74,13 @@ int make_diw_synthetic_command(int argc, char** argv) {
       "pair per image, with each scene's depth map as PFM at --map-size (so scoring resizes it like a network's "
       "output): for scale tests and benchmarks, e.g. --count 73983 (the size of the DIW test set).");
   const SyntheticDiwOptions defaults;
+  const std::string default_size = width_x_height_text({defaults.scene.width, defaults.scene.height});
+  const std::string default_map_size = width_x_height_text({defaults.map_width, defaults.map_height});
   command_line.options()
       ("output,o", po::value<std::string>(), "output folder (must not exist)")
       ("count", po::value<int>()->default_value(defaults.count), "number of images (= entries)")
-      ("size", po::value<std::string>()->default_value(size_text(defaults.scene.width, defaults.scene.height)),
-       "image size WIDTHxHEIGHT")
-      ("map-size", po::value<std::string>()->default_value(size_text(defaults.map_width, defaults.map_height)),
+      ("size", po::value<std::string>()->default_value(default_size), "image size WIDTHxHEIGHT")
+      ("map-size", po::value<std::string>()->default_value(default_map_size),
        "stored depth map size (0x0 = image size)")
       ("seed", po::value<std::int64_t>()->default_value(defaults.seed), "seed of scenes and pairs")
       ("min-ratio", number_option(defaults.min_ratio), "one point at least this many times farther (> 1)");
@@ -97,8 +88,12 @@ int make_diw_synthetic_command(int argc, char** argv) {
   if (!command_line.has("output")) throw UsageError("depthstyle data make-diw-synthetic: --output DIR is required");
   SyntheticDiwOptions options;
   options.count = command_line.get<int>("count");
-  std::tie(options.scene.width, options.scene.height) = parse_size("size", command_line.get<std::string>("size"));
-  std::tie(options.map_width, options.map_height) = parse_size("map-size", command_line.get<std::string>("map-size"));
+  const WidthHeight scene = parse_width_x_height("--size", command_line.get<std::string>("size"));
+  const WidthHeight map = parse_width_x_height("--map-size", command_line.get<std::string>("map-size"));
+  options.scene.width = scene.width;
+  options.scene.height = scene.height;
+  options.map_width = map.width;
+  options.map_height = map.height;
   options.seed = command_line.get<std::int64_t>("seed");
   options.min_ratio = command_line.get<double>("min-ratio");
   const SyntheticDiwSummary summary = make_diw_synthetic(command_line.get<std::string>("output"), options);

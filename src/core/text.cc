@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <system_error>
 
 #include "core/error.h"
 
@@ -92,6 +93,23 @@ std::string excerpt(std::string_view text, std::size_t limit) {
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   return concat(text.substr(0, cut), "... (", text.size(), " bytes in all)");
 }
+
+WidthHeight parse_width_x_height(std::string_view option, std::string_view text) {
+  const auto number = [&](std::string_view part, int& value) {
+    const char* end = part.data() + part.size();
+    const auto result = std::from_chars(part.data(), end, value);
+    return !part.empty() && result.ec == std::errc() && result.ptr == end && value >= 0;
+  };
+  const std::size_t x = text.find('x');
+  WidthHeight size;
+  if (x == std::string_view::npos || !number(text.substr(0, x), size.width) ||
+      !number(text.substr(x + 1), size.height)) {
+    throw UsageError(concat(option, " '", excerpt(text), "': expected WIDTHxHEIGHT, two whole numbers, e.g. 640x192"));
+  }
+  return size;
+}
+
+std::string width_x_height_text(WidthHeight size) { return concat(size.width, "x", size.height); }
 
 std::string format_duration(double seconds) {
   char text[64];

@@ -29,6 +29,15 @@ constexpr std::size_t kMaxQuotedInput = 200;
 // followed by "... (N bytes in all)". For every message that quotes input.
 std::string excerpt(std::string_view text, std::size_t limit = kMaxQuotedInput);
 
+// An image size as command lines write it, WIDTHxHEIGHT: "640x192" is 640 wide and 192 high.
+struct WidthHeight {
+  int width = 0, height = 0;
+};
+// Two integers >= 0 joined by one 'x', and nothing else; throws UsageError naming `option` (e.g. "--size") and quoting
+// `text` otherwise. Callers check the range they need (a 0 may mean "off" or "as the image").
+WidthHeight parse_width_x_height(std::string_view option, std::string_view text);
+std::string width_x_height_text(WidthHeight size);
+
 // "1.5 s", "2 min 03 s", "1 h 02 min".
 std::string format_duration(double seconds);
 // Shortest round-trip decimal form of a double ("0.15", "20", "1e-05").

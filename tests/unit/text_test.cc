@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
+#include "support/test_support.h"
+
 namespace depthstyle {
 namespace {
 
@@ -49,6 +52,20 @@ TEST(Text, FormatsDurations) {
   EXPECT_EQ(format_duration(1.54), "1.5 s");
   EXPECT_EQ(format_duration(123), "2 min 03 s");
   EXPECT_EQ(format_duration(3720), "1 h 02 min");
+}
+
+TEST(Text, ParsesWidthXHeightStrictly) {
+  const WidthHeight size = parse_width_x_height("--size", "640x192");
+  EXPECT_EQ(size.width, 640);
+  EXPECT_EQ(size.height, 192);
+  EXPECT_EQ(parse_width_x_height("--map-size", "0x0").width, 0);
+  EXPECT_EQ(width_x_height_text({3000, 2000}), "3000x2000");
+  // Each of these was read as some size by std::stoi-based parsing ("64x48abc" as 64x48, "64.5x48" as 64x48).
+  for (const char* wrong : {"640", "640x", "x192", "640x192x3", "64x48abc", "64.5x48", "-1x5", "640 x 192", "", "axb",
+                            "99999999999x1"}) {
+    EXPECT_THROW_MESSAGE(parse_width_x_height("--size", wrong), UsageError,
+                         std::string("--size '") + wrong + "': expected WIDTHxHEIGHT, two whole numbers, e.g. 640x192");
+  }
 }
 
 }  // namespace
