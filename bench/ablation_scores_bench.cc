@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "bench_main.h"
+#include "bench_options.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/progress.h"
@@ -48,21 +49,17 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) throw UsageError(concat("ablation_scores_bench: ", flag, " needs a value"));
-    const std::string value = argv[++i];
-    if (flag == "--side") options.side = std::stoi(value);
-    else if (flag == "--score-side") options.score_side = std::stoi(value);
-    else if (flag == "--rounds") options.rounds = std::stoi(value);
-    else if (flag == "--threads") options.threads = std::stoi(value);
-    else if (flag == "--pairs") options.pairs = std::stoi(value);
-    else if (flag == "--backbone") options.backbone.type = value;
-    else if (flag == "--encoder") options.backbone.encoder = value;
-    else if (flag == "--decoder") options.backbone.decoder = value;
-    else if (flag == "--score-encoder") options.score_encoder = value;
-    else throw UsageError(concat("ablation_scores_bench: unknown option ", flag));
-  }
+  BenchOptions command_line("ablation_scores_bench: what scores.enabled adds to a 13-cell style grid's run time");
+  command_line.value("side", options.side, "content and style side, pixels")
+      .value("score-side", options.score_side, "also time scores at this scores.side (0: no third kind)")
+      .value("rounds", options.rounds, "alternating rounds; the fastest of each kind is reported")
+      .threads(options.threads)
+      .value("pairs", options.pairs, "scores.depth_pairs: point pairs of the depth agreement per output")
+      .value("backbone", options.backbone.type, "pyramid (weight-free) or vgg")
+      .value("encoder", options.backbone.encoder, "vgg: the encoder weights (vgg_normalised.pth)")
+      .value("decoder", options.backbone.decoder, "vgg: the decoder weights (decoder.pth)")
+      .value("score-encoder", options.score_encoder, "VGG taps for the scores with the pyramid backbone");
+  command_line.parse(argc, argv);
   return options;
 }
 

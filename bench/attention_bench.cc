@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bench_main.h"
+#include "bench_options.h"
 #include "bench_timing.h"
 #include "core/error.h"
 #include "nets/fused_attention.h"
@@ -38,13 +39,12 @@ struct Times {
 
 int run(int argc, char** argv) {
   int repeats = 7, threads = 2, passes = 8;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--repeats") repeats = std::stoi(argv[i + 1]);
-    else if (flag == "--threads") threads = std::stoi(argv[i + 1]);
-    else if (flag == "--passes") passes = std::stoi(argv[i + 1]);
-    else throw UsageError("unknown option " + flag + " (--repeats N, --threads N, --passes N)");
-  }
+  BenchOptions options(
+      "attention_bench: the vision transformers' self-attention layers, fused kernels vs oneDNN's path");
+  options.value("repeats", repeats, "timings per layer and path; the minimum is reported")
+      .threads(threads)
+      .value("passes", passes, "layer calls per timing");
+  options.parse(argc, argv);
   threads = set_thread_count(threads);
   const std::vector<Shape> shapes = {
       {"DPT-Hybrid 384", 577, 768, 12},

@@ -1,5 +1,5 @@
-// The main() of a benchmark: tune malloc as every depthstyle process does (so timings match the tool's), run, and
-// turn an exception into a message and exit code 1.
+// What every benchmark's main() does (bench_main, run_benchmark) and prints beside its figures (load_average,
+// cpu_flags).
 #pragma once
 
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/error.h"
 #include "tensor/runtime.h"
 
 namespace depthstyle {
@@ -41,14 +42,25 @@ inline std::string cpu_flags() {
   return present.empty() ? "none of avx2, fma, avx512f" : present;
 }
 
-inline int bench_main(int argc, char** argv, int (*run)(int argc, char** argv)) {
-  tune_malloc_for_large_tensors();
+// Runs a benchmark's `run`, turning an exception into a message on stderr and exit code 1, or 2 for a usage error (the
+// command line: bench_options.h), as the depthstyle tool does. For benchmarks that must not tune malloc (malloc_bench)
+// or do not link LibTorch.
+inline int run_benchmark(int argc, char** argv, int (*run)(int argc, char** argv)) {
   try {
     return run(argc, argv);
+  } catch (const UsageError& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    return 2;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     return 1;
   }
+}
+
+// The main() of a benchmark of LibTorch code: malloc tuned as every depthstyle process tunes it, then run_benchmark.
+inline int bench_main(int argc, char** argv, int (*run)(int argc, char** argv)) {
+  tune_malloc_for_large_tensors();
+  return run_benchmark(argc, argv, run);
 }
 
 }  // namespace depthstyle

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench_main.h"
+#include "bench_options.h"
 #include "bench_timing.h"
 #include "core/error.h"
 #include "nets/vector_kernels.h"
@@ -31,12 +32,10 @@ struct Shape {
 
 int run(int argc, char** argv) {
   int repeats = 21, threads = 2;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--repeats") repeats = std::stoi(argv[i + 1]);
-    else if (flag == "--threads") threads = std::stoi(argv[i + 1]);
-    else throw UsageError("unknown option " + flag + " (--repeats N, --threads N)");
-  }
+  BenchOptions options("bilinear_resize_bench: the depth decoders' bilinear resizes vs at::upsample_bilinear2d");
+  options.value("repeats", repeats, "timings per resize; the median is reported")
+      .threads(threads);
+  options.parse(argc, argv);
   threads = set_thread_count(threads);
   if (!cpu_has_avx2_fma()) throw Error("this CPU lacks AVX2/FMA: bilinear_resize would only call ATen");
   const std::vector<Shape> shapes = {

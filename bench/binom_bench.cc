@@ -9,10 +9,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <vector>
 
+#include "bench_main.h"
+#include "bench_options.h"
+#include "core/error.h"
 #include "stats/binomial.h"
 
 namespace {
@@ -42,16 +43,15 @@ double r_two_sided_p(std::int64_t k, std::int64_t n, double p) {
   return std::min(1.0, lower + std::exp(depthstyle::binomial_log_upper_tail(k, n, p)));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   std::int64_t n = 10'000'000;
   int repeats = 21;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--n") == 0) n = std::atoll(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--repeats") == 0) repeats = std::atoi(argv[i + 1]);
-    else std::fprintf(stderr, "ignoring unknown option %s\n", argv[i]);
-  }
+  depthstyle::BenchOptions options(
+      "binom_bench: stats binom's test and intervals at large n vs R's two-sided algorithm");
+  options.value("n", n, "trials")
+      .value("repeats", repeats, "timings of depthstyle's computation; the median is reported");
+  options.parse(argc, argv);
+  if (n < 1 || repeats < 1) throw depthstyle::UsageError("need --n >= 1 and --repeats >= 1");
   // Three standard deviations above the mean: p ~ 0.003, the regime of Table 2.
   const std::int64_t k = n / 2 + static_cast<std::int64_t>(3 * std::sqrt(static_cast<double>(n)) / 2);
   double p_fast = 0, p_r = 0;
@@ -71,3 +71,7 @@ int main(int argc, char** argv) {
   std::printf("  goal < 10 ms: %s\n", fast_ms < 10 ? "met" : "NOT met");
   return std::fabs(p_fast - p_r) <= 1e-12 * p_r ? 0 : 1;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return depthstyle::run_benchmark(argc, argv, run); }

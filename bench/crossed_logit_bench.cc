@@ -8,12 +8,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <random>
 #include <vector>
 
 #include "bench_main.h"
+#include "bench_options.h"
 #include "bench_timing.h"
 #include "stats/crossed_logit.h"
 
@@ -66,11 +65,12 @@ void time_fits(const char* label, const std::vector<CrossedVote>& votes, bool pr
 
 int run(int argc, char** argv) {
   int repeats_small = 51, repeats_large = 3;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--repeats-small") == 0) repeats_small = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--repeats-large") == 0) repeats_large = std::atoi(argv[i + 1]);
-    else std::fprintf(stderr, "ignoring unknown option %s\n", argv[i]);
-  }
+  BenchOptions options(
+      "crossed_logit_bench: the crossed random-effects logit fit on a 360- and a 100,000-answer study");
+  options.value("repeats-small", repeats_small, "fits of the 360-answer study; medians are reported")
+      .value("repeats-large", repeats_large, "fits of the 100,000-answer study");
+  options.parse(argc, argv);
+  if (repeats_small < 1 || repeats_large < 1) throw UsageError("need --repeats-small >= 1 and --repeats-large >= 1");
   std::printf("load average before: %s\n", load_average().c_str());
   const std::vector<CrossedVote> small = simulate(18, 20, 0, 1);
   const std::vector<CrossedVote> large = simulate(500, 198, 2, 2);

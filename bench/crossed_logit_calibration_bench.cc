@@ -13,13 +13,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "bench_main.h"
+#include "bench_options.h"
 #include "bench_timing.h"
 #include "core/seeds.h"
 #include "stats/crossed_logit.h"
@@ -104,17 +104,17 @@ void add_study(const std::vector<CrossedVote>& votes, double intercept, bool pro
 int run(int argc, char** argv) {
   int studies = 1000, export_studies = 100;
   std::int64_t seed = 16;
-  bool profiles = true;
+  bool no_profiles = false;
   std::string export_dir;
-  for (int i = 1; i < argc; ++i) {
-    const bool has_value = i + 1 < argc;
-    if (std::strcmp(argv[i], "--studies") == 0 && has_value) studies = std::atoi(argv[++i]);
-    else if (std::strcmp(argv[i], "--seed") == 0 && has_value) seed = std::atoll(argv[++i]);
-    else if (std::strcmp(argv[i], "--export") == 0 && has_value) export_dir = argv[++i];
-    else if (std::strcmp(argv[i], "--export-studies") == 0 && has_value) export_studies = std::atoi(argv[++i]);
-    else if (std::strcmp(argv[i], "--no-profiles") == 0) profiles = false;
-    else std::fprintf(stderr, "ignoring unknown option %s\n", argv[i]);
-  }
+  BenchOptions options("crossed_logit_calibration_bench: calibration of the study analysis's clustered statistics");
+  options.value("studies", studies, "simulated studies per scenario")
+      .value("seed", seed, "the simulation's seed (each scenario's stream is derived from it)")
+      .flag("no-profiles", no_profiles, "skip the profile intervals (faster; their coverage is not reported)")
+      .value("export", export_dir, "write the first --export-studies studies of each scenario to DIR/<scenario>.csv")
+      .value("export-studies", export_studies, "studies per scenario that --export writes");
+  options.parse(argc, argv);
+  if (studies < 1 || export_studies < 1) throw UsageError("need --studies >= 1 and --export-studies >= 1");
+  const bool profiles = !no_profiles;
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each scenario's lines as soon as they are known, also into a file
   std::printf("crossed_logit calibration: %d studies per scenario, seed %lld, alpha 0.05, 95%% intervals, preference "
               "0.575; load average before: %s\n",

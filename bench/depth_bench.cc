@@ -54,6 +54,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_main.h"
+#include "bench_options.h"
 #include "bench_timing.h"
 #include "style_workload.h"
 #include "core/atomic_file.h"
@@ -100,27 +101,25 @@ Options parse(int argc, char** argv) {
   options.weights_dir = fs::absolute(fs::path(argv[0]).parent_path() / "depth_weights");
   options.work_dir = fs::absolute(fs::path(argv[0]).parent_path() / "depth_bench_work");
   options.vgg_weights_dir = fs::absolute(fs::path(argv[0]).parent_path() / "vgg_weights");
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw depthstyle::UsageError(flag + " needs a value");
-      return argv[++i];
-    };
-    if (flag == "--repeats") options.repeats = std::stoi(value());
-    else if (flag == "--rounds") options.rounds = std::stoi(value());
-    else if (flag == "--threads") options.threads = std::stoi(value());
-    else if (flag == "--table1-images") options.table1_images = std::stoi(value());
-    else if (flag == "--only") options.only = value();
-    else if (flag == "--weights-dir") options.weights_dir = fs::absolute(value());
-    else if (flag == "--against-style") options.against_style = std::stoi(value());
-    else throw depthstyle::UsageError("unknown option " + flag);
-  }
-  if (options.repeats < 1 || options.rounds < 1 || options.table1_images < 0 || options.against_style < 0) {
-    throw depthstyle::UsageError("need --repeats >= 1, --rounds >= 1, --table1-images >= 0, --against-style >= 0");
-  }
   const std::vector<std::string> models = {"monodepth2", "midas_v1",       "midas_v2",           "midas_small",
                                            "dpt_large",  "dpt_hybrid",     "dpt_beit_large",     "depth_anything_vits",
                                            "depth_anything_vitb", "depth_anything_vitl"};
+  std::string weights_dir = options.weights_dir.string();
+  depthstyle::BenchOptions command_line(
+      "depth_bench: each native depth network's forward pass vs PyTorch eager (a), a Table 1 run (b), or with\n"
+      "--against-style the networks' GFLOP/s against the style engine's (c); bench/README.md#depth_bench");
+  command_line.value("repeats", options.repeats, "(a) passes timed per network and round")
+      .value("rounds", options.rounds, "(a) alternating rounds of PyTorch and native passes")
+      .threads(options.threads)
+      .value("table1-images", options.table1_images, "(b) synthetic 512x384 images of the Table 1 run (0: no run)")
+      .value("weights-dir", weights_dir, "the seeded random weight files (written on first use)")
+      .value("only", options.only, "one network only, in (a) or (c): " + depthstyle::join(models, ", "))
+      .value("against-style", options.against_style, "(c) rounds against the style engine instead of (a) and (b)");
+  command_line.parse(argc, argv);
+  options.weights_dir = fs::absolute(weights_dir);
+  if (options.repeats < 1 || options.rounds < 1 || options.table1_images < 0 || options.against_style < 0) {
+    throw depthstyle::UsageError("need --repeats >= 1, --rounds >= 1, --table1-images >= 0, --against-style >= 0");
+  }
   if (!options.only.empty() && std::find(models.begin(), models.end(), options.only) == models.end()) {
     throw depthstyle::UsageError("--only takes one of " + depthstyle::join(models, ", ") + ", not '" + options.only +
                                  "'");

@@ -13,10 +13,10 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "bench_main.h"
+#include "bench_options.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "tensor/runtime.h"
@@ -38,13 +38,13 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--count") options.count = std::atoi(argv[i + 1]);
-    else if (flag == "--data") options.data = argv[i + 1];
-    else if (flag == "--threads") options.threads = std::atoi(argv[i + 1]);
-    else throw UsageError(concat("diw_scoring_bench: unknown option ", flag, " (--count N, --data DIR, --threads N)"));
-  }
+  BenchOptions command_line(
+      "diw_scoring_bench: the whole diw_eval path on a synthetic DIW-size set vs reading its maps");
+  command_line.value("count", options.count, "images (one pair each) of the synthetic set")
+      .value("data", options.data, "the set's folder, made once and kept (default /tmp/depthstyle-diw-synthetic-COUNT)")
+      .threads(options.threads);
+  command_line.parse(argc, argv);
+  if (options.count < 1) throw UsageError("need --count >= 1");
   return options;
 }
 

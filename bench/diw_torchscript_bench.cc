@@ -19,11 +19,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <string>
 
 #include "bench_main.h"
+#include "bench_options.h"
 #include "core/error.h"
 #include "core/progress.h"
 #include "tensor/runtime.h"
@@ -51,28 +51,24 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const std::string value = argv[i + 1];
-    if (flag == "--images") {
-      options.images = std::stoi(value);
-    } else if (flag == "--size") {
-      const std::vector<std::string> parts = split(value, 'x');
-      if (parts.size() != 2) throw UsageError("--size: expected WIDTHxHEIGHT");
-      options.width = std::stoi(parts[0]);
-      options.height = std::stoi(parts[1]);
-    } else if (flag == "--channels") {
-      options.channels = std::stoi(value);
-    } else if (flag == "--threads") {
-      options.threads = std::stoi(value);
-    } else if (flag == "--decode-workers") {
-      options.decode_workers = std::stoi(value);
-    } else if (flag == "--rounds") {
-      options.rounds = std::stoi(value);
-    } else {
-      throw UsageError(concat("diw_torchscript_bench: unknown option ", flag,
-                              " (--images N, --size WxH, --channels C, --threads N)"));
-    }
+  std::string size = width_x_height_text({options.width, options.height});
+  BenchOptions command_line(
+      "diw_torchscript_bench: diw_eval's prediction path with a TorchScript model vs the model's\n"
+      "pure inference time on the same images");
+  command_line.value("images", options.images, "synthetic images")
+      .value("size", size, "their size, WIDTHxHEIGHT")
+      .value("channels", options.channels, "width of the model's convolutions")
+      .threads(options.threads)
+      .value("decode-workers", options.decode_workers, "image decoding threads (0: decode on the inference thread)")
+      .value("rounds", options.rounds, "alternating rounds; the fastest of each is compared");
+  command_line.parse(argc, argv);
+  const WidthHeight parsed = parse_width_x_height("--size", size);
+  options.width = parsed.width;
+  options.height = parsed.height;
+  if (options.images < 1 || options.width < 16 || options.height < 16 || options.channels < 1 || options.rounds < 1 ||
+      options.decode_workers < 0) {
+    throw UsageError("need --images >= 1, a --size of at least 16x16, --channels >= 1, --rounds >= 1 and "
+                     "--decode-workers >= 0");
   }
   return options;
 }

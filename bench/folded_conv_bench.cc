@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "bench_main.h"
+#include "bench_options.h"
 #include "bench_timing.h"
 #include "core/error.h"
 #include "nets/folded_conv.h"
@@ -38,17 +40,13 @@ depthstyle::FoldedConv make_conv(const at::Tensor& weight, const at::Tensor& bia
   return conv;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) try {
-  depthstyle::tune_malloc_for_large_tensors();
+int run(int argc, char** argv) {
   int repeats = 5, threads = 0;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--repeats") repeats = std::stoi(argv[i + 1]);
-    else if (flag == "--threads") threads = std::stoi(argv[i + 1]);
-    else throw depthstyle::UsageError("unknown option " + flag);
-  }
+  depthstyle::BenchOptions options(
+      "folded_conv_bench: the depth networks' dense 3x3 convs, Winograd vs oneDNN's direct");
+  options.value("repeats", repeats, "timings per conv and path; the minimum is reported")
+      .threads(threads);
+  options.parse(argc, argv);
   threads = depthstyle::set_thread_count(threads);
   if (!depthstyle::WinogradConv3x3::available()) throw depthstyle::Error("this CPU lacks AVX2/FMA");
   const std::vector<Shape> shapes = {
@@ -109,7 +107,8 @@ int main(int argc, char** argv) try {
                 chosen.uses_winograd(shape.height, shape.width) ? "Winograd" : "direct");
   }
   return 0;
-} catch (const std::exception& error) {
-  std::fprintf(stderr, "folded_conv_bench: %s\n", error.what());
-  return 1;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return depthstyle::bench_main(argc, argv, run); }

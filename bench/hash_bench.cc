@@ -9,12 +9,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench_main.h"
+#include "bench_options.h"
 #include "core/error.h"
 #include "core/file_hash_cache.h"
 #include "core/sha256.h"
@@ -53,20 +54,22 @@ void write_random_file(const std::filesystem::path& path, std::size_t megabytes)
 }
 
 int run(int argc, char** argv) {
-  std::filesystem::path file;
-  std::size_t megabytes = 200;
+  std::string file_option;
+  int megabytes = 200;
   int repeats = 3;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--file") == 0) file = argv[i + 1];
-    else if (std::strcmp(argv[i], "--megabytes") == 0) megabytes = std::stoul(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--repeats") == 0) repeats = std::stoi(argv[i + 1]);
-    else throw depthstyle::UsageError(concat("unknown option ", argv[i]));
-  }
+  depthstyle::BenchOptions options(
+      "hash_bench: SHA-256 of a weights-sized file vs reading it; the hash cache's lookup");
+  options.value("file", file_option, "the file to hash (default: one of --megabytes random bytes, removed afterwards)")
+      .value("megabytes", megabytes, "size of the file written when --file is not given")
+      .value("repeats", repeats, "timings of each; the best is reported");
+  options.parse(argc, argv);
+  if (megabytes < 1 || repeats < 1) throw depthstyle::UsageError("need --megabytes >= 1 and --repeats >= 1");
+  std::filesystem::path file = file_option;
   const std::filesystem::path scratch = std::filesystem::temp_directory_path() / concat("hash_bench-", ::getpid());
   std::filesystem::create_directories(scratch);
   if (file.empty()) {
     file = scratch / "weights.bin";
-    write_random_file(file, megabytes);
+    write_random_file(file, static_cast<std::size_t>(megabytes));
   }
   const double mb = static_cast<double>(std::filesystem::file_size(file)) / 1e6;
   read_whole_file(file);  // into the page cache
@@ -85,11 +88,4 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "error: %s\n", error.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return depthstyle::run_benchmark(argc, argv, run); }

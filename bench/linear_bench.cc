@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bench_main.h"
+#include "bench_options.h"
 #include "bench_timing.h"
 #include "core/error.h"
 #include "nets/transformer_layers.h"
@@ -40,13 +41,12 @@ struct Times {
 
 int run(int argc, char** argv) {
   int repeats = 7, threads = 2, layers = 24;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--repeats") repeats = std::stoi(argv[i + 1]);
-    else if (flag == "--threads") threads = std::stoi(argv[i + 1]);
-    else if (flag == "--layers") layers = std::stoi(argv[i + 1]);
-    else throw UsageError("unknown option " + flag + " (--repeats N, --threads N, --layers N)");
-  }
+  BenchOptions options("linear_bench: the vision transformers' linear layers, one oneDNN call vs slices of columns");
+  options.value("repeats", repeats, "timed passes per shape and way; the minimum is reported")
+      .threads(threads)
+      .value("layers", layers, "layers of the shape per pass, each with its own weights (as in a network)");
+  options.parse(argc, argv);
+  if (repeats < 1 || layers < 1) throw UsageError("need --repeats >= 1 and --layers >= 1");
   threads = set_thread_count(threads);
   using Activation = Linear::Activation;
   const std::vector<Shape> shapes = {

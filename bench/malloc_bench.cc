@@ -11,10 +11,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
+#include "bench_main.h"
+#include "bench_options.h"
 #include "core/error.h"
 #include "core/process.h"
 #include "tensor/runtime.h"
@@ -31,13 +32,16 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--side") options.side = std::atoi(argv[i + 1]);
-    else if (flag == "--repeats") options.repeats = std::atoi(argv[i + 1]);
-    else if (flag == "--threads") options.threads = std::atoi(argv[i + 1]);
-    else if (flag == "--child") options.child_mode = argv[i + 1];
-    else std::fprintf(stderr, "ignoring unknown option %s\n", flag.c_str());
+  depthstyle::BenchOptions command_line(
+      "malloc_bench: VGG-19 to relu4_1 with glibc's default malloc vs depthstyle's tuning");
+  command_line.value("side", options.side, "input side, pixels")
+      .value("repeats", options.repeats, "timed runs in each child process; the median is reported")
+      .threads(options.threads)
+      .value("child", options.child_mode, "internal: time in this process with malloc 'default' or 'tuned'");
+  command_line.parse(argc, argv);
+  if (options.side < 16 || options.repeats < 1) throw depthstyle::UsageError("need --side >= 16 and --repeats >= 1");
+  if (!options.child_mode.empty() && options.child_mode != "default" && options.child_mode != "tuned") {
+    throw depthstyle::UsageError("--child takes default or tuned, not '" + options.child_mode + "'");
   }
   return options;
 }
@@ -89,9 +93,8 @@ double run_child(const char* self, const Options& options, const std::string& mo
   return std::atof(result.output.c_str());
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Not bench_main: the child timing glibc's default malloc must not tune it.
+int run(int argc, char** argv) {
   const Options options = parse(argc, argv);
   if (!options.child_mode.empty()) {
     if (options.child_mode == "tuned") depthstyle::tune_malloc_for_large_tensors();
@@ -108,3 +111,7 @@ int main(int argc, char** argv) {
   std::printf("  speed-up             : %.2fx\n", default_seconds / tuned_seconds);
   return 0;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return depthstyle::run_benchmark(argc, argv, run); }

@@ -7,7 +7,7 @@
 
 The networks are the port's nn.Sequential modules (defined once, in tests/fixtures/style/make_vgg_fixtures.py),
 loaded from DIR/vgg_normalised_zip.pth and DIR/decoder_zip.pth; the encoder is cut after relu4_1 as the port does.
-Content and style are seeded random images (sizes HxW), written to the work dir as content.npy / style.npy (2-D
+Content and style are seeded random images (sizes WIDTHxHEIGHT), written to the work dir as content.npy / style.npy (2-D
 float32, (3*H, W)) so the C++ side stylizes the very same pixels; the last output goes to output.npy the same way.
 One warm-up run, then `repeats` (>= 0) timed runs under torch.no_grad() (the port's test.py); bf16 converts the networks
 and inputs with .bfloat16(), padding round-trips through float32 (torch 1.13 has no bf16 reflection padding).
@@ -37,7 +37,8 @@ def load_port():
 
 
 def size(text):
-    height, width = text.lower().split('x')
+    """WIDTHxHEIGHT, as depthstyle's options write sizes -> (height, width), a tensor's order."""
+    width, height = text.lower().split('x')
     return int(height), int(width)
 
 

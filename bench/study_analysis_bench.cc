@@ -14,14 +14,14 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "bench_main.h"
+#include "bench_options.h"
 #include "core/atomic_file.h"
 #include "survey/answers_csv.h"
 #include "survey/study_report.h"
@@ -113,15 +113,16 @@ double naive_bootstrap_standard_error(const depthstyle::Study& study, const std:
   return std::sqrt(squares / static_cast<double>(proportions.size() - 1));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   int respondents = 500, pairs = 198, replicates = 2000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--respondents") == 0) respondents = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--pairs") == 0) pairs = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--replicates") == 0) replicates = std::atoi(argv[i + 1]);
-    else std::fprintf(stderr, "ignoring unknown option %s\n", argv[i]);
+  depthstyle::BenchOptions command_line("study_analysis_bench: `analyze` on a synthetic study vs a "
+                                        "materialised-resample bootstrap");
+  command_line.value("respondents", respondents, "respondents of the synthetic study")
+      .value("pairs", pairs, "image pairs each respondent answers")
+      .value("replicates", replicates, "replicates of the two-way cluster bootstrap");
+  command_line.parse(argc, argv);
+  if (respondents < 2 || pairs < 2 || replicates < 10) {
+    throw depthstyle::UsageError("need --respondents >= 2, --pairs >= 2 and --replicates >= 10");
   }
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("depthstyle_study_bench_" + std::to_string(getpid()));
@@ -172,3 +173,7 @@ int main(int argc, char** argv) {
   std::printf("  whole analysis vs the baseline bootstrap alone: %.1fx faster (CPU)\n", naive.cpu / total.cpu);
   return 0;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return depthstyle::run_benchmark(argc, argv, run); }

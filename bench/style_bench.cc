@@ -28,10 +28,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_main.h"
+#include "bench_options.h"
 #include "bench_timing.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/process.h"
+#include "core/text.h"
 #include "tensor/runtime.h"
 #include "io/npy.h"
 #include "tensor/tensor_image.h"
@@ -48,17 +51,13 @@ using depthstyle::Timing;
 using depthstyle::wall_seconds;
 namespace fs = std::filesystem;
 
-struct ImageSize {
-  std::int64_t height = 0, width = 0;
-};
+using ImageSize = depthstyle::WidthHeight;
 
-ImageSize parse_size(const std::string& text) {
-  if (text == "0") return {};
-  const std::size_t x = text.find('x');
-  if (x == std::string::npos) throw depthstyle::UsageError("expected a size as HEIGHTxWIDTH or 0, got " + text);
-  return {std::stoll(text.substr(0, x)), std::stoll(text.substr(x + 1))};
+// --large and --content: WIDTHxHEIGHT, or 0 for none (--large 0: no large measurement).
+ImageSize parse_size(const std::string& option, const std::string& text) {
+  return text == "0" ? ImageSize{} : depthstyle::parse_width_x_height(option, text);
 }
-std::string size_text(const ImageSize& size) { return concat(size.height, "x", size.width); }
+std::string size_text(const ImageSize& size) { return depthstyle::width_x_height_text(size); }
 
 struct Options {
   int side = 512;
@@ -75,24 +74,23 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  options.weights_dir = fs::absolute(fs::path(argv[0]).parent_path() / "vgg_weights");
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    const auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw depthstyle::UsageError(flag + " needs a value");
-      return argv[++i];
-    };
-    if (flag == "--side") options.side = std::stoi(value());
-    else if (flag == "--repeats") options.repeats = std::stoi(value());
-    else if (flag == "--rounds") options.rounds = std::stoi(value());
-    else if (flag == "--threads") options.threads = std::stoi(value());
-    else if (flag == "--large") options.large = parse_size(value());
-    else if (flag == "--weights-dir") options.weights_dir = fs::absolute(value());
-    else if (flag == "--child-rss") options.child_rss = true;
-    else if (flag == "--content") options.content = parse_size(value());
-    else if (flag == "--precision") options.precision = value();
-    else throw depthstyle::UsageError("unknown option " + flag);
-  }
+  std::string weights_dir = fs::absolute(fs::path(argv[0]).parent_path() / "vgg_weights").string();
+  std::string large = size_text(options.large), content = "0";
+  depthstyle::BenchOptions command_line(
+      "style_bench: one AdaIN stylization (vgg backbone) vs PyTorch eager, direct convs and bf16; GFLOP/s, peak RSS");
+  command_line.value("side", options.side, "content and style side, pixels")
+      .value("repeats", options.repeats, "stylizations timed per program and round")
+      .value("rounds", options.rounds, "alternating rounds of the programs")
+      .threads(options.threads)
+      .value("large", large, "a large content, WIDTHxHEIGHT, whose peak RSS is measured too (0: none)")
+      .value("weights-dir", weights_dir, "the seeded random weight files (written on first use)")
+      .flag("child-rss", options.child_rss, "internal: one stylization of --content in this process; prints its RSS")
+      .value("content", content, "internal, with --child-rss: the content's size, WIDTHxHEIGHT")
+      .value("precision", options.precision, "internal, with --child-rss: fp32 or bf16");
+  command_line.parse(argc, argv);
+  options.weights_dir = fs::absolute(weights_dir);
+  options.large = parse_size("--large", large);
+  options.content = parse_size("--content", content);
   if (options.side < 16 || options.repeats < 1 || options.rounds < 1) {
     throw depthstyle::UsageError("need --side >= 16, --repeats >= 1, --rounds >= 1");
   }
@@ -190,11 +188,9 @@ void print_memory(const char* self, const Options& options, const ImageSize& con
               depthstyle::stylization_flops(content.height, content.width, options.side) / wall / 1e9);
 }
 
-}  // namespace
 
-int main(int argc, char** argv) try {
+int run(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // results appear as they are measured, also when redirected
-  depthstyle::tune_malloc_for_large_tensors();
   const Options options = parse(argc, argv);
   const int threads = depthstyle::set_thread_count(options.threads);
   if (options.child_rss) return child_rss(options);
@@ -272,7 +268,8 @@ int main(int argc, char** argv) try {
   std::printf("  goal >= 2x; PSNR vs depthstyle fp32 %.1f dB (goal >= 40 dB); largest |bf16 - PyTorch fp32| %.3g\n",
               psnr(bf16_output, output), largest_difference(bf16_output));
   return 0;
-} catch (const std::exception& error) {
-  std::fprintf(stderr, "style_bench: %s\n", error.what());
-  return 1;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return depthstyle::bench_main(argc, argv, run); }

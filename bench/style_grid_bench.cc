@@ -20,11 +20,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "bench_main.h"
+#include "bench_options.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/process.h"
@@ -53,29 +54,26 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--child-large") {
-      options.child_large = true;
-      continue;
-    }
-    if (i + 1 >= argc) throw UsageError(concat("style_grid_bench: ", flag, " needs a value"));
-    const std::string value = argv[++i];
-    if (flag == "--side") options.side = std::stoi(value);
-    else if (flag == "--repeats") options.repeats = std::stoi(value);
-    else if (flag == "--cli-rounds") options.cli_rounds = std::stoi(value);
-    else if (flag == "--threads") options.threads = std::stoi(value);
-    else if (flag == "--large" && value == "0") options.large = {0, 0};
-    else if (flag == "--large") {
-      const std::vector<std::string> parts = split(value, 'x');
-      if (parts.size() != 2) throw UsageError("style_grid_bench: --large takes WIDTHxHEIGHT, e.g. 3000x2000");
-      options.large = {std::stoi(parts[0]), std::stoi(parts[1])};
-    } else if (flag == "--backbone") options.backbone.type = value;
-    else if (flag == "--pyramid-levels") options.backbone.pyramid_levels = std::stoi(value);
-    else if (flag == "--encoder") options.backbone.encoder = value;
-    else if (flag == "--decoder") options.backbone.decoder = value;
-    else if (flag == "--precision") options.backbone.precision = value;
-    else throw UsageError(concat("style_grid_bench: unknown option ", flag));
+  std::string large = width_x_height_text({options.large.width, options.large.height});
+  BenchOptions command_line("style_grid_bench: DA-AdaIN with 6 betas as one grid vs six independent stylizations; the\n"
+                            "same as `depthstyle` commands; the peak RSS of a large content");
+  command_line.value("side", options.side, "content and style side, pixels")
+      .value("repeats", options.repeats, "timings of each way; the median is reported")
+      .value("cli-rounds", options.cli_rounds, "alternating rounds of the command-line comparison (0: skip it)")
+      .threads(options.threads)
+      .value("large", large, "the large content's size, WIDTHxHEIGHT (0: skip the memory measurement)")
+      .value("backbone", options.backbone.type, "pyramid (weight-free) or vgg")
+      .value("pyramid-levels", options.backbone.pyramid_levels, "pyramid: band-pass levels")
+      .value("encoder", options.backbone.encoder, "vgg: the encoder weights (vgg_normalised.pth)")
+      .value("decoder", options.backbone.decoder, "vgg: the decoder weights (decoder.pth)")
+      .value("precision", options.backbone.precision, "vgg: fp32 or bf16")
+      .flag("child-large", options.child_large, "internal: measure one large stylization in this process");
+  command_line.parse(argc, argv);
+  if (large == "0") {
+    options.large = {0, 0};
+  } else {
+    const WidthHeight size = parse_width_x_height("--large", large);
+    options.large = {size.width, size.height};
   }
   return options;
 }
@@ -208,7 +206,6 @@ bool compare_command_lines(const Options& options, int threads) {
 
 int run(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // results appear as they are measured, also when redirected
-  tune_malloc_for_large_tensors();
   const Options options = parse(argc, argv);
   const int threads = set_thread_count(options.threads);
   if (options.child_large) return measure_large(options);
@@ -245,7 +242,7 @@ int run(int argc, char** argv) {
 
   if (options.large.width == 0) return identical ? 0 : 1;
   std::vector<std::string> child = {argv[0], "--child-large", "--large",
-                                    concat(options.large.width, "x", options.large.height)};
+                                    width_x_height_text({options.large.width, options.large.height})};
   for (const std::string& argument : forwarded_arguments(options)) child.push_back(argument);
   const ProcessResult large = run_process(child);
   long before = 0, after = 0;
@@ -263,11 +260,4 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace depthstyle
 
-int main(int argc, char** argv) {
-  try {
-    return depthstyle::run(argc, argv);
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "error: %s\n", error.what());
-    return 2;
-  }
-}
+int main(int argc, char** argv) { return depthstyle::bench_main(argc, argv, depthstyle::run); }

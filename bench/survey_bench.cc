@@ -21,7 +21,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -29,6 +28,7 @@
 #include <vector>
 
 #include "bench_main.h"
+#include "bench_options.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "db/sqlite.h"
@@ -277,16 +277,18 @@ int run(int argc, char** argv) {
   char self[4096] = {};
   const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
   if (length > 0) options.cli = std::filesystem::path(std::string(self, length)).parent_path().parent_path() / "depthstyle";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--clients") == 0) options.clients = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--pairs") == 0) options.pairs = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--threads") == 0) options.threads = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--cli") == 0) options.cli = argv[i + 1];
-    else if (std::strcmp(argv[i], "--keep") == 0) options.keep = argv[i + 1];
-    else std::fprintf(stderr, "ignoring unknown option %s\n", argv[i]);
-  }
+  std::string cli = options.cli.string(), keep;
+  BenchOptions command_line("survey_bench: the real `depthstyle survey serve` under concurrent keep-alive clients");
+  command_line.value("clients", options.clients, "concurrent clients, each answering a whole study")
+      .value("pairs", options.pairs, "image pairs of the study (a multiple of 10)")
+      .value("threads", options.threads, "the server's --threads")
+      .value("cli", cli, "the depthstyle binary to serve with")
+      .value("keep", keep, "work in this folder and keep it (default: a temporary folder, removed at the end)");
+  command_line.parse(argc, argv);
+  options.cli = cli;
+  options.keep = keep;
   if (options.clients < 1 || options.pairs < 10 || options.pairs % 10 != 0) {
-    throw Error("--clients >= 1 and --pairs a multiple of 10 (>= 10) expected");
+    throw UsageError("need --clients >= 1 and --pairs a multiple of 10 (>= 10)");
   }
   if (!std::filesystem::exists(options.cli)) throw Error(options.cli.string() + ": no depthstyle binary (--cli)");
   std::filesystem::path work = options.keep;

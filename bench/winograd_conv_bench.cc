@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "bench_main.h"
+#include "bench_options.h"
 #include "bench_timing.h"
 #include "core/error.h"
 #include "tensor/runtime.h"
@@ -29,17 +31,16 @@ struct Shape {
   int count;                                        // how many convs of a stylization have this shape
 };
 
-}  // namespace
-
-int main(int argc, char** argv) try {
-  depthstyle::tune_malloc_for_large_tensors();
+int run(int argc, char** argv) {
   int side = 512, repeats = 5, threads = 0;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--side") side = std::stoi(argv[i + 1]);
-    else if (flag == "--repeats") repeats = std::stoi(argv[i + 1]);
-    else if (flag == "--threads") threads = std::stoi(argv[i + 1]);
-    else throw depthstyle::UsageError("unknown option " + flag);
+  depthstyle::BenchOptions options(
+      "winograd_conv_bench: each distinct 3x3 conv of a stylization, Winograd vs at::conv2d");
+  options.value("side", side, "the stylization's content and style side, pixels (a multiple of 8)")
+      .value("repeats", repeats, "timings per conv and path; the minimum is reported")
+      .threads(threads);
+  options.parse(argc, argv);
+  if (side < 8 || side % 8 != 0 || repeats < 1) {
+    throw depthstyle::UsageError("need --side a multiple of 8 and --repeats >= 1");
   }
   threads = depthstyle::set_thread_count(threads);
   if (!depthstyle::WinogradConv3x3::available()) throw depthstyle::Error("this CPU lacks AVX2/FMA");
@@ -85,7 +86,8 @@ int main(int argc, char** argv) try {
   std::printf("a stylization's 3x3 convs with >3 channels (CPU s): direct %.3f, Winograd %.3f, ratio %.2fx\n",
               direct_total, winograd_total, direct_total / winograd_total);
   return 0;
-} catch (const std::exception& error) {
-  std::fprintf(stderr, "winograd_conv_bench: %s\n", error.what());
-  return 1;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return depthstyle::bench_main(argc, argv, run); }
