@@ -95,7 +95,7 @@ std::string excerpt(std::string_view text, std::size_t limit) {
 }
 
 WidthHeight parse_width_x_height(std::string_view option, std::string_view text) {
-  const auto number = [&](std::string_view part, int& value) {
+  const auto number = [](std::string_view part, int& value) {
     const char* end = part.data() + part.size();
     const auto result = std::from_chars(part.data(), end, value);
     return !part.empty() && result.ec == std::errc() && result.ptr == end && value >= 0;
