@@ -14,7 +14,6 @@
 // --score-side s: a third kind scores at a smaller side of s px (scores.side; outputs, content and style shrunk by
 // area averaging), e.g. --side 512 --score-side 256: pictures at the port's default size, judged at the AdaIN
 // losses' training size.
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -30,6 +29,7 @@
 #include "core/log.h"
 #include "core/progress.h"
 #include "tensor/runtime.h"
+#include "core/scratch_folder.h"
 #include "core/text.h"
 #include "data/sample_fetch.h"
 #include "grid/style_grid_run.h"
@@ -133,8 +133,8 @@ int run(int argc, char** argv) {
   const int threads = set_thread_count(options.threads);
   set_stderr_log_level(LogLevel::kError);
   set_progress_quiet(true);
-  const std::filesystem::path root =
-      std::filesystem::temp_directory_path() / concat("depthstyle-ablation-bench-", ::getpid());
+  const ScratchFolder scratch("ablation-scores-bench");
+  const std::filesystem::path& root = scratch.path();
   const std::string also = options.score_side > 0 ? concat(", also scored at side ", options.score_side) : "";
   std::printf("backbone %s, content and style %d px, 13 cells, %d threads, %d depth pairs%s%s; load average %s\n",
               options.backbone.type.c_str(), options.side, threads, options.pairs,
@@ -161,7 +161,6 @@ int run(int argc, char** argv) {
     std::printf("\n");
     std::fflush(stdout);
   }
-  std::filesystem::remove_all(root);
   std::printf("load average at the end %s\n", load_average().c_str());
   const auto best = [](const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); };
   const Kind& plain = kinds.front();

@@ -1,9 +1,11 @@
-// What every benchmark's main() does (bench_main, run_benchmark) and prints beside its figures (load_average,
-// cpu_flags).
+// What every benchmark's main() does (bench_main, run_benchmark), where it keeps the files it reuses (beside_binary)
+// and what it prints beside its figures (load_average, cpu_flags). Files it does not keep go in a ScratchFolder
+// (core/scratch_folder.h).
 #pragma once
 
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -40,6 +42,12 @@ inline std::string cpu_flags() {
     if (wanted(word)) present += (present.empty() ? "" : ", ") + word;
   }
   return present.empty() ? "none of avx2, fma, avx512f" : present;
+}
+
+// A folder or file beside the benchmark's binary (argv[0]), absolute and without "./" or "..": where the benchmarks keep
+// the weight files they make once and reuse (e.g. build/bench/depth_weights).
+inline std::filesystem::path beside_binary(const char* argv0, const std::string& name) {
+  return std::filesystem::absolute(std::filesystem::path(argv0).parent_path() / name).lexically_normal();
 }
 
 // Runs a benchmark's `run`, turning an exception into a message on stderr and exit code 1, or 2 for a usage error (the

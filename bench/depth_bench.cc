@@ -98,9 +98,9 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  options.weights_dir = fs::absolute(fs::path(argv[0]).parent_path() / "depth_weights");
-  options.work_dir = fs::absolute(fs::path(argv[0]).parent_path() / "depth_bench_work");
-  options.vgg_weights_dir = fs::absolute(fs::path(argv[0]).parent_path() / "vgg_weights");
+  options.weights_dir = depthstyle::beside_binary(argv[0], "depth_weights");
+  options.work_dir = depthstyle::beside_binary(argv[0], "depth_bench_work");
+  options.vgg_weights_dir = depthstyle::beside_binary(argv[0], "vgg_weights");
   const std::vector<std::string> models = {"monodepth2", "midas_v1",       "midas_v2",           "midas_small",
                                            "dpt_large",  "dpt_hybrid",     "dpt_beit_large",     "depth_anything_vits",
                                            "depth_anything_vitb", "depth_anything_vitl"};

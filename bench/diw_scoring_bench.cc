@@ -9,7 +9,6 @@
 // DIR or by default /tmp/depthstyle-diw-synthetic-<count>: on this machine creating its 148k files takes minutes and
 // deleting them longer still, while scoring takes seconds. Both timings read the maps from the page cache (the
 // baseline reads them first).
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -20,6 +19,7 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "tensor/runtime.h"
+#include "core/scratch_folder.h"
 #include "core/text.h"
 #include "depth/depth_estimator.h"
 #include "diw/diw_predict.h"
@@ -56,8 +56,8 @@ int run(int argc, char** argv) {
   const Options options = parse(argc, argv);
   set_progress_quiet(true);
   const int threads = set_thread_count(options.threads);
-  const std::filesystem::path work =
-      std::filesystem::temp_directory_path() / concat("depthstyle-diw-scoring-bench-", ::getpid());
+  const ScratchFolder scratch("diw-scoring-bench");
+  const std::filesystem::path& work = scratch.path();
   const std::filesystem::path data =
       options.data.empty()
           ? std::filesystem::temp_directory_path() / concat("depthstyle-diw-synthetic-", options.count)
@@ -114,7 +114,6 @@ int run(int argc, char** argv) {
               1e6 * eval_seconds / dataset.entries.size());
   std::printf("ratio eval / read: %.2f; goal < 60 s for 73,983 pairs: %s\n", eval_seconds / read_seconds,
               eval_seconds < 60.0 * dataset.entries.size() / 73983.0 ? "met" : "MISSED");
-  std::filesystem::remove_all(work);
   return 0;
 }
 

@@ -14,7 +14,6 @@
 //
 //   more options: [--rounds 5] [--decode-workers 1] (0: decode on the inference thread, no overlap)
 #include <torch/script.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -27,6 +26,7 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "tensor/runtime.h"
+#include "core/scratch_folder.h"
 #include "core/text.h"
 #include "depth/depth_estimator.h"
 #include "depth/preprocessing.h"
@@ -107,9 +107,8 @@ int run(int argc, char** argv) {
   const Options options = parse(argc, argv);
   set_progress_quiet(true);
   const int threads = set_thread_count(options.threads);
-  const std::filesystem::path work =
-      std::filesystem::temp_directory_path() / concat("depthstyle-diw-torchscript-bench-", ::getpid());
-  std::filesystem::create_directories(work);
+  const ScratchFolder scratch("diw-torchscript-bench");
+  const std::filesystem::path& work = scratch.path();
   SyntheticDiwOptions synthetic;
   synthetic.count = options.images;
   synthetic.scene = {options.width, options.height};
@@ -228,7 +227,6 @@ int run(int argc, char** argv) {
   std::printf("ratio eval / inference: %.3f; goal <= 1.1: %s (load average %s on %d cores)\n",
               eval_seconds / inference_seconds, eval_seconds <= 1.1 * inference_seconds ? "met" : "MISSED",
               load_average().c_str(), hardware_thread_count());
-  std::filesystem::remove_all(work);
   return 0;
 }
 

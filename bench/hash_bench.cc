@@ -4,7 +4,6 @@
 //
 //   build/bench/hash_bench [--file F] [--megabytes 200] [--repeats 3]
 // Without --file, writes a file of pseudo-random bytes of that size into the temp folder (removed afterwards).
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +17,7 @@
 #include "bench_options.h"
 #include "core/error.h"
 #include "core/file_hash_cache.h"
+#include "core/scratch_folder.h"
 #include "core/sha256.h"
 
 namespace {
@@ -65,8 +65,7 @@ int run(int argc, char** argv) {
   options.parse(argc, argv);
   if (megabytes < 1 || repeats < 1) throw depthstyle::UsageError("need --megabytes >= 1 and --repeats >= 1");
   std::filesystem::path file = file_option;
-  const std::filesystem::path scratch = std::filesystem::temp_directory_path() / concat("hash_bench-", ::getpid());
-  std::filesystem::create_directories(scratch);
+  const depthstyle::ScratchFolder scratch("hash-bench");
   if (file.empty()) {
     file = scratch / "weights.bin";
     write_random_file(file, static_cast<std::size_t>(megabytes));
@@ -82,7 +81,6 @@ int run(int argc, char** argv) {
   });
   std::printf("%s: %.1f MB\n  read only   %8.1f MB/s\n  SHA-256     %8.1f MB/s (%s)\n  hash cache  %8.3f ms\n",
               file.string().c_str(), mb, mb / read_s, mb / hash_s, digest.c_str(), cached_s * 1e3);
-  std::filesystem::remove_all(scratch);
   return 0;
 }
 

@@ -7,7 +7,6 @@
 // time includes waiting for a core.
 //
 //   build/bench/study_analysis_bench [--respondents 500] [--pairs 198] [--replicates 2000]
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,6 +22,7 @@
 #include "bench_main.h"
 #include "bench_options.h"
 #include "core/atomic_file.h"
+#include "core/scratch_folder.h"
 #include "survey/answers_csv.h"
 #include "survey/study_report.h"
 #include "stats/cluster_bootstrap.h"
@@ -124,9 +124,8 @@ int run(int argc, char** argv) {
   if (respondents < 2 || pairs < 2 || replicates < 10) {
     throw depthstyle::UsageError("need --respondents >= 2, --pairs >= 2 and --replicates >= 10");
   }
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("depthstyle_study_bench_" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
+  const depthstyle::ScratchFolder scratch("study-analysis-bench");
+  const std::filesystem::path& dir = scratch.path();
   depthstyle::write_file_atomically(dir / "answers.csv", synthetic_answers_csv(respondents, pairs));
 
   depthstyle::StudyAnalysisOptions options;
@@ -152,7 +151,6 @@ int run(int argc, char** argv) {
   Elapsed naive = since(start);
   naive.wall *= scale;
   naive.cpu *= scale;
-  std::filesystem::remove_all(dir);
 
   std::printf("study analysis: %zu answers (%d respondents x %d pairs + sentinel + repeat each), %d bootstrap "
               "replicates\n",

@@ -74,7 +74,7 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  std::string weights_dir = fs::absolute(fs::path(argv[0]).parent_path() / "vgg_weights").string();
+  std::string weights_dir = depthstyle::beside_binary(argv[0], "vgg_weights").string();
   std::string large = size_text(options.large), content = "0";
   depthstyle::BenchOptions command_line(
       "style_bench: one AdaIN stylization (vgg backbone) vs PyTorch eager, direct convs and bf16; GFLOP/s, peak RSS");

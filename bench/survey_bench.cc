@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "bench_options.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/scratch_folder.h"
 #include "db/sqlite.h"
 #include "survey/invitations.h"
 #include "support/scripted_respondent.h"
@@ -291,12 +293,9 @@ int run(int argc, char** argv) {
     throw UsageError("need --clients >= 1 and --pairs a multiple of 10 (>= 10)");
   }
   if (!std::filesystem::exists(options.cli)) throw Error(options.cli.string() + ": no depthstyle binary (--cli)");
-  std::filesystem::path work = options.keep;
-  if (work.empty()) {
-    char pattern[] = "/tmp/depthstyle-survey-bench-XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) throw Error("cannot create a temporary folder");
-    work = pattern;
-  }
+  std::optional<ScratchFolder> scratch;
+  if (options.keep.empty()) scratch.emplace("survey-bench");
+  const std::filesystem::path work = options.keep.empty() ? scratch->path() : options.keep;
   SyntheticGridRun grid;
   grid.contents = 10;
   grid.styles = options.pairs / 10;
@@ -334,7 +333,6 @@ int run(int argc, char** argv) {
               probe_commits, commits, commits / 2);
   std::printf("  load average after: %s (%u cores)\n", load_average().c_str(), std::thread::hardware_concurrency());
   std::printf("  goal >= 1,000 answers/s with 0 errors and 0 lost (synchronous=normal): %s\n", met ? "met" : "NOT met");
-  if (options.keep.empty()) std::filesystem::remove_all(work);
   const bool correct = normal.errors == 0 && normal.lost == 0 && full.errors == 0 && full.lost == 0 &&
                        normal.cycles == static_cast<std::int64_t>(options.clients) * trials &&
                        full.cycles == static_cast<std::int64_t>(options.clients) * trials;

@@ -1,32 +1,17 @@
 #include "fuzz/fuzz_support.h"
 
-#include <unistd.h>
-
 #include <fstream>
+
+#include "core/scratch_folder.h"
 
 namespace depthstyle::fuzz {
 
-namespace {
-
-struct ScratchFolder {
-  std::filesystem::path path;
-  ScratchFolder() {
-    const std::filesystem::path shm = "/dev/shm";
-    const std::filesystem::path root = std::filesystem::is_directory(shm) ? shm : std::filesystem::temp_directory_path();
-    path = root / ("depthstyle-fuzz-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(path);
-  }
-  ~ScratchFolder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
-
-}  // namespace
-
 const std::filesystem::path& scratch_folder() {
-  static const ScratchFolder folder;
-  return folder.path;
+  // In /dev/shm where the machine has it (see scratch_file).
+  static const ScratchFolder folder("fuzz", std::filesystem::is_directory("/dev/shm")
+                                                ? std::filesystem::path("/dev/shm")
+                                                : std::filesystem::temp_directory_path());
+  return folder.path();
 }
 
 std::filesystem::path scratch_file(const std::string& name, std::string_view bytes) {

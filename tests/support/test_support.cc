@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <thread>
 
@@ -14,17 +13,6 @@
 #include "core/text.h"
 
 namespace depthstyle::testing {
-
-TempDir::TempDir() {
-  std::random_device random;
-  path_ = std::filesystem::temp_directory_path() / concat("depthstyle-test-", getpid(), "-", random());
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 std::filesystem::path fixture_path(const std::string& name) {
   return std::filesystem::path(DEPTHSTYLE_TEST_FIXTURES) / name;

@@ -11,21 +11,15 @@
 #include <vector>
 
 #include "core/process.h"
+#include "core/scratch_folder.h"
 
 namespace depthstyle::testing {
 
-// A fresh folder under the system temp dir, removed with its contents when the object goes away.
-class TempDir {
+// A fresh folder under the system temp dir, removed with its contents when the object goes away; a test killed by
+// ctest's timeout leaves its folder to the next TempDir's clean-up (core/scratch_folder.h).
+class TempDir : public ScratchFolder {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : ScratchFolder("test") {}
 };
 
 std::filesystem::path fixture_path(const std::string& name);
