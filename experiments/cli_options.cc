@@ -83,8 +83,8 @@ void add_depth_estimator_options(CommandLine& command_line, const std::string& m
        "model file or folder of the depth estimator (monodepth2: the model folder), or a model's name in the weights "
        "folder (midas_v21, depth_anything_v2_vits: depthstyle weights list)")
       ("depth-variant", po::value<std::string>()->default_value(""),
-       "monodepth2: the published model, a folder inside --depth-model; depth_anything: vits, vitb or vitl (both "
-       "implied by a model's name)")
+       "monodepth2: the published model, a folder inside --depth-model; depth_anything: vits, vitb, vitl, v1_vits, "
+       "v1_vitb or v1_vitl (implied by a model's name, and for depth_anything by a file's published name)")
       ("depth-preset", po::value<std::string>()->default_value(""),
        concat("preprocessing preset of the depth estimator: ", join(preprocessing_preset_names(), ", ")).c_str())
       ("depth-version", po::value<std::string>()->default_value(""),

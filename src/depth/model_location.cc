@@ -1,15 +1,42 @@
 #include "depth/model_location.h"
 
+#include <algorithm>
+#include <string>
+
 #include "core/error.h"
 #include "core/text.h"
 #include "weights/weight_catalog.h"
 #include "weights/weights_folder.h"
 
 namespace depthstyle {
+namespace {
+
+// The catalog's Depth Anything variant whose file `path` is named as (".../depth_anything_v2_vits.pth": "vits"), or "".
+std::string depth_anything_variant_named_by(const std::string& path) {
+  const std::string file = std::filesystem::path(path).filename().string();
+  for (const CatalogEntry& entry : weight_catalog()) {
+    if (entry.estimator_type != "depth_anything") continue;
+    if (entry.published_file == file ||
+        std::find(entry.other_names.begin(), entry.other_names.end(), file) != entry.other_names.end()) {
+      return entry.estimator_variant;
+    }
+  }
+  return "";
+}
+
+}  // namespace
 
 DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config) {
   const CatalogEntry* entry = find_catalog_entry(config.path);
-  if (entry == nullptr) return config;
+  if (entry == nullptr) {
+    // A Depth Anything file's tensors cannot tell the two generations apart, its published name can (and the network
+    // refuses a file named as another variant's: nets/depth_anything.h), so that name implies an unset variant.
+    DepthEstimatorConfig implied = config;
+    if (config.type == "depth_anything" && config.variant.empty()) {
+      implied.variant = depth_anything_variant_named_by(config.path);
+    }
+    return implied;
+  }
   const std::string context = concat(depth_estimator_context(config), ": path '", config.path, "'");
   if (const std::string problem = model_use_problem(config.path, ModelUse::kDepth); !problem.empty()) {
     throw UsageError(concat(depth_estimator_context(config), ": path ", problem));

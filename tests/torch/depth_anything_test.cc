@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/sha256.h"
 #include "depth/depth_estimator.h"
+#include "depth/model_location.h"
 #include "depth/preprocessing.h"
 #include "io/image.h"
 #include "nets/depth_anything.h"
@@ -279,8 +280,28 @@ TEST(DepthAnythingWrongFiles, ATruncatedFileIsRefusedByTheEstimator) {
                        truncated.string() + ": not a ZIP archive, or truncated");
 }
 
+TEST(DepthAnythingEstimatorConfig, APublishedFileNameImpliesTheVariant) {
+  EXPECT_EQ(with_catalog_model(entry(weight_file(), "")).variant, "vits");
+  EXPECT_EQ(with_catalog_model(entry(v1_weight_file(), "")).variant, "v1_vits");
+  EXPECT_EQ(with_catalog_model(entry("/data/depth_anything_v2_vitl.pth", "")).variant, "vitl");
+  EXPECT_EQ(with_catalog_model(entry("/data/depth_anything_vitb14.pth", "")).variant, "v1_vitb");
+  EXPECT_EQ(with_catalog_model(entry(weight_file(), "v1_vits")).variant, "v1_vits");  // set: the network judges it
+  EXPECT_EQ(with_catalog_model(entry("/data/weights.pth", "")).variant, "");
+  EXPECT_EQ(with_catalog_model(entry("/data/depth_anything_v2_vits.pth.part", "")).variant, "");
+  DepthEstimatorConfig midas = entry("/data/depth_anything_v2_vits.pth", "");
+  midas.type = "midas";
+  EXPECT_EQ(with_catalog_model(midas).variant, "");  // another type's entry: unchanged
+  const auto estimator = make_depth_estimator(entry(weight_file(), ""));
+  EXPECT_EQ(estimator->describe()["variant"], "vits");
+  EXPECT_EQ(estimator->describe()["network"], "Depth Anything V2 vits (DINOv2 ViT-S/14 + DPT head, "
+                                              "depth_anything_v2_vits.pth)");
+}
+
 TEST(DepthAnythingEstimatorConfig, EntryProblemsNameTheKey) {
-  EXPECT_THROW_MESSAGE(make_depth_estimator(entry(weight_file(), "")), UsageError,
+  testing::TempDir dir;
+  const fs::path renamed = dir / "weights.pth";
+  fs::create_symlink(weight_file(), renamed);
+  EXPECT_THROW_MESSAGE(make_depth_estimator(entry(renamed, "")), UsageError,
                        "depth estimator 'da2': set variant (vits = depth_anything_v2_vits.pth, vitb = "
                        "depth_anything_v2_vitb.pth, vitl = depth_anything_v2_vitl.pth, v1_vits = "
                        "depth_anything_vits14.pth, v1_vitb = depth_anything_vitb14.pth, v1_vitl = "
