@@ -84,11 +84,12 @@ void add_depth_estimator_options(CommandLine& command_line, const std::string& m
        "folder (midas_v21, depth_anything_v2_vits: depthstyle weights list)")
       ("depth-variant", po::value<std::string>()->default_value(""),
        "monodepth2: the published model, a folder inside --depth-model; depth_anything: vits, vitb, vitl, v1_vits, "
-       "v1_vitb or v1_vitl (implied by a model's name, and for depth_anything by a file's published name)")
+       "v1_vitb or v1_vitl (implied by a model's name or a file's published name)")
       ("depth-preset", po::value<std::string>()->default_value(""),
        concat("preprocessing preset of the depth estimator: ", join(preprocessing_preset_names(), ", ")).c_str())
       ("depth-version", po::value<std::string>()->default_value(""),
-       concat("MiDaS version of --depth-estimator midas: ", join(midas_version_names(), ", ")).c_str())
+       concat("MiDaS version of --depth-estimator midas: ", join(midas_version_names(), ", "),
+              " (implied by a model's name or a file's published name)").c_str())
       ("depth-meaning", po::value<std::string>(), meaning_help.c_str());
 }
 

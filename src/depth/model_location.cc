@@ -11,17 +11,18 @@
 namespace depthstyle {
 namespace {
 
-// The catalog's Depth Anything variant whose file `path` is named as (".../depth_anything_v2_vits.pth": "vits"), or "".
-std::string depth_anything_variant_named_by(const std::string& path) {
+// The catalog model of `type` whose file `path` is named as, under its published name or another of its published
+// names (".../depth_anything_v2_vits.pth", ".../midas_v21_384.pt"); nullptr when none.
+const CatalogEntry* catalog_model_named_by_file(const std::string& path, const std::string& type) {
   const std::string file = std::filesystem::path(path).filename().string();
   for (const CatalogEntry& entry : weight_catalog()) {
-    if (entry.estimator_type != "depth_anything") continue;
+    if (entry.estimator_type != type) continue;
     if (entry.published_file == file ||
         std::find(entry.other_names.begin(), entry.other_names.end(), file) != entry.other_names.end()) {
-      return entry.estimator_variant;
+      return &entry;
     }
   }
-  return "";
+  return nullptr;
 }
 
 }  // namespace
@@ -29,11 +30,17 @@ std::string depth_anything_variant_named_by(const std::string& path) {
 DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config) {
   const CatalogEntry* entry = find_catalog_entry(config.path);
   if (entry == nullptr) {
-    // A Depth Anything file's tensors cannot tell the two generations apart, its published name can (and the network
-    // refuses a file named as another variant's: nets/depth_anything.h), so that name implies an unset variant.
+    // Some files' tensors cannot say which version or variant they are (MiDaS v2 and v2.1 large, Depth Anything V1
+    // and V2 of a size: the same tensors, other preprocessing), their published names can; the networks refuse a
+    // file whose tensors are another model's, and a Depth Anything file named as another variant's
+    // (nets/depth_anything.h). So a published name implies what is not set.
     DepthEstimatorConfig implied = config;
-    if (config.type == "depth_anything" && config.variant.empty()) {
-      implied.variant = depth_anything_variant_named_by(config.path);
+    const CatalogEntry* published = catalog_model_named_by_file(config.path, config.type);
+    if (published != nullptr && config.type == "midas" && config.version.empty()) {
+      implied.version = published->estimator_version;
+    }
+    if (published != nullptr && config.type == "depth_anything" && config.variant.empty()) {
+      implied.variant = published->estimator_variant;
     }
     return implied;
   }

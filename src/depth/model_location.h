@@ -16,8 +16,9 @@ namespace depthstyle {
 // name implies (a midas version, a depth_anything variant) and refuses, naming the entry, a name the type cannot run
 // (another type, a network without a loader, a monodepth2 variant on top of a named model folder, a version or
 // variant other than the model's). It reads no file: the path stays the name. Any other path leaves the config as
-// it is, except that a depth_anything entry without a variant takes the one its file's published name implies
-// (.../depth_anything_v2_vits.pth: vits; depth_anything_vits14.pth: v1_vits).
+// it is, except that a midas entry without a version, or a depth_anything entry without a variant, takes the one its
+// file's published name implies (.../midas_v21_384.pt: v21; model.pt, MiDaS v1's file: v1;
+// depth_anything_vits14.pth: v1_vits).
 DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config);
 
 // The entry with a relative `path` taken inside `weights_dir` (unchanged when either is empty or the path is

@@ -585,7 +585,10 @@ TEST(MidasEstimator, RunsEachVersionAsPytorchAndDescribesIt) {
 }
 
 TEST(MidasEstimator, EntryAndFileProblemsAreNamed) {
-  DepthEstimatorConfig no_version = midas_entry("", midas_file("model.pt"));
+  testing::TempDir dir;
+  fs::create_symlink(midas_file("model.pt"), dir / "renamed.pt");
+  EXPECT_EQ(make_depth_estimator(midas_entry("", midas_file("model.pt")))->describe()["version"], "v1");
+  DepthEstimatorConfig no_version = midas_entry("", dir / "renamed.pt");
   EXPECT_THROW_MESSAGE(make_depth_estimator(no_version), UsageError,
                        "depth estimator 'midas': set version (v1 = model.pt, v2 = model-f46da743.pt, v21 = "
                        "midas_v21-f6b98070.pt, v21_small = midas_v21_small_256.pt, v3_large = dpt_large_384.pt, "
@@ -663,8 +666,9 @@ TEST(NativeDepthCli, StylizeTakesItsDepthFromAPublishedModel) {
     return testing::run_cli(command_line, dir.path());
   };
   const std::string midas_v1 = midas_file("model.pt").string();
+  // No --depth-version: the file's published name, model.pt, says v1.
   const ProcessResult midas_run = stylize({"-o", "midas.png", "--record", "midas.json", "--depth-estimator", "midas",
-                                           "--depth-version", "v1", "--depth-model", midas_v1});
+                                           "--depth-model", midas_v1});
   ASSERT_EQ(midas_run.exit_code, 0) << midas_run.output;
   const nlohmann::json record = nlohmann::json::parse(read_file(dir / "midas.json"));
   EXPECT_EQ(record["depth"]["type"], "midas");
@@ -683,7 +687,8 @@ TEST(NativeDepthCli, StylizeTakesItsDepthFromAPublishedModel) {
   EXPECT_EQ(md2_record["depth"]["files"][0]["sha256"], sha256_hex_of_file(md2 / "encoder.pth"));
   EXPECT_TRUE(fs::exists(dir / "md2.png"));
 
-  const ProcessResult refused = stylize({"-o", "x.png", "--depth-estimator", "midas", "--depth-model", midas_v1});
+  fs::create_symlink(midas_v1, dir / "renamed.pt");  // under another name the file says nothing
+  const ProcessResult refused = stylize({"-o", "x.png", "--depth-estimator", "midas", "--depth-model", "renamed.pt"});
   EXPECT_EQ(refused.exit_code, 2) << refused.output;
   EXPECT_NE(refused.output.find("depth estimator 'midas': set version (v1 = model.pt"), std::string::npos)
       << refused.output;

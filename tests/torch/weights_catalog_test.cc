@@ -157,7 +157,14 @@ DepthEstimatorConfig entry(const std::string& type, const std::string& path, con
 
 TEST(NamedModels, ADepthEstimatorPathNamingAModelImpliesItsSettingsAndMustFitTheType) {
   EXPECT_EQ(with_catalog_model(entry("midas", "midas_v21")).version, "v21");
-  EXPECT_EQ(with_catalog_model(entry("midas", "midas/model.pt")).version, "");  // a path: unchanged
+  EXPECT_EQ(with_catalog_model(entry("midas", "midas/my_model.pt")).version, "");  // a path: unchanged
+  // A file under a published name: the version that name implies, unless one is set.
+  EXPECT_EQ(with_catalog_model(entry("midas", "/data/midas_v21_384.pt")).version, "v21");
+  EXPECT_EQ(with_catalog_model(entry("midas", "/data/model-f46da743.pt")).version, "v2");
+  EXPECT_EQ(with_catalog_model(entry("midas", "midas/model.pt")).version, "v1");
+  EXPECT_EQ(with_catalog_model(entry("midas", "/data/dpt_large-midas-2f21e586.pt")).version, "v3_large");
+  EXPECT_EQ(with_catalog_model(entry("midas", "/data/midas_v21_384.pt", "v2")).version, "v2");
+  EXPECT_EQ(with_catalog_model(entry("midas", "/data/depth_anything_v2_vits.pth")).version, "");  // another type's
   check_depth_estimator_config(entry("midas", "midas_v21_small"));             // no version needed
   EXPECT_THROW_MESSAGE(check_depth_estimator_config(entry("midas", "midas_v21", "v1")), UsageError,
                        "depth estimator 'named': path 'midas_v21' names MiDaS version v21, but version is v1");
