@@ -13,11 +13,15 @@
 #include <boost/program_options.hpp>
 
 #include <cstdlib>
+#include <functional>
 #include <iostream>
+#include <list>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace depthstyle {
 
@@ -39,6 +43,21 @@ class BenchOptions {
   // --threads N: the threads the benchmark runs with, for set_thread_count (0 = every core; at most kMaxThreadCount).
   BenchOptions& threads(int& variable) {
     return value("threads", variable, "threads, for the measured code and its baseline alike (0 = every core)");
+  }
+
+  // --NAME WIDTHxHEIGHT (core/text.h), or 0 for none (0x0), sets `variable`, of any type with int members width and
+  // height (WidthHeight, cv::Size); its value now is the default. A malformed size throws UsageError naming --NAME.
+  template <class Size>
+  BenchOptions& size(const char* name, Size& variable, const std::string& help) {
+    const bool none = variable.width == 0 && variable.height == 0;
+    std::string& text = size_texts_.emplace_back(none ? "0" : width_x_height_text({variable.width, variable.height}));
+    value(name, text, help);
+    size_conversions_.push_back([&variable, &text, option = std::string("--") + name] {
+      const WidthHeight parsed = text == "0" ? WidthHeight{} : parse_width_x_height(option, text);
+      variable.width = parsed.width;
+      variable.height = parsed.height;
+    });
+    return *this;
   }
 
   // --NAME alone sets `variable` to true.
@@ -65,11 +84,14 @@ class BenchOptions {
     } catch (const po::error& error) {
       throw UsageError(std::string(error.what()) + " (--help lists the options)");
     }
+    for (const auto& convert : size_conversions_) convert();
   }
 
  private:
   std::string usage_;
   boost::program_options::options_description description_;
+  std::list<std::string> size_texts_;                  // size options as typed (a list: their addresses stay put)
+  std::vector<std::function<void()>> size_conversions_;  // each parses one into its variable
 };
 
 }  // namespace depthstyle

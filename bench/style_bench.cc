@@ -53,10 +53,6 @@ namespace fs = std::filesystem;
 
 using ImageSize = depthstyle::WidthHeight;
 
-// --large and --content: WIDTHxHEIGHT, or 0 for none (--large 0: no large measurement).
-ImageSize parse_size(const std::string& option, const std::string& text) {
-  return text == "0" ? ImageSize{} : depthstyle::parse_width_x_height(option, text);
-}
 std::string size_text(const ImageSize& size) { return depthstyle::width_x_height_text(size); }
 
 struct Options {
@@ -75,22 +71,19 @@ struct Options {
 Options parse(int argc, char** argv) {
   Options options;
   std::string weights_dir = depthstyle::beside_binary(argv[0], "vgg_weights").string();
-  std::string large = size_text(options.large), content = "0";
   depthstyle::BenchOptions command_line(
       "style_bench: one AdaIN stylization (vgg backbone) vs PyTorch eager, direct convs and bf16; GFLOP/s, peak RSS");
   command_line.value("side", options.side, "content and style side, pixels")
       .value("repeats", options.repeats, "stylizations timed per program and round")
       .value("rounds", options.rounds, "alternating rounds of the programs")
       .threads(options.threads)
-      .value("large", large, "a large content, WIDTHxHEIGHT, whose peak RSS is measured too (0: none)")
+      .size("large", options.large, "a large content, WIDTHxHEIGHT, whose peak RSS is measured too (0: none)")
       .value("weights-dir", weights_dir, "the seeded random weight files (written on first use)")
       .flag("child-rss", options.child_rss, "internal: one stylization of --content in this process; prints its RSS")
-      .value("content", content, "internal, with --child-rss: the content's size, WIDTHxHEIGHT")
+      .size("content", options.content, "internal, with --child-rss: the content's size, WIDTHxHEIGHT")
       .value("precision", options.precision, "internal, with --child-rss: fp32 or bf16");
   command_line.parse(argc, argv);
   options.weights_dir = fs::absolute(weights_dir);
-  options.large = parse_size("--large", large);
-  options.content = parse_size("--content", content);
   if (options.side < 16 || options.repeats < 1 || options.rounds < 1) {
     throw depthstyle::UsageError("need --side >= 16, --repeats >= 1, --rounds >= 1");
   }

@@ -54,14 +54,13 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options options;
-  std::string large = width_x_height_text({options.large.width, options.large.height});
   BenchOptions command_line("style_grid_bench: DA-AdaIN with 6 betas as one grid vs six independent stylizations; the\n"
                             "same as `depthstyle` commands; the peak RSS of a large content");
   command_line.value("side", options.side, "content and style side, pixels")
       .value("repeats", options.repeats, "timings of each way; the median is reported")
       .value("cli-rounds", options.cli_rounds, "alternating rounds of the command-line comparison (0: skip it)")
       .threads(options.threads)
-      .value("large", large, "the large content's size, WIDTHxHEIGHT (0: skip the memory measurement)")
+      .size("large", options.large, "the large content's size, WIDTHxHEIGHT (0: skip the memory measurement)")
       .value("backbone", options.backbone.type, "pyramid (weight-free) or vgg")
       .value("pyramid-levels", options.backbone.pyramid_levels, "pyramid: band-pass levels")
       .value("encoder", options.backbone.encoder, "vgg: the encoder weights (vgg_normalised.pth)")
@@ -69,12 +68,6 @@ Options parse(int argc, char** argv) {
       .value("precision", options.backbone.precision, "vgg: fp32 or bf16")
       .flag("child-large", options.child_large, "internal: measure one large stylization in this process");
   command_line.parse(argc, argv);
-  if (large == "0") {
-    options.large = {0, 0};
-  } else {
-    const WidthHeight size = parse_width_x_height("--large", large);
-    options.large = {size.width, size.height};
-  }
   return options;
 }
 
