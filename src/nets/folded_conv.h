@@ -26,8 +26,7 @@
 // on these shapes; Winograd's F(4x4, 3x3) tiles come in groups of 8 side by side (32 output columns), so small maps
 // waste most of a group, and its 36 transformed weight matrices (4x the weight) must still be read, which few pixels
 // with many input channels do not repay. Measured one conv at a time with one thread (bench/folded_conv_bench.cc,
-// bench/README.md): 1.3-2.0x for maps of 24x24 and more with 64-512 channels, 0.4-0.7x at 12x12 and 20x6, 0.6-0.7x
-// with 16 output channels. Accuracy: ~1e-6 of the output's largest value per conv (winograd_conv.h), against ~1e-7
+// bench/README.md): 1.3-2.0x for maps of 24x24 and more with 16-512 channels, 0.4-0.7x at 12x12 and 20x6. Accuracy: ~1e-6 of the output's largest value per conv (winograd_conv.h), against ~1e-7
 // for oneDNN's direct kernels.
 //
 // One output channel: a conv with a single output channel, stride 1 and a 1x1 or 3x3 kernel (the depth
@@ -67,8 +66,11 @@ struct BatchNormTensors {
   double eps = 1e-5;
 };
 
-// Fewer channels than this and the 36 matrix products are too small to beat oneDNN's direct kernels.
-inline constexpr std::int64_t kWinogradMinChannels = 32;
+// Fewer channels than this and the 36 matrix products are too small to beat oneDNN's direct kernels. It was 32 until
+// the products ran in register tiles (nets/winograd_conv.h uses_register_tiles): since then monodepth2's 32 -> 16 and
+// 16 -> 16 convs at 320x96 and 640x192 measured 1.9x and 1.65x faster through Winograd (bench/folded_conv_bench, one
+// thread), and its whole 640x192 pass ~5% faster (depth_bench).
+inline constexpr std::int64_t kWinogradMinChannels = 16;
 // The kernels oneDNN runs the direct convs with here (its effective ISA: DNNL_MAX_CPU_ISA can hold an AVX-512 CPU
 // to AVX2). Its AVX2 direct kernels are the slower competitor, so Winograd pays on smaller maps there.
 enum class DirectConvKernels { kAvx2, kAvx512 };

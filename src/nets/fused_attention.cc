@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <limits>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/error.h"
@@ -20,8 +21,7 @@ namespace {
 constexpr std::int64_t kHead = kFusedAttentionHeadChannels;
 // Queries per work item. A work item's scores are kQueries x N (at N = 1370, 350 KB of the core's 2 MB L2).
 constexpr std::int64_t kQueries = 64;
-// Rows per register tile: 6 x 4 AVX-512 accumulators, 4 loaded vectors and a broadcast in AVX-512's 32 registers; with
-// AVX2, 6 x 2 accumulators, 2 loaded vectors and a broadcast in its 16.
+// Rows per register tile (nets/register_tile.inc): the most that fit the registers.
 constexpr int kTileRows = 6;
 // Keys per pass of the weighted sum: their 64 rows of v (16 KB) stay in L1 while every tile of the block's queries runs
 // over them. Measured on a prototype at N = 1370: 32 keys 4.35 ms, 64-128 keys 3.87-3.94 ms, all 1370 at once 4.06.
@@ -32,7 +32,6 @@ constexpr std::int64_t kKeysPerPass = 64;
 namespace avx2 {
 #include "nets/simd_avx2.inc"
 using Mask = __m256i;
-constexpr int kTileVectors = 2;
 inline Vec round_nearest(Vec v) { return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 // p 2^n for integral n in [-126, 127]: 2^n built in the exponent bits.
 inline Vec times_power_of_two(Vec p, Vec n) {
@@ -78,7 +77,6 @@ inline float reduce_add(Vec v) {
 namespace avx512 {
 #include "nets/simd_avx512.inc"
 using Mask = __mmask16;
-constexpr int kTileVectors = 4;
 inline Vec round_nearest(Vec v) { return _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 inline Vec times_power_of_two(Vec p, Vec n) { return _mm512_scalef_ps(p, n); }
 inline Mask first_lanes(std::int64_t count) {

@@ -82,6 +82,8 @@ struct Geometry {
   std::int64_t padding;  // zeros on every side, read as such (never copied into a padded tensor)
   std::int64_t lanes, last_lanes;
   std::int64_t tile_rows, groups_per_row;
+  bool register_tiles;  // the transform-domain products by register tiles, not sgemm (uses_register_tiles)
+  bool wide_products;   // those tiles with AVX-512 (uses_avx512)
   std::int64_t groups() const { return batch * tile_rows * groups_per_row; }
   std::int64_t lanes_of(std::int64_t group_column) const {
     return group_column + 1 == groups_per_row ? last_lanes : lanes;
@@ -180,12 +182,21 @@ class BlockRunner {
       transform_input(first_group + group, first_columns_[group], columns);
     }
     for (int position = 0; position < kPositions; ++position) {
-      const dnnl_status_t status = dnnl_sgemm(
-          'N', 'N', g_.out_channels, columns, g_.in_channels, 1.0f,
-          weight_ + position * g_.out_channels * g_.in_channels, g_.in_channels,
-          v_ + position * g_.in_channels * columns, columns, 0.0f,
-          m_ + position * g_.out_channels * columns, columns);
-      DEPTHSTYLE_ASSERT(status == dnnl_success);
+      const float* u = weight_ + position * g_.out_channels * g_.in_channels;
+      const float* v = v_ + position * g_.in_channels * columns;
+      float* m = m_ + position * g_.out_channels * columns;
+      if (g_.register_tiles) {
+        // AVX-512's tiles over whole vectors of 16 columns, AVX2's over the last 8 (a block of 8-tile groups).
+        const std::int64_t wide_end = g_.wide_products ? columns - columns % avx512::kLanes : 0;
+        if (wide_end > 0) avx512::multiply_transformed(u, v, m, g_.out_channels, g_.in_channels, columns, 0, wide_end);
+        if (wide_end < columns) {
+          avx2::multiply_transformed(u, v, m, g_.out_channels, g_.in_channels, columns, wide_end, columns);
+        }
+      } else {
+        const dnnl_status_t status = dnnl_sgemm('N', 'N', g_.out_channels, columns, g_.in_channels, 1.0f, u,
+                                                g_.in_channels, v, columns, 0.0f, m, columns);
+        DEPTHSTYLE_ASSERT(status == dnnl_success);
+      }
     }
     for (std::int64_t group = 0; group < group_count; ++group) {
       transform_output(first_group + group, first_columns_[group], columns);
@@ -305,6 +316,15 @@ bool WinogradConv3x3::uses_avx512() {
   return supported && !(switch_value && std::string_view(switch_value) == "0");
 }
 
+bool WinogradConv3x3::uses_register_tiles(std::int64_t in_channels) {
+  const char* switch_value = std::getenv("DEPTHSTYLE_WINOGRAD_PRODUCTS");
+  const std::string_view chosen = switch_value != nullptr ? switch_value : "";
+  if (chosen == "tiles") return true;
+  if (chosen == "sgemm") return false;
+  if (!chosen.empty()) throw Error(concat("DEPTHSTYLE_WINOGRAD_PRODUCTS='", chosen, "': expected tiles or sgemm"));
+  return in_channels <= kMostRegisterTileInputs;
+}
+
 WinogradConv3x3::WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bias)
     : in_channels_(weight.size(1)), out_channels_(weight.size(0)) {
   DEPTHSTYLE_ASSERT(weight.dim() == 4 && weight.size(2) == 3 && weight.size(3) == 3);
@@ -348,6 +368,8 @@ at::Tensor WinogradConv3x3::forward(const at::Tensor& input, std::int64_t paddin
   geometry.padding = padding;
   geometry.tile_rows = ceil_div(geometry.height, kTile);
   place_groups(geometry, lanes_for(in_channels_, out_channels_));
+  geometry.register_tiles = uses_register_tiles(in_channels_);
+  geometry.wide_products = uses_avx512();
   at::Tensor output = at::empty({geometry.batch, out_channels_, geometry.height, geometry.width},
                                 input.options().memory_format(at::MemoryFormat::Contiguous));
   const std::int64_t block_groups = groups_per_block(geometry);

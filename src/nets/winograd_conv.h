@@ -4,11 +4,12 @@
 //
 //   Y = A^T [ (G g G^T) (.) (B^T d B) ] A        per output channel, summed over input channels inside (.)
 //
-// with the interpolation points 0, 1, -1, 2, -2 and infinity (the matrices in winograd_conv.cc). The transformed
+// with the interpolation points 0, 1, -1, 1/2, -2 and infinity (the matrices in winograd_conv.cc). The transformed
 // weights U = G g G^T are computed once, in double precision; per call, blocks of tiles are transformed (V = B^T d B),
-// multiplied by U as 36 independent [out x in] x [in x tiles] float32 matrix products (oneDNN's sgemm: ATen's fp32
-// matmul is Debian's reference BLAS here) and transformed back (A^T M A), each block while it is in cache (blocks
-// of convs with many channels are sized to amortise reading the weights instead: winograd_conv.cc block_columns).
+// multiplied by U as 36 independent [out x in] x [in x tiles] float32 matrix products (register tiles for few input
+// channels, oneDNN's sgemm for more: ATen's fp32 matmul is Debian's reference BLAS here) and transformed back
+// (A^T M A), each block while it is in cache (blocks of convs with many channels are sized to amortise reading the
+// weights instead: winograd_conv.cc block_columns).
 // The transforms handle 8 tiles side by side with AVX2 or 16 with AVX-512 (uses_avx512), in the same operations.
 //
 // Conventions as LayerStack's convs: stride 1, no padding of its own (the caller pads), float32, batch N >= 1.
@@ -41,9 +42,19 @@ class WinogradConv3x3 {
   // the environment variable DEPTHSTYLE_WINOGRAD_AVX512 is not "0" (read at each call, so that benchmarks and tests
   // run both widths on one machine). It does for convs with few enough channels that a block of the cache budget
   // holds two such groups (winograd_conv.cc lanes_for). Each tile goes through the same operations at either width;
-  // the matrix products may sum in another order, so the values differ by float32 rounding, each within the bound
-  // above.
+  // sgemm's matrix products may sum in another order, so the values differ by float32 rounding, each within the bound
+  // above (the register tiles sum in the same order at either width).
   static bool uses_avx512();
+
+  // True if forward multiplies the transformed input and weights of a conv with `in_channels` input channels by the
+  // register tiles of nets/register_tile.inc, false if by oneDNN's sgemm. The tiles run where a 64-column slice of
+  // the transformed input stays in L1 while every tile reads it (in_channels <= kMostRegisterTileInputs: 16 KB); there
+  // they were 5-20% faster per conv than sgemm (bench/README.md#winograd_conv_bench). sgemm keeps the wider convs,
+  // whose blocks it tiles for the caches. The environment variable DEPTHSTYLE_WINOGRAD_PRODUCTS ("tiles" or "sgemm",
+  // read at each call) overrides the choice, so that tests and benchmarks run both on the same convs; any other value
+  // is an Error.
+  static bool uses_register_tiles(std::int64_t in_channels);
+  static constexpr std::int64_t kMostRegisterTileInputs = 64;
 
   // weight [out, in, 3, 3] and bias [out], float32; in, out >= 1.
   WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bias);

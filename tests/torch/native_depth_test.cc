@@ -299,6 +299,18 @@ TEST(FoldedConv, WinogradIsChosenWhereItMeasuredFasterThanAvx512Kernels) {
   EXPECT_FALSE(winograd_pays(64, 20, 33, avx512));    // 660 pixels, but 33 columns fill 52% of two 32-column groups
 }
 
+// Winograd takes convs with 16 channels in and out and more (monodepth2's last decoder convs, 32 -> 16 and 16 -> 16:
+// 1.65-1.9x), not fewer.
+TEST(FoldedConv, WinogradTakesConvsOfSixteenChannelsAndMore) {
+  const auto conv = [](std::int64_t in_channels, std::int64_t out_channels) {
+    return FoldedConv(at::randn({out_channels, in_channels, 3, 3}), at::randn({out_channels}), {1, 1, 1});
+  };
+  EXPECT_EQ(conv(16, 16).uses_winograd(192, 640), WinogradConv3x3::available());
+  EXPECT_EQ(conv(32, 16).uses_winograd(96, 320), WinogradConv3x3::available());
+  EXPECT_FALSE(conv(16, 15).uses_winograd(192, 640));
+  EXPECT_FALSE(conv(15, 16).uses_winograd(192, 640));
+}
+
 // With oneDNN held to its AVX2 kernels (2 threads, emulated on the AVX-512 machine): Winograd from 256 pixels.
 TEST(FoldedConv, WinogradIsChosenWhereItMeasuredFasterThanAvx2Kernels) {
   const DirectConvKernels avx2 = DirectConvKernels::kAvx2;

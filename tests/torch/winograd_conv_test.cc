@@ -9,7 +9,7 @@
 // transform of a column or row is a sum of <= 5 terms, each rounded at most 5 times on its way (at most 4 in
 // apply_bt/apply_at's FMA chains today): error <= gamma_5 times the sum of the terms' magnitudes. Along the path of
 // one output: B^T d B, two such passes (gamma_10); U's rounding (u); the product U (.) V and the sum over C input
-// channels in whatever order the sgemm kernel picks (gamma_C); A^T M A, two passes (gamma_10); the bias (u). Errors
+// channels in whatever order the products' kernel picks, register tiles or sgemm (gamma_C); A^T M A, two passes (gamma_10); the bias (u). Errors
 // compose as (1 + gamma_a)(1 + gamma_b) <= 1 + gamma_(a+b) (Higham, lemma 3.3), so
 //   |Y_computed - Y| <= gamma_(C + 22) * E,  E = |A^T| [ sum_c (|G| |g_c| |G^T|) (.) (|B^T| |d_c| |B|) ] |A| + |bias|,
 // for every summation order, hence on AVX2 and AVX-512 machines alike. The float64 reference's own error
@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "nets/adain_decoder.h"
 #include "nets/vgg_encoder.h"
 #include "nets/winograd_conv.h"
@@ -130,10 +131,15 @@ class WinogradConvTest : public ::testing::Test {
     std::printf("CPU: %s\n", cpu_.c_str());
     if (!WinogradConv3x3::available()) GTEST_FAIL() << "this CPU lacks AVX2/FMA: the Winograd path is not used here";
     at::manual_seed(7);
-    // The tests choose the width themselves (at_each_vector_width), whatever the caller's environment says.
-    unsetenv("DEPTHSTYLE_WINOGRAD_AVX512");
+    // The tests choose the width and the products themselves (at_each_kernel), whatever the caller's environment
+    // says.
+    unset_switches();
   }
-  void TearDown() override { unsetenv("DEPTHSTYLE_WINOGRAD_AVX512"); }
+  void TearDown() override { unset_switches(); }
+  static void unset_switches() {
+    unsetenv("DEPTHSTYLE_WINOGRAD_AVX512");
+    unsetenv("DEPTHSTYLE_WINOGRAD_PRODUCTS");
+  }
 
   // Runs `body` with 8-tile groups (AVX2) and, where the CPU has AVX-512F, again with 16-tile groups, each run's
   // failures naming its width. An AVX2-only CPU says so in the output.
@@ -151,6 +157,18 @@ class WinogradConvTest : public ::testing::Test {
     }
     SCOPED_TRACE("16-tile groups (AVX-512)");
     body();
+  }
+
+  // Runs `body` at each vector width with the transform-domain products by register tiles and again by sgemm,
+  // whatever the conv's channels would choose (WinogradConv3x3::uses_register_tiles).
+  template <typename Body>
+  void at_each_kernel(const Body& body) {
+    for (const char* products : {"tiles", "sgemm"}) {
+      SCOPED_TRACE(concat("products by ", products));
+      setenv("DEPTHSTYLE_WINOGRAD_PRODUCTS", products, 1);
+      at_each_vector_width(body);
+    }
+    unsetenv("DEPTHSTYLE_WINOGRAD_PRODUCTS");
   }
 
   const std::string cpu_ = testing::cpu_features();
@@ -177,7 +195,7 @@ TEST_F(WinogradConvTest, MatchesTheExactConvolutionOnEveryVggLayerShape) {
     const std::int64_t height = 39, width = 47;
     const at::Tensor input = at::randn({1, in_channels, height, width}).relu_();
     const ExactConvolution exact = exact_convolution(input, conv.weight, conv.bias);
-    at_each_vector_width([&] {
+    at_each_kernel([&] {
       const Agreement winograd_agreement = compare_with_exact(winograd.forward(input), exact);
       const Agreement direct_agreement = compare_with_exact(at::conv2d(input, conv.weight, conv.bias), exact);
       const double bound = bound_in_u_scale(in_channels);
@@ -197,7 +215,7 @@ TEST_F(WinogradConvTest, MatchesTheExactConvolutionOnEveryVggLayerShape) {
 TEST_F(WinogradConvTest, MatchesTheExactConvolutionAtEveryEdgeOverhang) {
   const Conv conv = random_conv(5, 6);
   const WinogradConv3x3 winograd(conv.weight, conv.bias);
-  at_each_vector_width([&] {
+  at_each_kernel([&] {
     double largest = 0;
     for (std::int64_t side = 3; side <= 102; ++side) {
       for (const auto& [height, width] : {std::pair{side, std::int64_t{5}}, std::pair{std::int64_t{4}, side}}) {
@@ -224,7 +242,7 @@ TEST_F(WinogradConvTest, ReadsZeroPaddingWithoutACopy) {
     return compare_with_exact(winograd.forward(input, padding), exact_convolution(padded, conv.weight, conv.bias))
         .error_in_u_scale;
   };
-  at_each_vector_width([&] {
+  at_each_kernel([&] {
     for (const std::int64_t padding : {1, 2}) {
       for (std::int64_t side = 1; side <= 100; ++side) {
         for (const auto& [height, width] : {std::pair{side, std::int64_t{3}}, std::pair{std::int64_t{2}, side}}) {
@@ -246,7 +264,7 @@ TEST_F(WinogradConvTest, ReadsZeroPaddingWithoutACopy) {
 TEST_F(WinogradConvTest, FusedReluAndResidualEqualTheSeparateOpsBitForBit) {
   const Conv conv = random_conv(7, 9);
   const WinogradConv3x3 winograd(conv.weight, conv.bias);
-  at_each_vector_width([&] {
+  at_each_kernel([&] {
     for (const std::int64_t padding : {0, 1, 2}) {
       for (const auto& [height, width] : {std::pair<std::int64_t, std::int64_t>{5, 7}, {13, 37}, {9, 70}, {30, 101}}) {
         SCOPED_TRACE(concat(height, "x", width, " padding ", padding, " on ", cpu_));
@@ -271,6 +289,56 @@ TEST_F(WinogradConvTest, FusedReluAndResidualEqualTheSeparateOpsBitForBit) {
   });
 }
 
+// The register tiles sum each output's products in the order of the input channels at either vector width, so 8- and
+// 16-tile groups give the same values, bit for bit: output rows that split into uneven tiles (29 = 6 6 6 6 5; 32 =
+// 6 6 5 5 5 5; 7 = 4 3), rows of 10, 25 and 33 tiles (widths 40, 100 and 130; the last row's group of 33 is an 8-tile
+// one), so that blocks end in fewer than 4 vectors of 16 columns and in 8 columns.
+TEST_F(WinogradConvTest, RegisterTilesGiveTheSameValuesAtEitherVectorWidth) {
+  if (!WinogradConv3x3::uses_avx512()) {
+    std::printf("this CPU lacks AVX-512F: one vector width only, nothing to compare\n");
+    return;
+  }
+  setenv("DEPTHSTYLE_WINOGRAD_PRODUCTS", "tiles", 1);
+  for (const auto& [in_channels, out_channels] : {std::pair<std::int64_t, std::int64_t>{32, 29}, {64, 32}, {5, 7}}) {
+    const Conv conv = random_conv(in_channels, out_channels);
+    const WinogradConv3x3 winograd(conv.weight, conv.bias);
+    for (const std::int64_t width : {40, 100, 130}) {
+      SCOPED_TRACE(concat(in_channels, " -> ", out_channels, " at 21x", width, " on ", cpu_));
+      const at::Tensor input = at::randn({1, in_channels, 21, width});
+      setenv("DEPTHSTYLE_WINOGRAD_AVX512", "0", 1);
+      const at::Tensor eight = winograd.forward(input, 1);
+      unsetenv("DEPTHSTYLE_WINOGRAD_AVX512");
+      EXPECT_TRUE(at::equal(winograd.forward(input, 1), eight));
+    }
+  }
+}
+
+// Register tiles for up to 64 input channels, sgemm above, unless DEPTHSTYLE_WINOGRAD_PRODUCTS says otherwise; a
+// value it does not know is an error that names it.
+TEST_F(WinogradConvTest, RegisterTilesRunForFewInputChannelsUnlessSwitched) {
+  EXPECT_TRUE(WinogradConv3x3::uses_register_tiles(1));
+  EXPECT_TRUE(WinogradConv3x3::uses_register_tiles(64));
+  EXPECT_FALSE(WinogradConv3x3::uses_register_tiles(65));
+  EXPECT_FALSE(WinogradConv3x3::uses_register_tiles(512));
+  setenv("DEPTHSTYLE_WINOGRAD_PRODUCTS", "tiles", 1);
+  EXPECT_TRUE(WinogradConv3x3::uses_register_tiles(512));
+  setenv("DEPTHSTYLE_WINOGRAD_PRODUCTS", "sgemm", 1);
+  EXPECT_FALSE(WinogradConv3x3::uses_register_tiles(32));
+  setenv("DEPTHSTYLE_WINOGRAD_PRODUCTS", "blas", 1);
+  const Conv conv = random_conv(4, 4);
+  const WinogradConv3x3 winograd(conv.weight, conv.bias);
+  EXPECT_THROW(
+      {
+        try {
+          winograd.forward(at::randn({1, 4, 8, 8}));
+        } catch (const Error& error) {
+          EXPECT_STREQ(error.what(), "DEPTHSTYLE_WINOGRAD_PRODUCTS='blas': expected tiles or sgemm");
+          throw;
+        }
+      },
+      Error);
+}
+
 TEST_F(WinogradConvTest, SixteenTileGroupsRunWhereTheCpuHasAvx512UnlessSwitchedOff) {
   EXPECT_EQ(WinogradConv3x3::uses_avx512(), __builtin_cpu_supports("avx512f") != 0) << cpu_;
   setenv("DEPTHSTYLE_WINOGRAD_AVX512", "0", 1);
@@ -286,7 +354,7 @@ TEST_F(WinogradConvTest, StripeViewsAndBatchesGiveTheSameValues) {
   const at::Tensor whole = at::randn({2, 16, 30, 50});
   const at::Tensor stripe = whole.narrow(2, 7, 12).narrow(3, 3, 41);
   ASSERT_FALSE(stripe.is_contiguous());
-  at_each_vector_width([&] {
+  at_each_kernel([&] {
     EXPECT_TRUE(at::equal(winograd.forward(stripe), winograd.forward(stripe.contiguous())));
     const at::Tensor batch = winograd.forward(whole);
     EXPECT_EQ(batch.sizes(), (std::vector<std::int64_t>{2, 24, 28, 48}));
