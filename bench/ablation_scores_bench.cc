@@ -28,11 +28,11 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/progress.h"
-#include "tensor/runtime.h"
 #include "core/scratch_folder.h"
 #include "core/text.h"
 #include "data/sample_fetch.h"
 #include "grid/style_grid_run.h"
+#include "tensor/runtime.h"
 
 namespace depthstyle {
 namespace {

@@ -18,7 +18,6 @@
 #include "bench_options.h"
 #include "core/error.h"
 #include "core/progress.h"
-#include "tensor/runtime.h"
 #include "core/scratch_folder.h"
 #include "core/text.h"
 #include "depth/depth_estimator.h"
@@ -26,6 +25,7 @@
 #include "diw/diw_report.h"
 #include "diw/synthetic_set.h"
 #include "io/depth_map.h"
+#include "tensor/runtime.h"
 
 namespace depthstyle {
 namespace {

@@ -25,7 +25,6 @@
 #include "bench_options.h"
 #include "core/error.h"
 #include "core/progress.h"
-#include "tensor/runtime.h"
 #include "core/scratch_folder.h"
 #include "core/text.h"
 #include "depth/depth_estimator.h"
@@ -34,6 +33,7 @@
 #include "diw/diw_results.h"
 #include "diw/synthetic_set.h"
 #include "io/image.h"
+#include "tensor/runtime.h"
 #include "tensor/tensor_image.h"
 
 namespace depthstyle {
