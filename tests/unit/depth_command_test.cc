@@ -130,6 +130,30 @@ TEST(DepthCommand, WritesTheEstimatorsMapsAndListsTheCorruptImage) {
   }
 }
 
+// Unreadable images first, between and last (a truncated PNG, a corrupt JPEG, an empty file) are all listed, in input
+// order, and each good one between them gets its own map.
+TEST(DepthCommand, ListsEveryFailureInInputOrder) {
+  const Inputs inputs;
+  write_file_atomically(inputs.images / "a_truncated.png", "\x89PNG\r\n");
+  write_file_atomically(inputs.images / "z_empty.jpg", "");
+  const ProcessResult result = inputs.run({});
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_TRUE(contains(result.output, "depth: 2 written, 3 failed:")) << result.output;
+  const std::size_t first = result.output.find((inputs.images / "a_truncated.png").string() + ": ");
+  const std::size_t middle = result.output.find((inputs.images / "corrupt.jpg").string() + ": ");
+  const std::size_t last = result.output.find((inputs.images / "z_empty.jpg").string() + ": ");
+  ASSERT_NE(first, std::string::npos) << result.output;
+  ASSERT_NE(middle, std::string::npos) << result.output;
+  ASSERT_NE(last, std::string::npos) << result.output;
+  EXPECT_LT(first, middle);
+  EXPECT_LT(middle, last);
+  for (const std::string stem : {"colour", "gray"}) {
+    expect_identical(read_depth_map(inputs.out / (stem + ".pfm")), expected_map(inputs.images / (stem + ".png")),
+                     stem + ".pfm");
+    EXPECT_EQ(read_json(inputs.out / (stem + ".json"))["input"]["path"], (inputs.images / (stem + ".png")).string());
+  }
+}
+
 // The PFM bytes and the PNG16 levels against what MiDaS's write_pfm and write_depth(bits=2) write for the same map.
 TEST(DepthCommand, PfmAndPng16AreWhatMidasWrites) {
   const Inputs inputs;
