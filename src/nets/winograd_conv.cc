@@ -316,13 +316,13 @@ bool WinogradConv3x3::uses_avx512() {
   return supported && !(switch_value && std::string_view(switch_value) == "0");
 }
 
-bool WinogradConv3x3::uses_register_tiles(std::int64_t in_channels) {
+bool WinogradConv3x3::uses_register_tiles(std::int64_t in_channels, std::int64_t out_channels) {
   const char* switch_value = std::getenv("DEPTHSTYLE_WINOGRAD_PRODUCTS");
   const std::string_view chosen = switch_value != nullptr ? switch_value : "";
   if (chosen == "tiles") return true;
   if (chosen == "sgemm") return false;
   if (!chosen.empty()) throw Error(concat("DEPTHSTYLE_WINOGRAD_PRODUCTS='", chosen, "': expected tiles or sgemm"));
-  return in_channels <= kMostRegisterTileInputs;
+  return std::min(in_channels, out_channels) <= kMostRegisterTileChannels;
 }
 
 WinogradConv3x3::WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bias)
@@ -368,7 +368,7 @@ at::Tensor WinogradConv3x3::forward(const at::Tensor& input, std::int64_t paddin
   geometry.padding = padding;
   geometry.tile_rows = ceil_div(geometry.height, kTile);
   place_groups(geometry, lanes_for(in_channels_, out_channels_));
-  geometry.register_tiles = uses_register_tiles(in_channels_);
+  geometry.register_tiles = uses_register_tiles(in_channels_, out_channels_);
   geometry.wide_products = uses_avx512();
   at::Tensor output = at::empty({geometry.batch, out_channels_, geometry.height, geometry.width},
                                 input.options().memory_format(at::MemoryFormat::Contiguous));

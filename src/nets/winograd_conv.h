@@ -46,15 +46,17 @@ class WinogradConv3x3 {
   // above (the register tiles sum in the same order at either width).
   static bool uses_avx512();
 
-  // True if forward multiplies the transformed input and weights of a conv with `in_channels` input channels by the
-  // register tiles of nets/register_tile.inc, false if by oneDNN's sgemm. The tiles run where a 64-column slice of
-  // the transformed input stays in L1 while every tile reads it (in_channels <= kMostRegisterTileInputs: 16 KB); there
-  // they were 5-20% faster per conv than sgemm (bench/README.md#winograd_conv_bench). sgemm keeps the wider convs,
-  // whose blocks it tiles for the caches. The environment variable DEPTHSTYLE_WINOGRAD_PRODUCTS ("tiles" or "sgemm",
-  // read at each call) overrides the choice, so that tests and benchmarks run both on the same convs; any other value
-  // is an Error.
-  static bool uses_register_tiles(std::int64_t in_channels);
-  static constexpr std::int64_t kMostRegisterTileInputs = 64;
+  // True if forward multiplies the transformed input and weights of a conv with `in_channels` input and `out_channels`
+  // output channels by the register tiles of nets/register_tile.inc, false if by oneDNN's sgemm. The tiles run where
+  // either count is at most kMostRegisterTileChannels: with few inputs a 64-column slice of the transformed input stays
+  // in L1 while every tile reads it (16 KB), with few outputs it is read by at most 11 row tiles. There they were
+  // 2-25% faster per conv than sgemm (bench/README.md#winograd_conv_bench, #folded_conv_bench; e.g. the MiDaS and DPT
+  // heads' 128 -> 32 at 384x384 14%); sgemm keeps the convs with more of both, whose blocks it tiles for the caches
+  // and where the tiles measured 0.8-1.1x its time. The environment variable DEPTHSTYLE_WINOGRAD_PRODUCTS ("tiles" or
+  // "sgemm", read at each call) overrides the choice, so that tests and benchmarks run both on the same convs; any
+  // other value is an Error.
+  static bool uses_register_tiles(std::int64_t in_channels, std::int64_t out_channels);
+  static constexpr std::int64_t kMostRegisterTileChannels = 64;
 
   // weight [out, in, 3, 3] and bias [out], float32; in, out >= 1.
   WinogradConv3x3(const at::Tensor& weight, const at::Tensor& bias);

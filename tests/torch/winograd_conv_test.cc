@@ -313,17 +313,18 @@ TEST_F(WinogradConvTest, RegisterTilesGiveTheSameValuesAtEitherVectorWidth) {
   }
 }
 
-// Register tiles for up to 64 input channels, sgemm above, unless DEPTHSTYLE_WINOGRAD_PRODUCTS says otherwise; a
-// value it does not know is an error that names it.
-TEST_F(WinogradConvTest, RegisterTilesRunForFewInputChannelsUnlessSwitched) {
-  EXPECT_TRUE(WinogradConv3x3::uses_register_tiles(1));
-  EXPECT_TRUE(WinogradConv3x3::uses_register_tiles(64));
-  EXPECT_FALSE(WinogradConv3x3::uses_register_tiles(65));
-  EXPECT_FALSE(WinogradConv3x3::uses_register_tiles(512));
+// Register tiles where the input or the output channels are at most 64, sgemm where both are more, unless
+// DEPTHSTYLE_WINOGRAD_PRODUCTS says otherwise; a value it does not know is an error that names it.
+TEST_F(WinogradConvTest, RegisterTilesRunForFewInputOrOutputChannelsUnlessSwitched) {
+  EXPECT_TRUE(WinogradConv3x3::uses_register_tiles(1, 1));
+  EXPECT_TRUE(WinogradConv3x3::uses_register_tiles(64, 512));
+  EXPECT_TRUE(WinogradConv3x3::uses_register_tiles(384, 64));
+  EXPECT_FALSE(WinogradConv3x3::uses_register_tiles(65, 65));
+  EXPECT_FALSE(WinogradConv3x3::uses_register_tiles(512, 256));
   setenv("DEPTHSTYLE_WINOGRAD_PRODUCTS", "tiles", 1);
-  EXPECT_TRUE(WinogradConv3x3::uses_register_tiles(512));
+  EXPECT_TRUE(WinogradConv3x3::uses_register_tiles(512, 256));
   setenv("DEPTHSTYLE_WINOGRAD_PRODUCTS", "sgemm", 1);
-  EXPECT_FALSE(WinogradConv3x3::uses_register_tiles(32));
+  EXPECT_FALSE(WinogradConv3x3::uses_register_tiles(32, 32));
   setenv("DEPTHSTYLE_WINOGRAD_PRODUCTS", "blas", 1);
   const Conv conv = random_conv(4, 4);
   const WinogradConv3x3 winograd(conv.weight, conv.bias);
