@@ -26,8 +26,9 @@
 // on these shapes; Winograd's F(4x4, 3x3) tiles come in groups of 8 side by side (32 output columns), so small maps
 // waste most of a group, and its 36 transformed weight matrices (4x the weight) must still be read, which few pixels
 // with many input channels do not repay. Measured one conv at a time with one thread (bench/folded_conv_bench.cc,
-// bench/README.md): 1.3-2.0x for maps of 24x24 and more with 16-512 channels, 0.4-0.7x at 12x12 and 20x6. Accuracy: ~1e-6 of the output's largest value per conv (winograd_conv.h), against ~1e-7
-// for oneDNN's direct kernels.
+// bench/README.md): 1.3-2.0x for maps of 24x24 and more with 16-512 channels, 0.4-0.7x at 12x12 and 20x6.
+// Accuracy: ~1e-6 of the output's largest value per conv (winograd_conv.h), against ~1e-7 for oneDNN's direct
+// kernels.
 //
 // One output channel: a conv with a single output channel, stride 1 and a 1x1 or 3x3 kernel (the depth
 // heads' last) runs in single_output_conv (nets/vector_kernels.h) on an AVX2/FMA CPU: oneDNN's direct kernel took

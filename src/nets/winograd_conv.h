@@ -7,7 +7,7 @@
 // with the interpolation points 0, 1, -1, 1/2, -2 and infinity (the matrices in winograd_conv.cc). The transformed
 // weights U = G g G^T are computed once, in double precision; per call, blocks of tiles are transformed (V = B^T d B),
 // multiplied by U as 36 independent [out x in] x [in x tiles] float32 matrix products (register tiles for few input
-// channels, oneDNN's sgemm for more: ATen's fp32 matmul is Debian's reference BLAS here) and transformed back
+// or output channels, oneDNN's sgemm for more: ATen's fp32 matmul is Debian's reference BLAS here) and transformed back
 // (A^T M A), each block while it is in cache (blocks of convs with many channels are sized to amortise reading the
 // weights instead: winograd_conv.cc block_columns).
 // The transforms handle 8 tiles side by side with AVX2 or 16 with AVX-512 (uses_avx512), in the same operations.

@@ -9,8 +9,8 @@
 // transform of a column or row is a sum of <= 5 terms, each rounded at most 5 times on its way (at most 4 in
 // apply_bt/apply_at's FMA chains today): error <= gamma_5 times the sum of the terms' magnitudes. Along the path of
 // one output: B^T d B, two such passes (gamma_10); U's rounding (u); the product U (.) V and the sum over C input
-// channels in whatever order the products' kernel picks, register tiles or sgemm (gamma_C); A^T M A, two passes (gamma_10); the bias (u). Errors
-// compose as (1 + gamma_a)(1 + gamma_b) <= 1 + gamma_(a+b) (Higham, lemma 3.3), so
+// channels in whatever order the products' kernel picks, register tiles or sgemm (gamma_C); A^T M A, two passes
+// (gamma_10); the bias (u). Errors compose as (1 + gamma_a)(1 + gamma_b) <= 1 + gamma_(a+b) (Higham, lemma 3.3), so
 //   |Y_computed - Y| <= gamma_(C + 22) * E,  E = |A^T| [ sum_c (|G| |g_c| |G^T|) (.) (|B^T| |d_c| |B|) ] |A| + |bias|,
 // for every summation order, hence on AVX2 and AVX-512 machines alike. The float64 reference's own error
 // (< 2^-53 (9 C + 1) sum |w| |x|) is negligible beside it. The test computes E per output element in float64 from

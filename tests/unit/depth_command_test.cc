@@ -150,7 +150,8 @@ TEST(DepthCommand, ListsEveryFailureInInputOrder) {
   for (const std::string stem : {"colour", "gray"}) {
     expect_identical(read_depth_map(inputs.out / (stem + ".pfm")), expected_map(inputs.images / (stem + ".png")),
                      stem + ".pfm");
-    EXPECT_EQ(read_json(inputs.out / (stem + ".json"))["input"]["path"], (inputs.images / (stem + ".png")).string());
+    const nlohmann::json sidecar = read_json(inputs.out / (stem + ".json"));
+    EXPECT_EQ(sidecar["input"]["path"], (inputs.images / (stem + ".png")).string());
   }
 }
 
