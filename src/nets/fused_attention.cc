@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <limits>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "core/error.h"
