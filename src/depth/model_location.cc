@@ -25,6 +25,12 @@ const CatalogEntry* catalog_model_named_by_file(const std::string& path, const s
   return nullptr;
 }
 
+// The version (midas) or variant (depth_anything) that the catalog's `entry` implies, where `config` sets none.
+void take_unset_setting(const CatalogEntry& entry, DepthEstimatorConfig& config) {
+  if (entry.estimator_type == "midas" && config.version.empty()) config.version = entry.estimator_version;
+  if (entry.estimator_type == "depth_anything" && config.variant.empty()) config.variant = entry.estimator_variant;
+}
+
 }  // namespace
 
 DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config) {
@@ -35,12 +41,8 @@ DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config) {
     // file whose tensors are another model's, and a Depth Anything file named as another variant's
     // (nets/depth_anything.h). So a published name implies what is not set.
     DepthEstimatorConfig implied = config;
-    const CatalogEntry* published = catalog_model_named_by_file(config.path, config.type);
-    if (published != nullptr && config.type == "midas" && config.version.empty()) {
-      implied.version = published->estimator_version;
-    }
-    if (published != nullptr && config.type == "depth_anything" && config.variant.empty()) {
-      implied.variant = published->estimator_variant;
+    if (const CatalogEntry* published = catalog_model_named_by_file(config.path, config.type)) {
+      take_unset_setting(*published, implied);
     }
     return implied;
   }
@@ -56,15 +58,14 @@ DepthEstimatorConfig with_catalog_model(const DepthEstimatorConfig& config) {
                             entry->estimator_type, ", not ", config.type, "; set type: ", entry->estimator_type));
   }
   DepthEstimatorConfig named = config;
+  take_unset_setting(*entry, named);
   if (entry->estimator_type == "midas") {
-    if (named.version.empty()) named.version = entry->estimator_version;
     if (named.version != entry->estimator_version) {
       throw UsageError(concat(context, " names MiDaS version ", entry->estimator_version, ", but version is ",
                               named.version, "; drop version (the name implies it)"));
     }
   }
   if (entry->estimator_type == "depth_anything") {
-    if (named.variant.empty()) named.variant = entry->estimator_variant;
     if (named.variant != entry->estimator_variant) {
       throw UsageError(concat(context, " names Depth Anything variant ", entry->estimator_variant,
                               ", but variant is ", named.variant, "; drop variant (the name implies it)"));
