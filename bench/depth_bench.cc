@@ -29,7 +29,9 @@
 //     rates count FLOPs as their benchmarks do (the style engine's as direct convs, though Winograd does a quarter of
 //     the multiplies), so the ratio is issue 17's ">= 50% of style_bench's GFLOP/s"; measured side by side it does
 //     not carry the 10-20% drift of two benchmarks run minutes apart. Prints both rates (from the fastest and the median
-//     pass), the ratio of the fastest passes, and the median, lowest and highest of the rounds' ratios.
+//     pass), the ratio of the fastest passes, and the median, lowest and highest of the rounds' ratios; and, as the
+//     ceiling against which a network's rate can be read on any machine, each median rate over this CPU's FMA rate in
+//     registers (bench/fma_rate.h, at the vector width oneDNN runs).
 // The weight files (seeded random values in the published layouts, ~2 GB) are written by make_native_fixtures.py
 // into --weights-dir (default: depth_weights beside this binary), or reused when already there (e.g. the tests'
 // build/tests/generated_fixtures/depth_native); MiDaS v2.1 small's by make_midas_small_fixtures.py into its
@@ -56,6 +58,7 @@
 #include "bench_main.h"
 #include "bench_options.h"
 #include "bench_timing.h"
+#include "fma_rate.h"
 #include "style_workload.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -73,6 +76,7 @@
 #include "nets/midas.h"
 #include "nets/midas_small.h"
 #include "nets/monodepth2.h"
+#include "nets/onednn_runtime.h"
 
 namespace {
 
@@ -300,7 +304,7 @@ void table1_throughput(const Options& options, int threads) {
 }
 
 // Part (c): see the top of this file.
-void against_style(const Options& options, const std::vector<Architecture>& architectures) {
+void against_style(const Options& options, int threads, const std::vector<Architecture>& architectures) {
   constexpr std::int64_t kStyleSide = 512;  // style_bench's default --side
   depthstyle::write_vgg_bench_weights(options.vgg_weights_dir);
   const std::unique_ptr<depthstyle::Backbone> backbone =
@@ -314,12 +318,15 @@ void against_style(const Options& options, const std::vector<Architecture>& arch
     work();
     return wall_seconds() - start;
   };
+  const bool avx512 = depthstyle::onednn::has_avx512_kernels();
+  const double fma_rate = depthstyle::fma_rate_gflops(threads, avx512);
   std::printf("\n(c) GFLOP/s against the style engine's (AdaIN, vgg backbone, %ldx%ld, fp32: %.1f GFLOP), alternating "
-              "one stylization and one pass for %d rounds after a warm-up; CPU flags: %s\n",
+              "one stylization and one pass for %d rounds after a warm-up; CPU flags: %s\n"
+              "  this CPU's FMA rate in registers (bench/fma_rate.h), %s, %d threads: %.1f GFLOP/s\n",
               static_cast<long>(kStyleSide), static_cast<long>(kStyleSide), style_flops / 1e9, options.against_style,
-              depthstyle::cpu_flags().c_str());
-  std::printf("  %-32s %-19s %-19s %-14s %-27s %s\n", "network, input", "style min/median", "network min/median",
-              "ratio of mins", "rounds' ratio med [lo, hi]", "load");
+              depthstyle::cpu_flags().c_str(), avx512 ? "512-bit" : "256-bit", threads, fma_rate);
+  std::printf("  %-32s %-19s %-19s %-14s %-27s %-20s %s\n", "network, input", "style min/median", "network min/median",
+              "ratio of mins", "rounds' ratio med [lo, hi]", "medians / FMA rate", "load");
   for (const Architecture& architecture : architectures) {
     at::manual_seed(0);
     const at::Tensor input = at::rand({1, 3, architecture.height, architecture.width});
@@ -332,14 +339,18 @@ void against_style(const Options& options, const std::vector<Architecture>& arch
       ratios.push_back(network_rates.back() / style_rates.back());
     }
     const auto fastest = [](const std::vector<double>& rates) { return *std::max_element(rates.begin(), rates.end()); };
-    std::printf("  %-32s %6.1f / %6.1f     %6.1f / %6.1f     %5.1f%%         %5.1f%% [%5.1f%%, %5.1f%%]        %s\n",
+    std::printf("  %-32s %6.1f / %6.1f     %6.1f / %6.1f     %5.1f%%         %5.1f%% [%5.1f%%, %5.1f%%]        "
+                "%4.0f%% / %4.0f%%        %s\n",
                 concat(architecture.label, " ", architecture.width, "x", architecture.height).c_str(),
                 fastest(style_rates), median(style_rates), fastest(network_rates), median(network_rates),
                 100 * fastest(network_rates) / fastest(style_rates), 100 * median(ratios), 100 * minimum(ratios),
-                100 * fastest(ratios), depthstyle::load_average().c_str());
+                100 * fastest(ratios), 100 * median(style_rates) / fma_rate, 100 * median(network_rates) / fma_rate,
+                depthstyle::load_average().c_str());
   }
   std::printf("  (goal for the ViTs: >= 50%%; GFLOP/s from the pass times, FLOPs counted as each benchmark counts "
-              "them)\n");
+              "them; \"medians / FMA rate\": style engine / network, their median rates over the CPU's FMA rate, which "
+              "the style engine passes by counting its Winograd convs as direct ones, and a network with no such "
+              "shortcut cannot)\n");
 }
 
 int run(int argc, char** argv) {
@@ -436,7 +447,7 @@ int run(int argc, char** argv) {
                              network->flops(518, 518), {}});
   }
   if (options.against_style > 0) {
-    against_style(options, architectures);
+    against_style(options, threads, architectures);
     return 0;
   }
   std::printf("\n(a) one forward pass, %d runs each after a warm-up, alternating with PyTorch eager in %d rounds\n",
