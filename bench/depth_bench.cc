@@ -322,7 +322,7 @@ void against_style(const Options& options, int threads, const std::vector<Archit
   const double fma_rate = depthstyle::fma_rate_gflops(threads, avx512);
   std::printf("\n(c) GFLOP/s against the style engine's (AdaIN, vgg backbone, %ldx%ld, fp32: %.1f GFLOP), alternating "
               "one stylization and one pass for %d rounds after a warm-up; CPU flags: %s\n"
-              "  this CPU's FMA rate in registers (bench/fma_rate.h), %s, %d threads: %.1f GFLOP/s\n",
+              "  this CPU's FMA rate in registers (bench/fma_rate.h), %s, %d threads: %.1f GFLOP/s (0: no FMA here)\n",
               static_cast<long>(kStyleSide), static_cast<long>(kStyleSide), style_flops / 1e9, options.against_style,
               depthstyle::cpu_flags().c_str(), avx512 ? "512-bit" : "256-bit", threads, fma_rate);
   std::printf("  %-32s %-19s %-19s %-14s %-27s %-20s %s\n", "network, input", "style min/median", "network min/median",
@@ -344,8 +344,8 @@ void against_style(const Options& options, int threads, const std::vector<Archit
                 concat(architecture.label, " ", architecture.width, "x", architecture.height).c_str(),
                 fastest(style_rates), median(style_rates), fastest(network_rates), median(network_rates),
                 100 * fastest(network_rates) / fastest(style_rates), 100 * median(ratios), 100 * minimum(ratios),
-                100 * fastest(ratios), 100 * median(style_rates) / fma_rate, 100 * median(network_rates) / fma_rate,
-                depthstyle::load_average().c_str());
+                100 * fastest(ratios), fma_rate > 0 ? 100 * median(style_rates) / fma_rate : 0.0,
+                fma_rate > 0 ? 100 * median(network_rates) / fma_rate : 0.0, depthstyle::load_average().c_str());
   }
   std::printf("  (goal for the ViTs: >= 50%%; GFLOP/s from the pass times, FLOPs counted as each benchmark counts "
               "them; \"medians / FMA rate\": style engine / network, their median rates over the CPU's FMA rate, which "

@@ -55,9 +55,12 @@ __attribute__((target("avx2,fma"))) inline float chains_avx2(long steps, float s
 }  // namespace fma_rate_detail
 
 // GFLOP/s (an FMA counts 2) of `threads` threads each running the chains on 512-bit vectors (`avx512`) or 256-bit
-// ones, the best of 3 timings of ~0.1 s each. Pass the width the measured kernels use: held to AVX2
-// (DNNL_MAX_CPU_ISA=AVX2), a network's peak is the 256-bit one.
+// ones, the best of 3 timings of ~0.1 s each; 0 on a CPU without those instructions. Pass the width the measured
+// kernels use: held to AVX2 (DNNL_MAX_CPU_ISA=AVX2), a network's peak is the 256-bit one.
 inline double fma_rate_gflops(int threads, bool avx512) {
+  const bool runs = avx512 ? __builtin_cpu_supports("avx512f")
+                           : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (!runs) return 0;
   const long steps = 25'000'000;  // x 12 chains: 0.08 s at one 512-bit FMA per cycle and 3.7 GHz
   const int lanes = avx512 ? 16 : 8;
   double best = 0;
@@ -76,7 +79,8 @@ inline double fma_rate_gflops(int threads, bool avx512) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     volatile float keep = sinks[0];
     static_cast<void>(keep);
-    best = std::max(best, 2.0 * lanes * fma_rate_detail::kChains * static_cast<double>(steps) * threads / seconds / 1e9);
+    const double flops = 2.0 * lanes * fma_rate_detail::kChains * static_cast<double>(steps) * threads;
+    best = std::max(best, flops / seconds / 1e9);
   }
   return best;
 }
