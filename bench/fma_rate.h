@@ -13,44 +13,24 @@
 namespace depthstyle {
 namespace fma_rate_detail {
 
-// Twelve independent accumulator chains (more than latency x issue width on either CPU), nothing in the loop but the
-// FMAs; returns their sum so the loop is not dropped.
+// Independent accumulator chains per thread: more than FMA latency x FMA units on either CPU (4 x 2 on the Xeon).
 constexpr int kChains = 12;
 
-__attribute__((target("avx512f"))) inline float chains_avx512(long steps, float start) {
-  __m512 sums[kChains];
-  for (int i = 0; i < kChains; ++i) sums[i] = _mm512_set1_ps(start + 1e-3f * static_cast<float>(i));
-  const __m512 scale = _mm512_set1_ps(0.999999f), offset = _mm512_set1_ps(1e-7f);
-  for (long step = 0; step < steps; ++step) {
-#pragma GCC unroll 12
-    for (int i = 0; i < kChains; ++i) sums[i] = _mm512_fmadd_ps(sums[i], scale, offset);
-  }
-  // Stored and added one by one: GCC 12's _mm512_reduce_add_ps warns of an uninitialised value (GCC bug 105593).
-  alignas(64) float lanes[16];
-  float total = 0;
-  for (int i = 0; i < kChains; ++i) {
-    _mm512_store_ps(lanes, sums[i]);
-    for (float lane : lanes) total += lane;
-  }
-  return total;
-}
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+namespace avx2 {
+#include "nets/simd_avx2.inc"
+#include "fma_chains.inc"
+}  // namespace avx2
+#pragma GCC pop_options
 
-__attribute__((target("avx2,fma"))) inline float chains_avx2(long steps, float start) {
-  __m256 sums[kChains];
-  for (int i = 0; i < kChains; ++i) sums[i] = _mm256_set1_ps(start + 1e-3f * static_cast<float>(i));
-  const __m256 scale = _mm256_set1_ps(0.999999f), offset = _mm256_set1_ps(1e-7f);
-  for (long step = 0; step < steps; ++step) {
-#pragma GCC unroll 12
-    for (int i = 0; i < kChains; ++i) sums[i] = _mm256_fmadd_ps(sums[i], scale, offset);
-  }
-  alignas(32) float lanes[8];
-  float total = 0;
-  for (int i = 0; i < kChains; ++i) {
-    _mm256_store_ps(lanes, sums[i]);
-    for (float lane : lanes) total += lane;
-  }
-  return total;
-}
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+namespace avx512 {
+#include "nets/simd_avx512.inc"
+#include "fma_chains.inc"
+}  // namespace avx512
+#pragma GCC pop_options
 
 }  // namespace fma_rate_detail
 
@@ -62,7 +42,7 @@ inline double fma_rate_gflops(int threads, bool avx512) {
                            : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (!runs) return 0;
   const long steps = 25'000'000;  // x 12 chains: 0.08 s at one 512-bit FMA per cycle and 3.7 GHz
-  const int lanes = avx512 ? 16 : 8;
+  const int lanes = avx512 ? fma_rate_detail::avx512::kLanes : fma_rate_detail::avx2::kLanes;
   double best = 0;
   for (int timing = 0; timing < 3; ++timing) {
     std::vector<float> sinks(static_cast<std::size_t>(threads));
@@ -71,8 +51,8 @@ inline double fma_rate_gflops(int threads, bool avx512) {
     for (int t = 0; t < threads; ++t) {
       workers.emplace_back([&sinks, t, steps, avx512] {
         const float first = 1e-3f * static_cast<float>(t + 1);
-        sinks[static_cast<std::size_t>(t)] = avx512 ? fma_rate_detail::chains_avx512(steps, first)
-                                                    : fma_rate_detail::chains_avx2(steps, first);
+        sinks[static_cast<std::size_t>(t)] =
+            avx512 ? fma_rate_detail::avx512::chains(steps, first) : fma_rate_detail::avx2::chains(steps, first);
       });
     }
     for (std::thread& worker : workers) worker.join();
